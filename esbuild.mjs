@@ -3,7 +3,7 @@
 //   node esbuild.mjs --tests    test and bench files, one bundle each (out/)
 //   --watch                     rebuild on change
 import * as esbuild from "esbuild";
-import { readdirSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 
 const args = new Set(process.argv.slice(2));
@@ -25,13 +25,14 @@ const common = {
   // Dependencies stay in node_modules for the command line; the extension bundle
   // (which ships without node_modules) overrides this.
   packages: "external",
+  define: { PACKAGE_VERSION: JSON.stringify(JSON.parse(readFileSync("package.json", "utf8")).version) },
 };
 
 const builds = args.has("--tests")
   ? [
       {
         ...common,
-        entryPoints: [...filesBelow("test", [".test.ts"]), ...filesBelow("test", ["helpers.ts"]), ...filesBelow("bench", [".bench.ts"])],
+        entryPoints: [...filesBelow("test", [".test.ts"]), ...filesBelow("bench", [".bench.ts"])],
         outdir: "out",
         outbase: ".",
       },

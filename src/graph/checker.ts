@@ -1,0 +1,397 @@
+// Every rule of graph-language.md, over one parsed file. Produces the diagnostics, the
+// symbol table and references the language server needs, and, when there are no errors,
+// the GraphModel that the runtime runs.
+import { dirname, resolve } from "node:path";
+import type { Callee, Expr, GraphFile, LoopStatement, Name, NodeStatement, Statement, UseStatement } from "./ast";
+import { Code, error, warning, type Diagnostic, type DiagnosticCode } from "./diagnostics";
+import { cyclePath, findCycles, topologicalOrder } from "./graph-algorithms";
+import { IMPLICIT_LOOP, type ArgumentModel, type GraphModel, type LoopModel, type NodeModel } from "./model";
+import type { ExportedMember, ModuleLookup, ModuleReader } from "./module-exports";
+import { DEFAULT_LOOP_OPTIONS, DEFAULT_NODE_OPTIONS, LOOP_OPTION_SPECS, NODE_OPTION_SPECS, readOptions } from "./options";
+import { parse, type ParseResult } from "./parser";
+import { didYouMean } from "./suggest";
+import type { LineMap } from "./text-range";
+
+export type SymbolKind = "input" | "node" | "loop";
+
+export interface SymbolInfo {
+  kind: SymbolKind;
+  name: Name;
+  statement: Statement;
+}
+
+/** A place where a declared name is used: an argument, an output, a loop member. */
+export interface Reference {
+  name: Name;
+  symbol: SymbolInfo;
+}
+
+export interface UseInfo {
+  statement: UseStatement;
+  /** Absent when no module reader was given. */
+  lookup?: ModuleLookup;
+}
+
+/** What a node's call resolved to. */
+export interface ResolvedCall {
+  use: UseInfo;
+  member: ExportedMember;
+}
+
+export interface CheckResult {
+  file: GraphFile;
+  /** Syntax and rule diagnostics, in document order. */
+  diagnostics: Diagnostic[];
+  symbols: ReadonlyMap<string, SymbolInfo>;
+  references: Reference[];
+  uses: UseInfo[];
+  calls: ReadonlyMap<NodeStatement, ResolvedCall>;
+  /** The runnable graph; only when there are no errors. */
+  graph?: GraphModel;
+}
+
+export interface CheckOptions {
+  /** Path of the `.graph` file; `use` paths resolve from its folder. */
+  path: string;
+  /** Reads the `use`d modules; without it, calls are not checked against exports. */
+  modules?: ModuleReader;
+}
+
+export function checkText(text: string, options: CheckOptions): CheckResult {
+  return checkGraph(parse(text), options);
+}
+
+export function checkGraph(parsed: ParseResult, options: CheckOptions): CheckResult {
+  const { file } = parsed;
+  const diagnostics = [...parsed.diagnostics];
+  const path = resolve(options.path);
+  const hasSyntaxErrors = parsed.diagnostics.length > 0;
+
+  const graphName = checkGraphStatement(file, parsed.lines, diagnostics);
+  const symbols = declareSymbols(file.statements, diagnostics);
+  const uses = readUses(file.statements, dirname(path), options.modules, diagnostics);
+  const references: Reference[] = [];
+  const nodes = file.statements.filter((s): s is NodeStatement => s.kind === "node" && symbols.get(s.name.text)?.statement === s);
+  const nodeIndex = new Map(nodes.map((node, i) => [node.name.text, i]));
+
+  // Arguments: references and calls.
+  const calls = new Map<NodeStatement, ResolvedCall>();
+  const dependencies = nodes.map((): number[] => []);
+  nodes.forEach((node, i) => {
+    if (node.call === undefined) return;
+    const resolved = resolveCall(node.call.callee, node.call.args.length, uses, options.modules !== undefined, diagnostics);
+    if (resolved) calls.set(node, resolved);
+    for (const arg of node.call.args) {
+      if (arg.kind !== "ref") continue;
+      const symbol = resolveName(arg.root, symbols, ["input", "node"], "an input or node", Code.UnknownReference, diagnostics);
+      if (symbol === undefined) continue;
+      references.push({ name: arg.root, symbol });
+      const dependency = nodeIndex.get(arg.root.text);
+      if (symbol.kind === "node" && dependency !== undefined && !dependencies[i].includes(dependency)) dependencies[i].push(dependency);
+    }
+  });
+  const nodeOptions = nodes.map((node) => readOptions(node.options, NODE_OPTION_SPECS, DEFAULT_NODE_OPTIONS, "node", diagnostics));
+
+  // Edges point from a node to the nodes that use it.
+  const dependents = nodes.map((): number[] => []);
+  dependencies.forEach((deps, i) => deps.forEach((d) => dependents[d].push(i)));
+  for (const cycle of findCycles(nodes.length, dependents)) {
+    const first = Math.min(...cycle);
+    const names = cyclePath(first, cycle, dependents).map((i) => nodes[i].name.text);
+    diagnostics.push(error(Code.NodeCycle, `nodes depend on each other in a cycle: ${names.join(" → ")}`, nodes[first].name.range));
+  }
+
+  const outputs = checkOutputs(file.statements, symbols, references, diagnostics);
+  const loopOf = checkLoops(file.statements, symbols, references, diagnostics);
+  const loopOptions = new Map(
+    file.statements
+      .filter((s): s is LoopStatement => s.kind === "loop" && symbols.get(s.name.text)?.statement === s)
+      .map((loop) => [loop.name.text, readOptions(loop.options, LOOP_OPTION_SPECS, DEFAULT_LOOP_OPTIONS, "loop", diagnostics)]),
+  );
+  const loopNames = [...new Set([...loopOptions.keys(), ...(nodes.some((n) => !loopOf.has(n.name.text)) ? [IMPLICIT_LOOP] : [])])];
+  const loopUpstream = checkLoopCycles(nodes, dependencies, loopOf, loopNames, symbols, diagnostics);
+
+  if (outputs.explicit) {
+    nodes.forEach((node, i) => {
+      if (dependents[i].length === 0 && !outputs.names.includes(node.name.text)) {
+        diagnostics.push(warning(Code.UnusedNode, `node '${node.name.text}' is not used by any node and is not an output`, node.name.range));
+      }
+    });
+  }
+
+  diagnostics.sort((a, b) => a.range.startOffset - b.range.startOffset);
+  const result: CheckResult = { file, diagnostics, symbols, references, uses, calls };
+  const hasErrors = hasSyntaxErrors || diagnostics.some((d) => d.severity === "error");
+  if (hasErrors || graphName === undefined || options.modules === undefined) return result;
+
+  // No errors: build the runnable model.
+  const order = topologicalOrder(nodes.length, dependents);
+  const models: NodeModel[] = order.map((i) => {
+    const node = nodes[i];
+    const call = node.call as NonNullable<NodeStatement["call"]>;
+    const resolved = calls.get(node) as ResolvedCall;
+    const lookup = resolved.use.lookup as Extract<ModuleLookup, { ok: true }>;
+    return {
+      name: node.name.text,
+      line: node.name.range.start.line,
+      modulePath: lookup.module.file,
+      moduleSpecifier: resolved.use.statement.path,
+      exportName: resolved.member.name,
+      callText: calleeText(call.callee),
+      function: resolved.member,
+      args: call.args.map((arg) => argumentModel(arg, symbols)),
+      options: nodeOptions[i],
+      dependencies: dependencies[i].map((d) => nodes[d].name.text),
+      dependents: dependents[i].map((d) => nodes[d].name.text),
+      loop: loopOf.get(node.name.text) ?? IMPLICIT_LOOP,
+      statement: node,
+    };
+  });
+  const loops: LoopModel[] = loopNames.map((name) => ({
+    name,
+    nodes: models.filter((n) => n.loop === name).map((n) => n.name),
+    options: loopOptions.get(name) ?? { ...DEFAULT_LOOP_OPTIONS },
+    upstream: [...(loopUpstream.get(name) ?? [])],
+    declared: loopOptions.has(name),
+  }));
+  const loopIndex = new Map(loops.map((loop, i) => [loop.name, i]));
+  const loopOrder = topologicalOrder(
+    loops.length,
+    loops.map((loop) => loops.filter((other) => other.upstream.includes(loop.name)).map((other) => loopIndex.get(other.name) as number)),
+  );
+  result.graph = {
+    name: graphName,
+    file: path,
+    inputs: file.statements.flatMap((s) =>
+      s.kind === "input" ? [{ name: s.name.text, line: s.name.range.start.line, hasDefault: s.default !== undefined, ...(s.default ? { default: s.default.value } : {}) }] : [],
+    ),
+    nodes: models,
+    nodesByName: new Map(models.map((n) => [n.name, n])),
+    outputs: outputs.explicit ? outputs.names : models.filter((n) => n.dependents.length === 0).map((n) => n.name),
+    loops: loopOrder.map((i) => loops[i]),
+  };
+  return result;
+}
+
+function checkGraphStatement(file: GraphFile, lines: LineMap, diagnostics: Diagnostic[]): string | undefined {
+  const graphs = file.statements.filter((s) => s.kind === "graph");
+  if (graphs.length === 0) {
+    // A `graph` line with a syntax error already has its own message.
+    if (!/^[ \t]*graph\b/m.test(file.text)) {
+      diagnostics.push(error(Code.MissingGraph, "a graph file starts with 'graph NAME'", lines.range(0, file.text.search(/\r|\n|$/))));
+    }
+    return undefined;
+  }
+  if (file.statements[0] !== graphs[0]) {
+    diagnostics.push(error(Code.MisplacedGraph, "the 'graph' statement must be the first statement", graphs[0].keywordRange));
+  }
+  for (const extra of graphs.slice(1)) {
+    diagnostics.push(error(Code.MisplacedGraph, `a file holds one graph; it is already named '${graphs[0].name.text}'`, extra.keywordRange));
+  }
+  return graphs[0].name.text;
+}
+
+/** Inputs, nodes and loops share one namespace; the first declaration of a name wins. */
+function declareSymbols(statements: readonly Statement[], diagnostics: Diagnostic[]): Map<string, SymbolInfo> {
+  const symbols = new Map<string, SymbolInfo>();
+  for (const statement of statements) {
+    if (statement.kind !== "input" && statement.kind !== "node" && statement.kind !== "loop") continue;
+    const name = statement.name;
+    const existing = symbols.get(name.text);
+    if (existing) {
+      diagnostics.push(
+        error(Code.DuplicateName, `'${name.text}' is already declared as ${article(existing.kind)} on line ${existing.name.range.start.line + 1}`, name.range),
+      );
+      continue;
+    }
+    symbols.set(name.text, { kind: statement.kind, name, statement });
+  }
+  return symbols;
+}
+
+function readUses(statements: readonly Statement[], dir: string, modules: ModuleReader | undefined, diagnostics: Diagnostic[]): UseInfo[] {
+  const uses: UseInfo[] = [];
+  const aliases = new Map<string, UseStatement>();
+  for (const statement of statements) {
+    if (statement.kind !== "use") continue;
+    if (statement.alias) {
+      const earlier = aliases.get(statement.alias.text);
+      if (earlier) {
+        diagnostics.push(error(Code.DuplicateAlias, `alias '${statement.alias.text}' is already used on line ${earlier.keywordRange.start.line + 1}`, statement.alias.range));
+      } else {
+        aliases.set(statement.alias.text, statement);
+      }
+    }
+    if (modules === undefined) {
+      uses.push({ statement });
+      continue;
+    }
+    const lookup = modules.read(statement.path, dir);
+    if (!lookup.ok) {
+      diagnostics.push(error(lookup.reason === "not-found" ? Code.ModuleNotFound : Code.UnsupportedModule, lookup.message, statement.pathRange));
+    }
+    uses.push({ statement, lookup });
+  }
+  return uses;
+}
+
+function resolveCall(callee: Callee, argumentCount: number, uses: readonly UseInfo[], checkExports: boolean, diagnostics: Diagnostic[]): ResolvedCall | undefined {
+  const fn = callee.fn.text;
+  // A repeated alias is reported where it is declared; calls go to its first module.
+  const candidates = callee.alias
+    ? uses.filter((u) => u.statement.alias?.text === callee.alias?.text).slice(0, 1)
+    : uses.filter((u) => u.statement.alias === undefined);
+  if (callee.alias && candidates.length === 0) {
+    const aliases = uses.flatMap((u) => (u.statement.alias ? [u.statement.alias.text] : []));
+    diagnostics.push(error(Code.UnknownAlias, `no module is used as '${callee.alias.text}'${didYouMean(callee.alias.text, aliases)}`, callee.alias.range));
+    return undefined;
+  }
+  // Without a reader, or when a candidate module failed to load, exports cannot be judged.
+  if (!checkExports || candidates.some((u) => !u.lookup?.ok)) return undefined;
+
+  const found = candidates.flatMap((use) => {
+    const member = use.lookup?.ok ? use.lookup.module.exports.get(fn) : undefined;
+    return member ? [{ use, member }] : [];
+  });
+  if (found.length === 0) {
+    const exported = candidates.flatMap((u) => (u.lookup?.ok ? [...u.lookup.module.exports.keys()] : []));
+    const where = callee.alias ? `module '${candidates[0].statement.path}' (as '${callee.alias.text}')` : "no module used without an alias";
+    const message = callee.alias ? `${where} does not export '${fn}'` : `${where} exports '${fn}'`;
+    diagnostics.push(error(Code.UnknownExport, `${message}${didYouMean(fn, exported)}`, callee.fn.range));
+    return undefined;
+  }
+  if (found.length > 1) {
+    const paths = found.map((f) => `'${f.use.statement.path}'`).join(" and ");
+    diagnostics.push(error(Code.AmbiguousFunction, `'${fn}' is exported by both ${paths}; give one of them an alias with 'as'`, callee.fn.range));
+    return undefined;
+  }
+  const [{ member }] = found;
+  if (!member.callable) {
+    diagnostics.push(error(Code.NotAFunction, `'${fn}' is exported by '${found[0].use.statement.path}' but is not a function`, callee.fn.range));
+    return undefined;
+  }
+  const declared = member.parameters.length;
+  if (argumentCount > declared && !member.parameters.some((p) => p.rest)) {
+    diagnostics.push(
+      warning(Code.TooManyArguments, `'${fn}' declares ${declared} parameter${declared === 1 ? "" : "s"} but is called with ${argumentCount} arguments`, callee.range),
+    );
+  }
+  return found[0];
+}
+
+function resolveName(
+  name: Name,
+  symbols: ReadonlyMap<string, SymbolInfo>,
+  kinds: readonly SymbolKind[],
+  expected: string,
+  wrongKind: DiagnosticCode,
+  diagnostics: Diagnostic[],
+): SymbolInfo | undefined {
+  const symbol = symbols.get(name.text);
+  if (symbol === undefined) {
+    const candidates = [...symbols.values()].filter((s) => kinds.includes(s.kind)).map((s) => s.name.text);
+    diagnostics.push(error(Code.UnknownReference, `unknown name '${name.text}': expected ${expected}${didYouMean(name.text, candidates)}`, name.range));
+    return undefined;
+  }
+  if (!kinds.includes(symbol.kind)) {
+    diagnostics.push(error(wrongKind, `'${name.text}' is ${article(symbol.kind)}; expected ${expected}`, name.range));
+    return undefined;
+  }
+  return symbol;
+}
+
+function checkOutputs(
+  statements: readonly Statement[],
+  symbols: ReadonlyMap<string, SymbolInfo>,
+  references: Reference[],
+  diagnostics: Diagnostic[],
+): { explicit: boolean; names: string[] } {
+  const names: string[] = [];
+  let explicit = false;
+  for (const statement of statements) {
+    if (statement.kind !== "output") continue;
+    explicit = true;
+    for (const name of statement.names) {
+      const symbol = resolveName(name, symbols, ["node"], "a node (outputs are nodes)", Code.OutputNotNode, diagnostics);
+      if (symbol === undefined) continue;
+      references.push({ name, symbol });
+      if (!names.includes(name.text)) names.push(name.text);
+    }
+  }
+  return { explicit, names };
+}
+
+/** Loop membership: each member a node, each node in one loop at most. Returns node → loop. */
+function checkLoops(statements: readonly Statement[], symbols: ReadonlyMap<string, SymbolInfo>, references: Reference[], diagnostics: Diagnostic[]): Map<string, string> {
+  const loopOf = new Map<string, string>();
+  for (const loop of statements) {
+    if (loop.kind !== "loop" || symbols.get(loop.name.text)?.statement !== loop) continue;
+    for (const member of loop.members) {
+      const symbol = symbols.get(member.text);
+      if (symbol === undefined) {
+        const nodes = [...symbols.values()].filter((s) => s.kind === "node").map((s) => s.name.text);
+        diagnostics.push(error(Code.LoopMemberNotNode, `loop member '${member.text}' is not a declared node${didYouMean(member.text, nodes)}`, member.range));
+        continue;
+      }
+      if (symbol.kind !== "node") {
+        diagnostics.push(error(Code.LoopMemberNotNode, `loop member '${member.text}' is ${article(symbol.kind)}, not a node`, member.range));
+        continue;
+      }
+      references.push({ name: member, symbol });
+      const earlier = loopOf.get(member.text);
+      if (earlier !== undefined) {
+        diagnostics.push(error(Code.NodeInTwoLoops, `node '${member.text}' is already in loop '${earlier}'; a node runs in one loop`, member.range));
+        continue;
+      }
+      loopOf.set(member.text, loop.name.text);
+    }
+  }
+  return loopOf;
+}
+
+/** Data flows between loops only forward: report loops that depend on each other in a cycle. */
+function checkLoopCycles(
+  nodes: readonly NodeStatement[],
+  dependencies: readonly number[][],
+  loopOf: ReadonlyMap<string, string>,
+  loopNames: readonly string[],
+  symbols: ReadonlyMap<string, SymbolInfo>,
+  diagnostics: Diagnostic[],
+): Map<string, Set<string>> {
+  const loopIndex = new Map(loopNames.map((name, i) => [name, i]));
+  const upstream = new Map(loopNames.map((name) => [name, new Set<string>()]));
+  const successors = loopNames.map((): number[] => []);
+  nodes.forEach((node, i) => {
+    const to = loopOf.get(node.name.text) ?? IMPLICIT_LOOP;
+    for (const d of dependencies[i]) {
+      const from = loopOf.get(nodes[d].name.text) ?? IMPLICIT_LOOP;
+      if (from === to) continue;
+      upstream.get(to)?.add(from);
+      const [a, b] = [loopIndex.get(from) as number, loopIndex.get(to) as number];
+      if (!successors[a].includes(b)) successors[a].push(b);
+    }
+  });
+  for (const cycle of findCycles(loopNames.length, successors)) {
+    const first = Math.min(...cycle);
+    const names = cyclePath(first, cycle, successors).map((i) => loopNames[i]);
+    const declared = names.map((name) => symbols.get(name)).find((symbol) => symbol?.kind === "loop");
+    const range = declared ? declared.name.range : nodes[0].name.range;
+    diagnostics.push(error(Code.LoopCycle, `loops depend on each other in a cycle: ${names.join(" → ")} (data flows between loops only forward)`, range));
+  }
+  return upstream;
+}
+
+function argumentModel(arg: Expr, symbols: ReadonlyMap<string, SymbolInfo>): ArgumentModel {
+  const text = arg.kind === "ref" ? [arg.root.text, ...arg.path].join(".") : JSON.stringify(arg.value);
+  if (arg.kind === "literal") return { kind: "literal", value: arg.value, text };
+  const kind = symbols.get(arg.root.text)?.kind === "input" ? "input" : "node";
+  return { kind, name: arg.root.text, path: arg.path, text };
+}
+
+function calleeText(callee: Callee): string {
+  return callee.alias ? `${callee.alias.text}.${callee.fn.text}` : callee.fn.text;
+}
+
+function article(kind: SymbolKind): string {
+  return kind === "input" ? "an input" : `a ${kind}`;
+}

@@ -1,0 +1,112 @@
+// The options a node or loop accepts (`[cache: 1h, retry: 3]`) and their validation.
+import type { OptionEntry } from "./ast";
+import { Code, error, type Diagnostic } from "./diagnostics";
+
+export type CachePolicy = { kind: "ttl"; ms: number } | { kind: "off" } | { kind: "forever" };
+
+export interface NodeOptions {
+  /** Unset: the mode's default (development caches with the default TTL; production does not cache). */
+  cache?: CachePolicy;
+  retry: number;
+  /** Wait before the first retry; doubles on each further attempt. */
+  backoffMs: number;
+  timeoutMs?: number;
+}
+
+export interface LoopOptions {
+  concurrency: number;
+}
+
+export const DEFAULT_NODE_OPTIONS: NodeOptions = { retry: 0, backoffMs: 0 };
+export const DEFAULT_LOOP_OPTIONS: LoopOptions = { concurrency: 1 };
+
+/** Each option: what it accepts, in words for messages and completion, and how to read it. */
+interface OptionSpec<T> {
+  expects: string;
+  /** The value, or undefined when it is of the wrong kind. */
+  read(entry: OptionEntry): ((options: T) => void) | undefined;
+}
+
+const positiveDuration = (entry: OptionEntry): number | undefined =>
+  entry.value.kind === "duration" && entry.value.ms > 0 ? entry.value.ms : undefined;
+const integerAtLeast = (min: number) => (entry: OptionEntry): number | undefined =>
+  entry.value.kind === "number" && Number.isInteger(entry.value.value) && entry.value.value >= min ? entry.value.value : undefined;
+
+export const NODE_OPTION_SPECS: Readonly<Record<string, OptionSpec<NodeOptions>>> = {
+  cache: {
+    expects: "a duration (like 10m), off or forever",
+    read(entry) {
+      const { value } = entry;
+      if (value.kind === "word" && (value.text === "off" || value.text === "forever")) {
+        const kind = value.text;
+        return (options) => (options.cache = { kind });
+      }
+      const ms = positiveDuration(entry);
+      return ms === undefined ? undefined : (options) => (options.cache = { kind: "ttl", ms });
+    },
+  },
+  retry: {
+    expects: "a whole number of retries (0 or more)",
+    read(entry) {
+      const n = integerAtLeast(0)(entry);
+      return n === undefined ? undefined : (options) => (options.retry = n);
+    },
+  },
+  backoff: {
+    expects: "a duration (like 500ms)",
+    read(entry) {
+      const ms = positiveDuration(entry);
+      return ms === undefined ? undefined : (options) => (options.backoffMs = ms);
+    },
+  },
+  timeout: {
+    expects: "a duration (like 5s)",
+    read(entry) {
+      const ms = positiveDuration(entry);
+      return ms === undefined ? undefined : (options) => (options.timeoutMs = ms);
+    },
+  },
+};
+
+export const LOOP_OPTION_SPECS: Readonly<Record<string, OptionSpec<LoopOptions>>> = {
+  concurrency: {
+    expects: "a whole number of jobs in flight (1 or more)",
+    read(entry) {
+      const n = integerAtLeast(1)(entry);
+      return n === undefined ? undefined : (options) => (options.concurrency = n);
+    },
+  },
+};
+
+/** Reads `entries` against `specs`, reporting unknown, repeated and ill-typed options. */
+export function readOptions<T>(
+  entries: readonly OptionEntry[],
+  specs: Readonly<Record<string, OptionSpec<T>>>,
+  defaults: T,
+  owner: "node" | "loop",
+  diagnostics: Diagnostic[],
+): T {
+  const options = { ...defaults };
+  const seen = new Set<string>();
+  for (const entry of entries) {
+    const key = entry.key.text;
+    const spec = Object.hasOwn(specs, key) ? specs[key] : undefined;
+    if (spec === undefined) {
+      const known = Object.keys(specs).join(", ");
+      diagnostics.push(error(Code.UnknownOption, `unknown ${owner} option '${key}' (${owner} options: ${known})`, entry.key.range));
+      continue;
+    }
+    if (seen.has(key)) {
+      diagnostics.push(error(Code.DuplicateOption, `option '${key}' is given twice`, entry.key.range));
+      continue;
+    }
+    seen.add(key);
+    const apply = spec.read(entry);
+    if (apply === undefined) {
+      diagnostics.push(error(Code.BadOptionValue, `'${key}' takes ${spec.expects}, not '${entry.value.text}'`, entry.valueRange));
+      continue;
+    }
+    apply(options);
+  }
+  return options;
+}

@@ -1,0 +1,315 @@
+// Recursive-descent parser for `.graph` files. It recovers at statement boundaries: a bad
+// statement reports one error and parsing resumes on the next line, so every error in a
+// file is reported. A statement whose name was read is kept even when the rest is broken,
+// so that references to it do not cascade into further errors.
+import type {
+  Callee,
+  Expr,
+  GraphFile,
+  JsonValue,
+  LiteralExpr,
+  LoopStatement,
+  Name,
+  NodeStatement,
+  OptionEntry,
+  OptionValue,
+  RefExpr,
+  Statement,
+} from "./ast";
+import { Code, error, type Diagnostic } from "./diagnostics";
+import { lex, printable, type Token } from "./lexer";
+import type { LineMap, TextRange } from "./text-range";
+
+export interface ParseResult {
+  file: GraphFile;
+  lines: LineMap;
+  diagnostics: Diagnostic[];
+}
+
+/** Thrown inside a statement to abandon it; the error is already recorded. */
+class StatementAbandoned extends Error {}
+
+export function parse(text: string): ParseResult {
+  const { lines, tokens, comments, diagnostics } = lex(text);
+  const statements: Statement[] = [];
+  let index = 0;
+
+  const peek = (ahead = 0): Token => tokens[Math.min(index + ahead, tokens.length - 1)];
+  const next = (): Token => {
+    const token = peek();
+    if (token.kind !== "eof") index++;
+    return token;
+  };
+  const isPunct = (token: Token, text: string): boolean => token.kind === "punct" && token.text === text;
+  const atEndOfStatement = (): boolean => peek().kind === "newline" || peek().kind === "eof";
+  const previousEnd = (): TextRange => tokens[Math.max(index - 1, 0)].range;
+
+  const fail = (message: string, range: TextRange = peek().range): never => {
+    diagnostics.push(error(Code.Syntax, message, range));
+    throw new StatementAbandoned();
+  };
+  const expectPunct = (text: string, what: string): Token => {
+    const token = peek();
+    if (!isPunct(token, text)) fail(`expected ${what}, found ${describe(token)}`);
+    return next();
+  };
+
+  while (peek().kind !== "eof") {
+    if (peek().kind === "newline") {
+      next();
+      continue;
+    }
+    const start = peek();
+    try {
+      parseStatement();
+      if (!atEndOfStatement()) fail(`expected end of line, found ${describe(peek())}`);
+    } catch (e) {
+      if (!(e instanceof StatementAbandoned)) throw e;
+      // A statement kept after an error still covers what was read of it.
+      const last = statements[statements.length - 1];
+      if (last !== undefined && last.range.startOffset === start.range.startOffset) {
+        last.range = start.range.to(previousEnd());
+      }
+      while (!atEndOfStatement()) next();
+    }
+  }
+
+  return { file: { text, statements, comments }, lines, diagnostics };
+
+  function parseStatement(): void {
+    const keyword = peek();
+    if (keyword.kind !== "keyword") {
+      fail(`expected a statement (graph, use, input, node, output or loop), found ${describe(keyword)}`);
+    }
+    switch (keyword.text) {
+      case "graph": {
+        next();
+        const name = parseName("the graph's name");
+        statements.push({ kind: "graph", name, keywordRange: keyword.range, range: keyword.range.to(name.range) });
+        return;
+      }
+      case "use":
+        return parseUse(next());
+      case "input":
+        return parseInput(next());
+      case "node":
+        return parseNode(next());
+      case "output":
+        return parseOutput(next());
+      case "loop":
+        return parseLoop(next());
+      default:
+        fail(`expected a statement (graph, use, input, node, output or loop), found ${describe(keyword)}`);
+    }
+  }
+
+  function parseUse(keyword: Token): void {
+    const path = peek();
+    if (path.kind !== "string") fail(`expected a module path in double quotes, found ${describe(path)}`);
+    next();
+    let alias: Name | undefined;
+    if (peek().kind === "keyword" && peek().text === "as") {
+      next();
+      alias = parseName("an alias after 'as'");
+    }
+    statements.push({
+      kind: "use",
+      path: path.value as string,
+      pathRange: path.range,
+      ...(alias ? { alias } : {}),
+      keywordRange: keyword.range,
+      range: keyword.range.to(previousEnd()),
+    });
+  }
+
+  function parseInput(keyword: Token): void {
+    const name = parseName("the input's name");
+    let defaultValue: LiteralExpr | undefined;
+    if (isPunct(peek(), "=")) {
+      next();
+      defaultValue = parseLiteral("a JSON default value");
+    }
+    statements.push({
+      kind: "input",
+      name,
+      ...(defaultValue ? { default: defaultValue } : {}),
+      keywordRange: keyword.range,
+      range: keyword.range.to(previousEnd()),
+    });
+  }
+
+  function parseNode(keyword: Token): void {
+    const name = parseName("the node's name");
+    const statement: NodeStatement = { kind: "node", name, options: [], keywordRange: keyword.range, range: keyword.range.to(name.range) };
+    statements.push(statement);
+    expectPunct("=", "'=' and a function call");
+    const callee = parseCallee();
+    expectPunct("(", `'(' after ${callee.alias ? `${callee.alias.text}.` : ""}${callee.fn.text}`);
+    const args = parseList(")", "an argument", parseExpr);
+    statement.call = { callee, args, range: callee.range.to(previousEnd()) };
+    if (isPunct(peek(), "[")) statement.options = parseOptions();
+    statement.range = keyword.range.to(previousEnd());
+  }
+
+  function parseOutput(keyword: Token): void {
+    const names = [parseName("an output's node name")];
+    while (isPunct(peek(), ",")) {
+      next();
+      names.push(parseName("an output's node name"));
+    }
+    statements.push({ kind: "output", names, keywordRange: keyword.range, range: keyword.range.to(previousEnd()) });
+  }
+
+  function parseLoop(keyword: Token): void {
+    const name = parseName("the loop's name");
+    const statement: LoopStatement = { kind: "loop", name, members: [], options: [], keywordRange: keyword.range, range: keyword.range.to(name.range) };
+    statements.push(statement);
+    const open = expectPunct("{", "'{' and the loop's nodes");
+    statement.members = parseList("}", "a node name", () => parseName("a node name"));
+    statement.bodyRange = open.range.to(previousEnd());
+    if (isPunct(peek(), "[")) statement.options = parseOptions();
+    statement.range = keyword.range.to(previousEnd());
+  }
+
+  function parseCallee(): Callee {
+    const first = parseName("a function name");
+    if (!isPunct(peek(), ".")) return { fn: first, range: first.range };
+    next();
+    const fn = parseName(`a function name after '${first.text}.'`);
+    return { alias: first, fn, range: first.range.to(fn.range) };
+  }
+
+  /** Items separated by commas up to `close` (a trailing comma is allowed); consumes `close`. */
+  function parseList<T>(close: string, what: string, parseItem: () => T): T[] {
+    const items: T[] = [];
+    while (!isPunct(peek(), close)) {
+      if (atEndOfStatement()) fail(`expected ${what} or '${close}', found ${describe(peek())}`);
+      items.push(parseItem());
+      if (isPunct(peek(), ",")) next();
+      else if (!isPunct(peek(), close)) fail(`expected ',' or '${close}', found ${describe(peek())}`);
+    }
+    next();
+    return items;
+  }
+
+  function parseOptions(): OptionEntry[] {
+    next(); // [
+    return parseList("]", "an option", (): OptionEntry => {
+      const key = parseName("an option name");
+      expectPunct(":", `':' after '${key.text}'`);
+      const token = peek();
+      if (atEndOfStatement() || isPunct(token, ",") || isPunct(token, "]")) fail(`expected a value for '${key.text}', found ${describe(token)}`);
+      next();
+      return { key, value: optionValue(token), valueRange: token.range, range: key.range.to(token.range) };
+    });
+  }
+
+  function parseExpr(): Expr {
+    const token = peek();
+    if (token.kind === "ident") return parseRef();
+    return parseLiteral("an argument (a name or a JSON value)");
+  }
+
+  function parseRef(): RefExpr {
+    const root = parseName("a name");
+    const path: (string | number)[] = [];
+    while (isPunct(peek(), ".")) {
+      next();
+      const segment = peek();
+      if (segment.kind === "ident" || segment.kind === "keyword") path.push(segment.text);
+      else if (segment.kind === "number" && Number.isInteger(segment.value)) path.push(segment.value as number);
+      else fail(`expected a property name or index after '.', found ${describe(segment)}`);
+      next();
+    }
+    return { kind: "ref", root, path, range: root.range.to(previousEnd()) };
+  }
+
+  function parseLiteral(what: string): LiteralExpr {
+    const start = peek();
+    const value = parseJson(what);
+    return { kind: "literal", value, range: start.range.to(previousEnd()) };
+  }
+
+  function parseJson(what: string): JsonValue {
+    const token = peek();
+    if (token.kind === "string" || token.kind === "number") {
+      next();
+      return token.value as JsonValue;
+    }
+    if (token.kind === "keyword" && (token.text === "true" || token.text === "false" || token.text === "null")) {
+      next();
+      return token.text === "null" ? null : token.text === "true";
+    }
+    if (isPunct(token, "[")) {
+      next();
+      return parseJsonItems("]", () => parseJson("a JSON value"));
+    }
+    if (isPunct(token, "{")) {
+      next();
+      const entries = parseJsonItems("}", (): [string, JsonValue] => {
+        const key = peek();
+        if (key.kind !== "string") fail(`expected a JSON key in double quotes, found ${describe(key)}`);
+        next();
+        expectPunct(":", "':' after the key");
+        return [key.value as string, parseJson("a JSON value")];
+      });
+      return Object.fromEntries(entries) as JsonValue;
+    }
+    return fail(`expected ${what}, found ${describe(token)}`);
+  }
+
+  /** JSON arrays and objects: no trailing comma, as in JSON. */
+  function parseJsonItems<T>(close: string, parseItem: () => T): T[] {
+    const items: T[] = [];
+    if (isPunct(peek(), close)) {
+      next();
+      return items;
+    }
+    for (;;) {
+      items.push(parseItem());
+      const token = next();
+      if (isPunct(token, close)) return items;
+      if (!isPunct(token, ",")) fail(`expected ',' or '${close}', found ${describe(token)}`, token.range);
+    }
+  }
+
+  function parseName(what: string): Name {
+    const token = peek();
+    if (token.kind === "ident") {
+      next();
+      return { text: token.text, range: token.range };
+    }
+    if (token.kind === "keyword") return fail(`'${token.text}' is a keyword and cannot be used as ${what.replace(/^the /, "a ")}`);
+    return fail(`expected ${what}, found ${describe(token)}`);
+  }
+}
+
+function optionValue(token: Token): OptionValue {
+  switch (token.kind) {
+    case "duration":
+      return { kind: "duration", ms: token.value as number, text: token.text };
+    case "number":
+      return { kind: "number", value: token.value as number, text: token.text };
+    case "ident":
+    case "keyword":
+      return { kind: "word", text: token.text };
+    case "string":
+      return { kind: "string", value: token.value as string, text: token.text };
+    default:
+      return { kind: "invalid", text: token.text };
+  }
+}
+
+/** How a token reads in an error message. */
+function describe(token: Token): string {
+  switch (token.kind) {
+    case "eof":
+      return "end of file";
+    case "newline":
+      return "end of line";
+    case "string":
+      return `string ${printable(token.text)}`;
+    default:
+      return `'${printable(token.text)}'`;
+  }
+}

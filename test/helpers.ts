@@ -1,0 +1,40 @@
+// Paths for tests, which run as bundles under out/test/ and so cannot use their own location.
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
+
+function findRepoRoot(start: string): string {
+  let dir = start;
+  while (!existsSync(join(dir, "package.json"))) {
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error(`no package.json above ${start}`);
+    dir = parent;
+  }
+  return dir;
+}
+
+/** The repository's root folder (the one holding package.json). */
+export const repoRoot = findRepoRoot(__dirname);
+
+/** A path below test/, e.g. `fixturePath("graph", "fixtures", "x.graph")`. */
+export function fixturePath(...parts: string[]): string {
+  return join(repoRoot, "test", ...parts);
+}
+
+export interface CliResult {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the built command line (dist/cli.js) to completion. */
+export function runCli(args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string } = {}): CliResult {
+  const result = spawnSync(process.execPath, [join(repoRoot, "dist", "cli.js"), ...args], {
+    cwd: options.cwd ?? repoRoot,
+    env: options.env ?? process.env,
+    input: options.input ?? "",
+    encoding: "utf8",
+    timeout: 60_000,
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
