@@ -77,15 +77,15 @@ export function createModuleReader(): ModuleReader {
   function readPath(specifier: string, fromDir: string): ModuleLookup {
     const extension = path.extname(specifier);
     if (!MODULE_EXTENSIONS.includes(extension)) {
-      return unsupported(`Unsupported module "${specifier}": a module must be a .ts, .mts, .js or .mjs file.`);
+      return unsupported(`unsupported module '${specifier}': a module must be a .ts, .mts, .js or .mjs file`);
     }
     const file = path.resolve(fromDir, specifier);
     const cached = freshValue(modules, file);
     if (cached) return cached;
     // Failures are not cached: finding out that a file is still missing is this one stat.
     const stats = statOrUndefined(file);
-    if (!stats) return notFound(`Cannot find module "${specifier}" (no file ${file}).`);
-    if (!stats.isFile()) return notFound(`Module "${specifier}" is not a file (${file}).`);
+    if (!stats) return notFound(`cannot find module '${specifier}' (no file ${file})`);
+    if (!stats.isFile()) return notFound(`module '${specifier}' is not a file (${file})`);
     return load(specifier, file);
   }
 
@@ -104,7 +104,7 @@ export function createModuleReader(): ModuleReader {
   /** Reads `file` with a fresh Program and caches the result (but not a read error). */
   function load(specifier: string, file: string): ModuleLookup {
     const built = buildProgram(file, sourceFiles);
-    if ("readError" in built) return notFound(`Cannot read module "${specifier}" (${file}): ${built.readError}`);
+    if ("readError" in built) return notFound(`cannot read module '${specifier}' (${file}): ${built.readError}`);
     const exports = collectExports(built.program, file);
     const lookup: ModuleLookup = { ok: true, module: { file, exports } satisfies ModuleExports };
     modules.set(file, { value: lookup, stamps: built.stamps });
@@ -118,7 +118,7 @@ export function createModuleReader(): ModuleReader {
       } catch (error) {
         // Nothing a user writes should throw out of here (a path with a NUL byte, a
         // compiler crash on odd input, ...); the checker reports it like a missing module.
-        return notFound(`Cannot read module "${specifier}": ${errorMessage(error)}`);
+        return notFound(`cannot read module '${specifier}': ${errorMessage(error)}`);
       }
     },
   };
@@ -150,7 +150,7 @@ function resolvePackage(specifier: string, fromDir: string): CacheEntry<PackageR
   // Re-resolving costs dozens of probes, so a failure is cached until a folder where the
   // package could appear (node_modules/NAME in fromDir or above) changes.
   return {
-    value: { failure: notFound(`Cannot find package "${specifier}" from ${fromDir}.`) },
+    value: { failure: notFound(`cannot find package '${specifier}' from ${fromDir}`) },
     stamps: packageCandidates(specifier, fromDir).map(takeStamp),
   };
 }

@@ -184,8 +184,8 @@ test("a package is also found from a folder below the one holding node_modules",
 });
 
 test("a missing package or subpath is not found", () => {
-  assert.match(expectFailure(reader.read("no-such-package", modulesDir), "not-found"), /"no-such-package"/);
-  assert.match(expectFailure(reader.read("@scope/no-such-package", modulesDir), "not-found"), /"@scope\/no-such-package"/);
+  assert.match(expectFailure(reader.read("no-such-package", modulesDir), "not-found"), /'no-such-package'/);
+  assert.match(expectFailure(reader.read("@scope/no-such-package", modulesDir), "not-found"), /'@scope\/no-such-package'/);
   expectFailure(reader.read("fakepkg/not-exported", modulesDir), "not-found");
 });
 
@@ -204,7 +204,7 @@ test("other extensions are unsupported, whether or not the file exists", () => {
 
 test("a missing file is not found, named as written", () => {
   const message = expectFailure(reader.read("./nodes/missing.ts", modulesDir), "not-found");
-  assert.match(message, /"\.\/nodes\/missing\.ts"/);
+  assert.match(message, /'\.\/nodes\/missing\.ts'/);
 });
 
 test("user input never throws: a directory, a NUL byte, a syntax error, a script", (t) => {
