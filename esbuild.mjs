@@ -7,6 +7,12 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 
 const args = new Set(process.argv.slice(2));
+const pkg = JSON.parse(readFileSync("package.json", "utf8"));
+
+// Packages stay in node_modules, except devalue: it ships only as an ES module, and bundling
+// it keeps the CommonJS output loadable on every Node 20.
+const bundledPackages = new Set(["devalue"]);
+const external = [...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.devDependencies ?? {})].filter((name) => !bundledPackages.has(name));
 
 /** Every file below `dir` whose name ends with one of `suffixes`. */
 function filesBelow(dir, suffixes) {
@@ -22,10 +28,8 @@ const common = {
   format: "cjs",
   sourcemap: true,
   logLevel: "warning",
-  // Dependencies stay in node_modules for the command line; the extension bundle
-  // (which ships without node_modules) overrides this.
-  packages: "external",
-  define: { PACKAGE_VERSION: JSON.stringify(JSON.parse(readFileSync("package.json", "utf8")).version) },
+  external,
+  define: { PACKAGE_VERSION: JSON.stringify(pkg.version) },
 };
 
 const builds = args.has("--tests")
@@ -40,7 +44,7 @@ const builds = args.has("--tests")
   : [
       {
         ...common,
-        entryPoints: { cli: "src/cli/main.ts" },
+        entryPoints: { cli: "src/cli/main.ts", "node-host": "src/runtime/node-host.ts" },
         outdir: "dist",
         banner: { js: "#!/usr/bin/env node" },
       },

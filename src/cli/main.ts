@@ -1,8 +1,10 @@
 // The `stepgraph` command line: dispatches to one file per subcommand.
+import { cacheCommand } from "./cache";
 import { checkCommand } from "./check";
 import { Exit, UserError, type Command } from "./command";
+import { runCommand } from "./run";
 
-const commands: readonly Command[] = [checkCommand];
+const commands: readonly Command[] = [checkCommand, runCommand, cacheCommand];
 
 function usage(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

@@ -1,0 +1,75 @@
+// A node host: a child process that runs node functions for the ProcessPool, one at a
+// time, so that user code never runs in the process of the editor, adapter or CLI. Started
+// with --enable-source-maps, so stacks point into the TypeScript source.
+import { format } from "node:util";
+import type { FromHost, LogLevel, NodeErrorInfo, ToHost } from "./host-protocol";
+import { decodeValue, encodeValue } from "./values";
+
+let currentRunId = -1;
+const controllers = new Map<number, AbortController>();
+
+function send(message: FromHost): void {
+  process.send?.(message);
+}
+
+// Everything the node code writes becomes a log message tagged with the run it belongs to.
+function capture(stream: NodeJS.WriteStream, level: LogLevel): void {
+  stream.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+    const text = typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8");
+    send({ type: "log", runId: currentRunId, level, text: text.replace(/\n$/, "") });
+    const callback = rest.find((r) => typeof r === "function") as (() => void) | undefined;
+    callback?.();
+    return true;
+  }) as typeof stream.write;
+}
+capture(process.stdout, "log");
+capture(process.stderr, "error");
+
+async function run(message: Extract<ToHost, { type: "run" }>): Promise<void> {
+  const { runId } = message;
+  const controller = new AbortController();
+  controllers.set(runId, controller);
+  currentRunId = runId;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- bundles are CommonJS files built per module
+    const loaded = require(message.bundlePath) as Record<string, unknown>;
+    const fn = loaded[message.exportName];
+    if (typeof fn !== "function") throw new Error(`'${message.exportName}' is not a function in ${message.bundlePath}`);
+    const args = decodeValue(message.args) as unknown[];
+    const context = {
+      ...message.context,
+      signal: controller.signal,
+      log: (...values: unknown[]) => send({ type: "log", runId, level: "log", text: format(...values) }),
+    };
+    const result = await fn(...args, context);
+    let value: string;
+    try {
+      value = encodeValue(result);
+    } catch (e) {
+      throw new Error(`the output of node '${message.context.node}': ${(e as Error).message}`, { cause: e });
+    }
+    send({ type: "done", runId, ok: true, value });
+  } catch (e) {
+    send({ type: "done", runId, ok: false, error: errorInfo(e) });
+  } finally {
+    controllers.delete(runId);
+  }
+}
+
+function errorInfo(e: unknown): NodeErrorInfo {
+  if (e instanceof Error) return { message: e.message, stack: e.stack, name: e.name };
+  return { message: `a non-Error value was thrown: ${format("%O", e)}` };
+}
+
+process.on("message", (message: ToHost) => {
+  if (message.type === "run") void run(message);
+  else controllers.get(message.runId)?.abort(new Error(message.reason));
+});
+
+// The host lives as long as its pool: when the parent goes, so does the host.
+process.on("disconnect", () => process.exit(0));
+
+// A promise the node code forgot, or a throw from one of its timers, must not end the host
+// (and with it the other runs); it is reported with the run that was last started.
+process.on("unhandledRejection", (reason) => send({ type: "log", runId: currentRunId, level: "error", text: `unhandled rejection: ${format("%O", reason)}` }));
+process.on("uncaughtException", (error) => send({ type: "log", runId: currentRunId, level: "error", text: `uncaught exception: ${error.stack ?? error.message}` }));

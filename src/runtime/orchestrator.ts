@@ -1,0 +1,393 @@
+// The Orchestrator: the development-mode engine that steps one job through a graph. A
+// plain EventEmitter: it knows nothing of DAP or of terminals; the debug adapter and the
+// CLI drive it and listen to it.
+//
+// While continuing, every ready node is started at once and the ProcessPool runs as many
+// as it has hosts; while stepping, exactly one node runs, the next in the graph's
+// deterministic order. Before a node starts, the caller's stop condition is asked.
+import { randomUUID } from "node:crypto";
+import { EventEmitter } from "node:events";
+import type { GraphModel, NodeModel } from "../graph/model";
+import type { NodeCache } from "../store/node-cache";
+import type { LogLevel } from "./host-protocol";
+import type { BuiltModule } from "./module-bundler";
+import { isDone, type NodeFailure, type NodeRecord, type NodeState } from "./node-state";
+import type { ProcessPool } from "./process-pool";
+import { decodeValue, encodeValue, hashValue, valueAtPath } from "./values";
+
+export type CacheMode = "use" | "refresh" | "off";
+
+export interface OrchestratorOptions {
+  pool: ProcessPool;
+  /** Absent: nothing is cached. */
+  cache?: NodeCache;
+  cacheMode: CacheMode;
+  /** TTL of nodes without a `cache:` duration. */
+  defaultTtlMs: number;
+  /** Stop at a node that fails (after its retries) instead of running on. */
+  stopOnError?: boolean;
+  jobId?: string;
+}
+
+export type StopReason = "entry" | "breakpoint" | "step" | "pause" | "exception";
+
+/** Asked before each node starts: stop here? `values` holds the inputs and the outputs so far. */
+export type StopCondition = (node: NodeModel, args: unknown[], values: Readonly<Record<string, unknown>>) => boolean | Promise<boolean>;
+
+export interface OrchestratorEvents {
+  nodeStarted: [{ node: string }];
+  nodeFinished: [{ node: string; status: "ran" | "cached" | "failed"; durationMs: number }];
+  log: [{ node: string; level: LogLevel | "warn"; text: string }];
+  stopped: [{ reason: StopReason; node: string }];
+  finished: [{ outputs: Record<string, unknown>; failed: boolean }];
+}
+
+interface DriveMode {
+  steps: number;
+  /** Stop before the first node for which this holds (stepOut). */
+  until?: (node: NodeModel) => boolean;
+}
+
+const MAX_RETRY_DELAY_MS = 60_000;
+
+export class Orchestrator extends EventEmitter<OrchestratorEvents> {
+  readonly jobId: string;
+  /** Every finished node, in the order they finished. */
+  readonly history: NodeRecord[] = [];
+  private readonly states: Map<string, NodeState>;
+  private readonly inFlight = new Map<string, Promise<void>>();
+  private stopCondition: StopCondition = () => false;
+  private currentNode: string | undefined;
+  private driving = false;
+  private pauseRequested = false;
+  private wakeUp: () => void = () => undefined;
+  private disposed = false;
+  private finishedOnce = false;
+
+  constructor(
+    readonly graph: GraphModel,
+    private readonly modules: ReadonlyMap<string, BuiltModule>,
+    readonly inputs: Readonly<Record<string, unknown>>,
+    private readonly options: OrchestratorOptions,
+  ) {
+    super();
+    this.jobId = options.jobId ?? randomUUID();
+    this.states = new Map(graph.nodes.map((node) => [node.name, { node, status: "pending", attempts: 0 }]));
+  }
+
+  /** The node the run is stopped at (before it, or at it when it failed or still runs). */
+  get current(): string | undefined {
+    return this.currentNode;
+  }
+
+  get isRunning(): boolean {
+    return this.driving;
+  }
+
+  state(name: string): NodeState {
+    const state = this.states.get(name);
+    if (!state) throw new Error(`no node '${name}' in graph '${this.graph.name}'`);
+    return state;
+  }
+
+  setStopCondition(condition: StopCondition): void {
+    this.stopCondition = condition;
+  }
+
+  /** Stops before the first node, without running anything. */
+  stopOnEntry(): void {
+    const first = this.readyNodes()[0];
+    if (!first) return this.finishIfDone();
+    this.currentNode = first.name;
+    this.emit("stopped", { reason: "entry", node: first.name });
+  }
+
+  /** Runs until a stop, a failure (with stopOnError) or the end. */
+  continue(): Promise<void> {
+    return this.drive({ steps: Infinity });
+  }
+
+  /** Runs the next node in order and stops before the one after it. */
+  step(): Promise<void> {
+    return this.drive({ steps: 1 });
+  }
+
+  /** Runs to the end of the current node's loop: stops before the first node of another loop. */
+  stepOut(): Promise<void> {
+    const loop = this.currentNode ? this.state(this.currentNode).node.loop : undefined;
+    return this.drive({ steps: Infinity, until: (node) => node.loop !== loop });
+  }
+
+  /** Stops before the next node to start; a node still running is where it stops. */
+  pause(): void {
+    if (!this.driving) return;
+    this.pauseRequested = true;
+    this.wakeUp();
+  }
+
+  /** The argument values a node gets from the inputs and the outputs so far. */
+  argumentValues(node: NodeModel): unknown[] {
+    return node.args.map((arg) => {
+      if (arg.kind === "literal") return structuredClone(arg.value);
+      const root = arg.kind === "input" ? this.inputs[arg.name] : this.states.get(arg.name)?.value;
+      return valueAtPath(root, arg.path);
+    });
+  }
+
+  /** The inputs and every finished node's output, by name. */
+  values(): Record<string, unknown> {
+    const values: Record<string, unknown> = { ...this.inputs };
+    for (const [name, state] of this.states) if (isDone(state)) values[name] = state.value;
+    return values;
+  }
+
+  /** Runs a node again now, skipping the cache; the finished nodes downstream become stale. */
+  async rerun(name: string): Promise<void> {
+    this.assertStopped("re-run a node");
+    const state = this.state(name);
+    if (state.node.dependencies.some((d) => !isDone(this.state(d)))) throw new Error(`node '${name}' cannot run yet: not every node it uses has finished`);
+    this.markStale(name);
+    await this.execute(state, { skipCacheRead: true });
+  }
+
+  /** Replaces a finished node's output: kept in the cache as `edited`, and the nodes downstream become stale. */
+  async editOutput(name: string, value: unknown): Promise<void> {
+    this.assertStopped("edit an output");
+    const state = this.state(name);
+    if (!isDone(state)) throw new Error(`node '${name}' has no output to edit yet`);
+    const encoded = encodeValue(value);
+    state.value = decodeValue(encoded);
+    state.cache = "edited";
+    const cache = this.cacheFor(state.node);
+    if (cache && state.key) {
+      await cache.set(
+        state.key,
+        { value: encoded, createdAt: Date.now(), durationMs: state.ranForMs ?? 0, codeHash: this.codeHash(state.node), inputHash: hashValue(state.args ?? []), edited: true },
+        this.ttlMs(state.node),
+      );
+    }
+    this.markStale(name);
+  }
+
+  /** The graph's outputs by name (those finished so far). */
+  outputs(): Record<string, unknown> {
+    const outputs: Record<string, unknown> = {};
+    for (const name of this.graph.outputs) {
+      const state = this.state(name);
+      if (isDone(state)) outputs[name] = state.value;
+    }
+    return outputs;
+  }
+
+  /** Ends the job: running node code is killed. */
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    this.wakeUp();
+    await this.options.pool.close();
+  }
+
+  private async drive(mode: DriveMode): Promise<void> {
+    this.assertStopped("resume");
+    this.driving = true;
+    this.pauseRequested = false;
+    // The node we are stopped at was already asked about; resuming must not stop there again.
+    const resumedFrom = this.currentNode;
+    this.currentNode = undefined;
+    let steps = mode.steps;
+    if (resumedFrom !== undefined && this.inFlight.has(resumedFrom)) steps = 0;
+    let stopAt: { node: string; reason: StopReason } | undefined;
+    let failed: string | undefined;
+    try {
+      for (;;) {
+        if (this.disposed) return;
+        if (stopAt === undefined && failed === undefined && !this.pauseRequested) {
+          for (const node of this.readyNodes()) {
+            if (steps === 0) {
+              stopAt = { node: node.name, reason: "step" };
+              break;
+            }
+            if (node.name !== resumedFrom && (await this.shouldStop(node, mode))) {
+              stopAt = { node: node.name, reason: mode.until?.(node) ? "step" : "breakpoint" };
+              break;
+            }
+            if (this.disposed) return;
+            this.launch(node);
+            steps--;
+            // Stepping runs exactly one node, and the next is chosen once it has finished.
+            if (mode.steps !== Infinity) break;
+          }
+        }
+        if (this.inFlight.size === 0) break;
+        const woken = new Promise<void>((resolve) => (this.wakeUp = resolve));
+        const finished = await Promise.race([...this.inFlight.entries()].map(([name, done]) => done.then(() => name)).concat(woken.then(() => "")));
+        if (finished !== "" && this.options.stopOnError && this.state(finished).status === "failed") failed ??= finished;
+        // A pause stops at once, even while a node runs on (one that never returns, say).
+        if (this.pauseRequested && this.inFlight.size > 0) {
+          stopAt = { node: [...this.inFlight.keys()].sort((a, b) => this.order(a) - this.order(b))[0], reason: "pause" };
+          break;
+        }
+        if (failed !== undefined && this.inFlight.size === 0) break;
+      }
+    } finally {
+      this.driving = false;
+    }
+    if (this.disposed) return;
+    if (failed !== undefined) return this.stopAt(failed, "exception");
+    if (stopAt) return this.stopAt(stopAt.node, stopAt.reason);
+    const next = this.readyNodes()[0];
+    if (this.pauseRequested && next) return this.stopAt(next.name, "pause");
+    this.finishIfDone();
+  }
+
+  private stopAt(node: string, reason: StopReason): void {
+    this.currentNode = node;
+    this.emit("stopped", { reason, node });
+  }
+
+  private finishIfDone(): void {
+    if (this.readyNodes().length > 0 || this.inFlight.size > 0) return;
+    let failed = false;
+    for (const state of this.states.values()) {
+      if (state.status === "pending") state.status = "skipped";
+      if (state.status === "failed" || state.status === "skipped") failed = true;
+    }
+    this.finishedOnce = true;
+    this.emit("finished", { outputs: this.outputs(), failed });
+  }
+
+  private async shouldStop(node: NodeModel, mode: DriveMode): Promise<boolean> {
+    if (mode.until?.(node)) return true;
+    return this.stopCondition(node, this.argumentValues(node), this.values());
+  }
+
+  /** Pending nodes whose every dependency is done, in the graph's order. */
+  private readyNodes(): NodeModel[] {
+    return this.graph.nodes.filter((node) => {
+      const state = this.state(node.name);
+      return state.status === "pending" && !this.inFlight.has(node.name) && node.dependencies.every((d) => isDone(this.state(d)));
+    });
+  }
+
+  private launch(node: NodeModel): void {
+    const done = this.execute(this.state(node.name), { skipCacheRead: false }).finally(() => this.inFlight.delete(node.name));
+    this.inFlight.set(node.name, done);
+  }
+
+  private async execute(state: NodeState, { skipCacheRead }: { skipCacheRead: boolean }): Promise<void> {
+    const node = state.node;
+    const started = performance.now();
+    state.status = "running";
+    state.error = undefined;
+    state.value = undefined;
+    this.emit("nodeStarted", { node: node.name });
+    const args = this.argumentValues(node);
+    state.args = args;
+
+    const cache = this.cacheFor(node);
+    state.key = undefined;
+    state.cache = cache ? "miss" : "off";
+    const codeHash = this.codeHash(node);
+    const inputHash = cache ? hashValue(args) : "";
+    if (cache) {
+      state.key = cache.key({ graph: this.graph.name, node: node.name, codeHash, inputHash, optionsText: JSON.stringify(node.options) });
+      if (!skipCacheRead && this.options.cacheMode === "use") {
+        const lookup = await cache.get(state.key);
+        if (lookup.kind === "hit") {
+          try {
+            state.value = decodeValue(lookup.entry.value);
+            state.cache = lookup.entry.edited ? "edited" : "hit";
+            state.ranForMs = lookup.entry.durationMs;
+            return this.finish(state, "cached", performance.now() - started);
+          } catch {
+            // Falls through to the warning below: a well-formed entry holding a bad value.
+          }
+        }
+        if (lookup.kind !== "miss") {
+          this.emit("log", { node: node.name, level: "warn", text: `ignoring an unreadable cache entry ${state.key} (corrupt, or from another version); the node runs again` });
+        }
+      }
+    }
+
+    let encodedArgs: string;
+    try {
+      encodedArgs = encodeValue(args);
+    } catch (e) {
+      state.error = { kind: "input", message: `an argument of node '${node.name}': ${(e as Error).message}` };
+      return this.finish(state, "failed", performance.now() - started);
+    }
+    const attempts = node.options.retry + 1;
+    for (let attempt = 1; attempt <= attempts; attempt++) {
+      state.attempts = attempt;
+      const runStarted = performance.now();
+      const { outcome } = this.options.pool.run({
+        bundlePath: (this.modules.get(node.modulePath) as BuiltModule).bundlePath,
+        exportName: node.exportName,
+        args: encodedArgs,
+        context: { graph: this.graph.name, node: node.name, jobId: this.jobId, attempt, mode: "dev" },
+        timeoutMs: node.options.timeoutMs,
+        onLog: (level, text) => this.emit("log", { node: node.name, level, text }),
+      });
+      const result = await outcome;
+      if (result.ok) {
+        state.value = decodeValue(result.value);
+        state.ranForMs = performance.now() - runStarted;
+        state.error = undefined;
+        if (cache && state.key) {
+          await cache.set(state.key, { value: result.value, createdAt: Date.now(), durationMs: state.ranForMs, codeHash, inputHash, edited: false }, this.ttlMs(node));
+        }
+        return this.finish(state, "ran", performance.now() - started);
+      }
+      state.error = { ...result.error, kind: result.kind } satisfies NodeFailure;
+      if (result.kind === "cancelled" || attempt === attempts || this.disposed) break;
+      const delayMs = Math.min(node.options.backoffMs * 2 ** (attempt - 1), MAX_RETRY_DELAY_MS);
+      this.emit("log", { node: node.name, level: "warn", text: `attempt ${attempt} of ${attempts} failed: ${result.error.message}; retrying${delayMs > 0 ? ` in ${delayMs} ms` : ""}` });
+      if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
+    }
+    this.finish(state, "failed", performance.now() - started);
+  }
+
+  private finish(state: NodeState, status: "ran" | "cached" | "failed", durationMs: number): void {
+    state.status = status;
+    state.durationMs = durationMs;
+    const { node, ...record } = state;
+    this.history.push({ ...record, name: node.name, finishedAt: Date.now() });
+    // Runs cancelled by dispose() end quietly: the session is over.
+    if (!this.disposed) this.emit("nodeFinished", { node: node.name, status, durationMs });
+  }
+
+  /** Makes every finished node downstream of `name` pending again. */
+  private markStale(name: string): void {
+    const queue = [...this.state(name).node.dependents];
+    for (let dependent = queue.shift(); dependent !== undefined; dependent = queue.shift()) {
+      const state = this.state(dependent);
+      if (state.status === "pending") continue;
+      Object.assign(state, { status: "pending", value: undefined, cache: undefined, error: undefined });
+      queue.push(...state.node.dependents);
+    }
+  }
+
+  private cacheFor(node: NodeModel): NodeCache | undefined {
+    if (this.options.cacheMode === "off" || node.options.cache?.kind === "off") return undefined;
+    return this.options.cache;
+  }
+
+  private codeHash(node: NodeModel): string {
+    return `${this.modules.get(node.modulePath)?.codeHash}#${node.exportName}`;
+  }
+
+  private ttlMs(node: NodeModel): number | undefined {
+    const policy = node.options.cache;
+    if (policy?.kind === "forever") return undefined;
+    return policy?.kind === "ttl" ? policy.ms : this.options.defaultTtlMs;
+  }
+
+  private order(name: string): number {
+    return this.graph.nodes.indexOf(this.state(name).node);
+  }
+
+  private assertStopped(what: string): void {
+    if (this.driving) throw new Error(`cannot ${what} while the graph is running`);
+    if (this.disposed) throw new Error(`cannot ${what}: the session has ended`);
+    if (this.finishedOnce && this.readyNodes().length === 0 && what === "resume") throw new Error("the job has finished");
+  }
+}

@@ -1,0 +1,192 @@
+// The ProcessPool: node host child processes that run node functions, one run per host at
+// a time. A run that outlives its timeout has its signal aborted, then its host killed if
+// the code ignores the signal; a host that dies (a crash, process.exit) fails its run and
+// is replaced. Nothing here knows about graphs beyond the run request.
+import { fork, type ChildProcess } from "node:child_process";
+import { availableParallelism } from "node:os";
+import { join } from "node:path";
+import type { ContextFields, FromHost, LogLevel, NodeErrorInfo, ToHost } from "./host-protocol";
+
+export interface RunRequest {
+  bundlePath: string;
+  exportName: string;
+  /** The arguments, encoded as one array (values.ts). */
+  args: string;
+  context: ContextFields;
+  timeoutMs?: number;
+  onLog(level: LogLevel, text: string): void;
+}
+
+export type RunOutcome =
+  | { ok: true; value: string }
+  | { ok: false; kind: "error" | "timeout" | "crash" | "cancelled"; error: NodeErrorInfo };
+
+export interface ProcessPoolOptions {
+  /** How many hosts run at once; default the CPU count. */
+  size?: number;
+  /** The built node-host.js; default next to this bundle. */
+  hostScript?: string;
+  /** How long code may ignore an aborted signal before its host is killed. */
+  killGraceMs?: number;
+}
+
+interface Host {
+  child: ChildProcess;
+  run?: ActiveRun;
+}
+
+interface ActiveRun {
+  runId: number;
+  request: RunRequest;
+  settle(outcome: RunOutcome): void;
+  timers: NodeJS.Timeout[];
+}
+
+export class ProcessPool {
+  readonly size: number;
+  private readonly hostScript: string;
+  private readonly killGraceMs: number;
+  private readonly hosts: Host[] = [];
+  private readonly waiting: { request: RunRequest; settle(outcome: RunOutcome): void; runId: number }[] = [];
+  private nextRunId = 1;
+  private closed = false;
+
+  constructor(options: ProcessPoolOptions = {}) {
+    this.size = Math.max(1, options.size ?? availableParallelism());
+    this.hostScript = options.hostScript ?? join(__dirname, "node-host.js");
+    this.killGraceMs = options.killGraceMs ?? 1000;
+  }
+
+  /** Runs one call on a free host (waiting for one if all are busy). */
+  run(request: RunRequest): { runId: number; outcome: Promise<RunOutcome> } {
+    const runId = this.nextRunId++;
+    const outcome = new Promise<RunOutcome>((settle) => {
+      if (this.closed) settle(cancelled("the session ended"));
+      else this.waiting.push({ request, settle, runId });
+    });
+    this.dispatch();
+    return { runId, outcome };
+  }
+
+  /** Cancels a run: a waiting one never starts; a running one has its host killed. */
+  cancel(runId: number, reason: string): void {
+    const index = this.waiting.findIndex((w) => w.runId === runId);
+    if (index >= 0) {
+      this.waiting.splice(index, 1)[0].settle(cancelled(reason));
+      return;
+    }
+    const host = this.hosts.find((h) => h.run?.runId === runId);
+    if (host?.run) {
+      const run = host.run;
+      this.retire(host);
+      run.settle(cancelled(reason));
+    }
+  }
+
+  /** Kills every host; runs in flight or waiting settle as cancelled. */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const waiting of this.waiting.splice(0)) waiting.settle(cancelled("the session ended"));
+    const exits = [...this.hosts].map((host) => {
+      const exited = new Promise<void>((resolve) => (host.child.exitCode !== null || host.child.signalCode !== null ? resolve() : host.child.once("exit", () => resolve())));
+      host.run?.settle(cancelled("the session ended"));
+      this.retire(host);
+      return exited;
+    });
+    await Promise.all(exits);
+  }
+
+  /** Process ids of the live hosts (for tests and status). */
+  get pids(): number[] {
+    return this.hosts.flatMap((h) => (h.child.pid === undefined ? [] : [h.child.pid]));
+  }
+
+  private dispatch(): void {
+    while (this.waiting.length > 0) {
+      const host = this.hosts.find((h) => h.run === undefined) ?? (this.hosts.length < this.size ? this.spawnHost() : undefined);
+      if (!host) return;
+      const next = this.waiting.shift() as (typeof this.waiting)[number];
+      this.start(host, next.runId, next.request, next.settle);
+    }
+  }
+
+  private start(host: Host, runId: number, request: RunRequest, settle: (outcome: RunOutcome) => void): void {
+    const run: ActiveRun = {
+      runId,
+      request,
+      timers: [],
+      settle: (outcome) => {
+        run.timers.forEach(clearTimeout);
+        if (host.run === run) host.run = undefined;
+        settle(outcome);
+        this.dispatch();
+      },
+    };
+    host.run = run;
+    if (request.timeoutMs !== undefined) {
+      run.timers.push(
+        setTimeout(() => {
+          const reason = `timed out after ${request.timeoutMs} ms`;
+          this.send(host, { type: "abort", runId, reason });
+          // Code that ignores its signal is stopped the hard way.
+          run.timers.push(
+            setTimeout(() => {
+              this.retire(host);
+              run.settle({ ok: false, kind: "timeout", error: { message: `node '${request.context.node}' ${reason} and ignored its abort signal; its host was killed` } });
+            }, this.killGraceMs),
+          );
+        }, request.timeoutMs),
+      );
+    }
+    this.send(host, { type: "run", runId, bundlePath: request.bundlePath, exportName: request.exportName, args: request.args, context: request.context });
+  }
+
+  private spawnHost(): Host {
+    const child = fork(this.hostScript, [], {
+      execArgv: ["--enable-source-maps"],
+      stdio: ["ignore", "pipe", "pipe", "ipc"],
+      serialization: "json",
+    });
+    const host: Host = { child };
+    this.hosts.push(host);
+    // Output that bypasses the captured streams (native code, a crash message) still reaches the run's log.
+    child.stdout?.on("data", (data: Buffer) => host.run?.request.onLog("log", data.toString("utf8").replace(/\n$/, "")));
+    child.stderr?.on("data", (data: Buffer) => host.run?.request.onLog("error", data.toString("utf8").replace(/\n$/, "")));
+    child.on("message", (message: FromHost) => this.receive(host, message));
+    child.on("exit", (code, signal) => {
+      this.forget(host);
+      const run = host.run;
+      if (!run) return;
+      const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
+      run.settle({ ok: false, kind: "crash", error: { message: `the node host ${how} while running node '${run.request.context.node}' (did the node call process.exit or crash?)` } });
+    });
+    child.on("error", () => undefined);
+    return host;
+  }
+
+  private receive(host: Host, message: FromHost): void {
+    const run = host.run;
+    if (!run || message.runId !== run.runId) return;
+    if (message.type === "log") run.request.onLog(message.level, message.text);
+    else run.settle(message.ok ? { ok: true, value: message.value } : { ok: false, kind: "error", error: message.error });
+  }
+
+  private send(host: Host, message: ToHost): void {
+    if (host.child.connected) host.child.send(message);
+  }
+
+  /** Takes a host out of service and kills it (a new one is spawned when needed). */
+  private retire(host: Host): void {
+    this.forget(host);
+    host.child.kill("SIGKILL");
+  }
+
+  private forget(host: Host): void {
+    const index = this.hosts.indexOf(host);
+    if (index >= 0) this.hosts.splice(index, 1);
+  }
+}
+
+function cancelled(reason: string): RunOutcome {
+  return { ok: false, kind: "cancelled", error: { message: `cancelled: ${reason}` } };
+}

@@ -1,0 +1,38 @@
+// CacheStorage on a Redis connection.
+import type Redis from "ioredis";
+import type { CacheStorage } from "./cache-storage";
+
+export class RedisStorage implements CacheStorage {
+  constructor(
+    private readonly redis: Redis,
+    readonly description: string,
+    /** Closes the connection; a private server's stops the server too. */
+    private readonly closeConnection: () => Promise<void> = () => redis.quit().then(() => undefined, () => redis.disconnect()),
+  ) {}
+
+  async get(key: string): Promise<string | undefined> {
+    return (await this.redis.get(key)) ?? undefined;
+  }
+
+  async set(key: string, value: string, ttlMs?: number): Promise<void> {
+    if (ttlMs === undefined) await this.redis.set(key, value);
+    else await this.redis.set(key, value, "PX", Math.max(1, Math.round(ttlMs)));
+  }
+
+  async deleteByPrefix(prefix: string): Promise<number> {
+    // SCAN, not KEYS, so that a large Redis is not blocked; UNLINK frees memory off the main thread.
+    let deleted = 0;
+    let cursor = "0";
+    const pattern = `${prefix.replace(/[*?[\]\\]/g, "\\$&")}*`;
+    do {
+      const [next, keys] = await this.redis.scan(cursor, "MATCH", pattern, "COUNT", 1000);
+      cursor = next;
+      if (keys.length > 0) deleted += await this.redis.unlink(...keys);
+    } while (cursor !== "0");
+    return deleted;
+  }
+
+  close(): Promise<void> {
+    return this.closeConnection();
+  }
+}
