@@ -29,7 +29,8 @@ export class RunReporter {
     this.on("nodeFinished", ({ node, status, durationMs }) => {
       this.running.delete(node);
       this.finished.push({ name: node, status, durationMs: Math.round(durationMs * 100) / 100 });
-      this.print(`  ${node.padEnd(this.nameWidth)}  ${status.padEnd(6)}  ${formatDuration(durationMs)}`);
+      // With --json, stdout holds the JSON alone and the node lines are left out.
+      if (!options.json) this.print(`  ${node.padEnd(this.nameWidth)}  ${status.padEnd(6)}  ${formatDuration(durationMs)}`);
     });
     this.on("log", ({ node, level, text }) => {
       const tag = level === "log" ? "" : `${level}: `;

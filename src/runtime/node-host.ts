@@ -57,8 +57,15 @@ async function run(message: Extract<ToHost, { type: "run" }>): Promise<void> {
 }
 
 function errorInfo(e: unknown): NodeErrorInfo {
-  if (e instanceof Error) return { message: e.message, stack: e.stack, name: e.name };
+  if (e instanceof Error) return { message: e.message, stack: e.stack && userFrames(e.stack), name: e.name };
   return { message: `a non-Error value was thrown: ${format("%O", e)}` };
+}
+
+/** The stack up to where this host called the node: its own frames mean nothing to the user. */
+function userFrames(stack: string): string {
+  const lines = stack.split("\n");
+  const hostFrame = lines.findIndex((line) => /^\s+at /.test(line) && /node-host\.(ts|js)/.test(line));
+  return (hostFrame > 0 ? lines.slice(0, hostFrame) : lines).join("\n");
 }
 
 process.on("message", (message: ToHost) => {

@@ -20,13 +20,14 @@ export async function connectRedis(url: string, timeoutMs: number, options: Redi
     disconnectTimeout: 100,
     ...options,
   });
-  // Errors are reported through the promise below; without a listener ioredis prints them.
-  redis.on("error", () => undefined);
+  // The socket's own error says more than the "Connection is closed" that connect() rejects with.
+  let socketError: unknown;
+  redis.on("error", (e: unknown) => (socketError ??= e));
   try {
     await withTimeout(redis.connect().then(() => redis.ping()), timeoutMs);
   } catch (e) {
     redis.disconnect();
-    throw new RedisUnavailableError(`Redis at ${redactRedisUrl(url)} does not answer (${describeConnectionError(e)})`);
+    throw new RedisUnavailableError(`Redis at ${redactRedisUrl(url)} does not answer (${describeConnectionError(socketError ?? e)})`);
   }
   redis.options.retryStrategy = (attempt: number) => Math.min(50 * 2 ** attempt, 2000);
   return redis;

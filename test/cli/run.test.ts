@@ -1,0 +1,246 @@
+// `stepgraph run` against a real redis-server the test starts: the cache's behaviour as a
+// user sees it (which nodes ran, which came from the cache), and every failure kind.
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { connect } from "node:net";
+import { after, before, describe, test } from "node:test";
+import { startTestRedis, type TestRedis } from "../redis-harness";
+import { runCli, type CliResult } from "../helpers";
+import { copyFixture, type Workspace } from "../runtime/workspace";
+
+interface RunJson {
+  outputs: Record<string, unknown>;
+  nodes: { name: string; status: string; durationMs: number }[];
+}
+
+let redis: TestRedis;
+before(async () => {
+  redis = await startTestRedis();
+});
+after(() => redis.stop());
+
+function run(workspace: Workspace, graph: string, args: string[] = [], env: NodeJS.ProcessEnv = {}): CliResult {
+  return runCli(["run", workspace.path(graph), "--json", ...args], {
+    cwd: workspace.dir,
+    env: { ...process.env, STEPGRAPH_REDIS_URL: redis.url, STEPGRAPH_STATE_DIR: workspace.stateDir, ...env },
+  });
+}
+
+function statuses(result: CliResult): Record<string, string> {
+  assert.ok(result.stdout.startsWith("{"), `expected JSON, got:\n${result.stdout}\n${result.stderr}`);
+  const json = JSON.parse(result.stdout) as RunJson;
+  assert.deepEqual(Object.keys(json).sort(), ["nodes", "outputs"]);
+  return Object.fromEntries(json.nodes.map((n) => [n.name, n.status]));
+}
+
+describe("the cache", () => {
+  const input = ["--input", '{"n": 3}'];
+
+  test("a cold run runs every node; a warm run takes them from the cache", () => {
+    const ws = copyFixture("pipeline");
+    const cold = run(ws, "pipeline.graph", input);
+    assert.equal(cold.status, 0, cold.stderr);
+    assert.deepEqual(statuses(cold), { doubled: "ran", squared: "ran", shout: "ran", total: "ran", stamp: "ran" });
+    const outputs = (JSON.parse(cold.stdout) as RunJson).outputs;
+    assert.equal(outputs.total, 15);
+    assert.match(String(outputs.stamp), /^HELLO@\d+$/);
+
+    const warm = run(ws, "pipeline.graph", input);
+    assert.deepEqual(statuses(warm), { doubled: "cached", squared: "cached", shout: "cached", total: "cached", stamp: "ran" }, "cache: off still runs");
+    assert.equal((JSON.parse(warm.stdout) as RunJson).outputs.total, 15);
+  });
+
+  test("an edit to a node's module re-runs exactly its nodes and what they feed", () => {
+    const ws = copyFixture("pipeline");
+    run(ws, "pipeline.graph", input);
+    ws.edit("nodes/text.ts", (t) => t.replace("word.toUpperCase()", "word.toUpperCase() + '!'"));
+    assert.deepEqual(statuses(run(ws, "pipeline.graph", input)), { doubled: "cached", squared: "cached", total: "cached", shout: "ran", stamp: "ran" });
+  });
+
+  test("an edit to a module that a node module imports re-runs the nodes of the importer", () => {
+    const ws = copyFixture("pipeline");
+    run(ws, "pipeline.graph", input);
+    ws.edit("nodes/helper.ts", (t) => t.replace("FACTOR = 2", "FACTOR = 3"));
+    const result = run(ws, "pipeline.graph", input);
+    assert.deepEqual(statuses(result), { doubled: "ran", squared: "ran", total: "ran", shout: "cached", stamp: "ran" });
+    assert.equal((JSON.parse(result.stdout) as RunJson).outputs.total, 18);
+  });
+
+  test("an edit to comments only changes nothing", () => {
+    const ws = copyFixture("pipeline");
+    run(ws, "pipeline.graph", input);
+    ws.edit("nodes/math.ts", (t) => `// a comment\n${t}`);
+    assert.equal(statuses(run(ws, "pipeline.graph", input)).doubled, "cached");
+  });
+
+  test("a changed input re-runs the nodes that depend on it", () => {
+    const ws = copyFixture("pipeline");
+    run(ws, "pipeline.graph", input);
+    assert.deepEqual(statuses(run(ws, "pipeline.graph", ["--input", '{"n": 4}'])), { doubled: "ran", squared: "ran", total: "ran", shout: "cached", stamp: "ran" });
+    assert.deepEqual(statuses(run(ws, "pipeline.graph", ["--input", '{"n": 4, "word": "bye"}'])), { doubled: "cached", squared: "cached", total: "cached", shout: "ran", stamp: "ran" });
+  });
+
+  test("an entry expires after its TTL", async () => {
+    const ws = copyFixture("pipeline");
+    ws.edit("pipeline.graph", (t) => t.replace("node squared  = square(n)", "node squared  = square(n)  [cache: 2s]"));
+    run(ws, "pipeline.graph", input);
+    assert.equal(statuses(run(ws, "pipeline.graph", input)).squared, "cached");
+    await new Promise((resolve) => setTimeout(resolve, 2100));
+    const after = statuses(run(ws, "pipeline.graph", input));
+    assert.equal(after.squared, "ran");
+    assert.equal(after.doubled, "cached");
+  });
+
+  test("--cache refresh runs everything and overwrites; --cache off neither reads nor writes", () => {
+    const ws = copyFixture("pipeline");
+    ws.edit("pipeline.graph", (t) => t.replace("graph pipeline", "graph pipeline_modes"));
+    assert.ok(Object.values(statuses(run(ws, "pipeline.graph", [...input, "--cache", "off"]))).every((s) => s === "ran"));
+    assert.ok(Object.values(statuses(run(ws, "pipeline.graph", [...input, "--cache", "off"]))).every((s) => s === "ran"), "off wrote nothing");
+    assert.ok(Object.values(statuses(run(ws, "pipeline.graph", [...input, "--cache", "refresh"]))).every((s) => s === "ran"));
+    assert.equal(statuses(run(ws, "pipeline.graph", input)).total, "cached", "refresh wrote");
+  });
+
+  test("a corrupt entry is a miss with a warning, never a crash", async () => {
+    const ws = copyFixture("pipeline");
+    ws.edit("pipeline.graph", (t) => t.replace("graph pipeline", "graph pipeline_corrupt"));
+    run(ws, "pipeline.graph", input);
+    const keys = await redis.client.keys("stepgraph:{pipeline_corrupt}:cache:squared:*");
+    assert.equal(keys.length, 1);
+    await redis.client.set(keys[0], '{"format":1,"value":"[not devalue');
+    const result = run(ws, "pipeline.graph", input);
+    assert.equal(result.status, 0);
+    assert.equal(statuses(result).squared, "ran");
+    assert.match(result.stderr, /\[squared\] warn: ignoring an unreadable cache entry/);
+  });
+
+  test("cache clear removes one graph's entries", () => {
+    const ws = copyFixture("pipeline");
+    ws.edit("pipeline.graph", (t) => t.replace("graph pipeline", "graph pipeline_clear"));
+    run(ws, "pipeline.graph", input);
+    const cleared = runCli(["cache", "clear", ws.path("pipeline.graph"), "--redis", redis.url], { cwd: ws.dir });
+    assert.equal(cleared.status, 0, cleared.stderr);
+    assert.match(cleared.stdout, /^cleared 4 cached outputs of graph 'pipeline_clear'/);
+    assert.equal(statuses(run(ws, "pipeline.graph", input)).total, "ran");
+  });
+
+  test("the private redis-server keeps the cache between runs and is stopped after each", () => {
+    const ws = copyFixture("pipeline");
+    const env = { STEPGRAPH_REDIS_URL: "" };
+    assert.equal(statuses(run(ws, "pipeline.graph", [...input, "--redis", "private"], env)).total, "ran");
+    assert.equal(statuses(run(ws, "pipeline.graph", [...input, "--redis", "private"], env)).total, "cached");
+    const port = Number(readFileSync(ws.path(".stepgraph", "redis", "port"), "utf8"));
+    const probe = connect(port, "127.0.0.1");
+    return new Promise<void>((resolve, reject) => {
+      probe.on("connect", () => reject(new Error("the private redis-server is still running")));
+      probe.on("error", () => resolve());
+    });
+  });
+});
+
+describe("values", () => {
+  test("every value kind round-trips through the hosts and the cache", () => {
+    const ws = copyFixture("behaviours");
+    ws.write("kinds.graph", ['graph kinds', 'use "./nodes/behaviours.ts"', "node made = kinds()", "node checked = inspectKinds(made)", "output checked"].join("\n"));
+    for (const expected of ["ran", "cached"]) {
+      const result = run(ws, "kinds.graph");
+      assert.equal(result.status, 0, result.stderr);
+      const json = JSON.parse(result.stdout) as RunJson;
+      assert.equal(json.nodes[0].status, expected);
+      assert.deepEqual(json.outputs.checked, { nothing: true, when: true, map: true, set: true, big: true, bytes: true, buffer: true, notANumber: true, infinite: true });
+    }
+  });
+
+  test("a non-serializable output names the node and the path inside the value", () => {
+    const ws = copyFixture("behaviours");
+    ws.write("fn.graph", ['graph fn', 'use "./nodes/behaviours.ts"', "node table = withFunction()"].join("\n"));
+    const result = run(ws, "fn.graph", [], {});
+    assert.equal(result.status, 1);
+    const text = runCli(["run", ws.path("fn.graph"), "--redis", "memory"], { cwd: ws.dir, env: { ...process.env, STEPGRAPH_STATE_DIR: ws.stateDir } });
+    assert.match(text.stderr, /node 'table' failed: .*the output of node 'table': a function \(format\) at rows\[1\]\.format cannot be serialized/);
+  });
+});
+
+describe("failures", () => {
+  test("a throwing node: exit 1, its name, and the TypeScript line", () => {
+    const ws = copyFixture("behaviours");
+    ws.write("throws.graph", ['graph throws', 'use "./nodes/behaviours.ts"', 'node broken = throws("no stock")', "node other = fine()"].join("\n"));
+    const result = runCli(["run", ws.path("throws.graph"), "--redis", "memory"], { cwd: ws.dir, env: { ...process.env, STEPGRAPH_STATE_DIR: ws.stateDir } });
+    assert.equal(result.status, 1);
+    assert.match(result.stderr, /node 'broken' failed: Error: cannot go on: no stock\n\s+at throws \(.*behaviours\.ts:45:9\)\n$/);
+    assert.match(result.stdout, /other\s+ran/, "the nodes that do not depend on it still run");
+  });
+
+  test("a node that hangs past its timeout is stopped; one honouring its signal stops itself", () => {
+    const ws = copyFixture("behaviours");
+    ws.write("hang.graph", ['graph hang', 'use "./nodes/behaviours.ts"', "node stuck = hangs()  [timeout: 300ms]", "node polite = respectsSignal()  [timeout: 200ms]", "node other = fine()"].join("\n"));
+    const started = Date.now();
+    const result = run(ws, "hang.graph");
+    assert.ok(Date.now() - started < 10_000, "the run ends");
+    assert.equal(result.status, 1);
+    assert.deepEqual(statuses(result), { stuck: "failed", polite: "failed", other: "ran" });
+    const text = runCli(["run", ws.path("hang.graph"), "--redis", "memory"], { cwd: ws.dir, env: { ...process.env, STEPGRAPH_STATE_DIR: ws.stateDir } });
+    assert.match(text.stderr, /node 'stuck' failed: node 'stuck' timed out after 300 ms and ignored its abort signal; its host was killed/);
+    assert.match(text.stderr, /node 'polite' failed: Error: aborted as asked/);
+  });
+
+  test("a node calling process.exit does not take the run down", () => {
+    const ws = copyFixture("behaviours");
+    ws.write("exit.graph", ['graph exits', 'use "./nodes/behaviours.ts"', "node quitter = exits()", "node a = fine()", "node b = sleep(50)"].join("\n"));
+    const result = run(ws, "exit.graph");
+    assert.equal(result.status, 1);
+    assert.deepEqual(statuses(result), { quitter: "failed", a: "ran", b: "ran" });
+  });
+
+  test("retries with backoff, then success", () => {
+    const ws = copyFixture("behaviours");
+    ws.write("flaky.graph", ['graph flaky', 'use "./nodes/behaviours.ts"', "node wobbly = flaky()  [retry: 2, backoff: 20ms, cache: off]"].join("\n"));
+    const result = run(ws, "flaky.graph");
+    assert.equal(result.status, 0, result.stderr);
+    assert.equal((JSON.parse(result.stdout) as RunJson).outputs.wobbly, 3);
+    assert.match(result.stderr, /attempt 1 of 3 failed: flaky failure 1; retrying in 20 ms/);
+    assert.match(result.stderr, /attempt 2 of 3 failed: flaky failure 2; retrying in 40 ms/);
+  });
+});
+
+describe("bad input: one clear line, exit 2", () => {
+  const cases: [string, (ws: Workspace) => string[], RegExp][] = [
+    ["a Redis URL that does not answer", (ws) => [ws.path("pipeline.graph"), "--input", '{"n":1}', "--redis", "redis://127.0.0.1:1"], /Redis at redis:\/\/127\.0\.0\.1:1 does not answer \(connection refused\)/],
+    ["not a Redis URL", (ws) => [ws.path("pipeline.graph"), "--redis", "http://x"], /is not a Redis URL/],
+    ["invalid JSON input", (ws) => [ws.path("pipeline.graph"), "--input", "{n:1}"], /--input is not valid JSON/],
+    ["a missing input file", (ws) => [ws.path("pipeline.graph"), "--input-file", ws.path("nope.json")], /nope\.json does not exist/],
+    ["a required input left out", (ws) => [ws.path("pipeline.graph"), "--input", "{}"], /the input lacks 'n', which has no default/],
+    ["an unknown input field", (ws) => [ws.path("pipeline.graph"), "--input", '{"n":1,"m":2}'], /the graph does not declare: m/],
+    ["a bad --cache", (ws) => [ws.path("pipeline.graph"), "--cache", "sometimes"], /--cache is use, refresh or off/],
+    ["a missing graph", (ws) => [ws.path("nope.graph")], /nope\.graph does not exist/],
+  ];
+  for (const [name, args, pattern] of cases) {
+    test(name, () => {
+      const ws = copyFixture("pipeline");
+      const result = runCli(["run", ...args(ws)], { cwd: ws.dir, env: { ...process.env, STEPGRAPH_REDIS_URL: redis.url, STEPGRAPH_STATE_DIR: ws.stateDir } });
+      assert.equal(result.status, 2, result.stderr);
+      const lines = result.stderr.trim().split("\n");
+      assert.equal(lines.length, 1, result.stderr);
+      assert.match(lines[0], pattern);
+    });
+  }
+
+  test("a graph with errors lists them all", () => {
+    const ws = copyFixture("pipeline");
+    ws.edit("pipeline.graph", (t) => t.replace("double(n)", "double(m)").replace("text.upper(word)", "text.lower(word)"));
+    const result = runCli(["run", ws.path("pipeline.graph"), "--input", '{"n":1}', "--redis", "memory"], { cwd: ws.dir, env: { ...process.env, STEPGRAPH_STATE_DIR: ws.stateDir } });
+    assert.equal(result.status, 2);
+    assert.match(result.stderr, /has 2 errors:\n.*pipeline\.graph:11:24: error SG011 unknown name 'm'.*\n.*pipeline\.graph:14:22: error SG014/);
+    assert.doesNotMatch(result.stderr, /\n\s+at /);
+  });
+
+  test("no Redis at all: the in-process notice, and the job still runs", () => {
+    const ws = copyFixture("pipeline");
+    const result = runCli(["run", ws.path("pipeline.graph"), "--input", '{"n":1}', "--redis", "private", "--json"], {
+      cwd: ws.dir,
+      env: { ...process.env, PATH: "/nonexistent", STEPGRAPH_REDIS_URL: "", STEPGRAPH_STATE_DIR: ws.stateDir },
+    });
+    assert.equal(result.status, 0, result.stderr);
+    assert.match(result.stderr, /^stepgraph: no Redis found .*caching in memory for this session only\n$/);
+    assert.equal((JSON.parse(result.stdout) as RunJson).outputs.total, 3);
+  });
+});

@@ -1,0 +1,60 @@
+// A private redis-server for tests, started on a free port in a temporary folder and
+// stopped after. Tests never touch a Redis they did not start.
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import Redis from "ioredis";
+
+export interface TestRedis {
+  url: string;
+  port: number;
+  /** A client for assertions and fixtures. */
+  client: Redis;
+  stop(): Promise<void>;
+}
+
+export async function startTestRedis(extraArgs: string[] = []): Promise<TestRedis> {
+  const dir = mkdtempSync(join(tmpdir(), "stepgraph-test-redis-"));
+  const port = await freePort();
+  const server: ChildProcess = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir, ...extraArgs], { stdio: "ignore" });
+  const url = `redis://127.0.0.1:${port}`;
+  const client = new Redis(url, { lazyConnect: true, retryStrategy: () => null, disconnectTimeout: 100 });
+  client.on("error", () => undefined);
+  const started = Date.now();
+  for (;;) {
+    try {
+      await client.connect();
+      await client.ping();
+      break;
+    } catch {
+      if (Date.now() - started > 5000) throw new Error(`redis-server did not start on port ${port}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+  client.options.retryStrategy = () => 50;
+  return {
+    url,
+    port,
+    client,
+    async stop() {
+      client.disconnect();
+      const exited = new Promise((resolve) => server.once("exit", resolve));
+      server.kill("SIGKILL");
+      await exited;
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.on("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const address = probe.address();
+      probe.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no free port"))));
+    });
+  });
+}
