@@ -15,12 +15,19 @@ export interface TestRedis {
   stop(): Promise<void>;
 }
 
-export async function startTestRedis(extraArgs: string[] = []): Promise<TestRedis> {
+export interface TestRedisOptions {
+  password?: string;
+  /** More redis-server arguments (`--appendonly yes`, ...). */
+  args?: string[];
+}
+
+export async function startTestRedis(options: TestRedisOptions = {}): Promise<TestRedis> {
   const dir = mkdtempSync(join(tmpdir(), "stepgraph-test-redis-"));
   const port = await freePort();
-  const server: ChildProcess = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir, ...extraArgs], { stdio: "ignore" });
+  const args = ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir, ...(options.password ? ["--requirepass", options.password] : []), ...(options.args ?? [])];
+  const server: ChildProcess = spawn("redis-server", args, { stdio: "ignore" });
   const url = `redis://127.0.0.1:${port}`;
-  const client = new Redis(url, { lazyConnect: true, retryStrategy: () => null, disconnectTimeout: 100 });
+  const client = new Redis(url, { lazyConnect: true, retryStrategy: () => null, disconnectTimeout: 100, ...(options.password ? { password: options.password } : {}) });
   client.on("error", () => undefined);
   const started = Date.now();
   for (;;) {
@@ -29,7 +36,10 @@ export async function startTestRedis(extraArgs: string[] = []): Promise<TestRedi
       await client.ping();
       break;
     } catch {
-      if (Date.now() - started > 5000) throw new Error(`redis-server did not start on port ${port}`);
+      if (Date.now() - started > 5000) {
+        server.kill("SIGKILL");
+        throw new Error(`redis-server did not start on port ${port}`);
+      }
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
   }

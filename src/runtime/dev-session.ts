@@ -41,6 +41,7 @@ export async function openDevSession(options: DevSessionOptions): Promise<DevSes
   let notice: string | undefined;
   if (options.cacheMode !== "off") ({ storage, notice } = await openCacheStorage({ choice: options.redis, stateDir: options.stateDir }));
   const pool = new ProcessPool({ size: options.poolSize, hostScript: options.hostScript });
+  pool.warmUp();
   const orchestrator = new Orchestrator(loaded.graph, loaded.modules, input, {
     pool,
     cache: storage ? new NodeCache(storage) : undefined,

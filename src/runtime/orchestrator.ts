@@ -56,7 +56,8 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
   readonly history: NodeRecord[] = [];
   private readonly states: Map<string, NodeState>;
   private readonly inFlight = new Map<string, Promise<void>>();
-  private stopCondition: StopCondition = () => false;
+  /** Unset, no node is asked about (and the values it would see are not gathered). */
+  private stopCondition: StopCondition | undefined;
   private currentNode: string | undefined;
   private driving = false;
   private pauseRequested = false;
@@ -90,7 +91,7 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
     return state;
   }
 
-  setStopCondition(condition: StopCondition): void {
+  setStopCondition(condition: StopCondition | undefined): void {
     this.stopCondition = condition;
   }
 
@@ -190,6 +191,8 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
     this.assertStopped("resume");
     this.driving = true;
     this.pauseRequested = false;
+    // Events never fire before the caller holds the promise (and has had a chance to listen).
+    await Promise.resolve();
     // The node we are stopped at was already asked about; resuming must not stop there again.
     const resumedFrom = this.currentNode;
     this.currentNode = undefined;
@@ -206,8 +209,10 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
               stopAt = { node: node.name, reason: "step" };
               break;
             }
-            if (node.name !== resumedFrom && (await this.shouldStop(node, mode))) {
-              stopAt = { node: node.name, reason: mode.until?.(node) ? "step" : "breakpoint" };
+            // stepOut: nodes past the current loop wait, while the loop's own nodes run on.
+            if (mode.until?.(node)) continue;
+            if (node.name !== resumedFrom && this.stopCondition && (await this.stopCondition(node, this.argumentValues(node), this.values()))) {
+              stopAt = { node: node.name, reason: "breakpoint" };
               break;
             }
             if (this.disposed) return;
@@ -236,6 +241,7 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
     if (stopAt) return this.stopAt(stopAt.node, stopAt.reason);
     const next = this.readyNodes()[0];
     if (this.pauseRequested && next) return this.stopAt(next.name, "pause");
+    if (mode.until && next) return this.stopAt(next.name, "step");
     this.finishIfDone();
   }
 
@@ -253,11 +259,6 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
     }
     this.finishedOnce = true;
     this.emit("finished", { outputs: this.outputs(), failed });
-  }
-
-  private async shouldStop(node: NodeModel, mode: DriveMode): Promise<boolean> {
-    if (mode.until?.(node)) return true;
-    return this.stopCondition(node, this.argumentValues(node), this.values());
   }
 
   /** Pending nodes whose every dependency is done, in the graph's order. */

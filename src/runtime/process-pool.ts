@@ -57,6 +57,11 @@ export class ProcessPool {
     this.killGraceMs = options.killGraceMs ?? 1000;
   }
 
+  /** Starts every host now, so that the first nodes do not wait for Node to boot. */
+  warmUp(): void {
+    while (!this.closed && this.hosts.length < this.size) this.spawnHost();
+  }
+
   /** Runs one call on a free host (waiting for one if all are busy). */
   run(request: RunRequest): { runId: number; outcome: Promise<RunOutcome> } {
     const runId = this.nextRunId++;
