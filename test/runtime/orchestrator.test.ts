@@ -79,7 +79,8 @@ describe("stepping", () => {
     const outcome = await stepped(orchestrator, () => orchestrator.stepOut());
     assert.ok(outcome !== "finished");
     assert.equal(outcome.node, "shout");
-    assert.deepEqual(orchestrator.history.map((h) => h.name), ["doubled", "squared", "total"]);
+    // Continuing runs independent nodes in parallel, so they may finish in either order.
+    assert.deepEqual(orchestrator.history.map((h) => h.name).sort(), ["doubled", "squared", "total"]);
   });
 });
 
