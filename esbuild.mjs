@@ -46,7 +46,7 @@ const builds = args.has("--tests")
   : [
       {
         ...common,
-        entryPoints: { cli: "src/cli/main.ts", "node-host": "src/runtime/node-host.ts" },
+        entryPoints: { cli: "src/cli/main.ts", "node-host": "src/runtime/node-host.ts", "debug-adapter": "debug-adapter/standalone.ts" },
         outdir: "dist",
         banner: { js: "#!/usr/bin/env node" },
       },

@@ -91,6 +91,11 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
     return state;
   }
 
+  /** Stop at a node that fails (after its retries), or run on past it. */
+  setStopOnError(stop: boolean): void {
+    this.options.stopOnError = stop;
+  }
+
   setStopCondition(condition: StopCondition | undefined): void {
     this.stopCondition = condition;
   }

@@ -1,0 +1,623 @@
+// The DAP session: translates between the Debug Adapter Protocol and the Orchestrator.
+// Every graph node is a step; the job has one thread; the call stack is the current node
+// and, below it, the nodes that fed it. Nothing here runs node code or knows Redis.
+import {
+  Breakpoint,
+  Handles,
+  InitializedEvent,
+  LoggingDebugSession,
+  OutputEvent,
+  Scope,
+  Source,
+  StackFrame,
+  StoppedEvent,
+  TerminatedEvent,
+  Thread,
+} from "@vscode/debugadapter";
+import type { DebugProtocol } from "@vscode/debugprotocol";
+import { readFileSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
+import { inspect } from "node:util";
+import type { NodeModel } from "../src/graph/model";
+import { openDevSession, type DevSession } from "../src/runtime/dev-session";
+import { ExpressionEvaluator } from "../src/runtime/expression-evaluator";
+import type { NodeRecord } from "../src/runtime/node-state";
+import type { Orchestrator, StopReason } from "../src/runtime/orchestrator";
+import { parseRedisChoice } from "../src/store/open-cache-storage";
+import { hitConditionHolds, interpolateLogMessage, nodeLinesOf, normalizePath, placeBreakpoint } from "./breakpoints";
+import type { LaunchArguments } from "./launch-arguments";
+import { childrenOf, hasChildren, indexedCount, preview, replaceAt, typeName, type PathStep } from "./values-view";
+
+const THREAD_ID = 1;
+const NODE_ERRORS_FILTER = "nodeErrors";
+
+interface BreakpointSpec {
+  id: number;
+  node: string;
+  condition?: string;
+  hitCondition?: string;
+  logMessage?: string;
+  hits: number;
+}
+
+/** What a variablesReference stands for until the next resume. */
+type Container =
+  | { kind: "inputs"; node: string }
+  | { kind: "node"; node: string }
+  | { kind: "outputs" }
+  | { kind: "value"; value: unknown; evaluateName: string; edit?: { node: string; path: PathStep[] } };
+
+export class StepgraphDebugSession extends LoggingDebugSession {
+  private session: DevSession | undefined;
+  private launchArgs: LaunchArguments | undefined;
+  private readonly evaluator = new ExpressionEvaluator();
+  private configurationDone!: () => void;
+  private readonly configured = new Promise<void>((resolve) => (this.configurationDone = resolve));
+  private readonly breakpoints = new Map<string, BreakpointSpec[]>();
+  private nextBreakpointId = 1;
+  private stopOnNodeErrors = true;
+  private handles = new Handles<Container>();
+  private frames = new Map<number, string>();
+  /** Set while stepped back: the history record shown as the current step. */
+  private cursor: number | undefined;
+  private ended = false;
+
+  constructor() {
+    super();
+    this.setDebuggerLinesStartAt1(true);
+    this.setDebuggerColumnsStartAt1(true);
+  }
+
+  private get orchestrator(): Orchestrator | undefined {
+    return this.session?.orchestrator;
+  }
+
+  protected override initializeRequest(response: DebugProtocol.InitializeResponse): void {
+    response.body = {
+      supportsConfigurationDoneRequest: true,
+      supportsConditionalBreakpoints: true,
+      supportsHitConditionalBreakpoints: true,
+      supportsLogPoints: true,
+      supportsBreakpointLocationsRequest: true,
+      supportsEvaluateForHovers: true,
+      supportsSetVariable: true,
+      supportsSetExpression: true,
+      supportsStepBack: true,
+      supportsRestartFrame: true,
+      supportsRestartRequest: true,
+      supportsTerminateRequest: true,
+      supportsExceptionInfoRequest: true,
+      supportsDelayedStackTraceLoading: false,
+      exceptionBreakpointFilters: [{ filter: NODE_ERRORS_FILTER, label: "Node errors", description: "Stop at a node that throws (after its retries)", default: true }],
+    };
+    this.sendResponse(response);
+    this.sendEvent(new InitializedEvent());
+  }
+
+  protected override configurationDoneRequest(response: DebugProtocol.ConfigurationDoneResponse): void {
+    this.configurationDone();
+    this.sendResponse(response);
+  }
+
+  protected override async launchRequest(response: DebugProtocol.LaunchResponse, args: LaunchArguments): Promise<void> {
+    this.launchArgs = args;
+    try {
+      await this.open(args);
+    } catch (e) {
+      return this.sendErrorResponse(response, { id: 1001, format: (e as Error).message.replace(/[{}]/g, ""), showUser: true });
+    }
+    this.sendResponse(response);
+    // Breakpoints and the exception filter arrive before configurationDone; only then does the job start.
+    await this.configured;
+    this.startJob(args);
+  }
+
+  protected override async restartRequest(response: DebugProtocol.RestartResponse, args: DebugProtocol.RestartArguments): Promise<void> {
+    const launchArgs = (args.arguments as LaunchArguments | undefined) ?? this.launchArgs;
+    if (!launchArgs) return this.sendErrorResponse(response, { id: 1002, format: "nothing to restart: the session was not launched" });
+    await this.session?.close();
+    this.session = undefined;
+    try {
+      await this.open(launchArgs);
+    } catch (e) {
+      return this.sendErrorResponse(response, { id: 1001, format: (e as Error).message.replace(/[{}]/g, ""), showUser: true });
+    }
+    this.sendResponse(response);
+    this.startJob(launchArgs);
+  }
+
+  private async open(args: LaunchArguments): Promise<void> {
+    if (typeof args.graph !== "string" || args.graph === "") throw new Error("the launch configuration names no graph file ('graph')");
+    const graphPath = normalizePath(args.graph);
+    const payload = args.inputFile ? readPayload(args.inputFile) : (args.input ?? {});
+    this.session = await openDevSession({
+      graphPath,
+      payload,
+      redis: parseRedisChoice(args.redisUrl ?? process.env.STEPGRAPH_REDIS_URL),
+      stateDir: join(args.cwd ?? dirname(graphPath), ".stepgraph"),
+      cacheMode: args.cache ?? "use",
+      defaultTtlMs: args.defaultTtlMs,
+      poolSize: args.poolSize,
+    });
+    const orchestrator = this.session.orchestrator;
+    this.output(`graph '${orchestrator.graph.name}': ${orchestrator.graph.nodes.length} nodes; cache: ${this.session.cacheDescription}\n`, "console");
+    if (this.session.notice) this.output(`${this.session.notice}\n`, "console");
+    orchestrator.on("log", ({ node, level, text }) => this.output(`[${node}] ${text}\n`, level === "log" ? "stdout" : "stderr"));
+    orchestrator.on("nodeFinished", ({ node, status, durationMs }) => {
+      const error = status === "failed" ? `: ${orchestrator.state(node).error?.message}` : "";
+      this.output(`● ${node} ${status} ${durationMs.toFixed(1)} ms${error}\n`, "console");
+    });
+    orchestrator.on("stopped", ({ reason, node }) => this.stopped(reason, node));
+    orchestrator.on("finished", ({ outputs, failed }) => {
+      const shown = Object.entries(outputs).map(([name, value]) => `  ${name}: ${inspect(value, { depth: 4, breakLength: 100 }).replace(/\n/g, "\n  ")}`);
+      this.output(`graph ${failed ? "finished with failures" : "finished"}; outputs:\n${shown.join("\n")}\n`, "console");
+      this.end();
+    });
+    orchestrator.setStopCondition((node, nodeArgs, values) => this.shouldStop(node, nodeArgs, values));
+  }
+
+  private startJob(args: LaunchArguments): void {
+    const orchestrator = this.orchestrator;
+    if (!orchestrator) return;
+    // The exception filter may have changed while the graph was loading.
+    orchestrator.setStopOnError(this.stopOnNodeErrors);
+    if (args.stopOnEntry ?? true) orchestrator.stopOnEntry();
+    else void this.resume(() => orchestrator.continue());
+  }
+
+  // --- breakpoints --------------------------------------------------------------------
+
+  protected override setBreakPointsRequest(response: DebugProtocol.SetBreakpointsResponse, args: DebugProtocol.SetBreakpointsArguments): void {
+    const path = args.source.path ? normalizePath(args.source.path) : undefined;
+    const nodes = path ? nodeLinesOf(path) : undefined;
+    const specs: BreakpointSpec[] = [];
+    response.body = {
+      breakpoints: (args.breakpoints ?? []).map((requested) => {
+        const placement = placeBreakpoint(this.convertClientLineToDebugger(requested.line) - 1, nodes);
+        const breakpoint: DebugProtocol.Breakpoint = new Breakpoint(placement.verified, this.convertDebuggerLineToClient(placement.line + 1));
+        breakpoint.id = this.nextBreakpointId++;
+        if (placement.message) breakpoint.message = placement.message;
+        if (placement.node) specs.push({ id: breakpoint.id, node: placement.node, condition: requested.condition, hitCondition: requested.hitCondition, logMessage: requested.logMessage, hits: 0 });
+        return breakpoint;
+      }),
+    };
+    if (path) this.breakpoints.set(path, specs);
+    this.sendResponse(response);
+  }
+
+  protected override breakpointLocationsRequest(response: DebugProtocol.BreakpointLocationsResponse, args: DebugProtocol.BreakpointLocationsArguments): void {
+    const nodes = args.source.path ? (nodeLinesOf(args.source.path) ?? []) : [];
+    const first = this.convertClientLineToDebugger(args.line) - 1;
+    const last = args.endLine === undefined ? first : this.convertClientLineToDebugger(args.endLine) - 1;
+    response.body = {
+      breakpoints: nodes.filter((n) => n.lastLine >= first && n.firstLine <= last).map((n) => ({ line: this.convertDebuggerLineToClient(n.firstLine + 1) })),
+    };
+    this.sendResponse(response);
+  }
+
+  protected override setExceptionBreakPointsRequest(response: DebugProtocol.SetExceptionBreakpointsResponse, args: DebugProtocol.SetExceptionBreakpointsArguments): void {
+    this.stopOnNodeErrors = args.filters.includes(NODE_ERRORS_FILTER);
+    this.orchestrator?.setStopOnError(this.stopOnNodeErrors);
+    this.sendResponse(response);
+  }
+
+  /** The stop condition the Orchestrator asks before each node. */
+  private async shouldStop(node: NodeModel, nodeArgs: unknown[], values: Record<string, unknown>): Promise<boolean> {
+    const specs = this.breakpoints.get(normalizePath(this.orchestrator?.graph.file ?? "")) ?? [];
+    let stop = false;
+    for (const spec of specs.filter((s) => s.node === node.name)) {
+      const scope = { ...this.namedArguments(node, nodeArgs), ...values };
+      if (spec.condition) {
+        const result = await this.evaluator.evaluate(spec.condition, scope);
+        if (!result.ok) {
+          this.output(`breakpoint condition '${spec.condition}' on ${node.name}: ${result.error}\n`, "stderr");
+          stop = true;
+          continue;
+        }
+        if (!result.value) continue;
+      }
+      spec.hits++;
+      if (spec.hitCondition && hitConditionHolds(spec.hitCondition, spec.hits) === false) continue;
+      if (spec.logMessage) {
+        const text = await interpolateLogMessage(spec.logMessage, async (expression) => {
+          const result = await this.evaluator.evaluate(expression, scope);
+          return result.ok ? (typeof result.value === "string" ? result.value : preview(result.value)) : `<${result.error}>`;
+        });
+        this.output(`${text}\n`, "console");
+        continue;
+      }
+      stop = true;
+    }
+    return stop;
+  }
+
+  // --- stopping and resuming ------------------------------------------------------------
+
+  private stopped(reason: StopReason | "restart", node: string): void {
+    this.resetReferences();
+    const event = new StoppedEvent(reason, THREAD_ID) as DebugProtocol.StoppedEvent;
+    event.body.description = reason === "exception" ? `node '${node}' failed` : `before node '${node}'`;
+    if (reason === "exception") event.body.text = this.orchestrator?.state(node).error?.message;
+    this.sendEvent(event);
+  }
+
+  private resetReferences(): void {
+    this.handles.reset();
+    this.frames.clear();
+  }
+
+  /** Every resume invalidates what the client holds; errors of the engine become output. */
+  private async resume(action: () => Promise<void>): Promise<void> {
+    this.cursor = undefined;
+    this.resetReferences();
+    try {
+      await action();
+    } catch (e) {
+      this.output(`${(e as Error).message}\n`, "stderr");
+    }
+  }
+
+  protected override threadsRequest(response: DebugProtocol.ThreadsResponse): void {
+    response.body = { threads: [new Thread(THREAD_ID, `graph ${this.orchestrator?.graph.name ?? ""}`.trim())] };
+    this.sendResponse(response);
+  }
+
+  protected override continueRequest(response: DebugProtocol.ContinueResponse): void {
+    if (!this.whenStopped(response)) return;
+    response.body = { allThreadsContinued: true };
+    this.sendResponse(response);
+    if (this.inPast()) return this.travel(this.orchestrator?.history.length);
+    void this.resume(() => (this.orchestrator as Orchestrator).continue());
+  }
+
+  protected override nextRequest(response: DebugProtocol.NextResponse): void {
+    this.stepForward(response);
+  }
+
+  protected override stepInRequest(response: DebugProtocol.StepInResponse): void {
+    // Until node-source debugging lands, stepping in is stepping over the node.
+    this.stepForward(response);
+  }
+
+  private stepForward(response: DebugProtocol.Response): void {
+    if (!this.whenStopped(response)) return;
+    this.sendResponse(response);
+    if (this.inPast()) return this.travel((this.cursor as number) + 1);
+    void this.resume(() => (this.orchestrator as Orchestrator).step());
+  }
+
+  protected override stepOutRequest(response: DebugProtocol.StepOutResponse): void {
+    if (!this.whenStopped(response)) return;
+    this.sendResponse(response);
+    if (this.inPast()) return this.travel(this.orchestrator?.history.length);
+    void this.resume(() => (this.orchestrator as Orchestrator).stepOut());
+  }
+
+  protected override pauseRequest(response: DebugProtocol.PauseResponse): void {
+    this.orchestrator?.pause();
+    this.sendResponse(response);
+  }
+
+  /** Back through the finished nodes, showing their recorded values; nothing runs. */
+  protected override stepBackRequest(response: DebugProtocol.StepBackResponse): void {
+    if (!this.whenStopped(response)) return;
+    const history = (this.orchestrator as Orchestrator).history;
+    const at = this.cursor ?? history.length;
+    if (at === 0) return this.sendErrorResponse(response, { id: 1010, format: "no earlier node: this is the first step" });
+    this.sendResponse(response);
+    this.travel(at - 1);
+  }
+
+  protected override reverseContinueRequest(response: DebugProtocol.ReverseContinueResponse): void {
+    if (!this.whenStopped(response)) return;
+    this.sendResponse(response);
+    const history = (this.orchestrator as Orchestrator).history;
+    const withBreakpoint = new Set([...this.breakpoints.values()].flat().map((b) => b.node));
+    let at = (this.cursor ?? history.length) - 1;
+    while (at > 0 && !withBreakpoint.has(history[at].name)) at--;
+    this.travel(Math.max(at, 0));
+  }
+
+  /** Shows history record `at` (or the present, at the end of the history) as the current step. */
+  private travel(at: number | undefined): void {
+    const orchestrator = this.orchestrator as Orchestrator;
+    this.cursor = at === undefined || at >= orchestrator.history.length ? undefined : at;
+    this.stopped("step", this.currentNode() ?? "");
+  }
+
+  protected override async restartFrameRequest(response: DebugProtocol.RestartFrameResponse, args: DebugProtocol.RestartFrameArguments): Promise<void> {
+    if (!this.whenStopped(response)) return;
+    const node = this.frames.get(args.frameId);
+    if (!node) return this.sendErrorResponse(response, { id: 1011, format: "unknown frame" });
+    this.sendResponse(response);
+    this.cursor = undefined;
+    try {
+      await (this.orchestrator as Orchestrator).rerun(node);
+    } catch (e) {
+      this.output(`cannot re-run ${node}: ${(e as Error).message}\n`, "stderr");
+    }
+    this.stopped("restart", this.currentNode() ?? node);
+  }
+
+  // --- what a stop shows ----------------------------------------------------------------
+
+  /** The node shown on top: the history record stepped back to, or where the run stopped. */
+  private currentNode(): string | undefined {
+    const orchestrator = this.orchestrator;
+    if (!orchestrator) return undefined;
+    return this.cursor === undefined ? orchestrator.current : orchestrator.history[this.cursor].name;
+  }
+
+  private inPast(): boolean {
+    return this.cursor !== undefined;
+  }
+
+  protected override stackTraceRequest(response: DebugProtocol.StackTraceResponse, args: DebugProtocol.StackTraceArguments): void {
+    if (!this.whenStopped(response)) return;
+    const orchestrator = this.orchestrator as Orchestrator;
+    const top = this.currentNode();
+    const names = top ? upstreamOf(orchestrator, top) : [];
+    const source = new Source(basename(orchestrator.graph.file), orchestrator.graph.file);
+    const start = args.startFrame ?? 0;
+    const count = args.levels && args.levels > 0 ? args.levels : names.length;
+    const frames = names.slice(start, start + count).map((name, i) => {
+      const id = start + i + 1;
+      this.frames.set(id, name);
+      const node = orchestrator.state(name).node;
+      return new StackFrame(id, `${name} = ${node.callText}(…)`, source, this.convertDebuggerLineToClient(node.line + 1), 1);
+    });
+    response.body = { stackFrames: frames, totalFrames: names.length };
+    this.sendResponse(response);
+  }
+
+  protected override scopesRequest(response: DebugProtocol.ScopesResponse, args: DebugProtocol.ScopesArguments): void {
+    const node = this.frames.get(args.frameId);
+    if (!node) return this.sendErrorResponse(response, { id: 1011, format: "unknown frame" });
+    response.body = {
+      scopes: [
+        new Scope("Inputs", this.handles.create({ kind: "inputs", node }), false),
+        new Scope("Node", this.handles.create({ kind: "node", node }), false),
+        new Scope("Outputs", this.handles.create({ kind: "outputs" }), false),
+      ],
+    };
+    this.sendResponse(response);
+  }
+
+  protected override variablesRequest(response: DebugProtocol.VariablesResponse, args: DebugProtocol.VariablesArguments): void {
+    const container = this.handles.get(args.variablesReference);
+    if (!container || !this.orchestrator) return this.sendErrorResponse(response, { id: 1012, format: "these variables are gone: the graph has moved on" });
+    const page = args.filter === "indexed" && args.start !== undefined && args.count !== undefined ? { start: args.start, count: args.count } : undefined;
+    response.body = { variables: this.variablesOf(container, page) };
+    this.sendResponse(response);
+  }
+
+  private variablesOf(container: Container, page?: { start: number; count: number }): DebugProtocol.Variable[] {
+    const orchestrator = this.orchestrator as Orchestrator;
+    switch (container.kind) {
+      case "inputs": {
+        const { node, values } = this.recordedArguments(container.node);
+        return node.args.map((arg, i) => this.variable(node.function.parameters[i]?.name ?? arg.text, values[i], arg.kind === "literal" ? arg.text : arg.text));
+      }
+      case "node": {
+        const state = orchestrator.state(container.node);
+        const record = this.recordOf(container.node);
+        const rows: [string, unknown][] = [
+          ["function", `${state.node.callText}  ${state.node.function.signature}`],
+          ["module", state.node.moduleSpecifier],
+          ["cache", record?.cache ?? state.cache ?? "pending"],
+          ["status", record?.status ?? state.status],
+          ["durationMs", record?.ranForMs ?? state.ranForMs],
+          ["key", record?.key ?? state.key],
+          ["attempts", record?.attempts ?? state.attempts],
+          ["loop", state.node.loop],
+        ];
+        const error = record?.error ?? state.error;
+        if (error) rows.push(["error", error.message]);
+        return rows.map(([name, value]) => this.variable(name, value, JSON.stringify(value ?? null)));
+      }
+      case "outputs":
+        return Object.entries(this.outputsNow()).map(([name, value]) => this.variable(name, value, name, { node: name, path: [] }));
+      case "value":
+        return childrenOf(container.value, container.evaluateName, page).map((child) =>
+          this.variable(child.name, child.value, child.evaluateName, container.edit ? { node: container.edit.node, path: [...container.edit.path, child.step] } : undefined),
+        );
+    }
+  }
+
+  private variable(name: string, value: unknown, evaluateName: string, edit?: { node: string; path: PathStep[] }): DebugProtocol.Variable {
+    const reference = hasChildren(value) ? this.handles.create({ kind: "value", value, evaluateName, ...(edit ? { edit } : {}) }) : 0;
+    const variable: DebugProtocol.Variable = { name, value: preview(value), type: typeName(value), variablesReference: reference, evaluateName };
+    const indexed = indexedCount(value);
+    if (indexed !== undefined) variable.indexedVariables = indexed;
+    return variable;
+  }
+
+  /** The node and its argument values: as recorded when stepped back, else as they are now. */
+  private recordedArguments(name: string): { node: NodeModel; values: unknown[] } {
+    const orchestrator = this.orchestrator as Orchestrator;
+    const state = orchestrator.state(name);
+    const record = this.recordOf(name);
+    if (record?.args) return { node: state.node, values: record.args };
+    if (state.args && state.status !== "pending") return { node: state.node, values: state.args };
+    const ready = state.node.dependencies.every((d) => orchestrator.state(d).status === "ran" || orchestrator.state(d).status === "cached");
+    return { node: state.node, values: ready ? orchestrator.argumentValues(state.node) : [] };
+  }
+
+  /** The latest record of a node up to the cursor (only while stepped back). */
+  private recordOf(name: string): NodeRecord | undefined {
+    if (this.cursor === undefined) return undefined;
+    const history = (this.orchestrator as Orchestrator).history;
+    for (let i = this.cursor; i >= 0; i--) if (history[i].name === name) return history[i];
+    return undefined;
+  }
+
+  /** Every finished node's output (as of the cursor while stepped back). */
+  private outputsNow(): Record<string, unknown> {
+    const orchestrator = this.orchestrator as Orchestrator;
+    if (this.cursor === undefined) {
+      const inputs = new Set(orchestrator.graph.inputs.map((i) => i.name));
+      return Object.fromEntries(Object.entries(orchestrator.values()).filter(([name]) => !inputs.has(name)));
+    }
+    const outputs: Record<string, unknown> = {};
+    for (const record of orchestrator.history.slice(0, this.cursor + 1)) {
+      if (record.status === "ran" || record.status === "cached") outputs[record.name] = record.value;
+    }
+    return outputs;
+  }
+
+  private namedArguments(node: NodeModel, values: unknown[]): Record<string, unknown> {
+    const named: Record<string, unknown> = {};
+    node.function.parameters.forEach((parameter, i) => {
+      if (i < values.length && /^[A-Za-z_$][\w$]*$/.test(parameter.name)) named[parameter.name] = values[i];
+    });
+    return named;
+  }
+
+  /** Names an expression can use at a frame: the node's parameters, the inputs, the outputs so far. */
+  private scopeFor(frameId: number | undefined): Record<string, unknown> {
+    const orchestrator = this.orchestrator as Orchestrator;
+    const node = (frameId !== undefined ? this.frames.get(frameId) : undefined) ?? this.currentNode();
+    const parameters = node ? this.namedArguments(orchestrator.state(node).node, this.recordedArguments(node).values) : {};
+    return { ...parameters, ...orchestrator.inputs, ...this.outputsNow() };
+  }
+
+  protected override exceptionInfoRequest(response: DebugProtocol.ExceptionInfoResponse): void {
+    const node = this.currentNode();
+    const error = node ? this.orchestrator?.state(node).error : undefined;
+    if (!node || !error) return this.sendErrorResponse(response, { id: 1013, format: "no node failed here" });
+    response.body = {
+      exceptionId: error.name ?? error.kind,
+      description: `node '${node}' failed: ${error.message}`,
+      breakMode: this.stopOnNodeErrors ? "always" : "never",
+      details: { message: error.message, typeName: error.name, stackTrace: error.stack, evaluateName: node },
+    };
+    this.sendResponse(response);
+  }
+
+  // --- evaluate and edit ------------------------------------------------------------------
+
+  protected override async evaluateRequest(response: DebugProtocol.EvaluateResponse, args: DebugProtocol.EvaluateArguments): Promise<void> {
+    if (!this.orchestrator) return this.sendErrorResponse(response, { id: 1020, format: "no graph is running" });
+    if (this.orchestrator.isRunning) return this.sendErrorResponse(response, { id: 1021, format: "the graph is running: pause it to evaluate" });
+    const result = await this.evaluator.evaluate(args.expression, this.scopeFor(args.frameId));
+    if (!result.ok) return this.sendErrorResponse(response, { id: 1022, format: result.error.replace(/[{}]/g, ""), showUser: args.context === "repl" });
+    const variable = this.variable("result", result.value, args.expression);
+    response.body = { result: variable.value, type: variable.type, variablesReference: variable.variablesReference, ...(variable.indexedVariables ? { indexedVariables: variable.indexedVariables } : {}) };
+    this.sendResponse(response);
+  }
+
+  protected override async setVariableRequest(response: DebugProtocol.SetVariableResponse, args: DebugProtocol.SetVariableArguments): Promise<void> {
+    const container = this.handles.get(args.variablesReference);
+    const target =
+      container?.kind === "outputs"
+        ? { node: args.name, path: [] as PathStep[] }
+        : container?.kind === "value" && container.edit
+          ? { node: container.edit.node, path: [...container.edit.path, ...childrenOf(container.value, "").filter((c) => c.name === args.name).map((c) => c.step)] }
+          : undefined;
+    if (!target || (container?.kind === "value" && target.path.length === (container.edit?.path.length ?? 0))) {
+      return this.sendErrorResponse(response, { id: 1030, format: "only node outputs, and values inside them, can be changed" });
+    }
+    await this.edit(response, target, args.value, (value) => {
+      response.body = { value: preview(value), type: typeName(value), variablesReference: 0 };
+    });
+  }
+
+  protected override async setExpressionRequest(response: DebugProtocol.SetExpressionResponse, args: DebugProtocol.SetExpressionArguments): Promise<void> {
+    const target = this.orchestrator ? parseEvaluateName(args.expression, this.orchestrator) : undefined;
+    if (!target) return this.sendErrorResponse(response, { id: 1031, format: "only a node output or a path into one (like priced.total or items[0].qty) can be set" });
+    await this.edit(response, target, args.value, (value) => {
+      response.body = { value: preview(value), type: typeName(value) };
+    });
+  }
+
+  private async edit(response: DebugProtocol.Response, target: { node: string; path: PathStep[] }, text: string, describe: (value: unknown) => void): Promise<void> {
+    if (!this.whenStopped(response)) return;
+    if (this.inPast()) return this.sendErrorResponse(response, { id: 1032, format: "values in the past cannot be edited: step forward to the present first" });
+    const orchestrator = this.orchestrator as Orchestrator;
+    const parsed = await this.evaluator.evaluate(text, this.scopeFor(undefined));
+    if (!parsed.ok) return this.sendErrorResponse(response, { id: 1033, format: parsed.error.replace(/[{}]/g, ""), showUser: true });
+    try {
+      const root = replaceAt(orchestrator.state(target.node).value, target.path, parsed.value);
+      await orchestrator.editOutput(target.node, root);
+    } catch (e) {
+      return this.sendErrorResponse(response, { id: 1034, format: (e as Error).message.replace(/[{}]/g, ""), showUser: true });
+    }
+    this.output(`edited the output of ${target.node}; the nodes downstream of it will run again\n`, "console");
+    describe(parsed.value);
+    this.sendResponse(response);
+  }
+
+  // --- ending ---------------------------------------------------------------------------
+
+  protected override async terminateRequest(response: DebugProtocol.TerminateResponse): Promise<void> {
+    await this.close();
+    this.sendResponse(response);
+    this.end();
+  }
+
+  protected override async disconnectRequest(response: DebugProtocol.DisconnectResponse): Promise<void> {
+    await this.close();
+    this.sendResponse(response);
+  }
+
+  private async close(): Promise<void> {
+    await this.session?.close().catch(() => undefined);
+    await this.evaluator.dispose();
+  }
+
+  private end(): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.sendEvent(new TerminatedEvent());
+  }
+
+  private whenStopped(response: DebugProtocol.Response): boolean {
+    if (!this.orchestrator) {
+      this.sendErrorResponse(response, { id: 1040, format: "no graph is running" });
+      return false;
+    }
+    if (this.orchestrator.isRunning) {
+      this.sendErrorResponse(response, { id: 1041, format: "the graph is running: pause it first" });
+      return false;
+    }
+    return true;
+  }
+
+  private output(text: string, category: "console" | "stdout" | "stderr"): void {
+    this.sendEvent(new OutputEvent(text, category));
+  }
+}
+
+/** The current node, then the nodes that fed it, nearest first (breadth-first). */
+function upstreamOf(orchestrator: Orchestrator, node: string): string[] {
+  const order = [node];
+  for (let i = 0; i < order.length; i++) {
+    for (const dependency of orchestrator.state(order[i]).node.dependencies) if (!order.includes(dependency)) order.push(dependency);
+  }
+  return order;
+}
+
+/** `name`, `name.a.b`, `name[0]`, `name["key"]` → a node output and a path into it. */
+function parseEvaluateName(expression: string, orchestrator: Orchestrator): { node: string; path: PathStep[] } | undefined {
+  const match = /^\s*([A-Za-z_$][\w$]*)((?:\.[A-Za-z_$][\w$]*|\[\d+\]|\["(?:[^"\\]|\\.)*"\])*)\s*$/.exec(expression);
+  if (!match || !orchestrator.graph.nodesByName.has(match[1])) return undefined;
+  const path: PathStep[] = [];
+  for (const [, property, index, quoted] of match[2].matchAll(/\.([A-Za-z_$][\w$]*)|\[(\d+)\]|\[("(?:[^"\\]|\\.)*")\]/g)) {
+    path.push({ kind: "property", key: property ?? (index !== undefined ? Number(index) : (JSON.parse(quoted) as string)) });
+  }
+  return { node: match[1], path };
+}
+
+function readPayload(file: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch {
+    throw new Error(`the input file ${file} cannot be read`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new Error(`the input file ${file} is not valid JSON: ${(e as Error).message}`, { cause: e });
+  }
+}

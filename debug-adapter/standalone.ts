@@ -1,0 +1,4 @@
+// The bundle the extension starts (dist/debug-adapter.js): DAP over stdio.
+import { runDebugAdapter } from "./main";
+
+void runDebugAdapter();

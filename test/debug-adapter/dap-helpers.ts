@@ -1,0 +1,94 @@
+// Driving the built debug adapter with a real DAP client.
+import { DebugClient } from "@vscode/debugadapter-testsupport";
+import type { DebugProtocol } from "@vscode/debugprotocol";
+import { join } from "node:path";
+import type { TestContext } from "node:test";
+import { repoRoot } from "../helpers";
+
+export const adapterPath = join(repoRoot, "dist", "debug-adapter.js");
+
+export interface Breakpoints {
+  path: string;
+  breakpoints: DebugProtocol.SourceBreakpoint[];
+}
+
+/** Starts the adapter and launches: initialize, then launch while breakpoints and configurationDone go out, as VS Code does. */
+export async function launch(t: TestContext, args: Record<string, unknown>, breakpoints?: Breakpoints, exceptionFilters: string[] = ["nodeErrors"]): Promise<DebugClient> {
+  const client = new DebugClient("node", adapterPath, "stepgraph");
+  client.defaultTimeout = 15_000;
+  await client.start();
+  t.after(() => client.stop().catch(() => undefined));
+  queueStops(client);
+  const initialized = client.waitForEvent("initialized");
+  await client.initializeRequest({ adapterID: "stepgraph", linesStartAt1: true, columnsStartAt1: true, pathFormat: "path" });
+  const launched = client.launchRequest(args as DebugProtocol.LaunchRequestArguments);
+  await initialized;
+  if (breakpoints) await client.setBreakpointsRequest({ source: { path: breakpoints.path }, breakpoints: breakpoints.breakpoints });
+  await client.setExceptionBreakpointsRequest({ filters: exceptionFilters });
+  await client.configurationDoneRequest();
+  await launched;
+  return client;
+}
+
+interface StopQueue {
+  events: DebugProtocol.StoppedEvent[];
+  waiters: ((event: DebugProtocol.StoppedEvent) => void)[];
+}
+const stopQueues = new WeakMap<DebugClient, StopQueue>();
+
+/** Keeps every stopped event from the start, so that one sent before a test waits for it is not lost. */
+function queueStops(client: DebugClient): void {
+  const queue: StopQueue = { events: [], waiters: [] };
+  stopQueues.set(client, queue);
+  client.on("stopped", (event: DebugProtocol.StoppedEvent) => {
+    const waiter = queue.waiters.shift();
+    if (waiter) waiter(event);
+    else queue.events.push(event);
+  });
+}
+
+function nextStop(client: DebugClient): Promise<DebugProtocol.StoppedEvent> {
+  const queue = stopQueues.get(client);
+  if (!queue) return client.waitForEvent("stopped") as Promise<DebugProtocol.StoppedEvent>;
+  const queued = queue.events.shift();
+  if (queued) return Promise.resolve(queued);
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error("no stopped event within 15 s")), 15_000);
+    queue.waiters.push((event) => {
+      clearTimeout(timer);
+      resolve(event);
+    });
+  });
+}
+
+export async function stoppedAt(client: DebugClient): Promise<{ reason: string; node: string; line: number; frames: DebugProtocol.StackFrame[] }> {
+  const event = await nextStop(client);
+  const { body } = await client.stackTraceRequest({ threadId: 1 });
+  return { reason: event.body.reason, node: body.stackFrames[0].name.split(" ")[0], line: body.stackFrames[0].line, frames: body.stackFrames };
+}
+
+/** Scope name → variable name → shown value, for the top frame. */
+export async function scopeValues(client: DebugClient, frameId?: number): Promise<Record<string, Record<string, string>>> {
+  const id = frameId ?? (await client.stackTraceRequest({ threadId: 1 })).body.stackFrames[0].id;
+  const { body } = await client.scopesRequest({ frameId: id });
+  const result: Record<string, Record<string, string>> = {};
+  for (const scope of body.scopes) {
+    const variables = (await client.variablesRequest({ variablesReference: scope.variablesReference })).body.variables;
+    result[scope.name] = Object.fromEntries(variables.map((v) => [v.name, v.value]));
+  }
+  return result;
+}
+
+export async function variables(client: DebugClient, scopeName: string): Promise<DebugProtocol.Variable[]> {
+  const frameId = (await client.stackTraceRequest({ threadId: 1 })).body.stackFrames[0].id;
+  const scope = (await client.scopesRequest({ frameId })).body.scopes.find((s) => s.name === scopeName);
+  if (!scope) throw new Error(`no scope ${scopeName}`);
+  return (await client.variablesRequest({ variablesReference: scope.variablesReference })).body.variables;
+}
+
+/** Collects output events' text. */
+export function collectOutput(client: DebugClient): string[] {
+  const lines: string[] = [];
+  client.on("output", (event: DebugProtocol.OutputEvent) => lines.push(event.body.output));
+  return lines;
+}
