@@ -7,8 +7,8 @@ export function runDebugAdapter(options: { port?: number } = {}): Promise<void> 
   if (options.port === undefined) {
     const session = new StepgraphDebugSession();
     session.start(process.stdin, process.stdout);
-    // The client closing stdin ends the adapter (and with it every node host).
-    process.stdin.on("end", () => process.exit(0));
+    // The client closing stdin ends the session (node hosts, a private Redis) and the adapter.
+    process.stdin.on("end", () => session.shutdown());
     return new Promise(() => undefined);
   }
   return new Promise((resolve, reject) => {
@@ -16,6 +16,8 @@ export function runDebugAdapter(options: { port?: number } = {}): Promise<void> 
       const session = new StepgraphDebugSession();
       session.setRunAsServer(true);
       session.start(socket, socket);
+      // A connection that drops without a disconnect request still ends its session.
+      socket.on("close", () => session.shutdown());
     });
     server.on("error", reject);
     server.listen(options.port, "127.0.0.1", () => {

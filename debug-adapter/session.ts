@@ -560,8 +560,15 @@ export class StepgraphDebugSession extends LoggingDebugSession {
     this.sendResponse(response);
   }
 
+  /** The client went away (the stream closed): nothing of this session may outlive it. */
+  override shutdown(): void {
+    void this.close().finally(() => super.shutdown());
+  }
+
   private async close(): Promise<void> {
-    await this.session?.close().catch(() => undefined);
+    const session = this.session;
+    this.session = undefined;
+    await session?.close().catch(() => undefined);
     await this.evaluator.dispose();
   }
 
