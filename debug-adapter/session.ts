@@ -101,12 +101,7 @@ export class StepgraphDebugSession extends LoggingDebugSession {
 
   protected override async launchRequest(response: DebugProtocol.LaunchResponse, args: LaunchArguments): Promise<void> {
     this.launchArgs = args;
-    try {
-      await this.open(args);
-    } catch (e) {
-      return this.sendErrorResponse(response, { id: 1001, format: (e as Error).message.replace(/[{}]/g, ""), showUser: true });
-    }
-    this.sendResponse(response);
+    if (!(await this.openAndAnswer(response, args))) return;
     // Breakpoints and the exception filter arrive before configurationDone; only then does the job start.
     await this.configured;
     this.startJob(args);
@@ -114,16 +109,22 @@ export class StepgraphDebugSession extends LoggingDebugSession {
 
   protected override async restartRequest(response: DebugProtocol.RestartResponse, args: DebugProtocol.RestartArguments): Promise<void> {
     const launchArgs = (args.arguments as LaunchArguments | undefined) ?? this.launchArgs;
-    if (!launchArgs) return this.sendErrorResponse(response, { id: 1002, format: "nothing to restart: the session was not launched" });
+    if (!launchArgs) return this.fail(response, 1002, "nothing to restart: the session was not launched");
     await this.session?.close();
     this.session = undefined;
+    if (await this.openAndAnswer(response, launchArgs)) this.startJob(launchArgs);
+  }
+
+  /** Opens the job and answers the request: true when it opened, else an error response was sent. */
+  private async openAndAnswer(response: DebugProtocol.Response, args: LaunchArguments): Promise<boolean> {
     try {
-      await this.open(launchArgs);
+      await this.open(args);
     } catch (e) {
-      return this.sendErrorResponse(response, { id: 1001, format: (e as Error).message.replace(/[{}]/g, ""), showUser: true });
+      this.fail(response, 1001, (e as Error).message, true);
+      return false;
     }
     this.sendResponse(response);
-    this.startJob(launchArgs);
+    return true;
   }
 
   private async open(args: LaunchArguments): Promise<void> {
@@ -303,7 +304,7 @@ export class StepgraphDebugSession extends LoggingDebugSession {
     if (!this.whenStopped(response)) return;
     const history = (this.orchestrator as Orchestrator).history;
     const at = this.cursor ?? history.length;
-    if (at === 0) return this.sendErrorResponse(response, { id: 1010, format: "no earlier node: this is the first step" });
+    if (at === 0) return this.fail(response, 1010, "no earlier node: this is the first step");
     this.sendResponse(response);
     this.travel(at - 1);
   }
@@ -328,7 +329,7 @@ export class StepgraphDebugSession extends LoggingDebugSession {
   protected override async restartFrameRequest(response: DebugProtocol.RestartFrameResponse, args: DebugProtocol.RestartFrameArguments): Promise<void> {
     if (!this.whenStopped(response)) return;
     const node = this.frames.get(args.frameId);
-    if (!node) return this.sendErrorResponse(response, { id: 1011, format: "unknown frame" });
+    if (!node) return this.fail(response, 1011, "unknown frame");
     this.sendResponse(response);
     this.cursor = undefined;
     try {
@@ -372,7 +373,7 @@ export class StepgraphDebugSession extends LoggingDebugSession {
 
   protected override scopesRequest(response: DebugProtocol.ScopesResponse, args: DebugProtocol.ScopesArguments): void {
     const node = this.frames.get(args.frameId);
-    if (!node) return this.sendErrorResponse(response, { id: 1011, format: "unknown frame" });
+    if (!node) return this.fail(response, 1011, "unknown frame");
     response.body = {
       scopes: [
         new Scope("Inputs", this.handles.create({ kind: "inputs", node }), false),
@@ -385,7 +386,7 @@ export class StepgraphDebugSession extends LoggingDebugSession {
 
   protected override variablesRequest(response: DebugProtocol.VariablesResponse, args: DebugProtocol.VariablesArguments): void {
     const container = this.handles.get(args.variablesReference);
-    if (!container || !this.orchestrator) return this.sendErrorResponse(response, { id: 1012, format: "these variables are gone: the graph has moved on" });
+    if (!container || !this.orchestrator) return this.fail(response, 1012, "these variables are gone: the graph has moved on");
     const page = args.filter === "indexed" && args.start !== undefined && args.count !== undefined ? { start: args.start, count: args.count } : undefined;
     response.body = { variables: this.variablesOf(container, page) };
     this.sendResponse(response);
@@ -484,7 +485,7 @@ export class StepgraphDebugSession extends LoggingDebugSession {
   protected override exceptionInfoRequest(response: DebugProtocol.ExceptionInfoResponse): void {
     const node = this.currentNode();
     const error = node ? this.orchestrator?.state(node).error : undefined;
-    if (!node || !error) return this.sendErrorResponse(response, { id: 1013, format: "no node failed here" });
+    if (!node || !error) return this.fail(response, 1013, "no node failed here");
     response.body = {
       exceptionId: error.name ?? error.kind,
       description: `node '${node}' failed: ${error.message}`,
@@ -497,10 +498,10 @@ export class StepgraphDebugSession extends LoggingDebugSession {
   // --- evaluate and edit ------------------------------------------------------------------
 
   protected override async evaluateRequest(response: DebugProtocol.EvaluateResponse, args: DebugProtocol.EvaluateArguments): Promise<void> {
-    if (!this.orchestrator) return this.sendErrorResponse(response, { id: 1020, format: "no graph is running" });
-    if (this.orchestrator.isRunning) return this.sendErrorResponse(response, { id: 1021, format: "the graph is running: pause it to evaluate" });
+    if (!this.orchestrator) return this.fail(response, 1020, "no graph is running");
+    if (this.orchestrator.isRunning) return this.fail(response, 1021, "the graph is running: pause it to evaluate");
     const result = await this.evaluator.evaluate(args.expression, this.scopeFor(args.frameId));
-    if (!result.ok) return this.sendErrorResponse(response, { id: 1022, format: result.error.replace(/[{}]/g, ""), showUser: args.context === "repl" });
+    if (!result.ok) return this.fail(response, 1022, result.error, args.context === "repl");
     const variable = this.variable("result", result.value, args.expression);
     response.body = { result: variable.value, type: variable.type, variablesReference: variable.variablesReference, ...(variable.indexedVariables ? { indexedVariables: variable.indexedVariables } : {}) };
     this.sendResponse(response);
@@ -515,7 +516,7 @@ export class StepgraphDebugSession extends LoggingDebugSession {
           ? { node: container.edit.node, path: [...container.edit.path, ...childrenOf(container.value, "").filter((c) => c.name === args.name).map((c) => c.step)] }
           : undefined;
     if (!target || (container?.kind === "value" && target.path.length === (container.edit?.path.length ?? 0))) {
-      return this.sendErrorResponse(response, { id: 1030, format: "only node outputs, and values inside them, can be changed" });
+      return this.fail(response, 1030, "only node outputs, and values inside them, can be changed");
     }
     await this.edit(response, target, args.value, (value) => {
       response.body = { value: preview(value), type: typeName(value), variablesReference: 0 };
@@ -524,7 +525,7 @@ export class StepgraphDebugSession extends LoggingDebugSession {
 
   protected override async setExpressionRequest(response: DebugProtocol.SetExpressionResponse, args: DebugProtocol.SetExpressionArguments): Promise<void> {
     const target = this.orchestrator ? parseEvaluateName(args.expression, this.orchestrator) : undefined;
-    if (!target) return this.sendErrorResponse(response, { id: 1031, format: "only a node output or a path into one (like priced.total or items[0].qty) can be set" });
+    if (!target) return this.fail(response, 1031, "only a node output or a path into one (like priced.total or items[0].qty) can be set");
     await this.edit(response, target, args.value, (value) => {
       response.body = { value: preview(value), type: typeName(value) };
     });
@@ -532,15 +533,15 @@ export class StepgraphDebugSession extends LoggingDebugSession {
 
   private async edit(response: DebugProtocol.Response, target: { node: string; path: PathStep[] }, text: string, describe: (value: unknown) => void): Promise<void> {
     if (!this.whenStopped(response)) return;
-    if (this.inPast()) return this.sendErrorResponse(response, { id: 1032, format: "values in the past cannot be edited: step forward to the present first" });
+    if (this.inPast()) return this.fail(response, 1032, "values in the past cannot be edited: step forward to the present first");
     const orchestrator = this.orchestrator as Orchestrator;
     const parsed = await this.evaluator.evaluate(text, this.scopeFor(undefined));
-    if (!parsed.ok) return this.sendErrorResponse(response, { id: 1033, format: parsed.error.replace(/[{}]/g, ""), showUser: true });
+    if (!parsed.ok) return this.fail(response, 1033, parsed.error, true);
     try {
       const root = replaceAt(orchestrator.state(target.node).value, target.path, parsed.value);
       await orchestrator.editOutput(target.node, root);
     } catch (e) {
-      return this.sendErrorResponse(response, { id: 1034, format: (e as Error).message.replace(/[{}]/g, ""), showUser: true });
+      return this.fail(response, 1034, (e as Error).message, true);
     }
     this.output(`edited the output of ${target.node}; the nodes downstream of it will run again\n`, "console");
     describe(parsed.value);
@@ -580,14 +581,20 @@ export class StepgraphDebugSession extends LoggingDebugSession {
 
   private whenStopped(response: DebugProtocol.Response): boolean {
     if (!this.orchestrator) {
-      this.sendErrorResponse(response, { id: 1040, format: "no graph is running" });
+      this.fail(response, 1040, "no graph is running");
       return false;
     }
     if (this.orchestrator.isRunning) {
-      this.sendErrorResponse(response, { id: 1041, format: "the graph is running: pause it first" });
+      this.fail(response, 1041, "the graph is running: pause it first");
       return false;
     }
     return true;
+  }
+
+  /** An error response; the message is passed as a variable, so braces in it are kept. */
+  private fail(response: DebugProtocol.Response, id: number, message: string, showUser = false): void {
+    // Only variables named with a leading underscore are substituted into response.message.
+    this.sendErrorResponse(response, { id, format: "{_message}", variables: { _message: message }, showUser });
   }
 
   private output(text: string, category: "console" | "stdout" | "stderr"): void {
