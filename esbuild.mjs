@@ -3,16 +3,34 @@
 //   node esbuild.mjs --tests    test and bench files, one bundle each (out/)
 //   --watch                     rebuild on change
 import * as esbuild from "esbuild";
-import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { copyFileSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { createRequire } from "node:module";
 
 const args = new Set(process.argv.slice(2));
 const pkg = JSON.parse(readFileSync("package.json", "utf8"));
 
-// Packages stay in node_modules, except devalue: it ships only as an ES module, and bundling
-// it keeps the CommonJS output loadable on every Node 20.
+// In the test and bench bundles packages stay in node_modules, except devalue: it ships only
+// as an ES module, and bundling it keeps the CommonJS output loadable on every Node 20.
 const bundledPackages = new Set(["devalue"]);
 const external = [...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.devDependencies ?? {})].filter((name) => !bundledPackages.has(name));
+
+// The dist/ bundles run from the installed .vsix, which ships no node_modules (the extension
+// starts the debug adapter, language server and CLI from it): every package is bundled in,
+// except `vscode` (the editor provides it) and esbuild, whose JS API refuses to be bundled
+// (it finds its native binary by a path relative to lib/main.js). The .vsix ships
+// node_modules/esbuild and the platform's @esbuild/* package instead (see .vscodeignore).
+const shippedExternal = ["vscode", "esbuild"];
+
+// src/graph/module-reader.ts reads these next to the TypeScript compiler, which is bundled
+// into dist/*.js: ts.getDefaultLibFilePath is then dist/, so they are copied there.
+const typescriptLibFiles = ["lib.es5.d.ts", "lib.es2015.collection.d.ts"];
+
+function copyTypeScriptLibFiles() {
+  const libDir = dirname(createRequire(import.meta.url).resolve("typescript"));
+  mkdirSync("dist", { recursive: true });
+  for (const name of typescriptLibFiles) copyFileSync(join(libDir, name), join("dist", name));
+}
 
 /** Every file below `dir` whose name ends with one of `suffixes`. */
 function filesBelow(dir, suffixes) {
@@ -46,11 +64,14 @@ const builds = args.has("--tests")
   : [
       {
         ...common,
-        entryPoints: { cli: "src/cli/main.ts", "node-host": "src/runtime/node-host.ts", "debug-adapter": "debug-adapter/standalone.ts" },
+        entryPoints: { extension: "src/extension/extension.ts", cli: "src/cli/main.ts", "node-host": "src/runtime/node-host.ts", "debug-adapter": "debug-adapter/standalone.ts", "language-server": "src/language-server/main.ts" },
         outdir: "dist",
+        external: shippedExternal,
         banner: { js: "#!/usr/bin/env node" },
       },
     ];
+
+if (!args.has("--tests")) copyTypeScriptLibFiles();
 
 for (const options of builds) {
   if (args.has("--watch")) {

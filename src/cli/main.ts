@@ -3,9 +3,10 @@ import { cacheCommand } from "./cache";
 import { checkCommand } from "./check";
 import { Exit, UserError, type Command } from "./command";
 import { dapCommand } from "./dap";
+import { lspCommand } from "./lsp";
 import { runCommand } from "./run";
 
-const commands: readonly Command[] = [checkCommand, runCommand, dapCommand, cacheCommand];
+const commands: readonly Command[] = [checkCommand, runCommand, dapCommand, lspCommand, cacheCommand];
 
 function usage(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

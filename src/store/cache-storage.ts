@@ -8,6 +8,8 @@ export interface CacheStorage {
   set(key: string, value: string, ttlMs?: number): Promise<void>;
   /** Removes every key that starts with `prefix`; resolves to how many. */
   deleteByPrefix(prefix: string): Promise<number>;
+  /** Every key that starts with `prefix` (a scan: fine for one node's entries, not for a whole cache). */
+  keysWithPrefix(prefix: string): Promise<string[]>;
   /** Releases the connection (and stops a private server this session started). */
   close(): Promise<void>;
 }
@@ -37,6 +39,11 @@ export class MemoryStorage implements CacheStorage {
       if (key.startsWith(prefix)) count += this.entries.delete(key) ? 1 : 0;
     }
     return count;
+  }
+
+  async keysWithPrefix(prefix: string): Promise<string[]> {
+    const now = Date.now();
+    return [...this.entries].filter(([key, entry]) => key.startsWith(prefix) && entry.expiresAt > now).map(([key]) => key);
   }
 
   async close(): Promise<void> {

@@ -17,3 +17,8 @@ export function nodeCacheKey(graph: string, node: string, fingerprint: string): 
 export function graphCachePrefix(graph: string): string {
   return `${graphKeyPrefix(graph)}cache:`;
 }
+
+/** The prefix of every cache entry of one node of `graph` (node names hold no `:`). */
+export function nodeCachePrefix(graph: string, node: string): string {
+  return `${graphCachePrefix(graph)}${node}:`;
+}

@@ -4,7 +4,7 @@
 // nothing read from the cache can run code (the runtime decodes it as data).
 import { createHash } from "node:crypto";
 import type { CacheStorage } from "./cache-storage";
-import { graphCachePrefix, nodeCacheKey } from "./keys";
+import { graphCachePrefix, nodeCacheKey, nodeCachePrefix } from "./keys";
 
 /** Bumped when the entry format changes; entries of another format are misses. */
 const ENTRY_FORMAT = 1;
@@ -50,6 +50,19 @@ export class NodeCache {
 
   async set(key: string, entry: CacheEntry, ttlMs: number | undefined): Promise<void> {
     await this.storage.set(key, JSON.stringify({ format: ENTRY_FORMAT, ...entry }), ttlMs);
+  }
+
+  /**
+   * The newest readable entry of `node` in `graph`, whatever its fingerprint: what the
+   * language server previews on hover. Unreadable entries are skipped.
+   */
+  async latestEntry(graph: string, node: string): Promise<CacheEntry | undefined> {
+    let latest: CacheEntry | undefined;
+    for (const key of await this.storage.keysWithPrefix(nodeCachePrefix(graph, node))) {
+      const lookup = await this.get(key);
+      if (lookup.kind === "hit" && (latest === undefined || lookup.entry.createdAt > latest.createdAt)) latest = lookup.entry;
+    }
+    return latest;
   }
 
   /** Removes every cached output of `graph`; resolves to how many. */

@@ -20,16 +20,32 @@ export class RedisStorage implements CacheStorage {
   }
 
   async deleteByPrefix(prefix: string): Promise<number> {
-    // SCAN, not KEYS, so that a large Redis is not blocked; UNLINK frees memory off the main thread.
+    // UNLINK frees memory off the main thread.
     let deleted = 0;
+    await this.scanPrefix(prefix, async (keys) => {
+      deleted += await this.redis.unlink(...keys);
+    });
+    return deleted;
+  }
+
+  async keysWithPrefix(prefix: string): Promise<string[]> {
+    // A key can come back twice from one SCAN; the Set drops the repeat.
+    const found = new Set<string>();
+    await this.scanPrefix(prefix, async (keys) => {
+      for (const key of keys) found.add(key);
+    });
+    return [...found];
+  }
+
+  /** SCAN, not KEYS, so that a large Redis is not blocked; `each` gets every non-empty batch. */
+  private async scanPrefix(prefix: string, each: (keys: string[]) => Promise<void>): Promise<void> {
     let cursor = "0";
     const pattern = `${prefix.replace(/[*?[\]\\]/g, "\\$&")}*`;
     do {
       const [next, keys] = await this.redis.scan(cursor, "MATCH", pattern, "COUNT", 1000);
       cursor = next;
-      if (keys.length > 0) deleted += await this.redis.unlink(...keys);
+      if (keys.length > 0) await each(keys);
     } while (cursor !== "0");
-    return deleted;
   }
 
   close(): Promise<void> {

@@ -1,0 +1,43 @@
+// Starts the debug adapter (dist/debug-adapter.js, DAP over stdio) in its own process, and
+// copies what it reports into the output channel.
+import * as vscode from "vscode";
+import { UNTRUSTED_MESSAGE } from "./debug-configuration";
+
+/**
+ * Runs the adapter with the extension host's own executable as node (ELECTRON_RUN_AS_NODE),
+ * rather than `"runtime": "node"` in package.json: no node on PATH is needed, and the
+ * Node version is the one VS Code ships, whatever the user has installed.
+ */
+export class DebugAdapterFactory implements vscode.DebugAdapterDescriptorFactory {
+  constructor(private readonly adapterPath: string) {}
+
+  createDebugAdapterDescriptor(session: vscode.DebugSession): vscode.DebugAdapterDescriptor {
+    // The configuration resolver already refuses; this guards launches that bypass it.
+    if (!vscode.workspace.isTrusted) throw new Error(UNTRUSTED_MESSAGE);
+    const cwd = typeof session.configuration.cwd === "string" ? session.configuration.cwd : undefined;
+    return new vscode.DebugAdapterExecutable(process.execPath, [this.adapterPath], { env: { ELECTRON_RUN_AS_NODE: "1" }, cwd });
+  }
+}
+
+/** Logs each session's start and end, its output events and adapter errors to the channel. */
+export class DebugAdapterLogger implements vscode.DebugAdapterTrackerFactory {
+  constructor(private readonly log: vscode.LogOutputChannel) {}
+
+  createDebugAdapterTracker(session: vscode.DebugSession): vscode.DebugAdapterTracker {
+    const log = this.log;
+    const name = `debug session '${session.name}'`;
+    return {
+      onWillStartSession: () => log.info(`${name}: starting (graph ${String(session.configuration.graph)})`),
+      onDidSendMessage: (message: { type?: string; event?: string; body?: { category?: string; output?: string } }) => {
+        if (message.type !== "event" || message.event !== "output" || message.body?.category === "telemetry") return;
+        const text = message.body?.output?.replace(/\n$/, "");
+        if (text) (message.body?.category === "stderr" ? log.warn : log.info).call(log, `${name}: ${text}`);
+      },
+      onError: (error) => log.error(`${name}: adapter error: ${error.message}`),
+      onExit: (code, signal) => {
+        if (code === 0 || (code === undefined && signal === undefined)) log.info(`${name}: adapter exited`);
+        else log.error(`${name}: adapter exited with ${signal ? `signal ${signal}` : `code ${code}`}`);
+      },
+    };
+  }
+}

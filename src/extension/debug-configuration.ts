@@ -1,0 +1,91 @@
+// Fills in a `stepgraph` launch configuration, for F5 with or without a launch.json and for
+// the Debug/Run Graph commands. Pure (no `vscode` import) so every branch is unit-tested;
+// debug-configuration-provider.ts gathers the inputs from the editor and the settings.
+import { basename } from "node:path";
+import { DURATION_UNITS } from "../graph/lexer";
+
+export const DEBUG_TYPE = "stepgraph";
+
+/** The shape VS Code passes around (vscode.DebugConfiguration without the import). */
+export interface LaunchConfiguration {
+  type: string;
+  request: string;
+  name: string;
+  [attribute: string]: unknown;
+}
+
+/** The `stepgraph.*` settings a launch uses. */
+export interface LaunchSettings {
+  /** `stepgraph.redis.url`; empty for the search order. */
+  redisUrl: string;
+  /** `stepgraph.cache.defaultTtl`, e.g. "7d"; empty for the engine's default. */
+  defaultTtl: string;
+}
+
+export interface ResolutionContext {
+  /** The file in the active editor, if any. */
+  activeFile?: { path: string; languageId: string };
+  /** The folder of the workspace the launch belongs to. */
+  workspaceFolder?: string;
+  settings: LaunchSettings;
+  /** Workspace Trust: an untrusted workspace runs no user code. */
+  trusted: boolean;
+}
+
+export type Resolution = { ok: true; configuration: LaunchConfiguration } | { ok: false; message: string };
+
+export const UNTRUSTED_MESSAGE = "Stepgraph runs no graph in an untrusted workspace: its nodes would run this workspace's code. Trust the workspace to debug or run it.";
+export const NO_GRAPH_MESSAGE = "Stepgraph: open a .graph file to debug it, or name one in the launch configuration ('graph').";
+
+const DURATION = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)$/;
+
+/** Milliseconds in a duration such as "7d", "12h", "30m", "90s" or "500ms"; undefined when it is not one. */
+export function parseDuration(text: string): number | undefined {
+  const match = DURATION.exec(text.trim());
+  if (!match) return undefined;
+  return Number(match[1]) * DURATION_UNITS[match[2]];
+}
+
+/** A launch of one graph file: the Debug Graph command, and F5 with no launch.json. */
+export function graphLaunchConfiguration(graphPath: string, options: { noDebug?: boolean } = {}): LaunchConfiguration {
+  if (options.noDebug) return { type: DEBUG_TYPE, request: "launch", name: `Run ${basename(graphPath)}`, graph: graphPath, stopOnEntry: false, noDebug: true };
+  return { type: DEBUG_TYPE, request: "launch", name: `Debug ${basename(graphPath)}`, graph: graphPath, stopOnEntry: true };
+}
+
+/**
+ * The configuration to launch: `config` as written (or empty, for F5 with no launch.json)
+ * completed from the active graph file, the settings and the workspace folder. Attributes
+ * the user wrote are never overridden.
+ */
+export function resolveDebugConfiguration(config: Partial<LaunchConfiguration>, context: ResolutionContext): Resolution {
+  if (!context.trusted) return { ok: false, message: UNTRUSTED_MESSAGE };
+  const graph = config.graph ?? activeGraphFile(context);
+  if (graph === undefined) return { ok: false, message: NO_GRAPH_MESSAGE };
+  if (typeof graph !== "string" || graph.trim() === "") return { ok: false, message: "Stepgraph: the launch configuration's 'graph' must be the path of a .graph file." };
+  const request = config.request ?? "launch";
+  if (request !== "launch") return { ok: false, message: `Stepgraph: a debug session is always launched (request "launch"), not "${String(request)}".` };
+  const defaultTtlMs = config.defaultTtlMs ?? settingTtlMs(context.settings.defaultTtl);
+  if (defaultTtlMs === null) {
+    return { ok: false, message: `Stepgraph: the setting stepgraph.cache.defaultTtl '${context.settings.defaultTtl}' is not a duration (e.g. 7d, 12h, 30m).` };
+  }
+  const configuration: LaunchConfiguration = { ...graphLaunchConfiguration(graph), ...config, type: DEBUG_TYPE, request, graph };
+  setWhenMissing(configuration, "redisUrl", context.settings.redisUrl.trim() || undefined);
+  setWhenMissing(configuration, "defaultTtlMs", defaultTtlMs);
+  setWhenMissing(configuration, "cwd", context.workspaceFolder);
+  return { ok: true, configuration };
+}
+
+function activeGraphFile(context: ResolutionContext): string | undefined {
+  const file = context.activeFile;
+  return file !== undefined && (file.languageId === DEBUG_TYPE || file.path.endsWith(".graph")) ? file.path : undefined;
+}
+
+/** The TTL the setting gives: undefined when it is empty, null when it is not a duration. */
+function settingTtlMs(setting: string): number | undefined | null {
+  if (setting.trim() === "") return undefined;
+  return parseDuration(setting) ?? null;
+}
+
+function setWhenMissing(configuration: LaunchConfiguration, attribute: string, value: unknown): void {
+  if (configuration[attribute] === undefined && value !== undefined) configuration[attribute] = value;
+}

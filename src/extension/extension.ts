@@ -1,0 +1,51 @@
+// The extension's entry point (bundled to dist/extension.js): wires the context, the
+// debugger, the commands and the listeners that keep the status bar and server current.
+import * as vscode from "vscode";
+import { registerCommands } from "./commands";
+import { StepgraphContext } from "./context";
+import { DebugAdapterFactory, DebugAdapterLogger } from "./debug-adapter";
+import { DEBUG_TYPE } from "./debug-configuration";
+import { GraphFilesConfigurationProvider, StepgraphConfigurationResolver } from "./debug-configuration-provider";
+import { affectsLanguageServer } from "./settings";
+
+let context: StepgraphContext | undefined;
+
+export async function activate(extension: vscode.ExtensionContext): Promise<void> {
+  context = new StepgraphContext(extension.extensionUri);
+  extension.subscriptions.push(context, registerDebugger(context), registerCommands(context), watchEditorsAndSettings(context));
+  void context.statusBar.update(vscode.window.activeTextEditor);
+  await context.startLanguageClient();
+}
+
+export async function deactivate(): Promise<void> {
+  await context?.stopLanguageClient();
+  context = undefined;
+}
+
+function registerDebugger(context: StepgraphContext): vscode.Disposable {
+  return vscode.Disposable.from(
+    vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, new StepgraphConfigurationResolver()),
+    vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, new GraphFilesConfigurationProvider(), vscode.DebugConfigurationProviderTriggerKind.Dynamic),
+    vscode.debug.registerDebugAdapterDescriptorFactory(DEBUG_TYPE, new DebugAdapterFactory(context.paths.debugAdapter)),
+    vscode.debug.registerDebugAdapterTrackerFactory(DEBUG_TYPE, new DebugAdapterLogger(context.output)),
+  );
+}
+
+function watchEditorsAndSettings(context: StepgraphContext): vscode.Disposable {
+  return vscode.Disposable.from(
+    vscode.window.onDidChangeActiveTextEditor((editor) => void context.statusBar.update(editor)),
+    // A session may have started or stopped a Redis: check again.
+    vscode.debug.onDidTerminateDebugSession((session) => {
+      if (session.type !== DEBUG_TYPE) return;
+      context.statusBar.invalidate();
+      void context.statusBar.update(vscode.window.activeTextEditor);
+    }),
+    vscode.workspace.onDidChangeConfiguration((event) => {
+      if (event.affectsConfiguration("stepgraph.redis.url")) {
+        context.statusBar.invalidate();
+        void context.statusBar.update(vscode.window.activeTextEditor);
+      }
+      if (affectsLanguageServer(event)) void context.restartLanguageClient();
+    }),
+  );
+}

@@ -1,0 +1,23 @@
+// The `stepgraph.*` settings, read for a resource's folder (redis.url may differ per machine
+// and per folder).
+import * as vscode from "vscode";
+import type { LaunchSettings } from "./debug-configuration";
+
+export type TraceLevel = "off" | "messages" | "verbose";
+
+export function launchSettings(scope?: vscode.ConfigurationScope): LaunchSettings {
+  const configuration = vscode.workspace.getConfiguration("stepgraph", scope);
+  return {
+    redisUrl: configuration.get<string>("redis.url", ""),
+    defaultTtl: configuration.get<string>("cache.defaultTtl", ""),
+  };
+}
+
+export function serverTraceLevel(): TraceLevel {
+  return vscode.workspace.getConfiguration("stepgraph").get<TraceLevel>("trace.server", "off");
+}
+
+/** Whether a configuration change touched a setting that the language server is started with. */
+export function affectsLanguageServer(event: vscode.ConfigurationChangeEvent): boolean {
+  return event.affectsConfiguration("stepgraph.redis.url") || event.affectsConfiguration("stepgraph.trace.server");
+}

@@ -1,0 +1,130 @@
+// One analysis (parse + check, with the module reader) per document version, and what the
+// features derive from it. Every feature reads the same analysis: there is one parser and
+// one checker, those of src/graph.
+import { basename, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { TextDocument } from "vscode-languageserver-textdocument";
+import type { Name, NodeStatement, Statement } from "../graph/ast";
+import { checkGraph, type CheckResult, type Reference, type SymbolInfo } from "../graph/checker";
+import type { ModuleReader } from "../graph/module-exports";
+import { parse, type ParseResult } from "../graph/parser";
+
+/** Who feeds a name and whom it feeds, by name. */
+export interface Flow {
+  upstream: ReadonlyMap<string, readonly string[]>;
+  downstream: ReadonlyMap<string, readonly string[]>;
+}
+
+export class Analysis {
+  private referencesByName?: Map<Name, Reference>;
+  private flowCache?: Flow;
+
+  constructor(
+    readonly uri: string,
+    readonly version: number,
+    readonly path: string,
+    readonly parsed: ParseResult,
+    readonly check: CheckResult,
+  ) {}
+
+  get text(): string {
+    return this.parsed.file.text;
+  }
+
+  get statements(): readonly Statement[] {
+    return this.parsed.file.statements;
+  }
+
+  /** The `graph NAME` of the file, if it has one. */
+  get graphName(): string | undefined {
+    const graph = this.statements.find((s) => s.kind === "graph");
+    return graph?.kind === "graph" ? graph.name.text : undefined;
+  }
+
+  /** The reference written at `name`, if that name is a resolved reference. */
+  referenceAt(name: Name): Reference | undefined {
+    this.referencesByName ??= new Map(this.check.references.map((r) => [r.name, r]));
+    return this.referencesByName.get(name);
+  }
+
+  /** The symbol `name` declares, when it is the (first) declaration of that symbol. */
+  declaredBy(name: Name): SymbolInfo | undefined {
+    const symbol = this.check.symbols.get(name.text);
+    return symbol?.name === name ? symbol : undefined;
+  }
+
+  /** Every place `symbol` is written: its declaration first, then its references in order. */
+  occurrences(symbol: SymbolInfo): Name[] {
+    const uses = this.check.references.filter((r) => r.symbol === symbol).map((r) => r.name);
+    uses.sort((a, b) => a.range.startOffset - b.range.startOffset);
+    return [symbol.name, ...uses];
+  }
+
+  /** The first statement declaring each node. */
+  get nodes(): NodeStatement[] {
+    return this.statements.filter((s): s is NodeStatement => s.kind === "node" && this.check.symbols.get(s.name.text)?.statement === s);
+  }
+
+  /** Upstream and downstream of every input and node, from the arguments as written. */
+  get flow(): Flow {
+    if (this.flowCache) return this.flowCache;
+    const upstream = new Map<string, string[]>();
+    const downstream = new Map<string, string[]>();
+    const add = (map: Map<string, string[]>, key: string, value: string) => {
+      const list = map.get(key) ?? [];
+      if (!list.includes(value)) list.push(value);
+      map.set(key, list);
+    };
+    for (const node of this.nodes) {
+      for (const arg of node.call?.args ?? []) {
+        if (arg.kind !== "ref" || this.referenceAt(arg.root) === undefined) continue;
+        add(upstream, node.name.text, arg.root.text);
+        add(downstream, arg.root.text, node.name.text);
+      }
+    }
+    this.flowCache = { upstream, downstream };
+    return this.flowCache;
+  }
+}
+
+/** Analyses of open documents, one per URI, recomputed when the version changes. */
+export class Analyses {
+  private readonly byUri = new Map<string, Analysis>();
+
+  constructor(private readonly modules: ModuleReader) {}
+
+  /** The analysis of the document's current version. */
+  get(document: TextDocument): Analysis {
+    const cached = this.byUri.get(document.uri);
+    if (cached && cached.version === document.version) return cached;
+    const path = pathOfUri(document.uri);
+    const parsed = parse(document.getText());
+    const analysis = new Analysis(document.uri, document.version, path, parsed, checkGraph(parsed, { path, modules: this.modules }));
+    this.byUri.set(document.uri, analysis);
+    return analysis;
+  }
+
+  /** The newest analysis there is, possibly of an earlier version; computed only when there is none. */
+  latest(document: TextDocument): Analysis {
+    return this.byUri.get(document.uri) ?? this.get(document);
+  }
+
+  forget(uri: string): void {
+    this.byUri.delete(uri);
+  }
+}
+
+/**
+ * The file path of a document: `use` paths resolve from its folder. A document that is not
+ * a file (an untitled buffer) is treated as living in the current folder.
+ */
+export function pathOfUri(uri: string): string {
+  if (uri.startsWith("file:")) {
+    try {
+      return fileURLToPath(uri);
+    } catch {
+      // A malformed file URI: fall through to the current folder.
+    }
+  }
+  return resolve(process.cwd(), basename(decodeURIComponent(uri.replace(/^[a-z-]+:/i, ""))) || "untitled.graph");
+}

@@ -1,0 +1,124 @@
+// Wires the LSP connection: the documents, their analyses and one handler per feature.
+import {
+  CodeActionKind,
+  TextDocuments,
+  TextDocumentSyncKind,
+  type Connection,
+  type InitializeParams,
+  type InitializeResult,
+} from "vscode-languageserver";
+import { TextDocument } from "vscode-languageserver-textdocument";
+import { createModuleReader } from "../graph/module-reader";
+import { Analyses } from "./analysis";
+import { CachePreviews } from "./cache-preview";
+import { codeActions } from "./code-actions";
+import { completions } from "./completion";
+import { definition } from "./definition";
+import { DiagnosticsPublisher } from "./diagnostics";
+import { foldingRanges } from "./folding";
+import { formattingEdits } from "./formatting";
+import { hover } from "./hover";
+import { prepareRename, references, rename } from "./references-and-rename";
+import { documentSymbols } from "./symbols";
+
+declare const PACKAGE_VERSION: string;
+
+/** What the client may pass as initializationOptions. */
+interface InitializationOptions {
+  /** The cache's Redis, for previews of cached outputs on hover. */
+  redisUrl?: string;
+}
+
+export function startServer(connection: Connection): void {
+  const documents = new TextDocuments(TextDocument);
+  const analyses = new Analyses(createModuleReader());
+  const log = (message: string) => connection.console.log(message);
+  const publisher = new DiagnosticsPublisher(connection, analyses, (uri) => documents.get(uri), log);
+  let previews = new CachePreviews(undefined, log);
+
+  connection.onInitialize((params: InitializeParams): InitializeResult => {
+    previews = new CachePreviews(redisUrlFrom(params.initializationOptions), log);
+    return {
+      capabilities: {
+        textDocumentSync: TextDocumentSyncKind.Incremental,
+        completionProvider: { triggerCharacters: [".", "[", ",", "(", "{", '"', "/", ":", " "] },
+        hoverProvider: true,
+        definitionProvider: true,
+        referencesProvider: true,
+        renameProvider: { prepareProvider: true },
+        documentSymbolProvider: true,
+        foldingRangeProvider: true,
+        documentFormattingProvider: true,
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.RefactorRewrite] },
+      },
+      serverInfo: { name: "stepgraph-language-server", version: typeof PACKAGE_VERSION === "string" ? PACKAGE_VERSION : "dev" },
+    };
+  });
+
+  documents.onDidChangeContent(({ document }) => publisher.schedule(document.uri));
+  documents.onDidClose(({ document }) => {
+    analyses.forget(document.uri);
+    publisher.clear(document.uri);
+  });
+
+  /** The document's current analysis and the offset of `position`, or undefined for a document not open. */
+  const at = (uri: string, position: { line: number; character: number }) => {
+    const document = documents.get(uri);
+    if (!document) return undefined;
+    return { document, analysis: analyses.get(document), offset: document.offsetAt(position) };
+  };
+
+  connection.onCompletion(({ textDocument, position }) => {
+    const document = documents.get(textDocument.uri);
+    // The newest analysis, even of an earlier version, so that typing never waits for a check.
+    return document ? completions(document, analyses.latest(document), document.offsetAt(position)) : [];
+  });
+  connection.onHover(({ textDocument, position }) => {
+    const here = at(textDocument.uri, position);
+    return here ? hover(here.analysis, here.offset, previews).then((h) => h ?? null) : null;
+  });
+  connection.onDefinition(({ textDocument, position }) => {
+    const here = at(textDocument.uri, position);
+    return (here && definition(here.analysis, here.offset)) ?? null;
+  });
+  connection.onReferences(({ textDocument, position, context }) => {
+    const here = at(textDocument.uri, position);
+    return here ? references(here.analysis, here.offset, context.includeDeclaration) : [];
+  });
+  connection.onPrepareRename(({ textDocument, position }) => {
+    const here = at(textDocument.uri, position);
+    return here ? prepareRename(here.analysis, here.offset) : null;
+  });
+  connection.onRenameRequest(({ textDocument, position, newName }) => {
+    const here = at(textDocument.uri, position);
+    return here ? rename(here.analysis, here.offset, newName) : null;
+  });
+  connection.onDocumentSymbol(({ textDocument }) => {
+    const document = documents.get(textDocument.uri);
+    return document ? documentSymbols(analyses.get(document)) : [];
+  });
+  connection.onFoldingRanges(({ textDocument }) => {
+    const document = documents.get(textDocument.uri);
+    return document ? foldingRanges(analyses.get(document)) : [];
+  });
+  connection.onDocumentFormatting(({ textDocument }) => {
+    const document = documents.get(textDocument.uri);
+    return document ? formattingEdits(analyses.get(document)) : [];
+  });
+  connection.onCodeAction(({ textDocument, range }) => {
+    const document = documents.get(textDocument.uri);
+    return document ? codeActions(analyses.get(document), range, (uri) => documents.get(uri)) : [];
+  });
+  connection.onShutdown(() => previews.close());
+
+  documents.listen(connection);
+  connection.listen();
+}
+
+/** initializationOptions.redisUrl, else STEPGRAPH_REDIS_URL; no URL means no cache previews. */
+function redisUrlFrom(options: unknown): string | undefined {
+  const given = (options as InitializationOptions | null | undefined)?.redisUrl;
+  if (typeof given === "string" && given !== "") return given;
+  const fromEnvironment = process.env.STEPGRAPH_REDIS_URL;
+  return fromEnvironment !== undefined && fromEnvironment !== "" ? fromEnvironment : undefined;
+}

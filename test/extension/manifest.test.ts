@@ -1,0 +1,150 @@
+// What package.json contributes to VS Code (editor.md, "The extension").
+import assert from "node:assert/strict";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, test } from "node:test";
+import ts from "typescript";
+import { repoRoot } from "../helpers";
+
+interface Command {
+  command: string;
+  title: string;
+  category?: string;
+}
+interface MenuItem {
+  command: string;
+  when?: string;
+}
+interface Manifest {
+  main: string;
+  engines: { vscode: string };
+  activationEvents: string[];
+  categories: string[];
+  capabilities: { untrustedWorkspaces: { supported: boolean | string; description?: string; restrictedConfigurations?: string[] }; virtualWorkspaces: boolean };
+  contributes: {
+    languages: { id: string; extensions: string[]; configuration: string }[];
+    grammars: { language: string; scopeName: string; path: string }[];
+    breakpoints: { language: string }[];
+    debuggers: {
+      type: string;
+      label: string;
+      languages: string[];
+      program?: string;
+      configurationAttributes: { launch: { required?: string[]; properties: Record<string, { type: string; enum?: string[]; default?: unknown }> } };
+      initialConfigurations: Record<string, unknown>[];
+      configurationSnippets: { label: string; body: Record<string, unknown> }[];
+    }[];
+    commands: Command[];
+    menus: Record<string, MenuItem[]>;
+    configuration: { properties: Record<string, { type: string; scope?: string; default?: unknown; enum?: string[] }> };
+  };
+}
+
+const manifest = JSON.parse(readFileSync(join(repoRoot, "package.json"), "utf8")) as Manifest;
+const { contributes } = manifest;
+const [debuggerContribution] = contributes.debuggers;
+
+/** The attributes of LaunchArguments as debug-adapter/launch-arguments.ts declares them. */
+function launchArgumentNames(): string[] {
+  const file = join(repoRoot, "debug-adapter", "launch-arguments.ts");
+  const source = ts.createSourceFile(file, readFileSync(file, "utf8"), ts.ScriptTarget.ES2022);
+  const declaration = source.statements.find((s): s is ts.InterfaceDeclaration => ts.isInterfaceDeclaration(s) && s.name.text === "LaunchArguments");
+  assert.ok(declaration, "launch-arguments.ts declares LaunchArguments");
+  return declaration.members.flatMap((member) => (member.name && ts.isIdentifier(member.name) ? [member.name.text] : []));
+}
+
+describe("package.json contributions", () => {
+  test("the bundle VS Code loads, for the minimum VS Code", () => {
+    assert.equal(manifest.main, "./dist/extension.js");
+    assert.equal(manifest.engines.vscode, "^1.90.0");
+    assert.deepEqual(manifest.categories.sort(), ["Debuggers", "Programming Languages"]);
+  });
+
+  test("the stepgraph language: *.graph, its configuration and grammar files exist", () => {
+    const [language] = contributes.languages;
+    assert.equal(language.id, "stepgraph");
+    assert.deepEqual(language.extensions, [".graph"]);
+    assert.ok(existsSync(join(repoRoot, language.configuration)), language.configuration);
+    assert.deepEqual(
+      contributes.grammars.map((g) => ({ language: g.language, scopeName: g.scopeName })),
+      [{ language: "stepgraph", scopeName: "source.stepgraph" }],
+    );
+    const grammarPath = join(repoRoot, contributes.grammars[0].path);
+    assert.ok(existsSync(grammarPath), grammarPath);
+    assert.equal((JSON.parse(readFileSync(grammarPath, "utf8")) as { scopeName: string }).scopeName, "source.stepgraph");
+  });
+
+  test("breakpoints can be set in graph files", () => {
+    assert.deepEqual(contributes.breakpoints, [{ language: "stepgraph" }]);
+  });
+
+  test("the stepgraph debugger, its adapter started by the extension's factory", () => {
+    assert.equal(contributes.debuggers.length, 1);
+    assert.equal(debuggerContribution.type, "stepgraph");
+    assert.equal(debuggerContribution.label, "Stepgraph");
+    assert.deepEqual(debuggerContribution.languages, ["stepgraph"]);
+    // The DebugAdapterDescriptorFactory starts dist/debug-adapter.js; no program here.
+    assert.equal(debuggerContribution.program, undefined);
+  });
+
+  test("the launch schema lists every attribute of LaunchArguments, and nothing else", () => {
+    const { properties, required } = debuggerContribution.configurationAttributes.launch;
+    assert.deepEqual(Object.keys(properties).sort(), launchArgumentNames().sort());
+    // No attribute is required: without `graph` the active editor's graph file is launched.
+    assert.equal(required, undefined);
+    assert.equal(properties.stopOnEntry.default, true);
+    assert.deepEqual(properties.cache.enum, ["use", "refresh", "off"]);
+    assert.equal(properties.input.type, "object");
+    assert.equal(properties.defaultTtlMs.type, "number");
+    assert.equal(properties.poolSize.type, "integer");
+  });
+
+  test("initial configurations and snippets are stepgraph launches naming a graph", () => {
+    const configurations = [...debuggerContribution.initialConfigurations, ...debuggerContribution.configurationSnippets.map((s) => s.body)];
+    assert.ok(configurations.length >= 2);
+    for (const configuration of configurations) {
+      assert.equal(configuration.type, "stepgraph");
+      assert.equal(configuration.request, "launch");
+      assert.equal(typeof configuration.graph, "string");
+    }
+  });
+
+  test("the commands, in category Stepgraph, and no production commands yet", () => {
+    assert.deepEqual(
+      contributes.commands.map((c) => [c.command, c.title, c.category]),
+      [
+        ["stepgraph.debugGraph", "Debug Graph", "Stepgraph"],
+        ["stepgraph.runGraph", "Run Graph", "Stepgraph"],
+        ["stepgraph.clearCache", "Clear Cache for This Graph", "Stepgraph"],
+      ],
+    );
+  });
+
+  test("Run and Debug buttons in the editor title of graph files", () => {
+    const buttons = contributes.menus["editor/title"];
+    assert.deepEqual(buttons.map((b) => b.command).sort(), ["stepgraph.debugGraph", "stepgraph.runGraph"]);
+    for (const button of buttons) assert.equal(button.when, "resourceLangId == stepgraph");
+    for (const command of contributes.commands) assert.ok(contributes.menus.commandPalette.some((item) => item.command === command.command && item.when));
+  });
+
+  test("the settings, redis.url overridable per machine", () => {
+    const settings = contributes.configuration.properties;
+    assert.deepEqual(Object.keys(settings).sort(), ["stepgraph.cache.defaultTtl", "stepgraph.deploy.confirm", "stepgraph.redis.url", "stepgraph.trace.server"]);
+    assert.equal(settings["stepgraph.redis.url"].scope, "machine-overridable");
+    assert.equal(settings["stepgraph.cache.defaultTtl"].default, "7d");
+    assert.equal(settings["stepgraph.deploy.confirm"].type, "boolean");
+    assert.deepEqual(settings["stepgraph.trace.server"].enum, ["off", "messages", "verbose"]);
+  });
+
+  test("activation on graph files and stepgraph debugging only", () => {
+    assert.deepEqual(manifest.activationEvents.sort(), ["onDebugDynamicConfigurations:stepgraph", "onDebugResolve:stepgraph", "onLanguage:stepgraph"]);
+  });
+
+  test("limited support in untrusted workspaces, none in virtual ones", () => {
+    const { untrustedWorkspaces, virtualWorkspaces } = manifest.capabilities;
+    assert.equal(untrustedWorkspaces.supported, "limited");
+    assert.ok(untrustedWorkspaces.description);
+    assert.deepEqual(untrustedWorkspaces.restrictedConfigurations, ["stepgraph.redis.url"]);
+    assert.equal(virtualWorkspaces, false);
+  });
+});
