@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import type { CacheEntry } from "../store/node-cache";
 import { NodeCache } from "../store/node-cache";
 import { openCacheStorage } from "../store/open-cache-storage";
+import { withTimeout } from "../store/redis-connection";
 import { redactRedisUrl } from "../store/redis-url";
 import { previewEncodedValue } from "../store/value-preview";
 
@@ -51,22 +52,6 @@ export class CachePreviews {
     );
     return this.cache;
   }
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-    promise.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (error: unknown) => {
-        clearTimeout(timer);
-        reject(error);
-      },
-    );
-  });
 }
 
 /** "12 s", "5 min", "3 h", "2 days" ago. */
