@@ -19,7 +19,9 @@ import { readFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { inspect } from "node:util";
 import type { NodeModel } from "../src/graph/model";
+import { defaultInputFile } from "../src/runtime/default-input";
 import { openDevSession, type DevSession } from "../src/runtime/dev-session";
+import { JobInputError } from "../src/runtime/job-input";
 import { ExpressionEvaluator } from "../src/runtime/expression-evaluator";
 import type { NodeRecord } from "../src/runtime/node-state";
 import type { Orchestrator, StopReason } from "../src/runtime/orchestrator";
@@ -130,7 +132,9 @@ export class StepgraphDebugSession extends LoggingDebugSession {
   private async open(args: LaunchArguments): Promise<void> {
     if (typeof args.graph !== "string" || args.graph === "") throw new Error("the launch configuration names no graph file ('graph')");
     const graphPath = normalizePath(args.graph);
-    const payload = args.inputFile ? readPayload(args.inputFile) : (args.input ?? {});
+    const inputFile = args.inputFile ?? (args.input === undefined ? defaultInputFile(graphPath) : undefined);
+    if (inputFile !== undefined && args.inputFile === undefined) this.output(`input: ${inputFile} (the launch configuration gives no 'input' or 'inputFile')\n`, "console");
+    const payload = inputFile !== undefined ? readPayload(inputFile) : (args.input ?? {});
     this.session = await openDevSession({
       graphPath,
       payload,
@@ -139,6 +143,9 @@ export class StepgraphDebugSession extends LoggingDebugSession {
       cacheMode: args.cache ?? "use",
       defaultTtlMs: args.defaultTtlMs,
       poolSize: args.poolSize,
+    }).catch((e: unknown) => {
+      if (!(e instanceof JobInputError)) throw e;
+      throw new Error(`${e.message}: give 'input' or 'inputFile' in the launch configuration, or put ${basename(graphPath).replace(/\.graph$/, "")}.input.json or input.json next to the graph`, { cause: e });
     });
     const orchestrator = this.session.orchestrator;
     this.output(`graph '${orchestrator.graph.name}': ${orchestrator.graph.nodes.length} nodes; cache: ${this.session.cacheDescription}\n`, "console");
@@ -403,7 +410,8 @@ export class StepgraphDebugSession extends LoggingDebugSession {
         const state = orchestrator.state(container.node);
         const record = this.recordOf(container.node);
         const rows: [string, unknown][] = [
-          ["function", `${state.node.callText}  ${state.node.function.signature}`],
+          // The signature names the function; an alias, when the call has one, goes in front.
+          ["function", `${state.node.callText.includes(".") ? `${state.node.callText.split(".")[0]}.` : ""}${state.node.function.signature}`],
           ["module", state.node.moduleSpecifier],
           ["cache", record?.cache ?? state.cache ?? "pending"],
           ["status", record?.status ?? state.status],

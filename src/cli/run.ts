@@ -38,7 +38,7 @@ Exit status: 0 when every node finished, 1 when a node failed, 2 on bad input.`,
     if (positionals.length !== 1) throw new UserError("run: name one graph file (see 'stepgraph run --help')");
     const cacheMode = values.cache as CacheMode;
     if (!CACHE_MODES.includes(cacheMode)) throw new UserError(`run: --cache is use, refresh or off, not '${values.cache}'`);
-    const payload = readJobPayload(values);
+    const payload = readJobPayload(values, positionals[0]);
 
     const session = await openSession(positionals[0], payload, values.redis, cacheMode);
     const reporter = new RunReporter(session.orchestrator, { json: values.json });

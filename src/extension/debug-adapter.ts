@@ -33,7 +33,9 @@ export class DebugAdapterLogger implements vscode.DebugAdapterTrackerFactory {
         const text = message.body?.output?.replace(/\n$/, "");
         if (text) (message.body?.category === "stderr" ? log.warn : log.info).call(log, `${name}: ${text}`);
       },
-      onError: (error) => log.error(`${name}: adapter error: ${error.message}`),
+      // VS Code reports the adapter's stdout closing, at the end of every session, as an
+      // error ("read error"); real failures show in onExit's code, so this stays at debug level.
+      onError: (error) => log.debug(`${name}: adapter stream: ${error.message}`),
       onExit: (code, signal) => {
         if (code === 0 || (code === undefined && signal === undefined)) log.info(`${name}: adapter exited`);
         else log.error(`${name}: adapter exited with ${signal ? `signal ${signal}` : `code ${code}`}`);

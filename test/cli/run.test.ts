@@ -224,6 +224,15 @@ describe("bad input: one clear line, exit 2", () => {
     });
   }
 
+  test("without --input, the input file next to the graph is used, and said", () => {
+    const ws = copyFixture("pipeline");
+    ws.write("input.json", '{"n": 5}');
+    const result = runCli(["run", ws.path("pipeline.graph"), "--redis", "memory", "--json"], { cwd: ws.dir, env: { ...process.env, STEPGRAPH_STATE_DIR: ws.stateDir } });
+    assert.equal(result.status, 0, result.stderr);
+    assert.equal((JSON.parse(result.stdout) as RunJson).outputs.total, 35);
+    assert.match(result.stderr, /^stepgraph: input from .*input\.json \(no --input or --input-file given\)\n/);
+  });
+
   test("a graph with errors lists them all", () => {
     const ws = copyFixture("pipeline");
     ws.edit("pipeline.graph", (t) => t.replace("double(n)", "double(m)").replace("text.upper(word)", "text.lower(word)"));

@@ -48,6 +48,25 @@ describe("launch and breakpoints", () => {
     assert.deepEqual((locations.body as { breakpoints: { line: number }[] }).breakpoints.map((b) => b.line), [11, 12, 13, 14, 15]);
   });
 
+  test("without input in the launch configuration, the input file next to the graph is used", async (t) => {
+    const { ws, args } = pipeline();
+    const { input: _input, ...withoutInput } = args;
+    ws.write("pipeline.input.json", '{"n": 4}');
+    const client = await launch(t, withoutInput);
+    await stoppedAt(client);
+    assert.equal((await client.evaluateRequest({ expression: "n", context: "repl" })).body.result, "4");
+  });
+
+  test("a required input that nothing gives is an error saying how to give it", async (t) => {
+    const { args } = pipeline();
+    const { input: _input, ...withoutInput } = args;
+    const client = new DebugClient("node", adapterPath, "stepgraph");
+    await client.start();
+    t.after(() => client.stop().catch(() => undefined));
+    await client.initializeRequest();
+    await assert.rejects(() => client.launchRequest(withoutInput as never), /the input lacks 'n', which has no default: give 'input' or 'inputFile' in the launch configuration/);
+  });
+
   test("a graph with errors is an error response listing them", async (t) => {
     const { ws, args } = pipeline();
     ws.edit("pipeline.graph", (text) => text.replace("double(n)", "double(nn)").replace("square(n)", "sqare(n)"));
