@@ -42,6 +42,8 @@ if (first.diagnostics.length > 0 || first.graph?.nodes.length !== NODES) {
 
 const parseOnly = median(timeRuns(() => parse(graphText), RUNS));
 const parseAndCheck = median(timeRuns(() => checkText(graphText, { path, modules }), RUNS));
+// The runnable model is built on first use of `.graph` (the runtime's need, not the editor's).
+const withModel = median(timeRuns(() => checkText(graphText, { path, modules }).graph, RUNS));
 const typescriptParse = median(timeRuns(() => ts.createSourceFile("big.ts", tsText, ts.ScriptTarget.ES2022, true), RUNS));
 
 const row = (name: string, ms: number) => `| ${name} | ${ms.toFixed(1)} ms | ${(ms / typescriptParse).toFixed(2)} |`;
@@ -52,5 +54,6 @@ console.log("|---|---|---|");
 console.log(row("baseline: TypeScript createSourceFile on the equivalent .ts (parse only)", typescriptParse));
 console.log(row("stepgraph parse", parseOnly));
 console.log(row("stepgraph parse + check (module reader warm)", parseAndCheck));
+console.log(row("stepgraph parse + check + the runnable model (what `run` and the debugger load)", withModel));
 console.log(`first check including the cold read of the module with the TypeScript compiler: ${coldMs.toFixed(0)} ms`);
 console.log(parseAndCheck <= 100 ? "target met: parse + check <= 100 ms" : `TARGET MISSED: parse + check ${parseAndCheck.toFixed(1)} ms > 100 ms`);

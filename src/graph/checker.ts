@@ -124,53 +124,58 @@ export function checkGraph(parsed: ParseResult, options: CheckOptions): CheckRes
   const hasErrors = hasSyntaxErrors || diagnostics.some((d) => d.severity === "error");
   if (hasErrors || graphName === undefined || options.modules === undefined) return result;
 
-  // No errors: build the runnable model.
-  const order = topologicalOrder(nodes.length, dependents);
-  const models: NodeModel[] = order.map((i) => {
-    const node = nodes[i];
-    const call = node.call as NonNullable<NodeStatement["call"]>;
-    const resolved = calls.get(node) as ResolvedCall;
-    const lookup = resolved.use.lookup as Extract<ModuleLookup, { ok: true }>;
-    return {
-      name: node.name.text,
-      line: node.name.range.start.line,
-      modulePath: lookup.module.file,
-      moduleSpecifier: resolved.use.statement.path,
-      exportName: resolved.member.name,
-      callText: calleeText(call.callee),
-      function: resolved.member,
-      args: call.args.map((arg) => argumentModel(arg, symbols)),
-      options: nodeOptions[i],
-      dependencies: dependencies[i].map((d) => nodes[d].name.text),
-      dependents: dependents[i].map((d) => nodes[d].name.text),
-      loop: loopOf.get(node.name.text) ?? IMPLICIT_LOOP,
-      statement: node,
-    };
-  });
-  const loops: LoopModel[] = loopNames.map((name) => ({
-    name,
-    nodes: models.filter((n) => n.loop === name).map((n) => n.name),
-    options: loopOptions.get(name) ?? { ...DEFAULT_LOOP_OPTIONS },
-    upstream: [...(loopUpstream.get(name) ?? [])],
-    declared: loopOptions.has(name),
-  }));
-  const loopIndex = new Map(loops.map((loop, i) => [loop.name, i]));
-  const loopOrder = topologicalOrder(
-    loops.length,
-    loops.map((loop) => loops.filter((other) => other.upstream.includes(loop.name)).map((other) => loopIndex.get(other.name) as number)),
-  );
-  result.graph = {
-    name: graphName,
-    file: path,
-    inputs: file.statements.flatMap((s) =>
-      s.kind === "input" ? [{ name: s.name.text, line: s.name.range.start.line, hasDefault: s.default !== undefined, ...(s.default ? { default: s.default.value } : {}) }] : [],
-    ),
-    nodes: models,
-    nodesByName: new Map(models.map((n) => [n.name, n])),
-    outputs: outputs.explicit ? outputs.names : models.filter((n) => n.dependents.length === 0).map((n) => n.name),
-    loops: loopOrder.map((i) => loops[i]),
-  };
+  // No errors: the runnable model, built on first use (the language server never needs it).
+  let model: GraphModel | undefined;
+  Object.defineProperty(result, "graph", { enumerable: true, get: () => (model ??= buildModel()) });
   return result;
+
+  function buildModel(): GraphModel {
+    const order = topologicalOrder(nodes.length, dependents);
+    const models: NodeModel[] = order.map((i) => {
+      const node = nodes[i];
+      const call = node.call as NonNullable<NodeStatement["call"]>;
+      const resolved = calls.get(node) as ResolvedCall;
+      const lookup = resolved.use.lookup as Extract<ModuleLookup, { ok: true }>;
+      return {
+        name: node.name.text,
+        line: node.name.range.start.line,
+        modulePath: lookup.module.file,
+        moduleSpecifier: resolved.use.statement.path,
+        exportName: resolved.member.name,
+        callText: calleeText(call.callee),
+        function: resolved.member,
+        args: call.args.map((arg) => argumentModel(arg, symbols)),
+        options: nodeOptions[i],
+        dependencies: dependencies[i].map((d) => nodes[d].name.text),
+        dependents: dependents[i].map((d) => nodes[d].name.text),
+        loop: loopOf.get(node.name.text) ?? IMPLICIT_LOOP,
+        statement: node,
+      };
+    });
+    const loops: LoopModel[] = loopNames.map((name) => ({
+      name,
+      nodes: models.filter((n) => n.loop === name).map((n) => n.name),
+      options: loopOptions.get(name) ?? { ...DEFAULT_LOOP_OPTIONS },
+      upstream: [...(loopUpstream.get(name) ?? [])],
+      declared: loopOptions.has(name),
+    }));
+    const loopIndex = new Map(loops.map((loop, i) => [loop.name, i]));
+    const loopOrder = topologicalOrder(
+      loops.length,
+      loops.map((loop) => loops.filter((other) => other.upstream.includes(loop.name)).map((other) => loopIndex.get(other.name) as number)),
+    );
+    return {
+      name: graphName as string,
+      file: path,
+      inputs: file.statements.flatMap((s) =>
+        s.kind === "input" ? [{ name: s.name.text, line: s.name.range.start.line, hasDefault: s.default !== undefined, ...(s.default ? { default: s.default.value } : {}) }] : [],
+      ),
+      nodes: models,
+      nodesByName: new Map(models.map((n) => [n.name, n])),
+      outputs: outputs.explicit ? outputs.names : models.filter((n) => n.dependents.length === 0).map((n) => n.name),
+      loops: loopOrder.map((i) => loops[i]),
+    };
+  }
 }
 
 function checkGraphStatement(file: GraphFile, lines: LineMap, diagnostics: Diagnostic[]): string | undefined {
