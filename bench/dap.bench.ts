@@ -18,6 +18,7 @@ import { join, resolve } from "node:path";
 import { openDevSession } from "../src/runtime/dev-session";
 import { repoRoot } from "../test/helpers";
 import { startTestRedis, type TestRedis } from "../test/redis-harness";
+import { chainGraphLines, STEP_FUNCTIONS } from "./generated-graph";
 import { machine, percentile } from "./stats";
 
 const NODES = 200;
@@ -35,21 +36,8 @@ const profileDir = process.env.STEPGRAPH_BENCH_CPU_PROF ? resolve(process.env.ST
 
 const dir = mkdtempSync(join(tmpdir(), "stepgraph-bench-dap-"));
 const stateDir = join(dir, ".stepgraph");
-writeFileSync(
-  join(dir, "steps.ts"),
-  [
-    "export const inc = (x: number): number => (x + 1) % 1_000_003;",
-    "export const add = (a: number, b: number): number => (a + b) % 1_000_003;",
-    "export async function scale(x: number, by: number): Promise<number> { return (x * by) % 1_000_003; }",
-  ].join("\n"),
-);
-// Each node uses one or two earlier nodes (as in the other benches), so the graph is a real DAG.
-const lines = ["graph dapbench", 'use "./steps.ts"', "input seed"];
-for (let i = 0; i < NODES; i++) {
-  const a = i === 0 ? "seed" : `n${Math.floor(i / 2)}`;
-  const b = i < 2 ? "seed" : `n${i - 1}`;
-  lines.push(`node n${i} = ${i % 3 === 0 ? `inc(${a})` : i % 3 === 1 ? `add(${a}, ${b})` : `scale(${b}, 2)`}`);
-}
+writeFileSync(join(dir, "steps.ts"), STEP_FUNCTIONS.join("\n"));
+const lines = chainGraphLines("dapbench", NODES);
 lines.push(`output n${NODES - 1}`);
 const graphPath = join(dir, "big.graph");
 writeFileSync(graphPath, lines.join("\n"));

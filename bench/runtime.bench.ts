@@ -2,7 +2,7 @@
 //  1. a fully cached run of a generated 500-node graph against calling the same functions
 //     directly in this process in the same topological order. Target: 0.3 ms or less of
 //     overhead per cached node.
-//  2. a cold run (no cache) of 40 independent 10 ms nodes feeding one join node on two node
+//  2. a cold run (no cache) of 100 independent 10 ms nodes feeding one join node on two node
 //     hosts, against the same engine on one host (and the bare sum of the sleeps).
 //     Target: two hosts at least 1.7 times faster than one.
 // Needs `npm run build` (dist/node-host.js) and redis-server on PATH; starts its own
@@ -19,12 +19,13 @@ import { resolveJobInput } from "../src/runtime/job-input";
 import type { CacheMode } from "../src/runtime/orchestrator";
 import { repoRoot } from "../test/helpers";
 import { startTestRedis, type TestRedis } from "../test/redis-harness";
+import { chainGraphLines, STEP_FUNCTIONS } from "./generated-graph";
 import { machine, median } from "./stats";
 
 const NODES = 500;
 const CACHED_RUNS = 15;
 const DIRECT_RUNS = 200;
-const WIDE = 40;
+const WIDE = 100;
 const SLEEP_MS = 10;
 const COLD_RUNS = 7;
 const CACHED_TARGET_MS = 0.3;
@@ -43,21 +44,13 @@ const joinSum = Array.from({ length: WIDE }, (_, i) => `v${i}`).join(" + ");
 writeFileSync(
   join(dir, "steps.ts"),
   [
-    "export const inc = (x: number): number => (x + 1) % 1_000_003;",
-    "export const add = (a: number, b: number): number => (a + b) % 1_000_003;",
-    "export async function scale(x: number, by: number): Promise<number> { return (x * by) % 1_000_003; }",
+    ...STEP_FUNCTIONS,
     `export async function sleep10(i: number): Promise<number> { await new Promise((resolve) => setTimeout(resolve, ${SLEEP_MS})); return i; }`,
     `export function join(${joinParams}): number { return ${joinSum}; }`,
   ].join("\n"),
 );
 
-// Each node uses one or two earlier nodes (as in check.bench), so the graph is a real DAG.
-const bigLines = ["graph cachedbig", 'use "./steps.ts"', "input seed"];
-for (let i = 0; i < NODES; i++) {
-  const a = i === 0 ? "seed" : `n${Math.floor(i / 2)}`;
-  const b = i < 2 ? "seed" : `n${i - 1}`;
-  bigLines.push(`node n${i} = ${i % 3 === 0 ? `inc(${a})` : i % 3 === 1 ? `add(${a}, ${b})` : `scale(${b}, 2)`}`);
-}
+const bigLines = chainGraphLines("cachedbig", NODES);
 const bigGraph = join(dir, "big.graph");
 writeFileSync(bigGraph, bigLines.join("\n"));
 
