@@ -7,7 +7,7 @@ import { NodeCache } from "../store/node-cache";
 import { openCacheStorage } from "../store/open-cache-storage";
 import { withTimeout } from "../store/redis-connection";
 import { redactRedisUrl } from "../store/redis-url";
-import { previewEncodedValue } from "../store/value-preview";
+import { previewEncodedValue } from "../store/encoded-value";
 
 export interface CachedOutput {
   preview: string;

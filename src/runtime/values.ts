@@ -2,7 +2,8 @@
 // Uint8Array/Buffer, NaN/Infinity, nested. Encoded with devalue (whose parse only builds
 // data, never runs code); checked first so that anything else is refused with the path
 // inside the value where it was found.
-import { parse, stringify } from "devalue";
+import { stringify } from "devalue";
+import { decodeEncodedValue } from "../store/encoded-value";
 import { createHash, type Hash } from "node:crypto";
 
 /** A value outside the supported set; `path` is where inside the value, like `items[2].price`. */
@@ -15,9 +16,9 @@ export class UnserializableValueError extends Error {
   }
 }
 
-// devalue knows Uint8Array but not its Buffer subclass; these keep a Buffer a Buffer.
+// devalue knows Uint8Array but not its Buffer subclass; this keeps a Buffer a Buffer (the
+// store's decodeEncodedValue revives it).
 const reducers = { Buffer: (value: unknown) => Buffer.isBuffer(value) && value.toString("base64") };
-const revivers = { Buffer: (base64: string) => Buffer.from(base64, "base64") };
 
 export function encodeValue(value: unknown): string {
   assertSerializable(value);
@@ -25,9 +26,7 @@ export function encodeValue(value: unknown): string {
 }
 
 /** Decodes what encodeValue produced. Throws on anything else. */
-export function decodeValue(text: string): unknown {
-  return parse(text, revivers);
-}
+export const decodeValue = decodeEncodedValue;
 
 /** Throws UnserializableValueError for the first value outside the supported set. */
 export function assertSerializable(root: unknown): void {
