@@ -1,0 +1,760 @@
+#!/usr/bin/env node
+// @ts-check
+/* global window, fetch, setTimeout */
+// End-to-end test of the VS Code extension in a real VS Code: code-server in Debian's
+// headless Chromium, driven with playwright-core as a user would, on a copy of
+// examples/orders. `npm run test:e2e` (node test/e2e/run-e2e.mjs); no build step of its own.
+//
+// What it needs and does, in order:
+//   - Debian packages chromium, libkrb5-dev (code-server's kerberos module builds against it),
+//     ripgrep and redis-server: installed with apt-get (after apt-get update) only when
+//     missing, which needs root.
+//   - code-server (CODE_SERVER_VERSION) in $STEPGRAPH_E2E_CACHE/code-server (default
+//     ~/.cache/stepgraph-e2e/code-server), installed from the npm registry when missing. Its
+//     @vscode/ripgrep postinstall would download ripgrep from GitHub: the tarball it wants is
+//     made first from Debian's rg, in the cache folder that postinstall looks in.
+//   - stepgraph.vsix: `npm run package` is run when it is missing or older than the sources.
+//   - A private redis-server and code-server on free ports, with their own user data,
+//     extensions folder, config.yaml and XDG folders under a temp folder: nothing is written
+//     to ~/.config/code-server or ~/.local/share/code-server, and the Redis on 127.0.0.1:6379
+//     is never touched (stepgraph.redis.url points at the private one, in both the User and
+//     the Machine settings: code-server's window is a remote one, which reads the latter).
+//   - The steps (STEPS below), each followed by a screenshot test-results/e2e/NN-name.png.
+//     The first failing step is named, its screenshot kept, the workbench's relevant text
+//     printed, and the rest skipped; the exit status is then 1.
+//   - Everything it started (redis-server, code-server and what it spawned, Chromium) is
+//     stopped in every case, by process group, and a final sweep checks nothing is left.
+// The last line is `e2e: N passed, M failed`.
+//
+// Not covered yet: the production side of the issue (deploying a graph to Redis-list
+// loops, stepgraph.deploy.confirm) is not built, so this test does not exercise it.
+import { spawn, spawnSync } from "node:child_process";
+import { closeSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { createServer, connect } from "node:net";
+import { homedir, tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+const CODE_SERVER_VERSION = "4.100.3";
+/** The @vscode/ripgrep that code-server CODE_SERVER_VERSION depends on, and the ripgrep build it fetches. */
+const RIPGREP_CACHE = join(tmpdir(), "vscode-ripgrep-cache-1.15.11");
+const RIPGREP_TARBALL = "ripgrep-v13.0.0-10-x86_64-unknown-linux-musl.tar.gz";
+const CACHE = process.env.STEPGRAPH_E2E_CACHE ?? join(homedir(), ".cache", "stepgraph-e2e");
+const CODE_SERVER_DIR = join(CACHE, "code-server");
+const CODE_SERVER_BIN = join(CODE_SERVER_DIR, "node_modules", ".bin", "code-server");
+const VSIX = join(ROOT, "stepgraph.vsix");
+const SHOTS = join(ROOT, "test-results", "e2e");
+const STEP_TIMEOUT_MS = 90_000;
+
+/** @typedef {import("playwright-core").Page} Page */
+/** @typedef {import("node:child_process").ChildProcess} ChildProcess */
+/**
+ * What the steps share.
+ * @typedef {object} Run
+ * @property {Page} page
+ * @property {string} workspace the copy of examples/orders code-server has open
+ * @property {number} redisPort the private Redis's port
+ */
+/** @typedef {{ name: string, run: (r: Run) => Promise<void> }} Step */
+
+/** Process groups started here (pid = pgid), stopped whatever happens. */
+const groups = new Map();
+
+function log(/** @type {string} */ text) {
+  console.log(`e2e: ${text}`);
+}
+
+// ---------------------------------------------------------------------------------------
+// Setting up the machine
+
+/** @param {string} command */
+function hasCommand(command) {
+  return spawnSync("sh", ["-c", `command -v ${command}`], { stdio: "ignore" }).status === 0;
+}
+
+/** @param {string} pkg */
+function hasDebianPackage(pkg) {
+  const r = spawnSync("dpkg-query", ["-W", "-f=${Status}", pkg], { encoding: "utf8" });
+  return r.status === 0 && r.stdout.includes("install ok installed");
+}
+
+/**
+ * Runs a command to its end, its output shown; throws on a non-zero exit.
+ * @param {string} command
+ * @param {string[]} args
+ * @param {{ cwd?: string, env?: NodeJS.ProcessEnv }} [options]
+ */
+function run(command, args, options = {}) {
+  log(`$ ${command} ${args.join(" ")}`);
+  const r = spawnSync(command, args, { stdio: "inherit", cwd: options.cwd ?? ROOT, env: options.env ?? process.env });
+  if (r.status !== 0) throw new Error(`${command} ${args.join(" ")} exited with ${r.status ?? r.signal}`);
+}
+
+function ensureDebianPackages() {
+  /** @type {string[]} */
+  const missing = [];
+  if (!hasCommand("chromium")) missing.push("chromium");
+  if (!hasCommand("rg")) missing.push("ripgrep");
+  if (!hasCommand("redis-server")) missing.push("redis-server");
+  if (!hasDebianPackage("libkrb5-dev")) missing.push("libkrb5-dev");
+  if (missing.length === 0) return;
+  if (!hasCommand("apt-get")) throw new Error(`missing ${missing.join(", ")} and no apt-get to install them with`);
+  if (process.getuid?.() !== 0) throw new Error(`missing ${missing.join(", ")}: run as root (apt-get) or install them first`);
+  const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
+  run("apt-get", ["update", "-qq"], { env });
+  run("apt-get", ["install", "-y", "-qq", ...missing], { env });
+}
+
+/** The tarball @vscode/ripgrep's postinstall looks for in its cache before it downloads. */
+function ensureRipgrepTarball() {
+  const tarball = join(RIPGREP_CACHE, RIPGREP_TARBALL);
+  if (existsSync(tarball)) return;
+  if (process.arch !== "x64") throw new Error(`the ripgrep tarball is prepared for x64 only, not ${process.arch}`);
+  const rg = spawnSync("sh", ["-c", "command -v rg"], { encoding: "utf8" }).stdout.trim();
+  mkdirSync(RIPGREP_CACHE, { recursive: true });
+  run("tar", ["-czf", tarball, "-C", dirname(rg), "rg"]);
+}
+
+/** Whether the cache holds code-server CODE_SERVER_VERSION (read from its package.json: running
+ * `code-server --version` would write ~/.config/code-server/config.yaml). */
+function codeServerInstalled() {
+  const manifest = join(CODE_SERVER_DIR, "node_modules", "code-server", "package.json");
+  if (!existsSync(CODE_SERVER_BIN) || !existsSync(manifest)) return false;
+  return JSON.parse(readFileSync(manifest, "utf8")).version === CODE_SERVER_VERSION;
+}
+
+function ensureCodeServer() {
+  if (codeServerInstalled()) return;
+  ensureRipgrepTarball();
+  log(`installing code-server ${CODE_SERVER_VERSION} into ${CODE_SERVER_DIR} (about a minute)`);
+  rmSync(CODE_SERVER_DIR, { recursive: true, force: true });
+  mkdirSync(CODE_SERVER_DIR, { recursive: true });
+  const env = { ...process.env, npm_config_unsafe_perm: "true", npm_config_yes: "true" };
+  run("npm", ["install", "--no-audit", "--no-fund", "--prefix", CODE_SERVER_DIR, `code-server@${CODE_SERVER_VERSION}`], { env, cwd: CODE_SERVER_DIR });
+  if (!codeServerInstalled()) throw new Error(`no code-server ${CODE_SERVER_VERSION} in ${CODE_SERVER_DIR} after installing it`);
+}
+
+/** Newest modification time of a file under path (or of path itself). */
+/** @returns {number} */
+function newestMtime(/** @type {string} */ path) {
+  const s = statSync(path);
+  if (!s.isDirectory()) return s.mtimeMs;
+  return readdirSync(path).reduce((/** @type {number} */ newest, name) => Math.max(newest, newestMtime(join(path, name))), s.mtimeMs);
+}
+
+function ensureVsix() {
+  const sources = ["src", "debug-adapter", "syntaxes", "package.json", "language-configuration.json", "esbuild.mjs", "package-vsix.mjs"];
+  if (existsSync(VSIX) && statSync(VSIX).mtimeMs >= Math.max(...sources.map((s) => newestMtime(join(ROOT, s))))) return;
+  log(existsSync(VSIX) ? "stepgraph.vsix is older than the sources: packaging it again" : "no stepgraph.vsix: packaging it");
+  run("npm", ["run", "package"]);
+}
+
+// ---------------------------------------------------------------------------------------
+// Processes
+
+/** A free TCP port on 127.0.0.1 (never 6379). */
+async function freePort() {
+  for (;;) {
+    const port = await new Promise((ok, fail) => {
+      const server = createServer();
+      server.once("error", fail);
+      server.listen(0, "127.0.0.1", () => {
+        const address = server.address();
+        server.close(() => ok(typeof address === "object" && address ? address.port : 0));
+      });
+    });
+    if (port !== 6379 && port !== 0) return /** @type {number} */ (port);
+  }
+}
+
+/**
+ * Starts a long-running process in a process group of its own, its output in logFile.
+ * @param {string} name
+ * @param {string} command
+ * @param {string[]} args
+ * @param {{ logFile: string, cwd?: string, env?: NodeJS.ProcessEnv }} options
+ */
+function startGroup(name, command, args, options) {
+  // The child writes its log file directly: no pipe of ours to keep it waiting.
+  const out = openSync(options.logFile, "w");
+  const child = spawn(command, args, { detached: true, stdio: ["ignore", out, out], cwd: options.cwd, env: options.env ?? process.env });
+  closeSync(out);
+  if (child.pid === undefined) throw new Error(`could not start ${name}`);
+  groups.set(child.pid, name);
+  return child;
+}
+
+function groupAlive(/** @type {number} */ pgid) {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function signalGroup(/** @type {number} */ pgid, /** @type {NodeJS.Signals} */ signal) {
+  try {
+    process.kill(-pgid, signal);
+  } catch {
+    // already gone
+  }
+}
+
+/** SIGTERM, then SIGKILL after 5 s, to one process group; waits until it is gone. */
+async function stopGroup(/** @type {number} */ pgid) {
+  signalGroup(pgid, "SIGTERM");
+  for (let i = 0; i < 50 && groupAlive(pgid); i++) await sleep(100);
+  if (groupAlive(pgid)) {
+    log(`${groups.get(pgid)} (process group ${pgid}) ignored SIGTERM: killing it`);
+    signalGroup(pgid, "SIGKILL");
+    for (let i = 0; i < 50 && groupAlive(pgid); i++) await sleep(100);
+  }
+  groups.delete(pgid);
+}
+
+/** Last resort when node exits without the cleanup having run (an uncaught error, a signal). */
+function killGroupsNow() {
+  for (const pgid of groups.keys()) signalGroup(pgid, "SIGKILL");
+}
+
+/** Pids of the processes whose command line mentions path (what the groups may have left). */
+function processesMentioning(/** @type {string} */ path) {
+  /** @type {{ pid: number, cmd: string }[]} */
+  const found = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    try {
+      const cmd = readFileSync(`/proc/${entry}/cmdline`, "utf8").replace(/\0/g, " ").trim();
+      if (cmd.includes(path)) found.push({ pid: Number(entry), cmd });
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return found;
+}
+
+/**
+ * Sends one command to a Redis and returns its raw reply.
+ * @param {number} port
+ * @param {string} command
+ */
+function redisCommand(port, command) {
+  return new Promise((ok, fail) => {
+    const socket = connect(port, "127.0.0.1");
+    let reply = "";
+    socket.setTimeout(2000, () => socket.destroy(new Error(`no answer from 127.0.0.1:${port}`)));
+    socket.on("connect", () => socket.write(`${command}\r\n`));
+    socket.on("data", (data) => {
+      reply += data.toString();
+      if (reply.endsWith("\r\n")) socket.end();
+    });
+    socket.on("end", () => ok(reply.trim()));
+    socket.on("error", fail);
+  });
+}
+
+/** Starts a private redis-server (no persistence) and waits for its PONG. */
+async function startRedis(/** @type {string} */ dir) {
+  const port = await freePort();
+  mkdirSync(join(dir, "redis"), { recursive: true });
+  startGroup("redis-server", "redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", join(dir, "redis")], {
+    logFile: join(dir, "redis.log"),
+  });
+  await waitUntil(`redis-server on ${port}`, 10_000, async () => (await redisCommand(port, "PING").catch(() => "")) === "+PONG");
+  return port;
+}
+
+/**
+ * The settings: the private Redis, no trust prompt, no welcome page, no telemetry.
+ * @param {string} userData
+ * @param {number} redisPort
+ */
+function writeSettings(userData, redisPort) {
+  const redisUrl = `redis://127.0.0.1:${redisPort}`;
+  const user = {
+    "stepgraph.redis.url": redisUrl,
+    "security.workspace.trust.enabled": false,
+    "workbench.startupEditor": "none",
+    "workbench.tips.enabled": false,
+    "workbench.welcomePage.walkthroughs.openOnInstall": false,
+    "telemetry.telemetryLevel": "off",
+    "extensions.autoCheckUpdates": false,
+    "extensions.autoUpdate": false,
+    "update.mode": "none",
+    "chat.commandCenter.enabled": false,
+  };
+  for (const [folder, settings] of [["User", user], ["Machine", { "stepgraph.redis.url": redisUrl }]]) {
+    mkdirSync(join(userData, /** @type {string} */ (folder)), { recursive: true });
+    writeFileSync(join(userData, /** @type {string} */ (folder), "settings.json"), `${JSON.stringify(settings, null, 2)}\n`);
+  }
+}
+
+/**
+ * Installs the .vsix and starts code-server on the workspace; resolves once it answers.
+ * @param {string} dir the temp folder
+ * @param {string} workspace
+ * @param {number} redisPort
+ */
+async function startCodeServer(dir, workspace, redisPort) {
+  const port = await freePort();
+  const userData = join(dir, "user-data");
+  const extensions = join(dir, "extensions");
+  const config = join(dir, "config.yaml");
+  writeFileSync(config, `bind-addr: 127.0.0.1:${port}\nauth: none\ncert: false\n`);
+  writeSettings(userData, redisPort);
+  const env = {
+    ...process.env,
+    XDG_CONFIG_HOME: join(dir, "xdg-config"),
+    XDG_DATA_HOME: join(dir, "xdg-data"),
+    STEPGRAPH_REDIS_URL: `redis://127.0.0.1:${redisPort}`,
+  };
+  const common = ["--config", config, "--user-data-dir", userData, "--extensions-dir", extensions];
+  run(CODE_SERVER_BIN, [...common, "--install-extension", VSIX], { env });
+  startGroup("code-server", CODE_SERVER_BIN, [...common, "--auth", "none", "--bind-addr", `127.0.0.1:${port}`, "--disable-telemetry", "--disable-update-check", "--disable-workspace-trust", workspace], {
+    logFile: join(dir, "code-server.log"),
+    env,
+  });
+  await waitUntil(`code-server on ${port}`, 60_000, async () => (await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => undefined))?.ok === true);
+  return port;
+}
+
+/**
+ * Debian's Chromium, headless. Playwright starts it as the leader of a process group; its
+ * pid joins the groups stopped at the end.
+ */
+async function startBrowser() {
+  const executablePath = spawnSync("sh", ["-c", "command -v chromium"], { encoding: "utf8" }).stdout.trim();
+  const server = await chromium.launchServer({
+    executablePath,
+    handleSIGINT: false,
+    handleSIGTERM: false,
+    handleSIGHUP: false,
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+  const pid = server.process().pid;
+  if (pid !== undefined) groups.set(pid, "chromium");
+  return { server, browser: await chromium.connect(server.wsEndpoint()) };
+}
+
+// ---------------------------------------------------------------------------------------
+// Waiting and reading the workbench
+
+function sleep(/** @type {number} */ ms) {
+  return new Promise((ok) => setTimeout(ok, ms));
+}
+
+/**
+ * Polls until check returns true; the error says what was awaited and what was seen last.
+ * @param {string} what
+ * @param {number} timeoutMs
+ * @param {() => Promise<boolean>} check
+ * @param {() => Promise<unknown>} [seen] what to print when it times out
+ */
+async function waitUntil(what, timeoutMs, check, seen) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await check()) return;
+    if (Date.now() > deadline) {
+      const last = seen ? `; last seen: ${JSON.stringify(await seen().catch((e) => String(e)), null, 1)}` : "";
+      throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}${last}`);
+    }
+    await sleep(250);
+  }
+}
+
+/** innerText of every element matching selector, newlines as " | ". */
+async function texts(/** @type {Page} */ page, /** @type {string} */ selector) {
+  return page.$$eval(selector, (els) => els.map((e) => /** @type {HTMLElement} */ (e).innerText.replace(/\n+/g, " | ").trim())).catch(() => /** @type {string[]} */ ([]));
+}
+
+/** The Variables pane, indented by level. */
+async function variables(/** @type {Page} */ page) {
+  return page
+    .$$eval(".debug-variables .monaco-list-row", (els) =>
+      els.map((e) => "  ".repeat(Number(e.getAttribute("aria-level") ?? 1) - 1) + /** @type {HTMLElement} */ (e).innerText.replace(/\n+/g, " ").trim()),
+    )
+    .catch(() => /** @type {string[]} */ ([]));
+}
+
+const callStack = (/** @type {Page} */ page) => texts(page, ".debug-call-stack .monaco-list-row");
+const debugConsole = (/** @type {Page} */ page) => texts(page, ".repl .monaco-list-row");
+const problems = (/** @type {Page} */ page) => texts(page, ".markers-panel .monaco-list-row");
+
+/** Expands a scope of the Variables pane (Inputs, Node, Outputs) if it is collapsed. */
+async function expandScope(/** @type {Page} */ page, /** @type {string} */ name) {
+  const row = page.locator(`.debug-variables .monaco-list-row[aria-level="1"]`, { hasText: new RegExp(`^${name}$`) }).first();
+  await row.waitFor({ state: "visible", timeout: 15_000 });
+  if ((await row.getAttribute("aria-expanded")) === "false") await row.click();
+  await waitUntil(`the ${name} scope expanded`, 10_000, async () => (await row.getAttribute("aria-expanded")) === "true");
+}
+
+/** Waits for the Variables pane to hold a row matching pattern (scopes expanded as they come). */
+async function waitForVariable(/** @type {Page} */ page, /** @type {string} */ scope, /** @type {RegExp} */ pattern) {
+  await waitUntil(
+    `a variable ${pattern} under ${scope}`,
+    20_000,
+    async () => {
+      await expandScope(page, scope).catch(() => undefined);
+      return (await variables(page)).some((row) => pattern.test(row.trim()));
+    },
+    () => variables(page),
+  );
+}
+
+/** Focuses the editor of the open graph (clicking a line's text would move the cursor: the tab instead). */
+async function focusEditor(/** @type {Page} */ page) {
+  await page.locator(".tabs-container .tab", { hasText: "orders.graph" }).first().click();
+  await page.locator(".editor-instance .monaco-editor textarea, .editor-instance .monaco-editor .native-edit-context").first().focus();
+}
+
+/** Moves the cursor with Go to Line (Ctrl+G), "LINE" or "LINE:COLUMN". */
+async function goTo(/** @type {Page} */ page, /** @type {string} */ position) {
+  await focusEditor(page);
+  await page.keyboard.press("Control+G");
+  await page.locator(".quick-input-widget input").waitFor({ state: "visible" });
+  await page.keyboard.type(position);
+  await page.keyboard.press("Enter");
+  const [line, column = "1"] = position.split(":");
+  await waitUntil(`the cursor at ${position}`, 5000, async () => (await texts(page, "#status\\.editor\\.selection")).some((t) => t.includes(`Ln ${line}, Col ${column}`)), () => texts(page, "#status\\.editor\\.selection"));
+}
+
+/** The rendered editor lines containing `contains` (Monaco renders spaces as U+00A0). */
+async function lineText(/** @type {Page} */ page, /** @type {string} */ contains) {
+  return page.$$eval(".editor-instance .view-line", (els, c) => els.map((e) => (e.textContent ?? "").replace(/\u00a0/g, " ")).filter((t) => t.includes(c)), contains);
+}
+
+/** The top stack frame's label, once the debugger is paused. */
+async function topFrame(/** @type {Page} */ page) {
+  return (await callStack(page))[0] ?? "";
+}
+
+/** The y centre of the line number `line` in the editor's margin, or undefined when not rendered. */
+async function lineNumberY(/** @type {Page} */ page, /** @type {number} */ line) {
+  const box = await page.locator(".editor-instance .line-numbers", { hasText: new RegExp(`^${line}$`) }).first().boundingBox().catch(() => null);
+  return box ? box.y + box.height / 2 : undefined;
+}
+
+/** The y centres of the glyphs matching selector in the editor's glyph margin. */
+async function glyphYs(/** @type {Page} */ page, /** @type {string} */ selector) {
+  return page.$$eval(`.editor-instance ${selector}`, (els) =>
+    els.map((e) => {
+      const r = e.getBoundingClientRect();
+      return r.y + r.height / 2;
+    }),
+  );
+}
+
+/** Presses a debug key (F5, F10) with the editor focused. */
+async function debugKey(/** @type {Page} */ page, /** @type {string} */ key) {
+  await focusEditor(page);
+  await page.keyboard.press(key);
+}
+
+/** Waits until the debugger is paused with a top frame matching pattern. */
+async function waitForStop(/** @type {Page} */ page, /** @type {RegExp} */ pattern, /** @type {string} */ what) {
+  await waitUntil(what, 60_000, async () => pattern.test(await topFrame(page)), async () => ({ callStack: await callStack(page), debugConsole: await debugConsole(page), dialogs: await texts(page, ".monaco-dialog-box") }));
+}
+
+// ---------------------------------------------------------------------------------------
+// The steps
+
+/** @type {Step[]} */
+const STEPS = [
+  {
+    name: "workbench",
+    async run({ page }) {
+      await page.locator(".monaco-workbench").waitFor({ timeout: 60_000 });
+      await page.locator(".explorer-folders-view .monaco-list-row", { hasText: "orders.graph" }).waitFor({ timeout: 60_000 });
+    },
+  },
+  {
+    name: "open-graph",
+    async run({ page, redisPort }) {
+      await page.locator(".explorer-folders-view .monaco-list-row", { hasText: "orders.graph" }).click();
+      await waitUntil("orders.graph in the editor", 20_000, async () => (await lineText(page, "graph orders")).length > 0);
+      // The status bar says where the cache lives: the private Redis, not 6379.
+      const status = () => texts(page, '[id="stepgraph.stepgraph.stepgraph.cache"]');
+      await waitUntil(`the status bar naming redis://127.0.0.1:${redisPort}`, 30_000, async () => (await status()).some((t) => t.includes(`redis://127.0.0.1:${redisPort}`)), status);
+    },
+  },
+  {
+    name: "grammar-colours",
+    async run({ page }) {
+      /** Computed colours of the tokens of the line containing `line`. */
+      const tokens = (/** @type {string} */ line) =>
+        page.$$eval(
+          ".editor-instance .view-line",
+          (els, l) => {
+            const text = (/** @type {Element} */ e) => (e.textContent ?? "").replace(/\u00a0/g, " ");
+            const row = els.find((e) => text(e).includes(l));
+            return row ? Array.from(row.querySelectorAll("span > span")).map((s) => ({ text: text(s).trim(), color: window.getComputedStyle(s).color })) : [];
+          },
+          line,
+        );
+      /** @type {Record<string, string | undefined>} */
+      let colours = {};
+      await waitUntil(
+        "the keyword `node`, a string and a comment coloured differently",
+        20_000,
+        async () => {
+          const keyword = (await tokens("node customer = findCustomer")).find((t) => t.text === "node")?.color;
+          const string = (await tokens('use "./nodes/orders.ts"')).find((t) => t.text.includes("./nodes/orders.ts"))?.color;
+          const comment = (await tokens("// --- intake")).find((t) => t.text.startsWith("//"))?.color;
+          colours = { keyword, string, comment };
+          return keyword !== undefined && string !== undefined && comment !== undefined && new Set([keyword, string, comment]).size === 3;
+        },
+        async () => colours,
+      );
+      log(`token colours: ${JSON.stringify(colours)}`);
+    },
+  },
+  {
+    name: "diagnostic-shown",
+    async run({ page }) {
+      // `order.customerId` -> `ordr.customerId` on line 30: SG011 unknown name.
+      await goTo(page, "30:33");
+      await page.keyboard.press("Delete");
+      await waitUntil("the typo in the editor", 5000, async () => (await lineText(page, "findCustomer(ordr.customerId)")).length > 0, () => lineText(page, "findCustomer("));
+      await waitUntil("a .squiggly-error decoration", 20_000, async () => (await page.locator(".editor-instance .squiggly-error").count()) > 0);
+      await page.keyboard.press("Control+Shift+M");
+      await waitUntil("SG011 in the Problems panel", 20_000, async () => (await problems(page)).some((t) => t.includes("SG011") && t.includes("ordr")), () => problems(page));
+    },
+  },
+  {
+    name: "diagnostic-cleared",
+    async run({ page }) {
+      await focusEditor(page);
+      await page.keyboard.press("Control+Z");
+      await waitUntil("the line restored", 5000, async () => (await lineText(page, "findCustomer(order.customerId)")).length > 0, () => lineText(page, "findCustomer("));
+      await waitUntil("no .squiggly-error left", 20_000, async () => (await page.locator(".editor-instance .squiggly-error").count()) === 0);
+      await waitUntil("no SG011 in the Problems panel", 20_000, async () => !(await problems(page)).some((t) => t.includes("SG011")), () => problems(page));
+      await waitUntil("the editor not dirty", 5000, async () => (await page.locator(".tabs-container .tab.dirty").count()) === 0);
+    },
+  },
+  {
+    name: "breakpoint-set",
+    async run({ page }) {
+      // Line 35: node quote = pricing.priceLines(lines, rates, customer.country)
+      await goTo(page, "35");
+      await page.keyboard.press("F9");
+      await waitUntil(
+        "a breakpoint glyph on line 35",
+        10_000,
+        async () => {
+          const y = await lineNumberY(page, 35);
+          return y !== undefined && (await glyphYs(page, ".codicon-debug-breakpoint")).some((g) => Math.abs(g - y) < 6);
+        },
+        async () => ({ line35: await lineNumberY(page, 35), glyphs: await glyphYs(page, ".codicon-debug-breakpoint") }),
+      );
+    },
+  },
+  {
+    name: "stopped-on-entry",
+    async run({ page }) {
+      // F5 with no launch.json: the open graph, input.json next to it, stop on entry.
+      await debugKey(page, "F5");
+      await waitForStop(page, /^customer = findCustomer/, "the stop on entry at node customer");
+      await waitForVariable(page, "Inputs", /^customerId = "C-042"$/);
+      await waitUntil("the debug console naming input.json", 10_000, async () => (await debugConsole(page)).some((t) => t.includes("input.json")), () => debugConsole(page));
+    },
+  },
+  {
+    name: "stopped-at-breakpoint",
+    async run({ page }) {
+      await debugKey(page, "F5");
+      await waitForStop(page, /^quote = pricing\.priceLines/, "the stop at the breakpoint on node quote");
+      await waitForVariable(page, "Inputs", /^country = "DE"$/);
+      await waitForVariable(page, "Inputs", /^lines = Array\(3\)/);
+      await waitForVariable(page, "Inputs", /^rates = /);
+      await waitUntil("breakpoint glyph and stack-frame marker on line 35", 10_000, async () => {
+        const y = await lineNumberY(page, 35);
+        return y !== undefined && (await glyphYs(page, "[class*='codicon-debug-'][class*='stackframe']")).some((g) => Math.abs(g - y) < 6);
+      });
+      await waitUntil("node status lines in the debug console", 10_000, async () => (await debugConsole(page)).some((t) => /● customer (ran|cached)/.test(t)), () => debugConsole(page));
+    },
+  },
+  {
+    name: "stepped-over",
+    async run({ page }) {
+      await debugKey(page, "F10");
+      await waitForStop(page, /^(?!quote )\w+ = /, "the stop after stepping over node quote");
+      await waitForVariable(page, "Outputs", /^quote = \{/);
+      log(`after F10: ${await topFrame(page)}`);
+    },
+  },
+  {
+    name: "console-evaluate",
+    async run({ page }) {
+      await page.locator(".panel .action-label", { hasText: /^Debug Console$/i }).first().click();
+      const input = page.locator(".repl-input-wrapper .monaco-editor").first();
+      await input.click();
+      await page.keyboard.type("order.items.length");
+      await page.keyboard.press("Enter");
+      await waitUntil(
+        "order.items.length → 3 in the debug console",
+        15_000,
+        async () => {
+          const rows = await debugConsole(page);
+          const at = rows.findLastIndex((t) => t.includes("order.items.length"));
+          return at >= 0 && rows.slice(at + 1).some((t) => t === "3");
+        },
+        () => debugConsole(page),
+      );
+    },
+  },
+  {
+    name: "finished",
+    async run({ page }) {
+      await debugKey(page, "F5");
+      const consoleText = async () => (await debugConsole(page)).join("\n");
+      await waitUntil("'graph finished; outputs:' and INV-1001 in the debug console", 60_000, async () => {
+        const text = await consoleText();
+        return text.includes("graph finished; outputs:") && text.includes("INV-1001");
+      }, consoleText);
+      await waitUntil("the debug session ended", 30_000, async () => (await page.locator(".debug-toolbar").count()) === 0 || !(await page.locator(".debug-toolbar").first().isVisible()));
+    },
+  },
+];
+
+// ---------------------------------------------------------------------------------------
+// Running the steps
+
+/** What the workbench shows that helps to understand a failure. */
+async function workbenchText(/** @type {Page} */ page) {
+  const sections = {
+    notifications: await texts(page, ".notifications-toasts .notification-toast"),
+    dialogs: await texts(page, ".monaco-dialog-box"),
+    "call stack": await callStack(page),
+    variables: await variables(page),
+    "debug console": await debugConsole(page),
+    problems: await problems(page),
+    "status bar": await texts(page, ".statusbar-item"),
+  };
+  return Object.entries(sections)
+    .filter(([, lines]) => lines.length > 0)
+    .map(([name, lines]) => `  ${name}:\n${lines.map((l) => `    ${l}`).join("\n")}`)
+    .join("\n");
+}
+
+/** Rejects after ms. */
+function timeout(/** @type {number} */ ms, /** @type {string} */ what) {
+  return new Promise((_, fail) => setTimeout(() => fail(new Error(`${what} took over ${ms / 1000} s`)), ms).unref());
+}
+
+/**
+ * Runs the steps in order, a screenshot after each; stops at the first failure.
+ * @param {Run} r
+ * @returns {Promise<{ passed: number, failed: number }>}
+ */
+async function runSteps(r) {
+  let passed = 0;
+  for (const [i, step] of STEPS.entries()) {
+    const shot = join(SHOTS, `${String(i + 1).padStart(2, "0")}-${step.name}.png`);
+    const started = Date.now();
+    try {
+      await Promise.race([step.run(r), timeout(STEP_TIMEOUT_MS, `step ${step.name}`)]);
+      await r.page.screenshot({ path: shot });
+      passed++;
+      log(`ok   ${i + 1} ${step.name} (${((Date.now() - started) / 1000).toFixed(1)} s) ${shot}`);
+    } catch (e) {
+      await r.page.screenshot({ path: shot }).catch(() => undefined);
+      log(`FAIL ${i + 1} ${step.name}: ${e instanceof Error ? e.message : String(e)}`);
+      log(`screenshot: ${shot}`);
+      console.log(await workbenchText(r.page).catch((err) => `  (could not read the workbench: ${err})`));
+      const skipped = STEPS.slice(i + 1).map((s) => s.name);
+      if (skipped.length) log(`not run after the failure: ${skipped.join(", ")}`);
+      return { passed, failed: 1 };
+    }
+  }
+  return { passed, failed: 0 };
+}
+
+/** What is running, for stopEverything. */
+const running = {
+  /** @type {Awaited<ReturnType<typeof startBrowser>> | undefined} */
+  chrome: undefined,
+  /** @type {string | undefined} the temp folder; every process started here names it or runs below it */
+  dir: undefined,
+};
+
+/** @type {Promise<boolean> | undefined} */
+let stopping;
+
+/**
+ * Stops the browser, then every process group started here (SIGTERM, then SIGKILL), then
+ * whatever still names the temp folder. Resolves to false when something had been left behind.
+ * Runs once, whether called from main's finally or from a signal.
+ */
+function stopEverything() {
+  stopping ??= (async () => {
+    await running.chrome?.browser.close().catch(() => undefined);
+    await running.chrome?.server.close().catch(() => undefined);
+    for (const pgid of [...groups.keys()].reverse()) await stopGroup(pgid);
+    const left = running.dir === undefined ? [] : processesMentioning(running.dir);
+    if (left.length === 0) return true;
+    log(`processes left behind, killed:\n${left.map((p) => `  ${p.pid} ${p.cmd}`).join("\n")}`);
+    for (const p of left) {
+      try {
+        process.kill(p.pid, "SIGKILL");
+      } catch {
+        // gone meanwhile
+      }
+    }
+    return false;
+  })();
+  return stopping;
+}
+
+async function main() {
+  const started = Date.now();
+  ensureDebianPackages();
+  ensureCodeServer();
+  ensureVsix();
+  rmSync(SHOTS, { recursive: true, force: true });
+  mkdirSync(SHOTS, { recursive: true });
+
+  const dir = mkdtempSync(join(tmpdir(), "stepgraph-e2e-"));
+  running.dir = dir;
+  const workspace = join(dir, "orders");
+  cpSync(join(ROOT, "examples", "orders"), workspace, { recursive: true, filter: (src) => !src.includes(".stepgraph") });
+  let result = { passed: 0, failed: 1 };
+  try {
+    const redisPort = await startRedis(dir);
+    const codeServerPort = await startCodeServer(dir, workspace, redisPort);
+    log(`redis-server on ${redisPort}, code-server on ${codeServerPort}, workspace ${workspace}`);
+    running.chrome = await startBrowser();
+    const page = await running.chrome.browser.newPage({ viewport: { width: 1600, height: 1000 } });
+    await page.goto(`http://127.0.0.1:${codeServerPort}/?folder=${encodeURIComponent(workspace)}`);
+    result = await runSteps({ page, workspace, redisPort });
+    if (result.failed === 0) {
+      const keys = await redisCommand(redisPort, "DBSIZE");
+      log(`the private Redis holds ${keys.replace(/^:/, "")} keys`);
+    }
+  } catch (e) {
+    log(`FAIL setting up: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+    result.failed = Math.max(result.failed, 1);
+  } finally {
+    if (!(await stopEverything())) result.failed = Math.max(result.failed, 1);
+    if (result.failed === 0) rmSync(dir, { recursive: true, force: true });
+    else {
+      log(`logs kept in ${dir} (code-server.log, redis.log); last lines of code-server.log:`);
+      const csLog = join(dir, "code-server.log");
+      if (existsSync(csLog)) console.log(readFileSync(csLog, "utf8").split("\n").slice(-30).join("\n"));
+    }
+  }
+  log(`took ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  console.log(`e2e: ${result.passed} passed, ${result.failed} failed`);
+  return result.failed === 0 ? 0 : 1;
+}
+
+process.on("exit", killGroupsNow);
+for (const signal of /** @type {NodeJS.Signals[]} */ (["SIGINT", "SIGTERM", "SIGHUP"])) {
+  process.on(signal, () => {
+    log(`${signal}: stopping everything`);
+    void stopEverything().finally(() => process.exit(130));
+  });
+}
+process.exitCode = await main();
