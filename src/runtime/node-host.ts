@@ -61,11 +61,14 @@ function errorInfo(e: unknown): NodeErrorInfo {
   return { message: `a non-Error value was thrown: ${format("%O", e)}` };
 }
 
-/** The stack up to where this host called the node: its own frames mean nothing to the user. */
+/**
+ * The stack up to where this host called the node, without Node's own frames (loading a
+ * module, the task queue): neither means anything to the user.
+ */
 function userFrames(stack: string): string {
   const lines = stack.split("\n");
   const hostFrame = lines.findIndex((line) => /^\s+at /.test(line) && /node-host\.(ts|js)/.test(line));
-  return (hostFrame > 0 ? lines.slice(0, hostFrame) : lines).join("\n");
+  return (hostFrame > 0 ? lines.slice(0, hostFrame) : lines).filter((line) => !/^\s+at .*\bnode:internal\//.test(line)).join("\n");
 }
 
 process.on("message", (message: ToHost) => {

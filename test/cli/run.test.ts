@@ -170,6 +170,15 @@ describe("failures", () => {
     assert.match(result.stdout, /other\s+ran/, "the nodes that do not depend on it still run");
   });
 
+  test("a module that throws as it loads fails its nodes with the TypeScript line, and only those", () => {
+    const ws = copyFixture("behaviours");
+    ws.write("load.graph", ['graph load', 'use "./nodes/explodes.ts"', 'use "./nodes/behaviours.ts"', "node broken = never()", "node other = fine()"].join("\n"));
+    const result = runCli(["run", ws.path("load.graph"), "--redis", "memory"], { cwd: ws.dir, env: { ...process.env, STEPGRAPH_STATE_DIR: ws.stateDir } });
+    assert.equal(result.status, 1);
+    assert.match(result.stderr, /node 'broken' failed: Error: cannot load: no configuration\n\s+at .*explodes\.ts:2:7\)\n$/);
+    assert.match(result.stdout, /other\s+ran/);
+  });
+
   test("a node that hangs past its timeout is stopped; one honouring its signal stops itself", () => {
     const ws = copyFixture("behaviours");
     ws.write("hang.graph", ['graph hang', 'use "./nodes/behaviours.ts"', "node stuck = hangs()  [timeout: 300ms]", "node polite = respectsSignal()  [timeout: 200ms]", "node other = fine()"].join("\n"));
