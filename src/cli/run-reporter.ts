@@ -24,6 +24,7 @@ export class RunReporter {
     this.live = !options.json && process.stdout.isTTY === true;
     this.on("nodeStarted", ({ node }) => {
       this.running.add(node);
+      this.clearLive();
       this.redrawLive();
     });
     this.on("nodeFinished", ({ node, status, durationMs }) => {
