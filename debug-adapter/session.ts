@@ -15,13 +15,12 @@ import {
   Thread,
 } from "@vscode/debugadapter";
 import type { DebugProtocol } from "@vscode/debugprotocol";
-import { readFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { inspect } from "node:util";
 import type { NodeModel } from "../src/graph/model";
 import { defaultInputFile } from "../src/runtime/default-input";
 import { openDevSession, type DevSession } from "../src/runtime/dev-session";
-import { JobInputError } from "../src/runtime/job-input";
+import { JobInputError, readJobInputFile } from "../src/runtime/job-input";
 import { ExpressionEvaluator } from "../src/runtime/expression-evaluator";
 import type { NodeRecord } from "../src/runtime/node-state";
 import type { Orchestrator, StopReason } from "../src/runtime/orchestrator";
@@ -134,7 +133,7 @@ export class StepgraphDebugSession extends LoggingDebugSession {
     const graphPath = normalizePath(args.graph);
     const inputFile = args.inputFile ?? (args.input === undefined ? defaultInputFile(graphPath) : undefined);
     if (inputFile !== undefined && args.inputFile === undefined) this.output(`input: ${inputFile} (the launch configuration gives no 'input' or 'inputFile')\n`, "console");
-    const payload = inputFile !== undefined ? readPayload(inputFile) : (args.input ?? {});
+    const payload = inputFile !== undefined ? readInputFile(inputFile) : (args.input ?? {});
     this.session = await openDevSession({
       graphPath,
       payload,
@@ -610,6 +609,16 @@ export class StepgraphDebugSession extends LoggingDebugSession {
   }
 }
 
+/** The launch configuration's input file, with its errors phrased for the launch configuration. */
+function readInputFile(file: string): unknown {
+  try {
+    return readJobInputFile(file);
+  } catch (e) {
+    if (e instanceof JobInputError) throw new Error(`the input file ${e.message}`, { cause: e });
+    throw e;
+  }
+}
+
 /** The current node, then the nodes that fed it, nearest first (breadth-first). */
 function upstreamOf(orchestrator: Orchestrator, node: string): string[] {
   const order = [node];
@@ -628,18 +637,4 @@ function parseEvaluateName(expression: string, orchestrator: Orchestrator): { no
     path.push({ kind: "property", key: property ?? (index !== undefined ? Number(index) : (JSON.parse(quoted) as string)) });
   }
   return { node: match[1], path };
-}
-
-function readPayload(file: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch {
-    throw new Error(`the input file ${file} cannot be read`);
-  }
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    throw new Error(`the input file ${file} is not valid JSON: ${(e as Error).message}`, { cause: e });
-  }
 }

@@ -2,10 +2,10 @@
 // stopped after. Tests never touch a Redis they did not start.
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Redis from "ioredis";
+import { freePort } from "../src/store/private-redis";
 
 export interface TestRedis {
   url: string;
@@ -56,15 +56,4 @@ export async function startTestRedis(options: TestRedisOptions = {}): Promise<Te
       rmSync(dir, { recursive: true, force: true });
     },
   };
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.on("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const address = probe.address();
-      probe.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no free port"))));
-    });
-  });
 }

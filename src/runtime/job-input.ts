@@ -1,8 +1,25 @@
 // A job's payload checked against the graph's inputs: an object with every input that
 // has no default, and no field the graph does not declare.
+import { readFileSync } from "node:fs";
 import type { GraphModel } from "../graph/model";
 
 export class JobInputError extends Error {}
+
+/** The payload in a JSON file; a missing, unreadable or invalid file is one clear JobInputError naming it. */
+export function readJobInputFile(file: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new JobInputError(`${file} ${code === "ENOENT" ? "does not exist" : code === "EISDIR" ? "is a directory" : `cannot be read (${code})`}`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new JobInputError(`${file} is not valid JSON: ${(e as Error).message}`);
+  }
+}
 
 export function resolveJobInput(graph: GraphModel, payload: unknown): Record<string, unknown> {
   if (typeof payload !== "object" || payload === null || Array.isArray(payload)) {

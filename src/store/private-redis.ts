@@ -76,7 +76,8 @@ async function shutdown(redis: Redis): Promise<void> {
   redis.disconnect();
 }
 
-function freePort(): Promise<number> {
+/** A TCP port on 127.0.0.1 that nothing listens on right now. */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = createServer();
     probe.unref();
