@@ -1,6 +1,6 @@
 // `stepgraph check FILE...`: every diagnostic of every file, as lines or as JSON.
 import { checkText } from "../graph/checker";
-import type { Diagnostic } from "../graph/diagnostics";
+import { formatDiagnostic, type Diagnostic } from "../graph/diagnostics";
 import { createModuleReader } from "../graph/module-reader";
 import { readGraphSource } from "../graph/source-file";
 import { Exit, UserError, type Command } from "./command";
@@ -44,7 +44,7 @@ function printText(reports: readonly FileReport[]): void {
   for (const report of reports) {
     if (report.error !== undefined) process.stderr.write(`stepgraph: ${report.error}\n`);
     for (const d of report.diagnostics) {
-      process.stdout.write(`${report.file}:${d.range.start.line + 1}:${d.range.start.character + 1}: ${d.severity} ${d.code} ${d.message}\n`);
+      process.stdout.write(`${formatDiagnostic(report.file, d)}\n`);
     }
   }
 }

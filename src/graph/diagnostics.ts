@@ -47,3 +47,8 @@ export function error(code: DiagnosticCode, message: string, range: TextRange): 
 export function warning(code: DiagnosticCode, message: string, range: TextRange): Diagnostic {
   return { severity: "warning", code, message, range };
 }
+
+/** The one-line form every front end prints: `file:line:col: severity CODE message`, 1-based. */
+export function formatDiagnostic(file: string, d: Diagnostic): string {
+  return `${file}:${d.range.start.line + 1}:${d.range.start.character + 1}: ${d.severity} ${d.code} ${d.message}`;
+}

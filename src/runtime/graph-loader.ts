@@ -2,7 +2,7 @@
 // built. Errors come back as one GraphLoadError listing every problem.
 import { dirname, join } from "node:path";
 import { checkText } from "../graph/checker";
-import type { Diagnostic } from "../graph/diagnostics";
+import { formatDiagnostic, type Diagnostic } from "../graph/diagnostics";
 import type { GraphModel } from "../graph/model";
 import type { ModuleReader } from "../graph/module-exports";
 import { createModuleReader } from "../graph/module-reader";
@@ -36,7 +36,7 @@ export async function loadGraph(path: string, options: LoadOptions): Promise<Loa
   const result = checkText(source.text, { path, modules: options.moduleReader ?? createModuleReader() });
   const errors = result.diagnostics.filter((d) => d.severity === "error");
   if (errors.length > 0 || result.graph === undefined) {
-    const lines = errors.map((d) => `${path}:${d.range.start.line + 1}:${d.range.start.character + 1}: error ${d.code} ${d.message}`);
+    const lines = errors.map((d) => formatDiagnostic(path, d));
     throw new GraphLoadError(`${path} has ${errors.length} error${errors.length === 1 ? "" : "s"}:\n${lines.join("\n")}`, errors);
   }
   const graph = result.graph;

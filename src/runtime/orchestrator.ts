@@ -194,6 +194,7 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
 
   private async drive(mode: DriveMode): Promise<void> {
     this.assertStopped("resume");
+    if (this.finishedOnce && this.readyNodes().length === 0) throw new Error("the job has finished");
     this.driving = true;
     this.pauseRequested = false;
     // Events never fire before the caller holds the promise (and has had a chance to listen).
@@ -394,6 +395,5 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
   private assertStopped(what: string): void {
     if (this.driving) throw new Error(`cannot ${what} while the graph is running`);
     if (this.disposed) throw new Error(`cannot ${what}: the session has ended`);
-    if (this.finishedOnce && this.readyNodes().length === 0 && what === "resume") throw new Error("the job has finished");
   }
 }
