@@ -515,19 +515,19 @@ export class StepgraphDebugSession extends LoggingDebugSession {
   }
 
   protected override async setVariableRequest(response: DebugProtocol.SetVariableResponse, args: DebugProtocol.SetVariableArguments): Promise<void> {
-    const container = this.handles.get(args.variablesReference);
-    const target =
-      container?.kind === "outputs"
-        ? { node: args.name, path: [] as PathStep[] }
-        : container?.kind === "value" && container.edit
-          ? { node: container.edit.node, path: [...container.edit.path, ...childrenOf(container.value, "").filter((c) => c.name === args.name).map((c) => c.step)] }
-          : undefined;
-    if (!target || (container?.kind === "value" && target.path.length === (container.edit?.path.length ?? 0))) {
-      return this.fail(response, 1030, "only node outputs, and values inside them, can be changed");
-    }
+    const target = this.editTarget(this.handles.get(args.variablesReference), args.name);
+    if (!target) return this.fail(response, 1030, "only node outputs, and values inside them, can be changed");
     await this.edit(response, target, args.value, (value) => {
       response.body = { value: preview(value), type: typeName(value), variablesReference: 0 };
     });
+  }
+
+  /** The output and the path inside it that the variable `name` of `container` stands for. */
+  private editTarget(container: Container | undefined, name: string): { node: string; path: PathStep[] } | undefined {
+    if (container?.kind === "outputs") return { node: name, path: [] };
+    if (container?.kind !== "value" || !container.edit) return undefined;
+    const child = childrenOf(container.value, "").find((c) => c.name === name);
+    return child ? { node: container.edit.node, path: [...container.edit.path, child.step] } : undefined;
   }
 
   protected override async setExpressionRequest(response: DebugProtocol.SetExpressionResponse, args: DebugProtocol.SetExpressionArguments): Promise<void> {
