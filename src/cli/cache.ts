@@ -35,7 +35,10 @@ ${CACHE_OPTIONS_USAGE}`,
 
 /** A graph's name given directly, or read from its file. */
 function graphName(target: string): string {
-  if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(target) && !existsSync(target)) return target;
+  if (!existsSync(target)) {
+    if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(target)) return target;
+    throw new UserError(`cache clear: '${target}' is neither a graph name (as in 'graph NAME') nor an existing .graph file`);
+  }
   const source = readGraphSource(target);
   if (!source.ok) throw new UserError(`${target} ${source.message}`);
   const statement = parse(source.text).file.statements.find((s) => s.kind === "graph");

@@ -113,6 +113,12 @@ describe("the cache", () => {
     assert.match(result.stderr, /\[squared\] warn: ignoring an unreadable cache entry/);
   });
 
+  test("cache clear of something that is neither a graph name nor a file is one clear line", () => {
+    const result = runCli(["cache", "clear", "no such.graph", "--redis", redis.url]);
+    assert.equal(result.status, 2);
+    assert.equal(result.stderr, "stepgraph: cache clear: 'no such.graph' is neither a graph name (as in 'graph NAME') nor an existing .graph file\n");
+  });
+
   test("cache clear removes one graph's entries", () => {
     const ws = copyFixture("pipeline");
     ws.edit("pipeline.graph", (t) => t.replace("graph pipeline", "graph pipeline_clear"));
