@@ -64,7 +64,7 @@ const builds = args.has("--tests")
   : [
       {
         ...common,
-        entryPoints: { extension: "src/extension/extension.ts", cli: "src/cli/main.ts", "node-host": "src/runtime/node-host.ts", "debug-adapter": "debug-adapter/standalone.ts", "language-server": "src/language-server/main.ts" },
+        entryPoints: { extension: "src/extension/extension.ts", cli: "src/cli/main.ts", "node-host": "src/runtime/node-host.ts", "debug-adapter": "debug-adapter/standalone.ts", "language-server": "src/language-server/main.ts", "lease-keeper": "src/production/lease-keeper-thread.ts" },
         outdir: "dist",
         external: shippedExternal,
         banner: { js: "#!/usr/bin/env node" },

@@ -8,8 +8,11 @@ export const JOB_INPUT_OPTIONS = {
   "input-file": { type: "string" },
 } as const;
 
-/** The payload the options give; without either, the graph's neighbouring input file (said on stderr), else `{}`. */
-export function readJobPayload(values: { input?: string; "input-file"?: string }, graphPath: string): unknown {
+/**
+ * The payload the options give; without either, the graph's neighbouring input file (said
+ * on stderr) when there is a graph file, else `{}`.
+ */
+export function readJobPayload(values: { input?: string; "input-file"?: string }, graphPath?: string): unknown {
   if (values.input !== undefined && values["input-file"] !== undefined) throw new UserError("give --input or --input-file, not both");
   if (values.input !== undefined) {
     try {
@@ -20,7 +23,7 @@ export function readJobPayload(values: { input?: string; "input-file"?: string }
   }
   let file = values["input-file"];
   if (file === undefined) {
-    file = defaultInputFile(graphPath);
+    file = graphPath === undefined ? undefined : defaultInputFile(graphPath);
     if (file === undefined) return {};
     process.stderr.write(`stepgraph: input from ${file} (no --input or --input-file given)\n`);
   }

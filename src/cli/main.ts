@@ -3,10 +3,15 @@ import { cacheCommand } from "./cache";
 import { checkCommand } from "./check";
 import { Exit, UserError, type Command } from "./command";
 import { dapCommand } from "./dap";
+import { deadCommand } from "./dead";
+import { deployCommand } from "./deploy";
 import { lspCommand } from "./lsp";
 import { runCommand } from "./run";
+import { statusCommand } from "./status";
+import { submitCommand } from "./submit";
+import { workerCommand } from "./worker";
 
-const commands: readonly Command[] = [checkCommand, runCommand, dapCommand, lspCommand, cacheCommand];
+const commands: readonly Command[] = [checkCommand, runCommand, dapCommand, lspCommand, deployCommand, workerCommand, submitCommand, statusCommand, deadCommand, cacheCommand];
 
 function usage(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

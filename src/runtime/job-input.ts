@@ -1,7 +1,7 @@
 // A job's payload checked against the graph's inputs: an object with every input that
 // has no default, and no field the graph does not declare.
 import { readFileSync } from "node:fs";
-import type { GraphModel } from "../graph/model";
+import type { InputModel } from "../graph/model";
 
 export class JobInputError extends Error {}
 
@@ -21,7 +21,7 @@ export function readJobInputFile(file: string): unknown {
   }
 }
 
-export function resolveJobInput(graph: GraphModel, payload: unknown): Record<string, unknown> {
+export function resolveJobInput(graph: { inputs: readonly Pick<InputModel, "name" | "hasDefault" | "default">[] }, payload: unknown): Record<string, unknown> {
   if (typeof payload !== "object" || payload === null || Array.isArray(payload)) {
     throw new JobInputError(`the input must be a JSON object with the graph's inputs (${describeInputs(graph)}), not ${Array.isArray(payload) ? "an array" : payload === null ? "null" : typeof payload}`);
   }
@@ -42,7 +42,7 @@ export function resolveJobInput(graph: GraphModel, payload: unknown): Record<str
   return values;
 }
 
-function describeInputs(graph: GraphModel): string {
+function describeInputs(graph: { inputs: readonly Pick<InputModel, "name" | "hasDefault" | "default">[] }): string {
   if (graph.inputs.length === 0) return "none";
   return graph.inputs.map((i) => (i.hasDefault ? `${i.name}?` : i.name)).join(", ");
 }

@@ -1,0 +1,46 @@
+// `stepgraph dead NAME [list | retry ID | drop ID]`: the graph's dead-letter list.
+import { Exit, UserError, type Command } from "./command";
+import { parseArguments } from "./parse-arguments";
+import { checkGraphName, openProduction, PRODUCTION_OPTIONS, PRODUCTION_OPTIONS_USAGE, productionRedisUrl } from "./production-options";
+
+export const deadCommand: Command = {
+  name: "dead",
+  summary: "list, retry or drop a deployed graph's dead jobs",
+  usage: `Usage: stepgraph dead NAME [list | retry ID | drop ID] [--json]
+
+  list                         every dead job: loop, node, attempts, error (the default)
+  retry ID                     put the job back on the loop it died in, with fresh attempts
+  drop ID                      forget the job (it stays counted as dead)
+  --json                       list: a JSON array of the dead-letter records (with the stack and the job's state)
+${PRODUCTION_OPTIONS_USAGE}
+
+Exit status: 0 when done, 1 when there is no such dead job, 2 on bad input.`,
+  async run(args) {
+    const { values, positionals } = parseArguments("dead", args, { ...PRODUCTION_OPTIONS, json: { type: "boolean", default: false } });
+    const [name, action = "list", id, ...extra] = positionals;
+    const graph = checkGraphName(name, "dead");
+    if (!["list", "retry", "drop"].includes(action)) throw new UserError(`dead: the action is list, retry ID or drop ID, not '${action}'`);
+    if (action !== "list" && id === undefined) throw new UserError(`dead: ${action} needs the job's ID (see 'stepgraph dead ${graph} list')`);
+    if (extra.length > 0 || (action === "list" && id !== undefined)) throw new UserError(`dead: unexpected '${action === "list" ? id : extra[0]}'`);
+    const connection = await openProduction(graph, productionRedisUrl(values.redis));
+    try {
+      const { manager } = connection;
+      if (action === "list") {
+        const records = await manager.deadJobs();
+        if (values.json) process.stdout.write(`${JSON.stringify(records)}\n`);
+        else if (records.length === 0) process.stdout.write(`no dead jobs in ${graph}\n`);
+        else for (const r of records) process.stdout.write(`${r.id}  ${r.loop}/${r.node || "-"}  ${r.attempts} attempt${r.attempts === 1 ? "" : "s"}  ${new Date(r.diedAt).toISOString()}  ${r.error}\n`);
+        return Exit.ok;
+      }
+      const done = action === "retry" ? await manager.retryDead(id) : await manager.dropDead(id);
+      if (!done) {
+        process.stderr.write(`stepgraph: no dead job '${id}' in ${graph} (see 'stepgraph dead ${graph} list')\n`);
+        return Exit.failed;
+      }
+      process.stdout.write(action === "retry" ? `job ${id} is back in its queue\n` : `job ${id} dropped\n`);
+      return Exit.ok;
+    } finally {
+      connection.close();
+    }
+  },
+};

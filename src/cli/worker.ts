@@ -1,0 +1,98 @@
+// `stepgraph worker --graph NAME --loop LOOP`: runs one loop of the active version until
+// SIGTERM (or SIGINT), then finishes or returns its jobs and exits 0.
+import { hostname, tmpdir } from "node:os";
+import { join } from "node:path";
+import { randomBytes } from "node:crypto";
+import { rmSync } from "node:fs";
+import { startLeaseKeeper } from "../production/lease-keeper";
+import { LoopWorker, WorkerStartError } from "../production/loop-worker";
+import { NodeCache } from "../store/node-cache";
+import { RedisStorage } from "../store/redis-storage";
+import { redactRedisUrl } from "../store/redis-url";
+import { Exit, UserError, type Command } from "./command";
+import { parseArguments } from "./parse-arguments";
+import { checkGraphName, deployKey, openProduction, positiveInteger, PRODUCTION_OPTIONS, PRODUCTION_OPTIONS_USAGE, productionRedisUrl, secondsOption } from "./production-options";
+
+/** How long a lease lasts unrenewed, and how often it is renewed: a dead worker's jobs run again within about 4 s. */
+const LEASE_TTL_MS = 3000;
+const LEASE_RENEW_MS = 1000;
+
+export const workerCommand: Command = {
+  name: "worker",
+  summary: "run one production loop of a deployed graph until SIGTERM",
+  usage: `Usage: stepgraph worker --graph NAME --loop LOOP [--concurrency N] [--grace SECONDS] [--redis URL]
+
+Loads the graph's active version from Redis (verified with STEPGRAPH_DEPLOY_KEY) and runs
+the loop's nodes for each job. On SIGTERM: takes no more jobs, finishes those in flight
+within the grace period, returns the rest to the queue, exits 0.
+
+  --graph NAME                 the graph (its 'graph NAME')
+  --loop LOOP                  the loop to run ('main' for nodes no loop names)
+  --concurrency N              jobs in flight at once (default: the loop's concurrency option)
+  --grace SECONDS              how long SIGTERM waits for jobs in flight (default 10)
+${PRODUCTION_OPTIONS_USAGE}`,
+  async run(args) {
+    const { values, positionals } = parseArguments("worker", args, {
+      ...PRODUCTION_OPTIONS,
+      graph: { type: "string" },
+      loop: { type: "string" },
+      concurrency: { type: "string" },
+      grace: { type: "string" },
+    });
+    if (positionals.length > 0) throw new UserError(`worker: unexpected '${positionals[0]}' (see 'stepgraph worker --help')`);
+    const graph = checkGraphName(values.graph, "worker");
+    if (values.loop === undefined) throw new UserError("worker: name the loop with --loop (see 'stepgraph worker --help')");
+    const concurrency = values.concurrency === undefined ? undefined : positiveInteger(values.concurrency, "concurrency", 1);
+    const graceMs = secondsOption(values.grace, "grace", 10_000);
+    const key = deployKey();
+    const url = productionRedisUrl(values.redis);
+
+    const connection = await openProduction(graph, url);
+    const workerId = `${hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`;
+    const artifactDir = join(tmpdir(), `stepgraph-worker-${process.pid}-${randomBytes(4).toString("hex")}`);
+    const log = (line: string) => process.stdout.write(`${new Date().toISOString()} [${graph}/${values.loop}] ${line}\n`);
+    // Node code runs in this process: its stacks should point into the TypeScript.
+    process.setSourceMapsEnabled(true);
+    const blocking = connection.redis.duplicate({ lazyConnect: false, enableAutoPipelining: false });
+    const subscriber = connection.redis.duplicate({ lazyConnect: false, enableAutoPipelining: false });
+    const worker = new LoopWorker({
+      manager: connection.manager,
+      blocking,
+      subscriber,
+      loop: values.loop,
+      workerId,
+      concurrency,
+      deployKey: key,
+      artifactDir,
+      graceMs,
+      cache: new NodeCache(new RedisStorage(connection.redis, redactRedisUrl(url))),
+      startLeaseKeeper: () => startLeaseKeeper({ redisUrl: url, graph, loop: values.loop as string, worker: workerId, ttlMs: LEASE_TTL_MS, intervalMs: LEASE_RENEW_MS }),
+      log,
+    });
+    try {
+      const started = await worker.start();
+      log(`worker ${workerId} serving loop '${values.loop}' of '${graph}' (version ${started.version}, concurrency ${started.concurrency}) on ${redactRedisUrl(url)}`);
+      let stopping: Promise<{ returned: number }> | undefined;
+      const stop = (signal: string) => {
+        if (stopping) return;
+        log(`${signal}: taking no more jobs; waiting up to ${graceMs / 1000} s for those in flight`);
+        stopping = worker.stop();
+      };
+      process.once("SIGTERM", () => stop("SIGTERM"));
+      process.once("SIGINT", () => stop("SIGINT"));
+      await worker.run();
+      const { returned } = await (stopping ?? worker.stop());
+      const { done, retried, dead } = worker.finished;
+      log(`stopped: ${done} done, ${retried} retried, ${dead} dead; ${returned} returned to the queue`);
+      return Exit.ok;
+    } catch (e) {
+      if (e instanceof WorkerStartError) throw new UserError(`worker: ${e.message}`);
+      throw e;
+    } finally {
+      blocking.disconnect();
+      subscriber.disconnect();
+      connection.close();
+      rmSync(artifactDir, { recursive: true, force: true });
+    }
+  },
+};

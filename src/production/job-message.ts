@@ -1,0 +1,57 @@
+// A job as it waits in a loop's list: its id, the version it started on, and the values
+// (inputs and node outputs, each encoded) the loop needs. A loop with several upstream
+// loops receives `{"join":[part, ...]}`, one part per upstream loop, joined here.
+
+export interface JobMessage {
+  id: string;
+  /** The version the job started on; it finishes every loop on it. */
+  v: number;
+  /** The submitter's batch, whose notify list hears when the job finishes. */
+  b?: string;
+  /** When the job was submitted (epoch ms). */
+  t: number;
+  /** When the job entered this loop's list (epoch ms). */
+  q: number;
+  /** Encoded values by input or node name. */
+  values: Record<string, string>;
+  /** Failed attempts so far, by node (a retried job). */
+  failed?: Record<string, number>;
+}
+
+export class BadJobError extends Error {}
+
+export function parseJobMessage(text: string): JobMessage {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    throw new BadJobError(`not JSON: ${text.slice(0, 80)}`);
+  }
+  if (isRecord(raw) && Array.isArray(raw.join)) return joinParts(raw.join.map(checkMessage));
+  return checkMessage(raw);
+}
+
+function joinParts(parts: JobMessage[]): JobMessage {
+  if (parts.length === 0) throw new BadJobError("a join of no parts");
+  const joined: JobMessage = { ...parts[0], values: {}, q: Math.max(...parts.map((p) => p.q)) };
+  for (const part of parts) Object.assign(joined.values, part.values);
+  return joined;
+}
+
+function checkMessage(raw: unknown): JobMessage {
+  if (!isRecord(raw) || typeof raw.id !== "string" || typeof raw.v !== "number" || typeof raw.t !== "number" || typeof raw.q !== "number" || !isRecord(raw.values)) {
+    throw new BadJobError(`not a job: ${JSON.stringify(raw).slice(0, 80)}`);
+  }
+  return raw as unknown as JobMessage;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** The values of `names` that `values` holds. */
+export function pick(values: Readonly<Record<string, string>>, names: readonly string[]): Record<string, string> {
+  const picked: Record<string, string> = {};
+  for (const name of names) if (name in values) picked[name] = values[name];
+  return picked;
+}

@@ -1,0 +1,40 @@
+// The lease keeper: a worker thread (its own event loop and Redis connection) that renews
+// a loop worker's lease. Node code runs on the worker's main thread, and a node that
+// computes for longer than the lease lasts must not make its live worker look dead: the
+// lease says "this process is alive", whatever its main thread is doing.
+import { parentPort, workerData } from "node:worker_threads";
+import { connectRedis } from "../store/redis-connection";
+import { QueueStore } from "../store/queue-store";
+
+export interface LeaseKeeperData {
+  redisUrl: string;
+  graph: string;
+  loop: string;
+  worker: string;
+  ttlMs: number;
+  intervalMs: number;
+}
+
+export type LeaseKeeperMessage = { type: "ready" } | { type: "error"; message: string };
+
+async function keepLease(data: LeaseKeeperData): Promise<void> {
+  const redis = await connectRedis(data.redisUrl, 10_000, { maxRetriesPerRequest: null });
+  const store = new QueueStore(redis, data.graph);
+  const renew = () => store.renewLease(data.loop, data.worker, data.ttlMs);
+  await renew();
+  parentPort?.postMessage({ type: "ready" } satisfies LeaseKeeperMessage);
+  const timer = setInterval(() => {
+    // A failed renewal (Redis away) is retried by the next tick; ioredis reconnects meanwhile.
+    renew().catch(() => undefined);
+  }, data.intervalMs);
+  parentPort?.on("message", (message: unknown) => {
+    if (message !== "stop") return;
+    clearInterval(timer);
+    redis.disconnect();
+    parentPort?.close();
+  });
+}
+
+keepLease(workerData as LeaseKeeperData).catch((e: unknown) => {
+  parentPort?.postMessage({ type: "error", message: e instanceof Error ? e.message : String(e) } satisfies LeaseKeeperMessage);
+});

@@ -1,0 +1,281 @@
+// A loop worker (production.md, "The queues"): takes jobs of one loop into its own
+// processing list, runs the loop's nodes for each (up to `concurrency` at once), and hands
+// each job on with one atomic commit. Also, on timers: returns the jobs of workers whose
+// lease expired (the reaper), moves due retries back to the waiting list, and returns jobs
+// of its own list that it is not running (left there by a reply lost with a connection).
+import type Redis from "ioredis";
+import type { NodeCache } from "../store/node-cache";
+import type { QueueStore } from "../store/queue-store";
+import { BadJobError, parseJobMessage, type JobMessage } from "./job-message";
+import type { LeaseKeeper } from "./lease-keeper";
+import { loadVersion, type LoadedVersion } from "./loaded-version";
+import { runLoop } from "./loop-runner";
+import type { ProductionLoop } from "./production-graph";
+import type { QueueManager } from "./queue-manager";
+import { VersionRefusedError } from "./signed-version";
+
+export interface LoopWorkerOptions {
+  manager: QueueManager;
+  /** A connection of its own for BLMOVE, which holds it while waiting. */
+  blocking: Redis;
+  /** A connection of its own for the control channel (pub/sub). */
+  subscriber: Redis;
+  loop: string;
+  workerId: string;
+  /** Jobs in flight at once; default: the loop's `concurrency`. */
+  concurrency?: number;
+  deployKey: string;
+  /** Where verified artifacts are written to be loaded. */
+  artifactDir: string;
+  /** How long SIGTERM waits for jobs in flight before returning them. */
+  graceMs: number;
+  cache?: NodeCache;
+  startLeaseKeeper(): Promise<LeaseKeeper>;
+  log(line: string): void;
+}
+
+/** A reason the worker cannot start, for the user (no version, a refused version, no such loop). */
+export class WorkerStartError extends Error {}
+
+const REAP_INTERVAL_MS = 1000;
+const PROMOTE_INTERVAL_MS = 200;
+const SWEEP_INTERVAL_MS = 5000;
+const MAX_RETRY_DELAY_MS = 10 * 60_000;
+
+export class LoopWorker {
+  private readonly store: QueueStore;
+  private readonly versions = new Map<number, Promise<LoadedVersion>>();
+  /** Jobs being run, by their text as it is in the processing list. */
+  private readonly inFlight = new Set<string>();
+  private concurrency = 1;
+  private stopping = false;
+  private slotFreed: (() => void) | undefined;
+  private allDone: (() => void) | undefined;
+  private readonly timers: NodeJS.Timeout[] = [];
+  private lease: LeaseKeeper | undefined;
+  private outage = false;
+  /** Jobs of our list not in flight at the previous sweep: returned if still so at the next. */
+  private strays = new Set<string>();
+  readonly finished = { done: 0, retried: 0, dead: 0, lost: 0 };
+
+  constructor(private readonly options: LoopWorkerOptions) {
+    this.store = options.manager.store;
+  }
+
+  /** Loads the active version and checks the loop; throws WorkerStartError. Resolves to the version and the concurrency. */
+  async start(): Promise<{ version: number; concurrency: number }> {
+    const active = await this.store.activeVersion();
+    if (active === undefined) throw new WorkerStartError(`graph '${this.store.graph}' has no deployed version (run 'stepgraph deploy FILE' first)`);
+    let version: LoadedVersion;
+    try {
+      version = await this.version(active);
+    } catch (e) {
+      if (e instanceof VersionRefusedError) throw new WorkerStartError(e.message);
+      throw e;
+    }
+    const loop = version.loops.get(this.options.loop);
+    if (loop === undefined) throw new WorkerStartError(`graph '${this.store.graph}' (version ${active}) has no loop '${this.options.loop}' (its loops: ${[...version.loops.keys()].join(", ")})`);
+    this.concurrency = this.options.concurrency ?? loop.concurrency;
+    this.lease = await this.options.startLeaseKeeper();
+    await this.subscribe();
+    this.every(REAP_INTERVAL_MS, async () => {
+      const returned = await this.store.reap(this.options.loop);
+      if (returned > 0) this.options.log(`returned ${returned} job${returned === 1 ? "" : "s"} of a worker whose lease expired`);
+    });
+    this.every(PROMOTE_INTERVAL_MS, () => this.store.promoteDue(this.options.loop));
+    this.every(SWEEP_INTERVAL_MS, () => this.sweepStrays());
+    return { version: active, concurrency: this.concurrency };
+  }
+
+  /** Takes and runs jobs until stop(). */
+  async run(): Promise<void> {
+    while (!this.stopping) {
+      const free = this.concurrency - this.inFlight.size;
+      if (free <= 0) {
+        await new Promise<void>((resolve) => (this.slotFreed = resolve));
+        continue;
+      }
+      let jobs: string[];
+      try {
+        jobs = await this.store.take(this.options.loop, this.options.workerId, free);
+        if (jobs.length === 0 && !this.stopping) {
+          const job = await this.store.takeBlocking(this.options.blocking, this.options.loop, this.options.workerId, 1);
+          jobs = job === undefined ? [] : [job];
+        }
+        this.connectionBack();
+      } catch (e) {
+        if (this.stopping) break;
+        this.connectionLost(e);
+        await sleep(250);
+        continue;
+      }
+      for (const text of jobs) this.startJob(text);
+    }
+  }
+
+  /**
+   * Graceful stop (SIGTERM): take no more jobs, let those in flight finish within the
+   * grace period, return the rest to the waiting list, leave.
+   */
+  async stop(): Promise<{ returned: number }> {
+    this.stopping = true;
+    this.slotFreed?.();
+    // Interrupts a waiting BLMOVE; a job it moved meanwhile is returned by release() below.
+    this.options.blocking.disconnect();
+    if (this.inFlight.size > 0) {
+      const drained = new Promise<void>((resolve) => (this.allDone = resolve));
+      await Promise.race([drained, sleep(this.options.graceMs)]);
+    }
+    for (const timer of this.timers) clearInterval(timer);
+    const returned = await this.store.release(this.options.loop, this.options.workerId);
+    await this.lease?.stop();
+    this.options.subscriber.disconnect();
+    return { returned };
+  }
+
+  private startJob(text: string): void {
+    this.inFlight.add(text);
+    void this.process(text)
+      .catch((e: unknown) => this.options.log(`internal error on a job: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`))
+      .finally(() => {
+        this.inFlight.delete(text);
+        // Several jobs that finish together free their slots before the next take.
+        setImmediate(() => this.slotFreed?.());
+        if (this.inFlight.size === 0) this.allDone?.();
+      });
+  }
+
+  private async process(text: string): Promise<void> {
+    const { manager, loop: loopName, workerId } = this.options;
+    let job: JobMessage;
+    try {
+      job = parseJobMessage(text);
+    } catch (e) {
+      if (!(e instanceof BadJobError)) throw e;
+      this.options.log(`dropped a job that is not one: ${e.message}`);
+      await this.persist(() => this.store.discard(loopName, workerId, text));
+      return;
+    }
+    let version: LoadedVersion;
+    let loop: ProductionLoop | undefined;
+    try {
+      version = await this.version(job.v);
+      loop = version.loops.get(loopName);
+      if (loop === undefined) throw new VersionRefusedError(`version ${job.v} has no loop '${loopName}'`);
+    } catch (e) {
+      if (!(e instanceof VersionRefusedError)) throw e;
+      this.options.log(`job ${job.id}: ${e.message}`);
+      await this.persist(() => manager.bury(loopName, workerId, text, job, { node: "", attempts: 0, error: e.message, values: {} }));
+      this.finished.dead++;
+      return;
+    }
+    const outcome = await runLoop(version, loop, job, { cache: this.options.cache, log: (node, line) => this.options.log(`job ${job.id} ${node}: ${line}`) });
+    if (outcome.ok) {
+      const committed = await this.persist(() => manager.finish(version.graph, loop, workerId, text, job, outcome.values));
+      if (committed) this.finished.done++;
+      else this.finished.lost++;
+      return;
+    }
+    const { node, attempt } = outcome;
+    if (attempt <= node.options.retry) {
+      const delayMs = Math.min(node.options.backoffMs * 2 ** (attempt - 1), MAX_RETRY_DELAY_MS);
+      this.options.log(`job ${job.id} ${node.name}: attempt ${attempt} of ${node.options.retry + 1} failed: ${outcome.message}; retrying${delayMs > 0 ? ` in ${delayMs} ms` : ""}`);
+      const retried: JobMessage = { ...job, q: Date.now(), values: outcome.values, failed: { ...job.failed, [node.name]: attempt } };
+      if (await this.persist(() => manager.retry(loop, workerId, text, retried, delayMs))) this.finished.retried++;
+      return;
+    }
+    this.options.log(`job ${job.id} ${node.name}: failed after ${attempt} attempt${attempt === 1 ? "" : "s"}: ${outcome.message}; moved to the dead-letter list`);
+    const record = { node: node.name, attempts: attempt, error: outcome.message, stack: outcome.stack, values: outcome.values };
+    if (await this.persist(() => manager.bury(loopName, workerId, text, job, record))) this.finished.dead++;
+  }
+
+  /** The loaded version, loading (and verifying) it once. A refusal is remembered too. */
+  private version(version: number): Promise<LoadedVersion> {
+    let loading = this.versions.get(version);
+    if (loading === undefined) {
+      loading = loadVersion(this.store, version, this.options.deployKey, this.options.artifactDir);
+      this.versions.set(version, loading);
+      // A read that failed for want of a connection is tried again next time.
+      loading.catch((e: unknown) => {
+        if (!(e instanceof VersionRefusedError)) this.versions.delete(version);
+      });
+    }
+    return loading;
+  }
+
+  /** Listens for deploys: loads a new active version ahead of its first job. */
+  private async subscribe(): Promise<void> {
+    const { subscriber } = this.options;
+    subscriber.on("message", (_channel: string, text: string) => {
+      let message: { type?: string; version?: unknown };
+      try {
+        message = JSON.parse(text) as typeof message;
+      } catch {
+        return;
+      }
+      if (message.type !== "activate" || typeof message.version !== "number") return;
+      const version = message.version;
+      this.version(version).then(
+        (loaded) => this.options.log(`version ${version} is active${loaded.loops.has(this.options.loop) ? "" : ` (it has no loop '${this.options.loop}': this worker only finishes jobs of earlier versions)`}`),
+        (e: unknown) => this.options.log(`version ${version} is active, but this worker refuses it: ${e instanceof Error ? e.message : String(e)}`),
+      );
+    });
+    await subscriber.subscribe(this.store.keys.control);
+  }
+
+  /** Returns the jobs of our processing list that we are not running, seen so twice in a row. */
+  private async sweepStrays(): Promise<void> {
+    const listed = await this.store.processingJobs(this.options.loop, this.options.workerId);
+    const strays = new Set(listed.filter((text) => !this.inFlight.has(text)));
+    for (const text of strays) {
+      if (this.strays.has(text) && (await this.store.returnJob(this.options.loop, this.options.workerId, text))) this.options.log("returned a job left in this worker's list by a lost reply");
+    }
+    this.strays = strays;
+  }
+
+  private every(ms: number, task: () => Promise<unknown>): void {
+    let busy = false;
+    const timer = setInterval(() => {
+      if (busy) return;
+      busy = true;
+      task()
+        .then(() => this.connectionBack())
+        .catch((e: unknown) => this.connectionLost(e))
+        .finally(() => (busy = false));
+    }, ms);
+    this.timers.push(timer);
+  }
+
+  /**
+   * Runs a store operation until it goes through: each is safe to repeat (a commit whose
+   * job already left the list does nothing), so a lost connection only delays it.
+   */
+  private async persist<T>(operation: () => Promise<T>): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const result = await operation();
+        this.connectionBack();
+        return result;
+      } catch (e) {
+        this.connectionLost(e);
+        await sleep(Math.min(50 * 2 ** attempt, 2000));
+      }
+    }
+  }
+
+  private connectionLost(e: unknown): void {
+    if (this.outage) return;
+    this.outage = true;
+    this.options.log(`lost Redis (${e instanceof Error ? e.message : String(e)}); reconnecting`);
+  }
+
+  private connectionBack(): void {
+    if (!this.outage) return;
+    this.outage = false;
+    this.options.log("Redis is back");
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,197 @@
+// QueueManager: production mode's queues for one graph, in the graph's terms. It turns
+// a loop's finished job into the store's atomic hand-on (to each next loop, joined where a
+// loop has several upstream loops, or into the result), and serves submit, results,
+// status and the dead-letter list.
+import { randomUUID } from "node:crypto";
+import type { CommitTarget, LoopCounts, GraphTotals } from "../store/queue-store";
+import { QueueStore } from "../store/queue-store";
+import { decodeValue, encodeValue, toJsonValue } from "../runtime/values";
+import { pick, type JobMessage } from "./job-message";
+import type { ProductionGraph, ProductionLoop } from "./production-graph";
+import type { VersionManifest } from "./signed-version";
+
+/** How long results, join parts and finished-job notices are kept (production.md: they expire). */
+export const RESULT_TTL_SECONDS = 24 * 3600;
+
+export interface DeadRecord {
+  id: string;
+  loop: string;
+  node: string;
+  attempts: number;
+  error: string;
+  stack?: string;
+  version: number;
+  diedAt: number;
+  /** The values the job held in that loop, as JSON. */
+  state: Record<string, unknown>;
+  /** The job as it entered the loop, to put back on `dead retry`. */
+  job: string;
+}
+
+export type JobOutcome =
+  | { id: string; status: "done"; result: Record<string, unknown> }
+  | { id: string; status: "dead"; error: { message: string; node: string; loop: string; attempts: number } }
+  | { id: string; status: "pending" };
+
+export interface LoopStatus extends Omit<LoopCounts, "recentDone" | "recentLatencyMs" | "recentSeconds"> {
+  name: string;
+  /** Jobs per second over the last 10 to 20 seconds. */
+  throughput: number;
+  /** Mean time from entering the loop's list to leaving the loop, over the same window; null when none finished. */
+  latencyMs: number | null;
+}
+
+export interface GraphStatus extends GraphTotals {
+  graph: string;
+  activeVersion: number | null;
+  loops: LoopStatus[];
+}
+
+export class QueueManager {
+  constructor(readonly store: QueueStore) {}
+
+  get graphName(): string {
+    return this.store.graph;
+  }
+
+  /** The active version's manifest, unverified: enough to submit jobs and name loops. Workers verify. */
+  async activeManifest(): Promise<VersionManifest | undefined> {
+    const version = await this.store.activeVersion();
+    if (version === undefined) return undefined;
+    const stored = await this.store.readVersion(version);
+    return stored && (JSON.parse(stored.manifest) as VersionManifest);
+  }
+
+  /** Enqueues `count` jobs with the same inputs on `manifest`'s version; resolves to their ids. */
+  async submit(manifest: VersionManifest, inputs: Record<string, unknown>, count: number, batch?: string): Promise<string[]> {
+    const encoded = Object.fromEntries(Object.entries(inputs).map(([name, value]) => [name, encodeValue(value)]));
+    const ids: string[] = [];
+    for (let done = 0; done < count; done += SUBMIT_CHUNK) {
+      const chunk = await this.store.nextJobIds(Math.min(SUBMIT_CHUNK, count - done));
+      const now = Date.now();
+      const byLoop = new Map<string, string[]>();
+      for (const loopName of manifest.graph.entryLoops) {
+        const loop = manifest.graph.loops.find((l) => l.name === loopName) as ProductionLoop;
+        const values = pick(encoded, loop.needs);
+        byLoop.set(loopName, chunk.map((id) => JSON.stringify({ id, v: manifest.version, ...(batch ? { b: batch } : {}), t: now, q: now, values } satisfies JobMessage)));
+      }
+      await this.store.submit(byLoop);
+      ids.push(...chunk);
+    }
+    return ids;
+  }
+
+  /** A name for a submitter's batch of jobs, whose notify list it waits on. */
+  newBatch(): string {
+    return randomUUID();
+  }
+
+  /**
+   * Hands a job on from `loop` (to each next loop, or into the result) and removes it from
+   * the worker's processing list, atomically. False: the job was no longer this worker's.
+   */
+  finish(graph: ProductionGraph, loop: ProductionLoop, worker: string, jobText: string, job: JobMessage, values: Record<string, string>): Promise<boolean> {
+    const now = Date.now();
+    const targets: CommitTarget[] = loop.downstream.map((down) => {
+      const payload = JSON.stringify({ ...job, failed: undefined, q: now, values: pick(values, loop.handOn[down]) } satisfies JobMessage);
+      const upstreamCount = graph.loops.find((l) => l.name === down)?.upstream.length ?? 1;
+      return upstreamCount > 1 ? { kind: "join", loop: down, payload, part: loop.name, expectedParts: upstreamCount } : { kind: "push", loop: down, payload };
+    });
+    if (loop.resultPart) {
+      targets.push({ kind: "result", payload: JSON.stringify(pick(values, loop.resultPart)), part: loop.name, expectedParts: graph.lastLoops.length, batch: job.b });
+    }
+    return this.store.commit(loop.name, worker, { text: jobText, id: job.id, latencyMs: now - job.q }, targets, RESULT_TTL_SECONDS);
+  }
+
+  /** Puts a job back for another attempt after `delayMs`, with what this loop computed so far. */
+  retry(loop: ProductionLoop, worker: string, jobText: string, retried: JobMessage, delayMs: number): Promise<boolean> {
+    return this.store.retry(loop.name, worker, jobText, JSON.stringify(retried), delayMs);
+  }
+
+  /** Moves a job whose node failed its last attempt to the dead-letter list. */
+  bury(loop: string, worker: string, jobText: string, job: JobMessage, failure: { node: string; attempts: number; error: string; stack?: string; values: Record<string, string> }): Promise<boolean> {
+    const { values, ...rest } = failure;
+    const entered: JobMessage = { ...job, failed: undefined };
+    const state = Object.fromEntries(Object.entries(values).map(([name, encoded]) => [name, toJsonValue(decodeValue(encoded))]));
+    const record: DeadRecord = { id: job.id, loop, version: job.v, diedAt: Date.now(), job: JSON.stringify(entered), state, ...rest };
+    const error = JSON.stringify({ message: failure.error, node: failure.node, loop, attempts: failure.attempts });
+    return this.store.bury(loop, worker, { text: jobText, id: job.id, batch: job.b }, JSON.stringify(record), error, RESULT_TTL_SECONDS);
+  }
+
+  /** What became of each job. */
+  async outcomes(ids: readonly string[]): Promise<JobOutcome[]> {
+    const hashes = await this.store.results(ids);
+    return ids.map((id, i) => outcomeOf(id, hashes[i]));
+  }
+
+  /**
+   * Waits until every job of `batch` in `ids` has finished (done or dead), calling
+   * `onOutcome` for each as it does; resolves early with the ids still pending when
+   * `timeoutMs` passes.
+   */
+  async waitForBatch(batch: string, ids: readonly string[], onOutcome: (outcome: JobOutcome) => void, options: { timeoutMs: number; blocking: QueueStore["redis"] }): Promise<string[]> {
+    const pending = new Set(ids);
+    // Jobs that finished before we started listening are found by reading their results.
+    for (const outcome of await this.outcomes(ids)) {
+      if (outcome.status !== "pending") {
+        pending.delete(outcome.id);
+        onOutcome(outcome);
+      }
+    }
+    const deadline = Date.now() + options.timeoutMs;
+    while (pending.size > 0 && Date.now() < deadline) {
+      const seconds = Math.max(0.05, Math.min(1, (deadline - Date.now()) / 1000));
+      const id = await this.store.nextFinished(options.blocking, batch, seconds);
+      if (id === undefined || !pending.has(id)) continue;
+      const [outcome] = await this.outcomes([id]);
+      if (outcome.status === "pending") continue;
+      pending.delete(id);
+      onOutcome(outcome);
+    }
+    return [...pending];
+  }
+
+  async status(): Promise<GraphStatus> {
+    const [manifest, totals] = await Promise.all([this.activeManifest(), this.store.totals()]);
+    const loops = await Promise.all(
+      (manifest?.graph.loops ?? []).map(async (loop): Promise<LoopStatus> => {
+        const { recentDone, recentLatencyMs, recentSeconds, ...counts } = await this.store.loopCounts(loop.name);
+        return { name: loop.name, ...counts, throughput: Math.round((recentDone / recentSeconds) * 10) / 10, latencyMs: recentDone > 0 ? Math.round(recentLatencyMs / recentDone) : null };
+      }),
+    );
+    return { graph: this.graphName, activeVersion: manifest?.version ?? null, ...totals, loops };
+  }
+
+  async deadJobs(): Promise<DeadRecord[]> {
+    const records = Object.values(await this.store.deadRecords()).flatMap((text) => JSON.parse(text) as DeadRecord[]);
+    return records.sort((a, b) => a.diedAt - b.diedAt);
+  }
+
+  /** Puts a dead job back on the loops it died in, with fresh attempts. False: no such dead job. */
+  async retryDead(id: string): Promise<boolean> {
+    const text = await this.store.deadRecord(id);
+    if (text === undefined) return false;
+    const now = Date.now();
+    const records = JSON.parse(text) as DeadRecord[];
+    const messages = records.map((r) => ({ loop: r.loop, job: JSON.stringify({ ...(JSON.parse(r.job) as JobMessage), q: now }) }));
+    return this.store.resurrect(id, text, messages);
+  }
+
+  dropDead(id: string): Promise<boolean> {
+    return this.store.dropDead(id);
+  }
+}
+
+/** Jobs per submit script: large enough to amortise the round trip, small enough to keep Redis responsive. */
+const SUBMIT_CHUNK = 500;
+
+function outcomeOf(id: string, hash: Record<string, string>): JobOutcome {
+  if (hash.dead !== undefined) return { id, status: "dead", error: JSON.parse(hash.dead) as Extract<JobOutcome, { status: "dead" }>["error"] };
+  if (hash.done === undefined) return { id, status: "pending" };
+  const result: Record<string, unknown> = {};
+  for (const [field, text] of Object.entries(hash)) {
+    if (!field.startsWith("part:")) continue;
+    for (const [name, encoded] of Object.entries(JSON.parse(text) as Record<string, string>)) result[name] = toJsonValue(decodeValue(encoded));
+  }
+  return { id, status: "done", result };
+}

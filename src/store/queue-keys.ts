@@ -1,0 +1,68 @@
+// The key layout of production mode. Every key of a graph carries the graph's hash tag
+// (`stepgraph:{orders}:prod:...`), so all of them live in one Redis Cluster slot and every
+// queue script may touch any of them.
+import { graphKeyPrefix } from "./keys";
+
+export interface QueueKeys {
+  /** Every production key of the graph starts with this. */
+  prefix: string;
+  /** Counter handing out version numbers. */
+  versionSeq: string;
+  /** Hash of one deployed version: manifest, artifact, signature. */
+  version(version: number): string;
+  /** The active version's number. */
+  active: string;
+  /** Pub/sub channel of control messages to the workers (a new active version). */
+  control: string;
+  /** Counter handing out job ids. */
+  jobSeq: string;
+  /** Hash of the graph's totals: submitted, completed, dead. */
+  totals: string;
+  /** Hash of dead jobs: job id → dead-letter record. */
+  dead: string;
+  /** Hash of a job's result: one field per terminal loop's part, `done`, or `dead`. */
+  result(jobId: string): string;
+  /** List a submitter blocks on: the ids of its batch's jobs as they finish. */
+  notify(batch: string): string;
+  /** The jobs waiting for a loop. */
+  waiting(loop: string): string;
+  /** Jobs of a loop waiting out a retry backoff, scored by when they are due. */
+  delayed(loop: string): string;
+  /** The parts of a job gathered for a loop with several upstream loops. */
+  join(loop: string, jobId: string): string;
+  /** The workers of a loop that have registered (alive or not). */
+  workers(loop: string): string;
+  /** A worker's processing list: the jobs it has taken. */
+  processing(loop: string, worker: string): string;
+  /** A worker's lease: exists while the worker is alive. */
+  lease(loop: string, worker: string): string;
+  /** Hash of a loop's counters: done, failed (attempts), dead. */
+  loopStats(loop: string): string;
+  /** Prefix of a loop's 10-second buckets of finished jobs and their latency. */
+  rateBucketPrefix(loop: string): string;
+}
+
+export function queueKeys(graph: string): QueueKeys {
+  const prefix = `${graphKeyPrefix(graph)}prod:`;
+  const loop = (name: string) => `${prefix}loop:${name}:`;
+  return {
+    prefix,
+    versionSeq: `${prefix}version-seq`,
+    version: (version) => `${prefix}version:${version}`,
+    active: `${prefix}active`,
+    control: `${prefix}control`,
+    jobSeq: `${prefix}job-seq`,
+    totals: `${prefix}totals`,
+    dead: `${prefix}dead`,
+    result: (jobId) => `${prefix}result:${jobId}`,
+    notify: (batch) => `${prefix}notify:${batch}`,
+    waiting: (name) => `${loop(name)}waiting`,
+    delayed: (name) => `${loop(name)}delayed`,
+    join: (name, jobId) => `${loop(name)}join:${jobId}`,
+    workers: (name) => `${loop(name)}workers`,
+    processing: (name, worker) => `${loop(name)}processing:${worker}`,
+    lease: (name, worker) => `${loop(name)}lease:${worker}`,
+    loopStats: (name) => `${loop(name)}stats`,
+    rateBucketPrefix: (name) => `${loop(name)}rate:`,
+  };
+}

@@ -1,0 +1,227 @@
+// The Lua scripts of production mode. Every change of a job's place (taken, handed on,
+// retried, dead, returned) is one script, so that a worker dying at any moment leaves
+// each job in exactly one place. Jobs are opaque strings here; the scripts that end a
+// job's stay in a processing list first remove it from there, and do nothing when it is
+// gone (another worker returned it after this worker's lease expired): that makes every
+// commit idempotent and a job handed on at most once.
+//
+// Keys are passed in KEYS, except where a script walks keys named by data (the workers of
+// a loop, the rate bucket of the current time); those are built from a prefix that holds
+// the graph's hash tag, so they are in the same Cluster slot.
+
+/** Milliseconds of Redis's clock (so that machines with skewed clocks agree). */
+const NOW_MS = `local function now_ms() local t = redis.call('TIME') return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) end`;
+
+export const QUEUE_SCRIPTS = {
+  /** Moves up to ARGV[1] jobs from the waiting list to a processing list; returns them. */
+  take: {
+    keys: 2,
+    lua: `
+local taken = {}
+for i = 1, tonumber(ARGV[1]) do
+  local job = redis.call('LMOVE', KEYS[1], KEYS[2], 'RIGHT', 'LEFT')
+  if not job then break end
+  taken[i] = job
+end
+return taken`,
+  },
+
+  /**
+   * A loop finished a job. KEYS: processing, totals, loop stats, then per target its keys.
+   * ARGV: job, job id, latency ms, rate bucket prefix, ttl s, target count, then per target
+   * kind, payload, part name, expected parts. Targets:
+   *   push   KEYS waiting                  the next loop has this loop as its only upstream
+   *   join   KEYS join hash, waiting        the next loop joins parts from several loops
+   *   result KEYS result hash, notify list  this was a last loop (notify = result: none)
+   */
+  commit: {
+    keys: 3,
+    variadicKeys: true,
+    lua: `${NOW_MS}
+if redis.call('LREM', KEYS[1], -1, ARGV[1]) == 0 then return 0 end
+local id, ttl = ARGV[2], tonumber(ARGV[5])
+local k, a = 4, 7
+for _ = 1, tonumber(ARGV[6]) do
+  local kind, payload, part, expected = ARGV[a], ARGV[a + 1], ARGV[a + 2], tonumber(ARGV[a + 3])
+  a = a + 4
+  if kind == 'push' then
+    redis.call('LPUSH', KEYS[k], payload)
+    k = k + 1
+  elseif kind == 'join' then
+    local join, waiting = KEYS[k], KEYS[k + 1]
+    k = k + 2
+    redis.call('HSET', join, part, payload)
+    if redis.call('HLEN', join) >= expected then
+      redis.call('LPUSH', waiting, '{"join":[' .. table.concat(redis.call('HVALS', join), ',') .. ']}')
+      redis.call('DEL', join)
+    else
+      redis.call('EXPIRE', join, ttl)
+    end
+  else
+    local result, notify = KEYS[k], KEYS[k + 1]
+    k = k + 2
+    redis.call('HSET', result, 'part:' .. part, payload)
+    if redis.call('HINCRBY', result, 'parts', 1) >= expected then
+      redis.call('HSET', result, 'done', now_ms())
+      redis.call('HINCRBY', KEYS[2], 'completed', 1)
+      if notify ~= result then
+        redis.call('LPUSH', notify, id)
+        redis.call('EXPIRE', notify, ttl)
+      end
+    end
+    redis.call('EXPIRE', result, ttl)
+  end
+end
+redis.call('HINCRBY', KEYS[3], 'done', 1)
+local bucket = ARGV[4] .. math.floor(now_ms() / 10000)
+redis.call('HINCRBY', bucket, 'n', 1)
+redis.call('HINCRBY', bucket, 'ms', ARGV[3])
+redis.call('EXPIRE', bucket, 120)
+return 1`,
+  },
+
+  /**
+   * A node failed and has attempts left. KEYS: processing, delayed, loop stats, waiting.
+   * ARGV: job, the job as retried, delay ms (0: straight back to the waiting list).
+   */
+  retry: {
+    keys: 4,
+    lua: `${NOW_MS}
+if redis.call('LREM', KEYS[1], -1, ARGV[1]) == 0 then return 0 end
+local delay = tonumber(ARGV[3])
+if delay > 0 then
+  redis.call('ZADD', KEYS[2], now_ms() + delay, ARGV[2])
+else
+  redis.call('RPUSH', KEYS[4], ARGV[2])
+end
+redis.call('HINCRBY', KEYS[3], 'failed', 1)
+return 1`,
+  },
+
+  /** Moves up to ARGV[1] due jobs from a delayed set to the front of the waiting list. KEYS: delayed, waiting. */
+  promote: {
+    keys: 2,
+    lua: `${NOW_MS}
+local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now_ms(), 'LIMIT', 0, tonumber(ARGV[1]))
+for _, job in ipairs(due) do
+  redis.call('RPUSH', KEYS[2], job)
+  redis.call('ZREM', KEYS[1], job)
+end
+return #due`,
+  },
+
+  /**
+   * A job's last attempt failed. KEYS: processing, totals, loop stats, dead hash, result
+   * hash, notify list (= result hash: none). ARGV: job, job id, dead record (JSON), error
+   * (JSON), ttl s. A job that dies in two parallel loops is one dead job with two records.
+   */
+  bury: {
+    keys: 6,
+    lua: `
+if redis.call('LREM', KEYS[1], -1, ARGV[1]) == 0 then return 0 end
+redis.call('HINCRBY', KEYS[3], 'dead', 1)
+local records = redis.call('HGET', KEYS[4], ARGV[2])
+if records then
+  redis.call('HSET', KEYS[4], ARGV[2], string.sub(records, 1, -2) .. ',' .. ARGV[3] .. ']')
+else
+  redis.call('HSET', KEYS[4], ARGV[2], '[' .. ARGV[3] .. ']')
+  redis.call('HINCRBY', KEYS[2], 'dead', 1)
+  redis.call('HSET', KEYS[5], 'dead', ARGV[4])
+  if KEYS[6] ~= KEYS[5] then
+    redis.call('LPUSH', KEYS[6], ARGV[2])
+    redis.call('EXPIRE', KEYS[6], ARGV[5])
+  end
+end
+redis.call('EXPIRE', KEYS[5], ARGV[5])
+return 1`,
+  },
+
+  /**
+   * Returns the jobs of every worker of a loop whose lease has expired to the front of
+   * the waiting list, and forgets those workers. KEYS: workers set, waiting. ARGV: lease
+   * key prefix, processing key prefix (each followed by a worker id).
+   */
+  reap: {
+    keys: 2,
+    lua: `
+local returned = 0
+for _, worker in ipairs(redis.call('SMEMBERS', KEYS[1])) do
+  if redis.call('EXISTS', ARGV[1] .. worker) == 0 then
+    local processing = ARGV[2] .. worker
+    while redis.call('LMOVE', processing, KEYS[2], 'LEFT', 'RIGHT') do returned = returned + 1 end
+    redis.call('SREM', KEYS[1], worker)
+  end
+end
+return returned`,
+  },
+
+  /** Renews a worker's lease and (re)registers it. KEYS: lease, workers set. ARGV: worker id, ttl ms. */
+  renewLease: {
+    keys: 2,
+    lua: `
+redis.call('SET', KEYS[1], '1', 'PX', ARGV[2])
+redis.call('SADD', KEYS[2], ARGV[1])
+return 1`,
+  },
+
+  /**
+   * A worker leaves: every job still in its processing list goes back to the front of the
+   * waiting list. KEYS: processing, waiting, workers set, lease. ARGV: worker id.
+   */
+  release: {
+    keys: 4,
+    lua: `
+local returned = 0
+while redis.call('LMOVE', KEYS[1], KEYS[2], 'LEFT', 'RIGHT') do returned = returned + 1 end
+redis.call('SREM', KEYS[3], ARGV[1])
+redis.call('DEL', KEYS[4])
+return returned`,
+  },
+
+  /** Returns one job from a processing list to the front of the waiting list. KEYS: processing, waiting. ARGV: job. */
+  returnJob: {
+    keys: 2,
+    lua: `
+if redis.call('LREM', KEYS[1], -1, ARGV[1]) == 0 then return 0 end
+redis.call('RPUSH', KEYS[2], ARGV[1])
+return 1`,
+  },
+
+  /**
+   * Enqueues a batch of jobs and counts them. KEYS: totals, then the waiting list of each
+   * entry loop. ARGV: jobs per loop (n); then, per entry loop, its n messages.
+   */
+  submit: {
+    keys: 1,
+    variadicKeys: true,
+    lua: `
+local n = tonumber(ARGV[1])
+for i = 2, #KEYS do
+  local first = 2 + (i - 2) * n
+  for s = first, first + n - 1, 500 do
+    redis.call('LPUSH', KEYS[i], unpack(ARGV, s, math.min(s + 499, first + n - 1)))
+  end
+end
+redis.call('HINCRBY', KEYS[1], 'submitted', n)
+return n`,
+  },
+
+  /**
+   * Puts a dead job's parts back on their loops' waiting lists. KEYS: dead hash, totals,
+   * result hash, then one waiting list per record. ARGV: job id, the records as read
+   * (unchanged since: else nothing happens), then one message per record.
+   */
+  resurrect: {
+    keys: 3,
+    variadicKeys: true,
+    lua: `
+if redis.call('HGET', KEYS[1], ARGV[1]) ~= ARGV[2] then return 0 end
+for i = 4, #KEYS do redis.call('RPUSH', KEYS[i], ARGV[i - 1]) end
+redis.call('HDEL', KEYS[1], ARGV[1])
+redis.call('HDEL', KEYS[3], 'dead')
+redis.call('HINCRBY', KEYS[2], 'dead', -1)
+return 1`,
+  },
+} as const;
+
+export type QueueScriptName = keyof typeof QUEUE_SCRIPTS;

@@ -1,0 +1,259 @@
+// QueueStore: production mode's Redis operations for one graph, each one command or one
+// script of queue-scripts.ts. It moves opaque job strings; what is in a job, and where it
+// goes next, is the production room's business.
+import type Redis from "ioredis";
+import { queueKeys, type QueueKeys } from "./queue-keys";
+import { QUEUE_SCRIPTS, type QueueScriptName } from "./queue-scripts";
+
+/** Where a finished job goes from a loop (see the commit script). */
+export type CommitTarget =
+  | { kind: "push"; loop: string; payload: string }
+  | { kind: "join"; loop: string; payload: string; part: string; expectedParts: number }
+  | { kind: "result"; payload: string; part: string; expectedParts: number; batch?: string };
+
+export interface StoredVersion {
+  manifest: string;
+  artifact: string;
+  signature: string;
+}
+
+export interface LoopCounts {
+  waiting: number;
+  delayed: number;
+  inFlight: number;
+  done: number;
+  failed: number;
+  dead: number;
+  workers: number;
+  /** Jobs finished in the last complete 10 s and this one. */
+  recentDone: number;
+  recentLatencyMs: number;
+  recentSeconds: number;
+}
+
+export interface GraphTotals {
+  submitted: number;
+  completed: number;
+  dead: number;
+}
+
+type ScriptCall = (...args: (string | number)[]) => Promise<unknown>;
+
+export class QueueStore {
+  readonly keys: QueueKeys;
+
+  constructor(
+    readonly redis: Redis,
+    readonly graph: string,
+  ) {
+    this.keys = queueKeys(graph);
+    for (const [name, script] of Object.entries(QUEUE_SCRIPTS)) {
+      // ioredis sends EVALSHA and falls back to EVAL once per connection when Redis lost the script.
+      if (!(`stepgraph_${name}` in redis)) redis.defineCommand(`stepgraph_${name}`, { lua: script.lua, numberOfKeys: "variadicKeys" in script ? undefined : script.keys });
+    }
+  }
+
+  private script(name: QueueScriptName, keys: readonly string[], args: readonly (string | number)[]): Promise<unknown> {
+    const call = (this.redis as unknown as Record<string, ScriptCall>)[`stepgraph_${name}`].bind(this.redis);
+    return "variadicKeys" in QUEUE_SCRIPTS[name] ? call(keys.length, ...keys, ...args) : call(...keys, ...args);
+  }
+
+  // ---- versions ----
+
+  /** Stores a version under the next number and makes it active; resolves to the number. */
+  async storeVersion(makeVersion: (version: number) => StoredVersion): Promise<number> {
+    const version = await this.redis.incr(this.keys.versionSeq);
+    const stored = makeVersion(version);
+    await this.redis.multi().hset(this.keys.version(version), { ...stored }).set(this.keys.active, String(version)).exec();
+    await this.redis.publish(this.keys.control, JSON.stringify({ type: "activate", version }));
+    return version;
+  }
+
+  async activeVersion(): Promise<number | undefined> {
+    const text = await this.redis.get(this.keys.active);
+    return text === null ? undefined : Number(text);
+  }
+
+  async readVersion(version: number): Promise<StoredVersion | undefined> {
+    const fields = await this.redis.hgetall(this.keys.version(version));
+    if (typeof fields.manifest !== "string" || typeof fields.artifact !== "string" || typeof fields.signature !== "string") return undefined;
+    return { manifest: fields.manifest, artifact: fields.artifact, signature: fields.signature };
+  }
+
+  // ---- jobs ----
+
+  async nextJobIds(count: number): Promise<string[]> {
+    const last = await this.redis.incrby(this.keys.jobSeq, count);
+    return Array.from({ length: count }, (_, i) => String(last - count + 1 + i));
+  }
+
+  /** Enqueues jobs: `messagesByLoop` holds, per entry loop, one message per job, in the same job order. */
+  async submit(messagesByLoop: ReadonlyMap<string, readonly string[]>): Promise<void> {
+    const loops = [...messagesByLoop.keys()];
+    const count = messagesByLoop.get(loops[0])?.length ?? 0;
+    if (count === 0) return;
+    await this.script(
+      "submit",
+      [this.keys.totals, ...loops.map((loop) => this.keys.waiting(loop))],
+      [count, ...loops.flatMap((loop) => messagesByLoop.get(loop) ?? [])],
+    );
+  }
+
+  /** Takes up to `count` waiting jobs into the worker's processing list without waiting. */
+  async take(loop: string, worker: string, count: number): Promise<string[]> {
+    return (await this.script("take", [this.keys.waiting(loop), this.keys.processing(loop, worker)], [count])) as string[];
+  }
+
+  /**
+   * Waits up to `timeoutSeconds` for one job and moves it into the worker's processing list.
+   * `blocking` must be a connection of its own: BLMOVE holds it while it waits.
+   */
+  async takeBlocking(blocking: Redis, loop: string, worker: string, timeoutSeconds: number): Promise<string | undefined> {
+    const job = await blocking.blmove(this.keys.waiting(loop), this.keys.processing(loop, worker), "RIGHT", "LEFT", timeoutSeconds);
+    return job ?? undefined;
+  }
+
+  /** Resolves to false when the job was no longer this worker's (returned to the queue meanwhile). */
+  async commit(loop: string, worker: string, job: { text: string; id: string; latencyMs: number }, targets: readonly CommitTarget[], ttlSeconds: number): Promise<boolean> {
+    const keys = [this.keys.processing(loop, worker), this.keys.totals, this.keys.loopStats(loop)];
+    const args: (string | number)[] = [job.text, job.id, Math.round(job.latencyMs), this.keys.rateBucketPrefix(loop), ttlSeconds, targets.length];
+    for (const target of targets) {
+      if (target.kind === "push") {
+        keys.push(this.keys.waiting(target.loop));
+        args.push("push", target.payload, "", 1);
+      } else if (target.kind === "join") {
+        keys.push(this.keys.join(target.loop, job.id), this.keys.waiting(target.loop));
+        args.push("join", target.payload, target.part, target.expectedParts);
+      } else {
+        const result = this.keys.result(job.id);
+        keys.push(result, target.batch === undefined ? result : this.keys.notify(target.batch));
+        args.push("result", target.payload, target.part, target.expectedParts);
+      }
+    }
+    return (await this.script("commit", keys, args)) === 1;
+  }
+
+  async retry(loop: string, worker: string, job: string, retried: string, delayMs: number): Promise<boolean> {
+    const keys = [this.keys.processing(loop, worker), this.keys.delayed(loop), this.keys.loopStats(loop), this.keys.waiting(loop)];
+    return (await this.script("retry", keys, [job, retried, Math.round(delayMs)])) === 1;
+  }
+
+  async bury(loop: string, worker: string, job: { text: string; id: string; batch?: string }, record: string, error: string, ttlSeconds: number): Promise<boolean> {
+    const result = this.keys.result(job.id);
+    const keys = [this.keys.processing(loop, worker), this.keys.totals, this.keys.loopStats(loop), this.keys.dead, result, job.batch === undefined ? result : this.keys.notify(job.batch)];
+    return (await this.script("bury", keys, [job.text, job.id, record, error, ttlSeconds])) === 1;
+  }
+
+  async promoteDue(loop: string, limit = 1000): Promise<number> {
+    return (await this.script("promote", [this.keys.delayed(loop), this.keys.waiting(loop)], [limit])) as number;
+  }
+
+  /** Returns the jobs of the loop's workers whose lease expired; resolves to how many. */
+  async reap(loop: string): Promise<number> {
+    const keys = [this.keys.workers(loop), this.keys.waiting(loop)];
+    return (await this.script("reap", keys, [this.keys.lease(loop, ""), this.keys.processing(loop, "")])) as number;
+  }
+
+  async renewLease(loop: string, worker: string, ttlMs: number): Promise<void> {
+    await this.script("renewLease", [this.keys.lease(loop, worker), this.keys.workers(loop)], [worker, ttlMs]);
+  }
+
+  /** Every job of the worker back to the waiting list, and the worker unregistered. */
+  async release(loop: string, worker: string): Promise<number> {
+    const keys = [this.keys.processing(loop, worker), this.keys.waiting(loop), this.keys.workers(loop), this.keys.lease(loop, worker)];
+    return (await this.script("release", keys, [worker])) as number;
+  }
+
+  async returnJob(loop: string, worker: string, job: string): Promise<boolean> {
+    return (await this.script("returnJob", [this.keys.processing(loop, worker), this.keys.waiting(loop)], [job])) === 1;
+  }
+
+  /** Removes a job from the worker's processing list for good (one that is not a job at all). */
+  async discard(loop: string, worker: string, job: string): Promise<void> {
+    await this.redis.lrem(this.keys.processing(loop, worker), -1, job);
+  }
+
+  async processingJobs(loop: string, worker: string): Promise<string[]> {
+    return this.redis.lrange(this.keys.processing(loop, worker), 0, -1);
+  }
+
+  // ---- results, dead letters, counts ----
+
+  /** The result hash of each job (empty for one unknown or expired). */
+  async results(jobIds: readonly string[]): Promise<Record<string, string>[]> {
+    const pipeline = this.redis.pipeline();
+    for (const id of jobIds) pipeline.hgetall(this.keys.result(id));
+    const replies = (await pipeline.exec()) ?? [];
+    return replies.map(([error, value]) => {
+      if (error) throw error;
+      return value as Record<string, string>;
+    });
+  }
+
+  /** Waits up to `timeoutSeconds` for the next finished job of a batch. */
+  async nextFinished(blocking: Redis, batch: string, timeoutSeconds: number): Promise<string | undefined> {
+    const reply = await blocking.brpop(this.keys.notify(batch), timeoutSeconds);
+    return reply?.[1];
+  }
+
+  async deadRecords(): Promise<Record<string, string>> {
+    return this.redis.hgetall(this.keys.dead);
+  }
+
+  async deadRecord(jobId: string): Promise<string | undefined> {
+    return (await this.redis.hget(this.keys.dead, jobId)) ?? undefined;
+  }
+
+  /** Puts a dead job back: `messages` pairs each record's loop with the job to push. */
+  async resurrect(jobId: string, recordsAsRead: string, messages: readonly { loop: string; job: string }[]): Promise<boolean> {
+    const keys = [this.keys.dead, this.keys.totals, this.keys.result(jobId), ...messages.map((m) => this.keys.waiting(m.loop))];
+    return (await this.script("resurrect", keys, [jobId, recordsAsRead, ...messages.map((m) => m.job)])) === 1;
+  }
+
+  /** Removes a dead job's records; it stays counted as dead. */
+  async dropDead(jobId: string): Promise<boolean> {
+    return (await this.redis.hdel(this.keys.dead, jobId)) === 1;
+  }
+
+  async totals(): Promise<GraphTotals> {
+    const fields = await this.redis.hgetall(this.keys.totals);
+    return { submitted: Number(fields.submitted ?? 0), completed: Number(fields.completed ?? 0), dead: Number(fields.dead ?? 0) };
+  }
+
+  async loopCounts(loop: string): Promise<LoopCounts> {
+    const [time, workers] = await Promise.all([this.redis.time(), this.redis.smembers(this.keys.workers(loop))]);
+    const nowMs = Number(time[0]) * 1000 + Math.floor(Number(time[1]) / 1000);
+    const bucket = Math.floor(nowMs / 10_000);
+    const pipeline = this.redis
+      .pipeline()
+      .llen(this.keys.waiting(loop))
+      .zcard(this.keys.delayed(loop))
+      .hgetall(this.keys.loopStats(loop))
+      .hgetall(`${this.keys.rateBucketPrefix(loop)}${bucket - 1}`)
+      .hgetall(`${this.keys.rateBucketPrefix(loop)}${bucket}`);
+    for (const worker of workers) pipeline.exists(this.keys.lease(loop, worker)).llen(this.keys.processing(loop, worker));
+    const replies = ((await pipeline.exec()) ?? []).map(([error, value]) => {
+      if (error) throw error;
+      return value;
+    });
+    const [waiting, delayed, stats, previous, current] = replies as [number, number, Record<string, string>, Record<string, string>, Record<string, string>];
+    let alive = 0;
+    let inFlight = 0;
+    for (let i = 5; i < replies.length; i += 2) {
+      if (replies[i] === 1) alive++;
+      inFlight += replies[i + 1] as number;
+    }
+    return {
+      waiting,
+      delayed,
+      inFlight,
+      done: Number(stats.done ?? 0),
+      failed: Number(stats.failed ?? 0),
+      dead: Number(stats.dead ?? 0),
+      workers: alive,
+      recentDone: Number(previous.n ?? 0) + Number(current.n ?? 0),
+      recentLatencyMs: Number(previous.ms ?? 0) + Number(current.ms ?? 0),
+      recentSeconds: 10 + (nowMs % 10_000) / 1000,
+    };
+  }
+}
