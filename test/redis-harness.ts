@@ -12,6 +12,8 @@ export interface TestRedis {
   port: number;
   /** A client for assertions and fixtures. */
   client: Redis;
+  /** Shuts the server down (SIGTERM: it saves or syncs its AOF), then starts it again on the same port and folder. */
+  restart(options?: { downMs?: number }): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -25,7 +27,7 @@ export async function startTestRedis(options: TestRedisOptions = {}): Promise<Te
   const dir = mkdtempSync(join(tmpdir(), "stepgraph-test-redis-"));
   const port = await freePort();
   const args = ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir, ...(options.password ? ["--requirepass", options.password] : []), ...(options.args ?? [])];
-  const server: ChildProcess = spawn("redis-server", args, { stdio: "ignore" });
+  let server: ChildProcess = spawn("redis-server", args, { stdio: "ignore" });
   const url = `redis://127.0.0.1:${port}`;
   const client = new Redis(url, { lazyConnect: true, retryStrategy: () => null, disconnectTimeout: 100, ...(options.password ? { password: options.password } : {}) });
   client.on("error", () => undefined);
@@ -48,6 +50,26 @@ export async function startTestRedis(options: TestRedisOptions = {}): Promise<Te
     url,
     port,
     client,
+    async restart({ downMs = 300 } = {}) {
+      const exited = new Promise((resolve) => server.once("exit", resolve));
+      server.kill("SIGTERM");
+      await exited;
+      await new Promise((resolve) => setTimeout(resolve, downMs));
+      server = spawn("redis-server", args, { stdio: "ignore" });
+      const probe = new Redis(url, { lazyConnect: true, retryStrategy: () => null, ...(options.password ? { password: options.password } : {}) });
+      probe.on("error", () => undefined);
+      for (const started = Date.now(); ; ) {
+        try {
+          await probe.connect();
+          await probe.ping();
+          break;
+        } catch {
+          if (Date.now() - started > 5000) throw new Error(`redis-server did not start again on port ${port}`);
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+      }
+      probe.disconnect();
+    },
     async stop() {
       client.disconnect();
       const exited = new Promise((resolve) => server.once("exit", resolve));

@@ -43,6 +43,7 @@ still pending at the timeout, 2 on bad input.`,
 
     const connection = await openProduction(graph, url);
     const blocking = values.wait ? connection.redis.duplicate({ lazyConnect: false, enableAutoPipelining: false }) : undefined;
+    blocking?.on("error", () => undefined);
     try {
       const { manager } = connection;
       const manifest = await manager.activeManifest();
@@ -55,7 +56,7 @@ still pending at the timeout, 2 on bad input.`,
         throw e;
       }
       const batch = values.wait ? manager.newBatch() : undefined;
-      const ids = await manager.submit(manifest, inputs, count, batch);
+      const ids = await manager.submit(manifest, Array.from({ length: count }, () => inputs), batch);
       if (!values.wait || batch === undefined || blocking === undefined) {
         if (values.json) process.stdout.write(ids.map((id) => `${JSON.stringify({ id, status: "submitted" })}\n`).join(""));
         else process.stdout.write(`submitted ${count} job${count === 1 ? "" : "s"} to ${graph} version ${manifest.version}: ${describeIds(ids)}\n`);

@@ -55,6 +55,8 @@ ${PRODUCTION_OPTIONS_USAGE}`,
     process.setSourceMapsEnabled(true);
     const blocking = connection.redis.duplicate({ lazyConnect: false, enableAutoPipelining: false });
     const subscriber = connection.redis.duplicate({ lazyConnect: false, enableAutoPipelining: false });
+    // Their outages are the main connection's, which the worker reports once.
+    for (const extra of [blocking, subscriber]) extra.on("error", () => undefined);
     const worker = new LoopWorker({
       manager: connection.manager,
       blocking,
@@ -84,6 +86,9 @@ ${PRODUCTION_OPTIONS_USAGE}`,
       const { returned } = await (stopping ?? worker.stop());
       const { done, retried, dead } = worker.finished;
       log(`stopped: ${done} done, ${retried} retried, ${dead} dead; ${returned} returned to the queue`);
+      // Node code that ignores its aborted signal may still hold timers: its jobs are back
+      // in the queue, so the process need not wait for it.
+      setTimeout(() => process.exit(), 200).unref();
       return Exit.ok;
     } catch (e) {
       if (e instanceof WorkerStartError) throw new UserError(`worker: ${e.message}`);

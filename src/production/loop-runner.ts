@@ -16,6 +16,8 @@ export type LoopOutcome =
 
 export interface LoopRunOptions {
   cache?: NodeCache;
+  /** Aborted when the worker gives the job up (stopped past its grace period): aborts every node's signal. */
+  signal?: AbortSignal;
   log(node: string, text: string): void;
 }
 
@@ -68,6 +70,8 @@ export async function runLoop(version: LoadedVersion, loop: ProductionLoop, job:
 
 async function callNode(version: LoadedVersion, node: ProductionNode, fn: (...args: unknown[]) => unknown, args: unknown[], job: JobMessage, attempt: number, options: LoopRunOptions): Promise<unknown> {
   const controller = new AbortController();
+  const giveUp = () => controller.abort(options.signal?.reason);
+  options.signal?.addEventListener("abort", giveUp, { once: true });
   const context = {
     graph: version.graph.name,
     node: node.name,
@@ -78,9 +82,9 @@ async function callNode(version: LoadedVersion, node: ProductionNode, fn: (...ar
     log: (...values: unknown[]) => options.log(node.name, format(...values)),
   };
   const timeoutMs = node.options.timeoutMs;
-  if (timeoutMs === undefined) return await fn(...args, context);
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
+    if (timeoutMs === undefined) return;
     timer = setTimeout(() => {
       const error = new Error(`node '${node.name}' timed out after ${timeoutMs} ms`);
       controller.abort(error);
@@ -88,9 +92,11 @@ async function callNode(version: LoadedVersion, node: ProductionNode, fn: (...ar
     }, timeoutMs);
   });
   try {
+    if (timeoutMs === undefined) return await fn(...args, context);
     return await Promise.race([Promise.resolve().then(() => fn(...args, context)), timeout]);
   } finally {
     clearTimeout(timer);
+    options.signal?.removeEventListener("abort", giveUp);
   }
 }
 

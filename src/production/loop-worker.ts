@@ -49,6 +49,10 @@ export class LoopWorker {
   private readonly inFlight = new Set<string>();
   private concurrency = 1;
   private stopping = false;
+  /** Set once stop() has returned this worker's jobs: what is still running is no longer ours. */
+  private released = false;
+  /** Aborts the nodes still running when stop() gives their jobs back. */
+  private readonly givenUp = new AbortController();
   private slotFreed: (() => void) | undefined;
   private allDone: (() => void) | undefined;
   private readonly timers: NodeJS.Timeout[] = [];
@@ -77,6 +81,9 @@ export class LoopWorker {
     if (loop === undefined) throw new WorkerStartError(`graph '${this.store.graph}' (version ${active}) has no loop '${this.options.loop}' (its loops: ${[...version.loops.keys()].join(", ")})`);
     this.concurrency = this.options.concurrency ?? loop.concurrency;
     this.lease = await this.options.startLeaseKeeper();
+    // Said once per outage; commands wait meanwhile (ioredis reconnects and resends them).
+    this.store.redis.on("close", () => this.stopping || this.connectionLost(new Error("connection closed")));
+    this.store.redis.on("ready", () => this.connectionBack());
     await this.subscribe();
     this.every(REAP_INTERVAL_MS, async () => {
       const returned = await this.store.reap(this.options.loop);
@@ -123,11 +130,17 @@ export class LoopWorker {
     // Interrupts a waiting BLMOVE; a job it moved meanwhile is returned by release() below.
     this.options.blocking.disconnect();
     if (this.inFlight.size > 0) {
-      const drained = new Promise<void>((resolve) => (this.allDone = resolve));
-      await Promise.race([drained, sleep(this.options.graceMs)]);
+      let timer: NodeJS.Timeout | undefined;
+      await new Promise<void>((resolve) => {
+        this.allDone = resolve;
+        timer = setTimeout(resolve, this.options.graceMs);
+      });
+      clearTimeout(timer);
     }
     for (const timer of this.timers) clearInterval(timer);
     const returned = await this.store.release(this.options.loop, this.options.workerId);
+    this.released = true;
+    if (this.inFlight.size > 0) this.givenUp.abort(new Error("the worker stopped; the job went back to the queue"));
     await this.lease?.stop();
     this.options.subscriber.disconnect();
     return { returned };
@@ -153,7 +166,7 @@ export class LoopWorker {
     } catch (e) {
       if (!(e instanceof BadJobError)) throw e;
       this.options.log(`dropped a job that is not one: ${e.message}`);
-      await this.persist(() => this.store.discard(loopName, workerId, text));
+      await this.persist(() => this.store.discard(loopName, workerId, text).then(() => true));
       return;
     }
     let version: LoadedVersion;
@@ -169,7 +182,9 @@ export class LoopWorker {
       this.finished.dead++;
       return;
     }
-    const outcome = await runLoop(version, loop, job, { cache: this.options.cache, log: (node, line) => this.options.log(`job ${job.id} ${node}: ${line}`) });
+    const outcome = await runLoop(version, loop, job, { cache: this.options.cache, signal: this.givenUp.signal, log: (node, line) => this.options.log(`job ${job.id} ${node}: ${line}`) });
+    // Given back by stop(): the job is in the queue again, whatever became of this run.
+    if (this.released) return;
     if (outcome.ok) {
       const committed = await this.persist(() => manager.finish(version.graph, loop, workerId, text, job, outcome.values));
       if (committed) this.finished.done++;
@@ -248,19 +263,22 @@ export class LoopWorker {
 
   /**
    * Runs a store operation until it goes through: each is safe to repeat (a commit whose
-   * job already left the list does nothing), so a lost connection only delays it.
+   * job already left the list does nothing), so a lost connection only delays it. After
+   * stop() returned the worker's jobs to the queue, a late job's operation is dropped.
    */
-  private async persist<T>(operation: () => Promise<T>): Promise<T> {
-    for (let attempt = 0; ; attempt++) {
+  private async persist(operation: () => Promise<boolean>): Promise<boolean> {
+    for (let attempt = 0; !this.released; attempt++) {
       try {
         const result = await operation();
         this.connectionBack();
         return result;
       } catch (e) {
+        if (this.released) break;
         this.connectionLost(e);
         await sleep(Math.min(50 * 2 ** attempt, 2000));
       }
     }
+    return false;
   }
 
   private connectionLost(e: unknown): void {

@@ -62,21 +62,33 @@ export class QueueManager {
     return stored && (JSON.parse(stored.manifest) as VersionManifest);
   }
 
-  /** Enqueues `count` jobs with the same inputs on `manifest`'s version; resolves to their ids. */
-  async submit(manifest: VersionManifest, inputs: Record<string, unknown>, count: number, batch?: string): Promise<string[]> {
-    const encoded = Object.fromEntries(Object.entries(inputs).map(([name, value]) => [name, encodeValue(value)]));
+  /** Enqueues one job per element of `jobInputs` on `manifest`'s version; resolves to their ids, in the same order. */
+  async submit(manifest: VersionManifest, jobInputs: readonly Record<string, unknown>[], batch?: string): Promise<string[]> {
     const ids: string[] = [];
-    for (let done = 0; done < count; done += SUBMIT_CHUNK) {
-      const chunk = await this.store.nextJobIds(Math.min(SUBMIT_CHUNK, count - done));
+    const entryLoops = manifest.graph.loops.filter((l) => manifest.graph.entryLoops.includes(l.name));
+    // Jobs with the same inputs (submit --count) share their encoding.
+    const encodings = new Map<Record<string, unknown>, Record<string, string>>();
+    const encode = (inputs: Record<string, unknown>) => {
+      let encoded = encodings.get(inputs);
+      if (encoded === undefined) {
+        encoded = Object.fromEntries(Object.entries(inputs).map(([name, value]) => [name, encodeValue(value)]));
+        encodings.set(inputs, encoded);
+      }
+      return encoded;
+    };
+    for (let start = 0; start < jobInputs.length; start += SUBMIT_CHUNK) {
+      const chunk = jobInputs.slice(start, start + SUBMIT_CHUNK);
+      const chunkIds = await this.store.nextJobIds(chunk.length);
       const now = Date.now();
       const byLoop = new Map<string, string[]>();
-      for (const loopName of manifest.graph.entryLoops) {
-        const loop = manifest.graph.loops.find((l) => l.name === loopName) as ProductionLoop;
-        const values = pick(encoded, loop.needs);
-        byLoop.set(loopName, chunk.map((id) => JSON.stringify({ id, v: manifest.version, ...(batch ? { b: batch } : {}), t: now, q: now, values } satisfies JobMessage)));
+      for (const loop of entryLoops) {
+        byLoop.set(
+          loop.name,
+          chunk.map((inputs, i) => JSON.stringify({ id: chunkIds[i], v: manifest.version, ...(batch ? { b: batch } : {}), t: now, q: now, values: pick(encode(inputs), loop.needs) } satisfies JobMessage)),
+        );
       }
       await this.store.submit(byLoop);
-      ids.push(...chunk);
+      ids.push(...chunkIds);
     }
     return ids;
   }

@@ -13,9 +13,10 @@ export interface Workspace {
   write(file: string, text: string): void;
 }
 
-export function copyFixture(name: string): Workspace {
+/** Copies test/ROOM/fixtures/NAME (ROOM: runtime unless given). */
+export function copyFixture(name: string, room = "runtime"): Workspace {
   const dir = mkdtempSync(join(tmpdir(), `stepgraph-${name}-`));
-  cpSync(fixturePath("runtime", "fixtures", name), dir, { recursive: true });
+  cpSync(fixturePath(room, "fixtures", name), dir, { recursive: true });
   const path = (...parts: string[]) => join(dir, ...parts);
   return {
     dir,

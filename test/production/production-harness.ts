@@ -1,0 +1,96 @@
+// Production mode under test: real worker processes (dist/cli.js) against a redis-server
+// the test started, on a copy of the fixture graphs.
+import { spawn, type ChildProcess } from "node:child_process";
+import { join } from "node:path";
+import Redis from "ioredis";
+import { QueueManager } from "../../src/production/queue-manager";
+import { resolveJobInput } from "../../src/runtime/job-input";
+import { QueueStore } from "../../src/store/queue-store";
+import { repoRoot, runCli, type CliResult } from "../helpers";
+import { copyFixture, type Workspace } from "../runtime/workspace";
+
+export const DEPLOY_KEY = "test-deploy-key-0123456789";
+
+export function loopsWorkspace(): Workspace {
+  return copyFixture("loops", "production");
+}
+
+/** The environment of a production command: the deploy key, the Redis URL, state under the workspace. */
+export function productionEnv(url: string, workspace: Workspace, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  return { ...process.env, STEPGRAPH_DEPLOY_KEY: DEPLOY_KEY, STEPGRAPH_REDIS_URL: url, STEPGRAPH_STATE_DIR: workspace.stateDir, ...extra };
+}
+
+export function stepgraph(args: readonly string[], url: string, workspace: Workspace, extra: NodeJS.ProcessEnv = {}): CliResult {
+  return runCli(args, { cwd: workspace.dir, env: productionEnv(url, workspace, extra) });
+}
+
+export function deploy(graph: string, url: string, workspace: Workspace): CliResult {
+  const result = stepgraph(["deploy", workspace.path(graph), "--json"], url, workspace);
+  if (result.status !== 0) throw new Error(`deploy failed (${result.status}): ${result.stderr}`);
+  return result;
+}
+
+export interface WorkerProcess {
+  child: ChildProcess;
+  output(): string;
+  /** Resolves to the exit code (null when killed by a signal). */
+  exited: Promise<number | null>;
+}
+
+/** Starts `stepgraph worker` and resolves once it serves its loop. */
+export async function startWorker(url: string, workspace: Workspace, graph: string, loop: string, options: { args?: string[]; env?: NodeJS.ProcessEnv } = {}): Promise<WorkerProcess> {
+  const child = spawn(process.execPath, [join(repoRoot, "dist", "cli.js"), "worker", "--graph", graph, "--loop", loop, ...(options.args ?? [])], {
+    cwd: workspace.dir,
+    env: productionEnv(url, workspace, options.env),
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout?.on("data", (data: Buffer) => (output += data.toString()));
+  child.stderr?.on("data", (data: Buffer) => (output += data.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  const serving = await Promise.race([
+    waitFor(() => output.includes("serving loop"), 20_000, `worker ${graph}/${loop} to start`).then(() => true),
+    exited.then(() => false),
+  ]);
+  if (!serving) throw new Error(`worker ${graph}/${loop} exited before serving: ${output}`);
+  return { child, output: () => output, exited };
+}
+
+export async function stopWorkers(workers: readonly WorkerProcess[]): Promise<(number | null)[]> {
+  for (const w of workers) if (w.child.exitCode === null && w.child.signalCode === null) w.child.kill("SIGTERM");
+  return Promise.all(workers.map((w) => w.exited));
+}
+
+export async function waitFor(condition: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** The QueueManager of `graph` over a connection of the test's own; close() when done. */
+export function queueManager(url: string, graph: string, password?: string): { manager: QueueManager; redis: Redis; close(): void } {
+  const redis = new Redis(url, { maxRetriesPerRequest: null, ...(password ? { password } : {}) });
+  redis.on("error", () => undefined);
+  return { manager: new QueueManager(new QueueStore(redis, graph)), redis, close: () => redis.disconnect() };
+}
+
+/** Submits one job per input; resolves to the ids. */
+export async function submit(manager: QueueManager, inputs: Record<string, unknown>[]): Promise<string[]> {
+  const manifest = await manager.activeManifest();
+  if (manifest === undefined) throw new Error(`graph ${manager.graphName} is not deployed`);
+  return manager.submit(manifest, inputs.map((input) => resolveJobInput(manifest.graph, input)));
+}
+
+/** Waits until every submitted job is completed or dead. */
+export async function waitForRest(manager: QueueManager, timeoutMs: number): Promise<void> {
+  await waitFor(
+    async () => {
+      const totals = await manager.store.totals();
+      return totals.submitted === totals.completed + totals.dead;
+    },
+    timeoutMs,
+    `graph ${manager.graphName} to finish its jobs`,
+  );
+}
