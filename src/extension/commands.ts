@@ -1,31 +1,37 @@
 // The commands of the "Stepgraph" category: Debug Graph, Run Graph (no stops) and Clear
-// Cache for This Graph. Each acts on the file whose editor-title button was pressed, else
-// the active editor's graph file.
+// Cache for This Graph; and production's Deploy Graph, Start/Stop Local Workers, Submit
+// Job, Show Production Status and Set Deploy Key. Each acts on the file whose editor-title
+// button was pressed, else the active editor's graph file.
 import { dirname } from "node:path";
 import * as vscode from "vscode";
-import { graphLaunchConfiguration, NO_GRAPH_MESSAGE, UNTRUSTED_MESSAGE } from "./debug-configuration";
+import { SHOW_OUTPUT_COMMAND } from "./cache-status-bar";
+import { cliFailureLine } from "./cli-failure";
 import type { StepgraphContext } from "./context";
+import { graphLaunchConfiguration } from "./debug-configuration";
+import { deployGraph } from "./deploy-command";
+import { setDeployKey } from "./deploy-key";
+import { startLocalWorkers, stopLocalWorkers } from "./local-workers-commands";
 import { errorText } from "./output";
 import { runCli } from "./run-cli";
 import { launchSettings } from "./settings";
-import { SHOW_OUTPUT_COMMAND } from "./cache-status-bar";
+import { showProductionStatus } from "./status-command";
+import { submitJob } from "./submit-command";
+import { targetGraph } from "./target-graph";
+import { refusedAsUntrusted } from "./workspace-trust";
 
 export function registerCommands(context: StepgraphContext): vscode.Disposable {
   return vscode.Disposable.from(
     vscode.commands.registerCommand("stepgraph.debugGraph", (uri?: vscode.Uri) => launchGraph(uri, false)),
     vscode.commands.registerCommand("stepgraph.runGraph", (uri?: vscode.Uri) => launchGraph(uri, true)),
     vscode.commands.registerCommand("stepgraph.clearCache", (uri?: vscode.Uri) => clearCache(context, uri)),
+    vscode.commands.registerCommand("stepgraph.deployGraph", (uri?: vscode.Uri) => deployGraph(context, uri)),
+    vscode.commands.registerCommand("stepgraph.startLocalWorkers", (uri?: vscode.Uri) => startLocalWorkers(context, uri)),
+    vscode.commands.registerCommand("stepgraph.stopLocalWorkers", () => stopLocalWorkers(context)),
+    vscode.commands.registerCommand("stepgraph.submitJob", (uri?: vscode.Uri) => submitJob(context, uri)),
+    vscode.commands.registerCommand("stepgraph.showProductionStatus", (uri?: vscode.Uri) => showProductionStatus(context, uri)),
+    vscode.commands.registerCommand("stepgraph.setDeployKey", () => setDeployKey(context.secrets)),
     vscode.commands.registerCommand(SHOW_OUTPUT_COMMAND, () => context.output.show(true)),
   );
-}
-
-/** The graph file a command acts on, or undefined after telling the user there is none. */
-function targetGraph(uri: vscode.Uri | undefined): vscode.Uri | undefined {
-  const document = vscode.window.activeTextEditor?.document;
-  const target = uri ?? (document?.languageId === "stepgraph" ? document.uri : undefined);
-  if (target?.scheme === "file") return target;
-  void vscode.window.showErrorMessage(NO_GRAPH_MESSAGE);
-  return undefined;
 }
 
 /** Starts a session; the configuration resolver fills in the rest and refuses in an untrusted workspace. */
@@ -38,10 +44,7 @@ async function launchGraph(uri: vscode.Uri | undefined, noDebug: boolean): Promi
 
 /** `stepgraph cache clear FILE` in a child process, against the Redis the setting names. */
 async function clearCache(context: StepgraphContext, uri: vscode.Uri | undefined): Promise<void> {
-  if (!vscode.workspace.isTrusted) {
-    void vscode.window.showErrorMessage(UNTRUSTED_MESSAGE);
-    return;
-  }
+  if (refusedAsUntrusted()) return;
   const graph = targetGraph(uri);
   if (!graph) return;
   const folder = vscode.workspace.getWorkspaceFolder(graph);
@@ -57,7 +60,7 @@ async function clearCache(context: StepgraphContext, uri: vscode.Uri | undefined
       context.output.info(result.stdout.trim());
       void vscode.window.showInformationMessage(`Stepgraph: ${result.stdout.trim()}`);
     } else {
-      void vscode.window.showErrorMessage(`Stepgraph: clearing the cache failed: ${result.stderr.trim().replace(/^stepgraph: /, "") || `exit code ${result.exitCode}`}`);
+      void vscode.window.showErrorMessage(`Stepgraph: clearing the cache failed: ${cliFailureLine(result)}`);
     }
   } catch (e) {
     context.output.error(`cache clear: ${errorText(e)}`);

@@ -1,11 +1,18 @@
 // The extension's state, in one place (as rust-analyzer's Ctx): the output channel, the
-// cache status bar item, the language client and the paths of the bundles it starts.
+// cache status bar item, the language client, the paths of the bundles it starts, the
+// secret storage holding the deploy key, and production's local workers and last deploys.
 import * as vscode from "vscode";
 import type { LanguageClient } from "vscode-languageclient/node";
 import { CacheStatusBar } from "./cache-status-bar";
+import { withDeployKeyHint } from "./deploy-key-text";
+import type { DeployResult } from "./deploy-result";
+import { showWarningWithOutput } from "./failure-messages";
 import { createLanguageClient } from "./language-client";
+import { LocalWorkers, type WorkerLog } from "./local-workers";
 import { createOutputChannel, errorText } from "./output";
+import { plural } from "./plural";
 import { launchSettings, serverTraceLevel } from "./settings";
+import { unexpectedExitMessage } from "./worker-messages";
 
 /** The bundles next to dist/extension.js. */
 export interface BundlePaths {
@@ -18,12 +25,23 @@ export class StepgraphContext implements vscode.Disposable {
   readonly output = createOutputChannel();
   readonly statusBar = new CacheStatusBar((document) => launchSettings(document).redisUrl);
   readonly paths: BundlePaths;
+  /** The `stepgraph worker` processes started by Start Local Workers; stopped when the extension is. */
+  readonly localWorkers: LocalWorkers;
+  /** This window's last deploy of each graph (by name): the loops to start workers for when the status cannot say. */
+  readonly deployments = new Map<string, DeployResult>();
   private client: LanguageClient | undefined;
   private traceChannel: vscode.OutputChannel | undefined;
+  private disposed = false;
 
-  constructor(extensionUri: vscode.Uri) {
+  constructor(
+    extensionUri: vscode.Uri,
+    readonly secrets: vscode.SecretStorage,
+  ) {
     const bundle = (name: string) => vscode.Uri.joinPath(extensionUri, "dist", name).fsPath;
     this.paths = { debugAdapter: bundle("debug-adapter.js"), languageServer: bundle("language-server.js"), cli: bundle("cli.js") };
+    this.localWorkers = new LocalWorkers(this.paths.cli, this.workerLog(), (worker, exit, lastStderrLine) =>
+      showWarningWithOutput(this, withDeployKeyHint(unexpectedExitMessage(worker, exit, lastStderrLine))),
+    );
   }
 
   /** Starts the language server; a failure is logged, and the rest of the extension works on. */
@@ -54,11 +72,31 @@ export class StepgraphContext implements vscode.Disposable {
     if (client?.needsStop()) await client.stop().catch((e: unknown) => this.output.warn(`stopping the language server: ${errorText(e)}`));
   }
 
+  /** SIGTERM to the local workers, waiting until they have finished their jobs in flight. */
+  async stopLocalWorkers(): Promise<void> {
+    const report = await this.localWorkers.stopAll();
+    if (report.stopped.length > 0 && !this.disposed) this.output.info(`stopped ${plural(report.stopped.length, "local worker")} as the extension stopped`);
+  }
+
   dispose(): void {
+    this.disposed = true;
     void this.stopLanguageClient();
+    void this.stopLocalWorkers();
     this.statusBar.dispose();
     this.traceChannel?.dispose();
     this.output.dispose();
+  }
+
+  /** The output channel, for workers' lines, which may still come after it was disposed (as the workers stop). */
+  private workerLog(): WorkerLog {
+    return {
+      info: (line) => {
+        if (!this.disposed) this.output.info(line);
+      },
+      warn: (line) => {
+        if (!this.disposed) this.output.warn(line);
+      },
+    };
   }
 
   /** Made only once tracing is on, so that the channel list stays short. */

@@ -11,14 +11,16 @@ import { affectsLanguageServer } from "./settings";
 let context: StepgraphContext | undefined;
 
 export async function activate(extension: vscode.ExtensionContext): Promise<void> {
-  context = new StepgraphContext(extension.extensionUri);
+  context = new StepgraphContext(extension.extensionUri, extension.secrets);
   extension.subscriptions.push(context, registerDebugger(context), registerCommands(context), watchEditorsAndSettings(context));
   void context.statusBar.update(vscode.window.activeTextEditor);
   await context.startLanguageClient();
 }
 
 export async function deactivate(): Promise<void> {
-  await context?.stopLanguageClient();
+  // Workers get SIGTERM and finish their jobs in flight; they exit on their own even if
+  // VS Code does not wait that long.
+  await Promise.all([context?.stopLanguageClient(), context?.stopLocalWorkers()]);
   context = undefined;
 }
 

@@ -8,19 +8,41 @@ export interface CliResult {
   stderr: string;
 }
 
-export function runCli(cliPath: string, args: readonly string[], options: { cwd: string }): Promise<CliResult> {
+export interface CliOptions {
+  cwd: string;
+  /** Added to the extension host's environment, e.g. the deploy key for deploy only. */
+  env?: Record<string, string>;
+  /** Aborting sends the process SIGTERM; the promise still resolves when it has exited. */
+  signal?: AbortSignal;
+}
+
+/** The environment of a CLI process: the extension host's executable is Electron (or node, remotely), run as node either way. */
+export function cliEnvironment(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return { ...process.env, ...extra, ELECTRON_RUN_AS_NODE: "1" };
+}
+
+export function runCli(cliPath: string, args: readonly string[], options: CliOptions): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    // The extension host's executable is Electron (or node, remotely): as node either way.
     const child = spawn(process.execPath, [cliPath, ...args], {
       cwd: options.cwd,
-      env: { ...process.env, ELECTRON_RUN_AS_NODE: "1" },
+      env: cliEnvironment(options.env),
       stdio: ["ignore", "pipe", "pipe"],
     });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (data: Buffer) => (stdout += data.toString("utf8")));
     child.stderr.on("data", (data: Buffer) => (stderr += data.toString("utf8")));
-    child.once("error", reject);
-    child.once("close", (code, signal) => resolve({ exitCode: code ?? (signal ? 128 : 1), stdout, stderr }));
+    // SIGTERM lets the CLI close its connections; the caller sees `signal.aborted`.
+    const abort = () => child.kill("SIGTERM");
+    options.signal?.addEventListener("abort", abort, { once: true });
+    if (options.signal?.aborted) abort();
+    child.once("error", (error) => {
+      options.signal?.removeEventListener("abort", abort);
+      reject(error);
+    });
+    child.once("close", (code, signal) => {
+      options.signal?.removeEventListener("abort", abort);
+      resolve({ exitCode: code ?? (signal ? 128 : 1), stdout, stderr });
+    });
   });
 }

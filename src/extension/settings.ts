@@ -13,6 +13,11 @@ export function launchSettings(scope?: vscode.ConfigurationScope): LaunchSetting
   };
 }
 
+/** `stepgraph.deploy.confirm`: whether Deploy Graph asks before deploying. */
+export function deployConfirm(scope?: vscode.ConfigurationScope): boolean {
+  return vscode.workspace.getConfiguration("stepgraph", scope).get<boolean>("deploy.confirm", true);
+}
+
 export function serverTraceLevel(): TraceLevel {
   return vscode.workspace.getConfiguration("stepgraph").get<TraceLevel>("trace.server", "off");
 }

@@ -53,6 +53,16 @@ function launchArgumentNames(): string[] {
   return declaration.members.flatMap((member) => (member.name && ts.isIdentifier(member.name) ? [member.name.text] : []));
 }
 
+/** The ids src/extension/commands.ts registers: the literals given to registerCommand, and SHOW_OUTPUT_COMMAND's value. */
+function registeredCommandIds(): string[] {
+  const commands = readFileSync(join(repoRoot, "src", "extension", "commands.ts"), "utf8");
+  const statusBar = readFileSync(join(repoRoot, "src", "extension", "cache-status-bar.ts"), "utf8");
+  const literals = [...commands.matchAll(/registerCommand\("([^"]+)"/g)].map((m) => m[1]);
+  const showOutput = /SHOW_OUTPUT_COMMAND = "([^"]+)"/.exec(statusBar);
+  assert.ok(showOutput && commands.includes("registerCommand(SHOW_OUTPUT_COMMAND"));
+  return [...literals, showOutput[1]];
+}
+
 describe("package.json contributions", () => {
   test("the bundle VS Code loads, for the minimum VS Code", () => {
     assert.equal(manifest.main, "./dist/extension.js");
@@ -109,22 +119,40 @@ describe("package.json contributions", () => {
     }
   });
 
-  test("the commands, in category Stepgraph, and no production commands yet", () => {
+  test("the commands, in category Stepgraph: development, then production", () => {
     assert.deepEqual(
       contributes.commands.map((c) => [c.command, c.title, c.category]),
       [
         ["stepgraph.debugGraph", "Debug Graph", "Stepgraph"],
         ["stepgraph.runGraph", "Run Graph", "Stepgraph"],
         ["stepgraph.clearCache", "Clear Cache for This Graph", "Stepgraph"],
+        ["stepgraph.deployGraph", "Deploy Graph", "Stepgraph"],
+        ["stepgraph.startLocalWorkers", "Start Local Workers", "Stepgraph"],
+        ["stepgraph.stopLocalWorkers", "Stop Local Workers", "Stepgraph"],
+        ["stepgraph.submitJob", "Submit Job", "Stepgraph"],
+        ["stepgraph.showProductionStatus", "Show Production Status", "Stepgraph"],
+        ["stepgraph.setDeployKey", "Set Deploy Key", "Stepgraph"],
       ],
     );
+  });
+
+  test("every command is in the palette for graph editors only", () => {
+    const palette = contributes.menus.commandPalette;
+    assert.deepEqual(palette.map((item) => item.command).sort(), contributes.commands.map((c) => c.command).sort());
+    for (const item of palette) assert.equal(item.when, "editorLangId == stepgraph", item.command);
+  });
+
+  test("every contributed command is registered by the extension, and every registered one is contributed", () => {
+    const registered = registeredCommandIds();
+    for (const command of contributes.commands) assert.ok(registered.includes(command.command), `${command.command} is not registered`);
+    // stepgraph.showOutput is the status bar item's click, not a palette command.
+    assert.deepEqual(registered.filter((id) => !contributes.commands.some((c) => c.command === id)), ["stepgraph.showOutput"]);
   });
 
   test("Run and Debug buttons in the editor title of graph files", () => {
     const buttons = contributes.menus["editor/title"];
     assert.deepEqual(buttons.map((b) => b.command).sort(), ["stepgraph.debugGraph", "stepgraph.runGraph"]);
     for (const button of buttons) assert.equal(button.when, "resourceLangId == stepgraph");
-    for (const command of contributes.commands) assert.ok(contributes.menus.commandPalette.some((item) => item.command === command.command && item.when));
   });
 
   test("the settings, redis.url overridable per machine", () => {

@@ -44,6 +44,8 @@ describe("the .vsix", () => {
       "dist/debug-adapter.js",
       "dist/language-server.js",
       "dist/node-host.js",
+      // The worker's lease keeper thread, next to the CLI that Start Local Workers runs.
+      "dist/lease-keeper.js",
       "dist/cli.js",
       "dist/lib.es5.d.ts",
       "dist/lib.es2015.collection.d.ts",

@@ -1,0 +1,31 @@
+// The deploy key that signs deployed graphs and that workers verify them with. It is kept
+// in VS Code's SecretStorage (the OS keychain), never in settings, and handed to deploy and
+// worker processes only, in their environment.
+import * as vscode from "vscode";
+import { deployKeyProblem } from "./deploy-key-text";
+
+export const DEPLOY_KEY_SECRET = "stepgraph.deployKey";
+
+/** The stored key, else one the user types now (stored for next time); undefined when they cancel. */
+export async function deployKey(secrets: vscode.SecretStorage): Promise<string | undefined> {
+  return (await secrets.get(DEPLOY_KEY_SECRET)) || askDeployKey(secrets);
+}
+
+/** Asks for the key and stores it; undefined when the user cancels. */
+export async function askDeployKey(secrets: vscode.SecretStorage): Promise<string | undefined> {
+  const key = await vscode.window.showInputBox({
+    title: "Stepgraph Deploy Key",
+    prompt: "The key that signs deployed graphs (the same on every worker: they run only what it signed). Kept in VS Code's secret storage.",
+    password: true,
+    ignoreFocusOut: true,
+    validateInput: deployKeyProblem,
+  });
+  if (key === undefined) return undefined;
+  await secrets.store(DEPLOY_KEY_SECRET, key.trim());
+  return key.trim();
+}
+
+/** The Set Deploy Key command: replaces the stored key. */
+export async function setDeployKey(secrets: vscode.SecretStorage): Promise<void> {
+  if ((await askDeployKey(secrets)) !== undefined) void vscode.window.showInformationMessage("Stepgraph: the deploy key is stored in VS Code's secret storage.");
+}

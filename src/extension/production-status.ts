@@ -1,0 +1,75 @@
+// What `stepgraph status NAME --json` reports, read defensively, and what the extension
+// makes of it: the Show Production Status notification, and which loops Start Local
+// Workers starts a worker for.
+import { isRecord, lastJsonValue } from "./cli-json";
+import type { DeployResult } from "./deploy-result";
+
+/** Of each loop's counters only the name is used: the human-readable status shows the rest. */
+export interface LoopStatus {
+  name: string;
+}
+
+export interface ProductionStatus {
+  graph: string;
+  /** null while the graph was never deployed. */
+  activeVersion: number | null;
+  submitted?: number;
+  completed?: number;
+  dead?: number;
+  loops: LoopStatus[];
+}
+
+/** The status JSON object, or undefined when stdout holds none of the expected shape. */
+export function parseProductionStatus(stdout: string): ProductionStatus | undefined {
+  const value = lastJsonValue(stdout);
+  if (!isRecord(value) || typeof value.graph !== "string") return undefined;
+  if (value.activeVersion !== null && typeof value.activeVersion !== "number") return undefined;
+  const loops: LoopStatus[] = [];
+  for (const loop of Array.isArray(value.loops) ? value.loops : []) {
+    if (!isRecord(loop) || typeof loop.name !== "string") return undefined;
+    loops.push({ name: loop.name });
+  }
+  return {
+    graph: value.graph,
+    activeVersion: value.activeVersion,
+    submitted: count(value.submitted),
+    completed: count(value.completed),
+    dead: count(value.dead),
+    loops,
+  };
+}
+
+/** "orders version 3: completed 8, dead 1 (10 submitted)", or that it is not deployed. */
+export function statusSummary(status: ProductionStatus): string {
+  if (status.activeVersion === null) return `${status.graph} is not deployed`;
+  const submitted = status.submitted === undefined ? "" : ` (${status.submitted} submitted)`;
+  return `${status.graph} version ${status.activeVersion}: completed ${status.completed ?? "?"}, dead ${status.dead ?? "?"}${submitted}`;
+}
+
+export type LoopChoice = { ok: true; loops: string[]; from: "status" | "last deploy" } | { ok: false; message: string };
+
+/**
+ * The loops to start local workers for. The status is asked first because it describes the
+ * active version, whoever deployed it; this window's last deploy of the graph stands in when
+ * the status cannot be read (`statusFailure`) or lists no loops.
+ */
+export function chooseWorkerLoops(
+  graph: string,
+  status: ProductionStatus | undefined,
+  lastDeploy: DeployResult | undefined,
+  statusFailure?: string,
+): LoopChoice {
+  if (status?.activeVersion === null) return { ok: false, message: neverDeployedMessage(graph) };
+  if (status && status.loops.length > 0) return { ok: true, loops: status.loops.map((loop) => loop.name), from: "status" };
+  if (lastDeploy && lastDeploy.loops.length > 0) return { ok: true, loops: lastDeploy.loops.map((loop) => loop.name), from: "last deploy" };
+  if (status) return { ok: false, message: `The active version of ${graph} has no loops to run workers for.` };
+  return { ok: false, message: `Could not read the production status of ${graph}${statusFailure ? `: ${statusFailure}` : ""}` };
+}
+
+export function neverDeployedMessage(graph: string): string {
+  return `${graph} was never deployed: deploy it first (Stepgraph: Deploy Graph).`;
+}
+
+function count(value: unknown): number | undefined {
+  return typeof value === "number" ? value : undefined;
+}

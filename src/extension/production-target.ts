@@ -1,0 +1,50 @@
+// What every production command needs to know about its graph: the file, its `graph NAME`,
+// the folder to run the CLI in, and the Redis the setting points production at.
+import { dirname } from "node:path";
+import * as vscode from "vscode";
+import { graphNameOf } from "./graph-name";
+import { productionRedis, REDIS_URL_ENV, type ProductionRedis } from "./production-arguments";
+import { launchSettings } from "./settings";
+import { targetGraph } from "./target-graph";
+
+export interface ProductionTarget {
+  file: vscode.Uri;
+  /** The `graph NAME` the queues, versions and status are kept under. */
+  graph: string;
+  /** The scope to read the settings for. */
+  scope: vscode.ConfigurationScope;
+  /** Where the CLI runs: the workspace folder, else the graph's folder. */
+  cwd: string;
+  redis: ProductionRedis;
+}
+
+const NO_GRAPH_MESSAGE = "Stepgraph: open a .graph file first: production commands act on the graph in the active editor.";
+
+/**
+ * The target of a production command, or undefined after telling the user why there is
+ * none. `save` writes unsaved edits first: the CLI deploys the file on disk, and deploying
+ * something other than what the editor shows would surprise.
+ */
+export async function productionTarget(uri: vscode.Uri | undefined, options: { save?: boolean } = {}): Promise<ProductionTarget | undefined> {
+  const file = targetGraph(uri, NO_GRAPH_MESSAGE);
+  if (!file) return undefined;
+  // The open document (with its edits) when there is one, else the file as on disk.
+  const document = await vscode.workspace.openTextDocument(file);
+  if (options.save && document.isDirty && !(await document.save())) {
+    void vscode.window.showErrorMessage(`Stepgraph: ${vscode.workspace.asRelativePath(file)} could not be saved, so it was not deployed.`);
+    return undefined;
+  }
+  const graph = graphNameOf(document.getText());
+  if (graph === undefined) {
+    void vscode.window.showErrorMessage(`Stepgraph: ${vscode.workspace.asRelativePath(file)} has no 'graph NAME' statement.`);
+    return undefined;
+  }
+  const folder = vscode.workspace.getWorkspaceFolder(file);
+  return {
+    file,
+    graph,
+    scope: folder ?? file,
+    cwd: folder?.uri.fsPath ?? dirname(file.fsPath),
+    redis: productionRedis(launchSettings(folder ?? file).redisUrl, process.env[REDIS_URL_ENV]),
+  };
+}
