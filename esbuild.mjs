@@ -50,7 +50,12 @@ const common = {
   define: { PACKAGE_VERSION: JSON.stringify(pkg.version) },
 };
 
-const builds = args.has("--tests")
+const builds = args.has("--vscode-tests")
+  ? [
+      // The @vscode/test-electron runner and the suite it loads into the extension host.
+      { ...common, entryPoints: { "run-vscode-tests": "test/vscode/run-vscode-tests.ts", suite: "test/vscode/suite.ts" }, outdir: "out/vscode", external: [...external, "vscode"] },
+    ]
+  : args.has("--tests")
   ? [
       {
         ...common,
@@ -71,7 +76,7 @@ const builds = args.has("--tests")
       },
     ];
 
-if (!args.has("--tests")) copyTypeScriptLibFiles();
+if (!args.has("--tests") && !args.has("--vscode-tests")) copyTypeScriptLibFiles();
 
 for (const options of builds) {
   if (args.has("--watch")) {

@@ -29,7 +29,7 @@ export function registerCommands(context: StepgraphContext): vscode.Disposable {
     vscode.commands.registerCommand("stepgraph.stopLocalWorkers", () => stopLocalWorkers(context)),
     vscode.commands.registerCommand("stepgraph.submitJob", (uri?: vscode.Uri) => submitJob(context, uri)),
     vscode.commands.registerCommand("stepgraph.showProductionStatus", (uri?: vscode.Uri) => showProductionStatus(context, uri)),
-    vscode.commands.registerCommand("stepgraph.setDeployKey", () => setDeployKey(context.secrets)),
+    vscode.commands.registerCommand("stepgraph.setDeployKey", (key?: unknown) => setDeployKey(context.secrets, key)),
     vscode.commands.registerCommand(SHOW_OUTPUT_COMMAND, () => context.output.show(true)),
   );
 }

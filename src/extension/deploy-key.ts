@@ -25,7 +25,17 @@ export async function askDeployKey(secrets: vscode.SecretStorage): Promise<strin
   return key.trim();
 }
 
-/** The Set Deploy Key command: replaces the stored key. */
-export async function setDeployKey(secrets: vscode.SecretStorage): Promise<void> {
+/**
+ * The Set Deploy Key command: replaces the stored key. A key given as the command's
+ * argument (from a script or a test: `executeCommand("stepgraph.setDeployKey", key)`) is
+ * stored without asking, if it is a valid key.
+ */
+export async function setDeployKey(secrets: vscode.SecretStorage, given?: unknown): Promise<void> {
+  if (typeof given === "string") {
+    const problem = deployKeyProblem(given);
+    if (problem) throw new Error(`Stepgraph: ${problem}`);
+    await secrets.store(DEPLOY_KEY_SECRET, given.trim());
+    return;
+  }
   if ((await askDeployKey(secrets)) !== undefined) void vscode.window.showInformationMessage("Stepgraph: the deploy key is stored in VS Code's secret storage.");
 }

@@ -26,8 +26,9 @@
 //     stopped in every case, by process group, and a final sweep checks nothing is left.
 // The last line is `e2e: N passed, M failed`.
 //
-// Not covered yet: the production side of the issue (deploying a graph to Redis-list
-// loops, stepgraph.deploy.confirm) is not built, so this test does not exercise it.
+// The production steps deploy from the palette (confirming the modal, typing the deploy key
+// into the extension's prompt), start one local worker per loop, submit the example's input
+// and read the status, all against the private Redis.
 import { spawn, spawnSync } from "node:child_process";
 import { closeSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createServer, connect } from "node:net";
@@ -458,6 +459,40 @@ async function waitForStop(/** @type {Page} */ page, /** @type {RegExp} */ patte
   await waitUntil(what, 60_000, async () => pattern.test(await topFrame(page)), async () => ({ callStack: await callStack(page), debugConsole: await debugConsole(page), dialogs: await texts(page, ".monaco-dialog-box") }));
 }
 
+/** Runs a command by its title from the command palette (F1), with the graph's editor focused. */
+async function runPaletteCommand(/** @type {Page} */ page, /** @type {string} */ title) {
+  await focusEditor(page);
+  await page.keyboard.press("F1");
+  const input = page.locator(".quick-input-widget input");
+  await input.waitFor({ state: "visible" });
+  await page.keyboard.type(title);
+  await page.locator(".quick-input-widget .monaco-list-row", { hasText: title }).first().waitFor({ state: "visible", timeout: 10_000 });
+  await page.keyboard.press("Enter");
+}
+
+/** Shows an output channel in the Output panel, picked by name with "Output: Show Output Channels...". */
+async function showOutputChannel(/** @type {Page} */ page, /** @type {string} */ name) {
+  await runPaletteCommand(page, "Output: Show Output Channels");
+  await page.locator(".quick-input-widget input").waitFor({ state: "visible" });
+  await page.keyboard.type(name);
+  // The channel itself is the first match (its name is typed in full); Enter picks it.
+  await page.locator(".quick-input-widget .monaco-list-row", { hasText: name }).first().waitFor({ state: "visible", timeout: 10_000 });
+  await page.keyboard.press("Enter");
+}
+
+/** The text of the Output panel's visible lines (the channel it shows). */
+// Monaco renders spaces as U+00A0.
+const outputLines = async (/** @type {Page} */ page) => (await texts(page, ".panel .output-view .view-line, .panel [id='workbench.panel.output'] .view-line")).map((line) => line.replace(/\u00a0/g, " "));
+const notifications = (/** @type {Page} */ page) => texts(page, ".notifications-toasts .notification-toast");
+
+/** Waits for a notification matching pattern. */
+async function waitForNotification(/** @type {Page} */ page, /** @type {RegExp} */ pattern, /** @type {number} */ timeoutMs = 60_000) {
+  await waitUntil(`a notification ${pattern}`, timeoutMs, async () => (await notifications(page)).some((t) => pattern.test(t)), async () => ({ notifications: await notifications(page), dialogs: await texts(page, ".monaco-dialog-box"), output: (await outputLines(page)).slice(-15) }));
+}
+
+/** The deploy key typed into the extension's prompt (kept in its SecretStorage). */
+const DEPLOY_KEY = "e2e-deploy-key-0123456789";
+
 // ---------------------------------------------------------------------------------------
 // The steps
 
@@ -615,6 +650,74 @@ const STEPS = [
         return text.includes("graph finished; outputs:") && text.includes("INV-1001");
       }, consoleText);
       await waitUntil("the debug session ended", 30_000, async () => (await page.locator(".debug-toolbar").count()) === 0 || !(await page.locator(".debug-toolbar").first().isVisible()));
+    },
+  },
+  {
+    name: "deployed-from-palette",
+    async run({ page }) {
+      await runPaletteCommand(page, "Stepgraph: Deploy Graph");
+      // stepgraph.deploy.confirm is on: a modal names the graph and the Redis.
+      const dialog = page.locator(".monaco-dialog-box");
+      await dialog.waitFor({ state: "visible", timeout: 15_000 });
+      const question = (await dialog.innerText()).replace(/\s+/g, " ");
+      if (!/Deploy graph orders to redis:\/\/127\.0\.0\.1:\d+/.test(question)) throw new Error(`unexpected confirmation: ${question}`);
+      await dialog.locator(".monaco-button", { hasText: /^Deploy$/ }).click();
+      // No deploy key in SecretStorage yet: the extension asks for it (a password box).
+      const keyBox = page.locator(".quick-input-widget input[type='password']");
+      await keyBox.waitFor({ state: "visible", timeout: 15_000 });
+      await page.keyboard.type(DEPLOY_KEY);
+      await page.keyboard.press("Enter");
+      await waitForNotification(page, /Deployed orders version 1: loops intake \(0 workers\), fulfilment \(0 workers\), billing \(0 workers\)/);
+    },
+  },
+  {
+    name: "local-workers-started",
+    async run({ page, redisPort }) {
+      await runPaletteCommand(page, "Stepgraph: Start Local Workers");
+      // Each worker registers in Redis once it serves its loop.
+      const loops = ["intake", "fulfilment", "billing"];
+      const registered = async () => Promise.all(loops.map(async (loop) => `${loop}: ${await redisCommand(redisPort, `SCARD stepgraph:{orders}:prod:loop:${loop}:workers`)}`));
+      await waitUntil("a worker of each loop registered in Redis", 60_000, async () => (await registered()).every((line) => line.endsWith(":1")), registered);
+      // Their lines in the output channel (shown anew, it shows its end).
+      await showOutputChannel(page, "Stepgraph");
+      await waitUntil(
+        "a worker serving its loop in the Stepgraph output channel",
+        15_000,
+        async () => /\[worker \w+\].*serving loop/.test((await outputLines(page)).join("\n")),
+        async () => (await outputLines(page)).slice(-15),
+      );
+    },
+  },
+  {
+    name: "job-submitted-and-done",
+    async run({ page }) {
+      await runPaletteCommand(page, "Stepgraph: Submit Job");
+      await waitForNotification(page, /Job \d+ of orders: done/);
+    },
+  },
+  {
+    name: "production-status",
+    async run({ page }) {
+      await runPaletteCommand(page, "Stepgraph: Show Production Status");
+      await waitForNotification(page, /orders version 1: completed 1, dead 0 \(1 submitted\)/);
+      await waitUntil(
+        "the status table in the output channel",
+        15_000,
+        async () => (await outputLines(page)).some((line) => /^billing\s+0\s+0\s+0\s+1\s+0\s+0\s+1\b/.test(line.trim())),
+        async () => (await outputLines(page)).slice(-15),
+      );
+    },
+  },
+  {
+    name: "local-workers-stopped",
+    async run({ page }) {
+      await runPaletteCommand(page, "Stepgraph: Stop Local Workers");
+      await waitUntil(
+        "the workers to stop",
+        30_000,
+        async () => /Stopped 3 local workers/.test([...(await notifications(page)), ...(await outputLines(page)), ...(await texts(page, ".statusbar-item"))].join("\n")),
+        async () => ({ notifications: await notifications(page), output: (await outputLines(page)).slice(-15) }),
+      );
     },
   },
 ];
