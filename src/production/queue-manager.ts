@@ -3,7 +3,7 @@
 // loop has several upstream loops, or into the result), and serves submit, results,
 // status and the dead-letter list.
 import { randomUUID } from "node:crypto";
-import type { CommitTarget, LoopCounts, GraphTotals } from "../store/queue-store";
+import type { CommitTarget, FinishedJob, LoopCounts, GraphTotals } from "../store/queue-store";
 import { QueueStore } from "../store/queue-store";
 import { decodeValue, encodeValue, toJsonValue } from "../runtime/values";
 import { pick, type JobMessage } from "./job-message";
@@ -47,7 +47,20 @@ export interface GraphStatus extends GraphTotals {
   loops: LoopStatus[];
 }
 
+/** Finished jobs waiting for their commit script call. */
+interface CommitBatch {
+  loop: string;
+  worker: string;
+  jobs: FinishedJob[];
+  waiters: { resolve(committed: boolean): void; reject(e: unknown): void }[];
+}
+
+/** Jobs per commit script call at most: enough to amortise the call, short enough not to hold Redis up. */
+const MAX_COMMIT_BATCH = 100;
+
 export class QueueManager {
+  private readonly commitBatches = new Map<string, CommitBatch>();
+
   constructor(readonly store: QueueStore) {}
 
   get graphName(): string {
@@ -101,6 +114,7 @@ export class QueueManager {
   /**
    * Hands a job on from `loop` (to each next loop, or into the result) and removes it from
    * the worker's processing list, atomically. False: the job was no longer this worker's.
+   * Jobs finished in the same turn of the event loop are committed by one script call.
    */
   finish(graph: ProductionGraph, loop: ProductionLoop, worker: string, jobText: string, job: JobMessage, values: Record<string, string>): Promise<boolean> {
     const now = Date.now();
@@ -112,7 +126,32 @@ export class QueueManager {
     if (loop.resultPart) {
       targets.push({ kind: "result", payload: JSON.stringify(pick(values, loop.resultPart)), part: loop.name, expectedParts: graph.lastLoops.length, batch: job.b });
     }
-    return this.store.commit(loop.name, worker, { text: jobText, id: job.id, latencyMs: now - job.q }, targets, RESULT_TTL_SECONDS);
+    return this.commitSoon(loop.name, worker, { text: jobText, id: job.id, latencyMs: now - job.q, targets });
+  }
+
+  private commitSoon(loop: string, worker: string, job: FinishedJob): Promise<boolean> {
+    return new Promise((resolve, reject) => {
+      const key = `${loop}\n${worker}`;
+      let batch = this.commitBatches.get(key);
+      if (batch === undefined) {
+        const started: CommitBatch = { loop, worker, jobs: [], waiters: [] };
+        this.commitBatches.set(key, started);
+        setImmediate(() => this.flushCommits(key, started));
+        batch = started;
+      }
+      batch.jobs.push(job);
+      batch.waiters.push({ resolve, reject });
+      if (batch.jobs.length >= MAX_COMMIT_BATCH) this.flushCommits(key, batch);
+    });
+  }
+
+  private flushCommits(key: string, batch: CommitBatch): void {
+    if (this.commitBatches.get(key) !== batch) return;
+    this.commitBatches.delete(key);
+    this.store.commit(batch.loop, batch.worker, batch.jobs, RESULT_TTL_SECONDS).then(
+      (committed) => batch.waiters.forEach((waiter, i) => waiter.resolve(committed[i])),
+      (e: unknown) => batch.waiters.forEach((waiter) => waiter.reject(e)),
+    );
   }
 
   /** Puts a job back for another attempt after `delayMs`, with what this loop computed so far. */

@@ -27,57 +27,75 @@ return taken`,
   },
 
   /**
-   * A loop finished a job. KEYS: processing, totals, loop stats, then per target its keys.
-   * ARGV: job, job id, latency ms, rate bucket prefix, ttl s, target count, then per target
-   * kind, payload, part name, expected parts. Targets:
+   * A loop finished jobs (one or a batch: one call amortises the script's cost). KEYS:
+   * processing, totals, loop stats, then per job per target its keys. ARGV: rate bucket
+   * prefix, ttl s, job count, then per job: job, job id, latency ms, target count, then per
+   * target kind, payload, part name, expected parts. Targets:
    *   push   KEYS waiting                  the next loop has this loop as its only upstream
    *   join   KEYS join hash, waiting        the next loop joins parts from several loops
    *   result KEYS result hash, notify list  this was a last loop (notify = result: none)
+   * Returns, per job, 1 when it was committed, 0 when it was no longer in the list.
    */
   commit: {
     keys: 3,
     variadicKeys: true,
     lua: `${NOW_MS}
-if redis.call('LREM', KEYS[1], -1, ARGV[1]) == 0 then return 0 end
-local id, ttl = ARGV[2], tonumber(ARGV[5])
-local k, a = 4, 7
-for _ = 1, tonumber(ARGV[6]) do
-  local kind, payload, part, expected = ARGV[a], ARGV[a + 1], ARGV[a + 2], tonumber(ARGV[a + 3])
+local ttl = tonumber(ARGV[2])
+local k, a = 4, 4
+local committed, count, latency = {}, 0, 0
+for j = 1, tonumber(ARGV[3]) do
+  local job, id, ms, targets = ARGV[a], ARGV[a + 1], tonumber(ARGV[a + 2]), tonumber(ARGV[a + 3])
   a = a + 4
-  if kind == 'push' then
-    redis.call('LPUSH', KEYS[k], payload)
-    k = k + 1
-  elseif kind == 'join' then
-    local join, waiting = KEYS[k], KEYS[k + 1]
-    k = k + 2
-    redis.call('HSET', join, part, payload)
-    if redis.call('HLEN', join) >= expected then
-      redis.call('LPUSH', waiting, '{"join":[' .. table.concat(redis.call('HVALS', join), ',') .. ']}')
-      redis.call('DEL', join)
+  local ours = redis.call('LREM', KEYS[1], -1, job) == 1
+  committed[j] = ours and 1 or 0
+  if ours then
+    count = count + 1
+    latency = latency + ms
+  end
+  for _ = 1, targets do
+    local kind, payload, part, expected = ARGV[a], ARGV[a + 1], ARGV[a + 2], tonumber(ARGV[a + 3])
+    a = a + 4
+    if kind == 'push' then
+      if ours then redis.call('LPUSH', KEYS[k], payload) end
+      k = k + 1
+    elseif kind == 'join' then
+      local join, waiting = KEYS[k], KEYS[k + 1]
+      k = k + 2
+      if ours then
+        redis.call('HSET', join, part, payload)
+        if redis.call('HLEN', join) >= expected then
+          redis.call('LPUSH', waiting, '{"join":[' .. table.concat(redis.call('HVALS', join), ',') .. ']}')
+          redis.call('DEL', join)
+        else
+          redis.call('EXPIRE', join, ttl)
+        end
+      end
     else
-      redis.call('EXPIRE', join, ttl)
-    end
-  else
-    local result, notify = KEYS[k], KEYS[k + 1]
-    k = k + 2
-    redis.call('HSET', result, 'part:' .. part, payload)
-    if redis.call('HINCRBY', result, 'parts', 1) >= expected then
-      redis.call('HSET', result, 'done', now_ms())
-      redis.call('HINCRBY', KEYS[2], 'completed', 1)
-      if notify ~= result then
-        redis.call('LPUSH', notify, id)
-        redis.call('EXPIRE', notify, ttl)
+      local result, notify = KEYS[k], KEYS[k + 1]
+      k = k + 2
+      if ours then
+        redis.call('HSET', result, 'part:' .. part, payload)
+        if redis.call('HINCRBY', result, 'parts', 1) >= expected then
+          redis.call('HSET', result, 'done', now_ms())
+          redis.call('HINCRBY', KEYS[2], 'completed', 1)
+          if notify ~= result then
+            redis.call('LPUSH', notify, id)
+            redis.call('EXPIRE', notify, ttl)
+          end
+        end
+        redis.call('EXPIRE', result, ttl)
       end
     end
-    redis.call('EXPIRE', result, ttl)
   end
 end
-redis.call('HINCRBY', KEYS[3], 'done', 1)
-local bucket = ARGV[4] .. math.floor(now_ms() / 10000)
-redis.call('HINCRBY', bucket, 'n', 1)
-redis.call('HINCRBY', bucket, 'ms', ARGV[3])
-redis.call('EXPIRE', bucket, 120)
-return 1`,
+if count > 0 then
+  redis.call('HINCRBY', KEYS[3], 'done', count)
+  local bucket = ARGV[1] .. math.floor(now_ms() / 10000)
+  redis.call('HINCRBY', bucket, 'n', count)
+  redis.call('HINCRBY', bucket, 'ms', latency)
+  redis.call('EXPIRE', bucket, 120)
+end
+return committed`,
   },
 
   /**

@@ -11,6 +11,14 @@ export type CommitTarget =
   | { kind: "join"; loop: string; payload: string; part: string; expectedParts: number }
   | { kind: "result"; payload: string; part: string; expectedParts: number; batch?: string };
 
+/** A job a loop finished: as it is in the processing list, and where it goes. */
+export interface FinishedJob {
+  text: string;
+  id: string;
+  latencyMs: number;
+  targets: readonly CommitTarget[];
+}
+
 export interface StoredVersion {
   manifest: string;
   artifact: string;
@@ -113,24 +121,30 @@ export class QueueStore {
     return job ?? undefined;
   }
 
-  /** Resolves to false when the job was no longer this worker's (returned to the queue meanwhile). */
-  async commit(loop: string, worker: string, job: { text: string; id: string; latencyMs: number }, targets: readonly CommitTarget[], ttlSeconds: number): Promise<boolean> {
+  /**
+   * Commits finished jobs of one worker in one script call; resolves, per job, to false
+   * when it was no longer this worker's (returned to the queue meanwhile).
+   */
+  async commit(loop: string, worker: string, jobs: readonly FinishedJob[], ttlSeconds: number): Promise<boolean[]> {
     const keys = [this.keys.processing(loop, worker), this.keys.totals, this.keys.loopStats(loop)];
-    const args: (string | number)[] = [job.text, job.id, Math.round(job.latencyMs), this.keys.rateBucketPrefix(loop), ttlSeconds, targets.length];
-    for (const target of targets) {
-      if (target.kind === "push") {
-        keys.push(this.keys.waiting(target.loop));
-        args.push("push", target.payload, "", 1);
-      } else if (target.kind === "join") {
-        keys.push(this.keys.join(target.loop, job.id), this.keys.waiting(target.loop));
-        args.push("join", target.payload, target.part, target.expectedParts);
-      } else {
-        const result = this.keys.result(job.id);
-        keys.push(result, target.batch === undefined ? result : this.keys.notify(target.batch));
-        args.push("result", target.payload, target.part, target.expectedParts);
+    const args: (string | number)[] = [this.keys.rateBucketPrefix(loop), ttlSeconds, jobs.length];
+    for (const job of jobs) {
+      args.push(job.text, job.id, Math.round(job.latencyMs), job.targets.length);
+      for (const target of job.targets) {
+        if (target.kind === "push") {
+          keys.push(this.keys.waiting(target.loop));
+          args.push("push", target.payload, "", 1);
+        } else if (target.kind === "join") {
+          keys.push(this.keys.join(target.loop, job.id), this.keys.waiting(target.loop));
+          args.push("join", target.payload, target.part, target.expectedParts);
+        } else {
+          const result = this.keys.result(job.id);
+          keys.push(result, target.batch === undefined ? result : this.keys.notify(target.batch));
+          args.push("result", target.payload, target.part, target.expectedParts);
+        }
       }
     }
-    return (await this.script("commit", keys, args)) === 1;
+    return ((await this.script("commit", keys, args)) as number[]).map((committed) => committed === 1);
   }
 
   async retry(loop: string, worker: string, job: string, retried: string, delayMs: number): Promise<boolean> {
