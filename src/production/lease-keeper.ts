@@ -12,11 +12,12 @@ export interface LeaseKeeper {
 export function startLeaseKeeper(data: LeaseKeeperData, script = join(__dirname, "lease-keeper.js")): Promise<LeaseKeeper> {
   return new Promise((resolve, reject) => {
     const thread = new Worker(script, { workerData: data });
+    const exited = new Promise((done) => thread.once("exit", done));
     const stop = async () => {
       thread.postMessage("stop");
       // The thread ends on its own once its connection is closed; terminate if it lingers.
       const timer = setTimeout(() => void thread.terminate(), 1000);
-      await new Promise((done) => thread.once("exit", done));
+      await exited;
       clearTimeout(timer);
     };
     thread.once("error", reject);

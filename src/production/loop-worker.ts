@@ -6,6 +6,7 @@
 import type Redis from "ioredis";
 import type { NodeCache } from "../store/node-cache";
 import type { QueueStore } from "../store/queue-store";
+import { withTimeout } from "../store/redis-connection";
 import { BadJobError, parseJobMessage, type JobMessage } from "./job-message";
 import type { LeaseKeeper } from "./lease-keeper";
 import { loadVersion, type LoadedVersion } from "./loaded-version";
@@ -41,6 +42,7 @@ const REAP_INTERVAL_MS = 1000;
 const PROMOTE_INTERVAL_MS = 200;
 const SWEEP_INTERVAL_MS = 5000;
 const MAX_RETRY_DELAY_MS = 10 * 60_000;
+const RELEASE_TIMEOUT_MS = 5000;
 
 export class LoopWorker {
   private readonly store: QueueStore;
@@ -54,6 +56,8 @@ export class LoopWorker {
   /** Aborts the nodes still running when stop() gives their jobs back. */
   private readonly givenUp = new AbortController();
   private slotFreed: (() => void) | undefined;
+  private requestStop: () => void = () => undefined;
+  private readonly stopRequested = new Promise<void>((resolve) => (this.requestStop = resolve));
   private allDone: (() => void) | undefined;
   private readonly timers: NodeJS.Timeout[] = [];
   private lease: LeaseKeeper | undefined;
@@ -104,12 +108,14 @@ export class LoopWorker {
       }
       let jobs: string[];
       try {
-        jobs = await this.store.take(this.options.loop, this.options.workerId, free);
+        // A take waiting for Redis to come back must not hold up a stop. Should it run later
+        // on, release() is queued behind it on the same connection and returns its jobs.
+        jobs = await Promise.race([this.store.take(this.options.loop, this.options.workerId, free), this.stopRequested.then(() => [])]);
         if (jobs.length === 0 && !this.stopping) {
-          const job = await this.store.takeBlocking(this.options.blocking, this.options.loop, this.options.workerId, 1);
+          const job = await Promise.race([this.store.takeBlocking(this.options.blocking, this.options.loop, this.options.workerId, 1), this.stopRequested.then(() => undefined)]);
           jobs = job === undefined ? [] : [job];
         }
-        this.connectionBack();
+        if (!this.stopping) this.connectionBack();
       } catch (e) {
         if (this.stopping) break;
         this.connectionLost(e);
@@ -126,6 +132,7 @@ export class LoopWorker {
    */
   async stop(): Promise<{ returned: number }> {
     this.stopping = true;
+    this.requestStop();
     this.slotFreed?.();
     // Interrupts a waiting BLMOVE; a job it moved meanwhile is returned by release() below.
     this.options.blocking.disconnect();
@@ -138,7 +145,12 @@ export class LoopWorker {
       clearTimeout(timer);
     }
     for (const timer of this.timers) clearInterval(timer);
-    const returned = await this.store.release(this.options.loop, this.options.workerId);
+    // With Redis away, the jobs stay in this worker's list: the reaper returns them once the
+    // lease (no longer renewed) expires. Stopping does not wait for Redis to come back.
+    const returned = await withTimeout(this.store.release(this.options.loop, this.options.workerId), RELEASE_TIMEOUT_MS).catch(() => {
+      this.options.log(`could not return the jobs in flight (Redis does not answer): they run again when this worker's lease expires`);
+      return 0;
+    });
     this.released = true;
     if (this.inFlight.size > 0) this.givenUp.abort(new Error("the worker stopped; the job went back to the queue"));
     await this.lease?.stop();

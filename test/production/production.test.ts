@@ -247,3 +247,16 @@ test("every mistake is one line and a non-zero exit", async () => {
   assertOneLine(stepgraph(["status", "chain", "--redis", `redis://127.0.0.1:${await freePort()}`], redis.url, ws), 2, /does not answer \(connection refused\)/);
   assert.match(stepgraph(["status", "never_deployed"], redis.url, ws).stdout, /graph never_deployed: not deployed/);
 });
+
+test("SIGTERM while Redis is away: the worker still exits 0, leaving its jobs to the reaper", async () => {
+  const doomed = await startTestRedis();
+  const ws = loopsWorkspace();
+  deploy("slow.graph", doomed.url, ws);
+  const worker = await startWorker(doomed.url, ws, "slow", "sleeping", { args: ["--grace", "0.5"] });
+  await doomed.stop();
+  await waitFor(() => worker.output().includes("lost Redis"), 10_000, "the worker to notice");
+  const stopped = Date.now();
+  assert.deepEqual(await stopWorkers([worker]), [0]);
+  assert.ok(Date.now() - stopped < 9000, `stopped in ${Date.now() - stopped} ms`);
+  assert.match(worker.output(), /could not return the jobs in flight \(Redis does not answer\)/);
+});
