@@ -6,6 +6,8 @@ import { startTestRedis, type TestRedis } from "../redis-harness";
 import type { CliResult } from "../helpers";
 import { deploy, loopsWorkspace, queueManager, startWorker, stepgraph, stopWorkers, submit, waitFor, waitForRest } from "./production-harness";
 
+const LOOPS = ["first", "second", "third"];
+
 let redis: TestRedis;
 before(async () => {
   redis = await startTestRedis();
@@ -259,4 +261,27 @@ test("SIGTERM while Redis is away: the worker still exits 0, leaving its jobs to
   assert.deepEqual(await stopWorkers([worker]), [0]);
   assert.ok(Date.now() - stopped < 9000, `stopped in ${Date.now() - stopped} ms`);
   assert.match(worker.output(), /could not return the jobs in flight \(Redis does not answer\)/);
+});
+
+test("jobs finish on the version they were submitted on, whatever is active when they run", async () => {
+  const ws = loopsWorkspace();
+  deploy("chain.graph", redis.url, ws);
+  const { manager, close } = queueManager(redis.url, "chain");
+  try {
+    const before = await submit(manager, [{ n: 1 }, { n: 2 }, { n: 3 }]);
+    // Version 2: `dec` subtracts 2 instead of 1.
+    ws.edit("nodes.ts", (text) => text.replace("return n - 1;", "return n - 2;"));
+    assert.equal((JSON.parse(deploy("chain.graph", redis.url, ws).stdout) as { version: number }).version, 2);
+    const after = await submit(manager, [{ n: 1 }, { n: 2 }, { n: 3 }]);
+    const workers = await Promise.all(LOOPS.map((loop) => startWorker(redis.url, ws, "chain", loop)));
+    try {
+      await waitForRest(manager, 30_000);
+      const results = (await manager.outcomes([...before, ...after])).map((o) => (o.status === "done" ? o.result.c : o.status));
+      assert.deepEqual(results, [3, 5, 7, 2, 4, 6]);
+    } finally {
+      await stopWorkers(workers);
+    }
+  } finally {
+    close();
+  }
 });
