@@ -12,7 +12,7 @@ import type { LeaseKeeper } from "./lease-keeper";
 import { loadVersion, type LoadedVersion } from "./loaded-version";
 import { runLoop } from "./loop-runner";
 import type { ProductionLoop } from "./production-graph";
-import type { QueueManager } from "./queue-manager";
+import { RESULT_TTL_SECONDS, type QueueManager } from "./queue-manager";
 import { VersionRefusedError } from "./signed-version";
 
 export interface LoopWorkerOptions {
@@ -43,6 +43,8 @@ const PROMOTE_INTERVAL_MS = 200;
 const SWEEP_INTERVAL_MS = 5000;
 const MAX_RETRY_DELAY_MS = 10 * 60_000;
 const RELEASE_TIMEOUT_MS = 5000;
+/** A job whose worker dies this many times while running it (a node that crashes the process) is dead at the next death. */
+const MAX_WORKER_DEATHS = 3;
 
 export class LoopWorker {
   private readonly store: QueueStore;
@@ -90,8 +92,9 @@ export class LoopWorker {
     this.store.redis.on("ready", () => this.connectionBack());
     await this.subscribe();
     this.every(REAP_INTERVAL_MS, async () => {
-      const returned = await this.store.reap(this.options.loop);
+      const { returned, buried } = await this.store.reap(this.options.loop, MAX_WORKER_DEATHS, RESULT_TTL_SECONDS);
       if (returned > 0) this.options.log(`returned ${returned} job${returned === 1 ? "" : "s"} of a worker whose lease expired`);
+      if (buried > 0) this.options.log(`moved ${buried} job${buried === 1 ? "" : "s"} to the dead-letter list: ${buried === 1 ? "its" : "their"} worker died running ${buried === 1 ? "it" : "them"} more than ${MAX_WORKER_DEATHS} times`);
     });
     this.every(PROMOTE_INTERVAL_MS, () => this.store.promoteDue(this.options.loop));
     this.every(SWEEP_INTERVAL_MS, () => this.sweepStrays());

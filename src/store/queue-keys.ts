@@ -36,6 +36,8 @@ export interface QueueKeys {
   processing(loop: string, worker: string): string;
   /** A worker's lease: exists while the worker is alive. */
   lease(loop: string, worker: string): string;
+  /** Hash of how often a job's worker died while running it in a loop: job id → deaths. */
+  deaths(loop: string): string;
   /** Hash of a loop's counters: done, failed (attempts), dead. */
   loopStats(loop: string): string;
   /** Prefix of a loop's 10-second buckets of finished jobs and their latency. */
@@ -62,6 +64,7 @@ export function queueKeys(graph: string): QueueKeys {
     workers: (name) => `${loop(name)}workers`,
     processing: (name, worker) => `${loop(name)}processing:${worker}`,
     lease: (name, worker) => `${loop(name)}lease:${worker}`,
+    deaths: (name) => `${loop(name)}deaths`,
     loopStats: (name) => `${loop(name)}stats`,
     rateBucketPrefix: (name) => `${loop(name)}rate:`,
   };

@@ -156,21 +156,62 @@ return 1`,
 
   /**
    * Returns the jobs of every worker of a loop whose lease has expired to the front of
-   * the waiting list, and forgets those workers. KEYS: workers set, waiting. ARGV: lease
-   * key prefix, processing key prefix (each followed by a worker id).
+   * the waiting list, and forgets those workers. A job whose worker has died more than
+   * ARGV[3] times running it (a node that crashes its process) goes to the dead-letter list
+   * instead. KEYS: workers set, waiting, deaths hash (job id → deaths in this loop), dead
+   * hash, totals, loop stats. ARGV: lease key prefix, processing key prefix (each followed by
+   * a worker id), most deaths, loop name, result key prefix, notify key prefix, ttl s.
+   * Returns { returned, buried }.
    */
   reap: {
-    keys: 2,
-    lua: `
-local returned = 0
+    keys: 6,
+    lua: `${NOW_MS}
+local returned, buried = 0, 0
+local ttl = tonumber(ARGV[7])
 for _, worker in ipairs(redis.call('SMEMBERS', KEYS[1])) do
   if redis.call('EXISTS', ARGV[1] .. worker) == 0 then
     local processing = ARGV[2] .. worker
-    while redis.call('LMOVE', processing, KEYS[2], 'LEFT', 'RIGHT') do returned = returned + 1 end
+    while true do
+      local job = redis.call('RPOP', processing)
+      if not job then break end
+      -- The fields are read from the job's JSON as the QueueManager writes it (id first).
+      local id = string.match(job, '"id":"(.-)"')
+      local deaths = 0
+      if id then
+        deaths = redis.call('HINCRBY', KEYS[3], id, 1)
+        redis.call('EXPIRE', KEYS[3], ttl)
+      end
+      if deaths > tonumber(ARGV[3]) then
+        local message = 'its worker died (or lost its lease) while running it ' .. deaths .. ' times'
+        local record = '{"id":' .. cjson.encode(id) .. ',"loop":' .. cjson.encode(ARGV[4]) .. ',"node":"","attempts":' .. deaths ..
+          ',"error":' .. cjson.encode(message) .. ',"version":' .. (string.match(job, '"v":(%d+)') or '0') .. ',"diedAt":' .. now_ms() ..
+          ',"state":{},"job":' .. cjson.encode(job) .. '}'
+        redis.call('HINCRBY', KEYS[6], 'dead', 1)
+        local records = redis.call('HGET', KEYS[4], id)
+        if records then
+          redis.call('HSET', KEYS[4], id, string.sub(records, 1, -2) .. ',' .. record .. ']')
+        else
+          redis.call('HSET', KEYS[4], id, '[' .. record .. ']')
+          redis.call('HINCRBY', KEYS[5], 'dead', 1)
+          local result = ARGV[5] .. id
+          redis.call('HSET', result, 'dead', '{"message":' .. cjson.encode(message) .. ',"node":"","loop":' .. cjson.encode(ARGV[4]) .. ',"attempts":' .. deaths .. '}')
+          redis.call('EXPIRE', result, ttl)
+          local batch = string.match(job, '"b":"(.-)"')
+          if batch then
+            redis.call('LPUSH', ARGV[6] .. batch, id)
+            redis.call('EXPIRE', ARGV[6] .. batch, ttl)
+          end
+        end
+        buried = buried + 1
+      else
+        redis.call('RPUSH', KEYS[2], job)
+        returned = returned + 1
+      end
+    end
     redis.call('SREM', KEYS[1], worker)
   end
 end
-return returned`,
+return { returned, buried }`,
   },
 
   /** Renews a worker's lease and (re)registers it. KEYS: lease, workers set. ARGV: worker id, ttl ms. */

@@ -162,10 +162,15 @@ export class QueueStore {
     return (await this.script("promote", [this.keys.delayed(loop), this.keys.waiting(loop)], [limit])) as number;
   }
 
-  /** Returns the jobs of the loop's workers whose lease expired; resolves to how many. */
-  async reap(loop: string): Promise<number> {
-    const keys = [this.keys.workers(loop), this.keys.waiting(loop)];
-    return (await this.script("reap", keys, [this.keys.lease(loop, ""), this.keys.processing(loop, "")])) as number;
+  /**
+   * Returns the jobs of the loop's workers whose lease expired; a job whose worker died
+   * more than `maxDeaths` times running it is buried instead. Resolves to how many of each.
+   */
+  async reap(loop: string, maxDeaths: number, ttlSeconds: number): Promise<{ returned: number; buried: number }> {
+    const keys = [this.keys.workers(loop), this.keys.waiting(loop), this.keys.deaths(loop), this.keys.dead, this.keys.totals, this.keys.loopStats(loop)];
+    const args = [this.keys.lease(loop, ""), this.keys.processing(loop, ""), maxDeaths, loop, this.keys.result(""), this.keys.notify(""), ttlSeconds];
+    const [returned, buried] = (await this.script("reap", keys, args)) as [number, number];
+    return { returned, buried };
   }
 
   async renewLease(loop: string, worker: string, ttlMs: number): Promise<void> {

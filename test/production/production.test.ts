@@ -285,3 +285,36 @@ test("jobs finish on the version they were submitted on, whatever is active when
     close();
   }
 });
+
+test("a job that crashes its worker every time is dead after its worker died more than 3 times; the others finish", async () => {
+  const ws = loopsWorkspace();
+  deploy("crash.graph", redis.url, ws);
+  const { manager, close } = queueManager(redis.url, "crash");
+  const started: Awaited<ReturnType<typeof startWorker>>[] = [];
+  let supervising = true;
+  // A supervisor, as in production: a worker that exits is started again.
+  const supervisor = (async () => {
+    while (supervising) {
+      const worker = await startWorker(redis.url, ws, "crash", "crashing");
+      started.push(worker);
+      await Promise.race([worker.exited, waitFor(() => !supervising, 120_000, "the end")]);
+    }
+  })();
+  try {
+    const ids = await submit(manager, Array.from({ length: 8 }, (_, n) => ({ n })));
+    await waitForRest(manager, 90_000);
+    const outcomes = await manager.outcomes(ids);
+    assert.deepEqual(outcomes.filter((o) => o.status === "dead").map((o) => o.id), [ids[3]]);
+    const [record] = await manager.deadJobs();
+    assert.match(record.error, /its worker died \(or lost its lease\) while running it 4 times/);
+    assert.equal(record.loop, "crashing");
+    assert.deepEqual(await manager.store.totals(), { submitted: 8, completed: 7, dead: 1 });
+    assert.ok(started.filter((w) => w.child.exitCode === 1).length >= 4, "the poison ended four workers");
+    assert.ok(started.some((w) => /moved 1 job to the dead-letter list/.test(w.output())));
+  } finally {
+    supervising = false;
+    await supervisor;
+    await stopWorkers(started);
+    close();
+  }
+});
