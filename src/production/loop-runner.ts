@@ -3,6 +3,7 @@
 // nodes with an explicit `cache:`) the NodeCache that development mode shares.
 import { format } from "node:util";
 import type { NodeCache } from "../store/node-cache";
+import { userFrames } from "../runtime/user-frames";
 import { decodeValue, encodeValue, hashValue, valueAtPath } from "../runtime/values";
 import type { JobMessage } from "./job-message";
 import type { LoadedVersion } from "./loaded-version";
@@ -141,12 +142,5 @@ async function cachedCall(graph: string, node: ProductionNode, args: unknown[], 
 
 function describeError(e: unknown): { message: string; stack?: string } {
   if (!(e instanceof Error)) return { message: `a non-Error value was thrown: ${format("%O", e)}` };
-  return { message: e.message, stack: e.stack && userFrames(e.stack) };
-}
-
-/** The stack down to where the worker called the node: the worker's own frames mean nothing to the user. */
-function userFrames(stack: string): string {
-  const lines = stack.split("\n");
-  const ours = lines.findIndex((line) => /^\s+at /.test(line) && line.includes(__filename));
-  return (ours > 0 ? lines.slice(0, ours) : lines).filter((line) => !/^\s+at .*\bnode:internal\//.test(line)).join("\n");
+  return { message: e.message, stack: e.stack && userFrames(e.stack, (line) => line.includes(__filename)) };
 }

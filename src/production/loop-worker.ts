@@ -4,6 +4,7 @@
 // lease expired (the reaper), moves due retries back to the waiting list, and returns jobs
 // of its own list that it is not running (left there by a reply lost with a connection).
 import type Redis from "ioredis";
+import { retryDelayMs } from "../graph/options";
 import type { NodeCache } from "../store/node-cache";
 import type { QueueStore } from "../store/queue-store";
 import { withTimeout } from "../store/redis-connection";
@@ -208,7 +209,7 @@ export class LoopWorker {
     }
     const { node, attempt } = outcome;
     if (attempt <= node.options.retry) {
-      const delayMs = Math.min(node.options.backoffMs * 2 ** (attempt - 1), MAX_RETRY_DELAY_MS);
+      const delayMs = retryDelayMs(node.options, attempt, MAX_RETRY_DELAY_MS);
       this.options.log(`job ${job.id} ${node.name}: attempt ${attempt} of ${node.options.retry + 1} failed: ${outcome.message}; retrying${delayMs > 0 ? ` in ${delayMs} ms` : ""}`);
       const retried: JobMessage = { ...job, q: Date.now(), values: outcome.values, failed: { ...job.failed, [node.name]: attempt } };
       if (await this.persist(() => manager.retry(loop, workerId, text, retried, delayMs))) this.finished.retried++;

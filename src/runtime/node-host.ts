@@ -3,6 +3,7 @@
 // with --enable-source-maps, so stacks point into the TypeScript source.
 import { format } from "node:util";
 import type { FromHost, LogLevel, NodeErrorInfo, ToHost } from "./host-protocol";
+import { userFrames } from "./user-frames";
 import { decodeValue, encodeValue } from "./values";
 
 let currentRunId = -1;
@@ -57,18 +58,8 @@ async function run(message: Extract<ToHost, { type: "run" }>): Promise<void> {
 }
 
 function errorInfo(e: unknown): NodeErrorInfo {
-  if (e instanceof Error) return { message: e.message, stack: e.stack && userFrames(e.stack), name: e.name };
+  if (e instanceof Error) return { message: e.message, stack: e.stack && userFrames(e.stack, (line) => /node-host\.(ts|js)/.test(line)), name: e.name };
   return { message: `a non-Error value was thrown: ${format("%O", e)}` };
-}
-
-/**
- * The stack up to where this host called the node, without Node's own frames (loading a
- * module, the task queue): neither means anything to the user.
- */
-function userFrames(stack: string): string {
-  const lines = stack.split("\n");
-  const hostFrame = lines.findIndex((line) => /^\s+at /.test(line) && /node-host\.(ts|js)/.test(line));
-  return (hostFrame > 0 ? lines.slice(0, hostFrame) : lines).filter((line) => !/^\s+at .*\bnode:internal\//.test(line)).join("\n");
 }
 
 process.on("message", (message: ToHost) => {

@@ -8,6 +8,7 @@
 import { randomUUID } from "node:crypto";
 import { EventEmitter } from "node:events";
 import type { GraphModel, NodeModel } from "../graph/model";
+import { retryDelayMs } from "../graph/options";
 import type { NodeCache } from "../store/node-cache";
 import type { LogLevel } from "./host-protocol";
 import type { BuiltModule } from "./module-bundler";
@@ -346,7 +347,7 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
       }
       state.error = { ...result.error, kind: result.kind } satisfies NodeFailure;
       if (result.kind === "cancelled" || attempt === attempts || this.disposed) break;
-      const delayMs = Math.min(node.options.backoffMs * 2 ** (attempt - 1), MAX_RETRY_DELAY_MS);
+      const delayMs = retryDelayMs(node.options, attempt, MAX_RETRY_DELAY_MS);
       this.emit("log", { node: node.name, level: "warn", text: `attempt ${attempt} of ${attempts} failed: ${result.error.message}; retrying${delayMs > 0 ? ` in ${delayMs} ms` : ""}` });
       if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
     }

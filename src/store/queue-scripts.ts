@@ -12,6 +12,27 @@
 /** Milliseconds of Redis's clock (so that machines with skewed clocks agree). */
 const NOW_MS = `local function now_ms() local t = redis.call('TIME') return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) end`;
 
+/**
+ * Adds a job's dead-letter record. The first record of a job makes it one dead job (counted,
+ * its result marked dead, its submitter told); a job that dies in two parallel loops gets a
+ * second record in the same entry. `notify` is false when nobody waits.
+ */
+const ADD_DEAD_RECORD = `local function add_dead_record(dead, totals, result, notify, id, record, error, ttl)
+  local records = redis.call('HGET', dead, id)
+  if records then
+    redis.call('HSET', dead, id, string.sub(records, 1, -2) .. ',' .. record .. ']')
+  else
+    redis.call('HSET', dead, id, '[' .. record .. ']')
+    redis.call('HINCRBY', totals, 'dead', 1)
+    redis.call('HSET', result, 'dead', error)
+    if notify then
+      redis.call('LPUSH', notify, id)
+      redis.call('EXPIRE', notify, ttl)
+    end
+  end
+  redis.call('EXPIRE', result, ttl)
+end`;
+
 export const QUEUE_SCRIPTS = {
   /** Moves up to ARGV[1] jobs from the waiting list to a processing list; returns them. */
   take: {
@@ -135,22 +156,10 @@ return #due`,
    */
   bury: {
     keys: 6,
-    lua: `
+    lua: `${ADD_DEAD_RECORD}
 if redis.call('LREM', KEYS[1], -1, ARGV[1]) == 0 then return 0 end
 redis.call('HINCRBY', KEYS[3], 'dead', 1)
-local records = redis.call('HGET', KEYS[4], ARGV[2])
-if records then
-  redis.call('HSET', KEYS[4], ARGV[2], string.sub(records, 1, -2) .. ',' .. ARGV[3] .. ']')
-else
-  redis.call('HSET', KEYS[4], ARGV[2], '[' .. ARGV[3] .. ']')
-  redis.call('HINCRBY', KEYS[2], 'dead', 1)
-  redis.call('HSET', KEYS[5], 'dead', ARGV[4])
-  if KEYS[6] ~= KEYS[5] then
-    redis.call('LPUSH', KEYS[6], ARGV[2])
-    redis.call('EXPIRE', KEYS[6], ARGV[5])
-  end
-end
-redis.call('EXPIRE', KEYS[5], ARGV[5])
+add_dead_record(KEYS[4], KEYS[2], KEYS[5], KEYS[6] ~= KEYS[5] and KEYS[6], ARGV[2], ARGV[3], ARGV[4], ARGV[5])
 return 1`,
   },
 
@@ -166,6 +175,7 @@ return 1`,
   reap: {
     keys: 6,
     lua: `${NOW_MS}
+${ADD_DEAD_RECORD}
 local returned, buried = 0, 0
 local ttl = tonumber(ARGV[7])
 for _, worker in ipairs(redis.call('SMEMBERS', KEYS[1])) do
@@ -187,21 +197,9 @@ for _, worker in ipairs(redis.call('SMEMBERS', KEYS[1])) do
           ',"error":' .. cjson.encode(message) .. ',"version":' .. (string.match(job, '"v":(%d+)') or '0') .. ',"diedAt":' .. now_ms() ..
           ',"state":{},"job":' .. cjson.encode(job) .. '}'
         redis.call('HINCRBY', KEYS[6], 'dead', 1)
-        local records = redis.call('HGET', KEYS[4], id)
-        if records then
-          redis.call('HSET', KEYS[4], id, string.sub(records, 1, -2) .. ',' .. record .. ']')
-        else
-          redis.call('HSET', KEYS[4], id, '[' .. record .. ']')
-          redis.call('HINCRBY', KEYS[5], 'dead', 1)
-          local result = ARGV[5] .. id
-          redis.call('HSET', result, 'dead', '{"message":' .. cjson.encode(message) .. ',"node":"","loop":' .. cjson.encode(ARGV[4]) .. ',"attempts":' .. deaths .. '}')
-          redis.call('EXPIRE', result, ttl)
-          local batch = string.match(job, '"b":"(.-)"')
-          if batch then
-            redis.call('LPUSH', ARGV[6] .. batch, id)
-            redis.call('EXPIRE', ARGV[6] .. batch, ttl)
-          end
-        end
+        local batch = string.match(job, '"b":"(.-)"')
+        local error = '{"message":' .. cjson.encode(message) .. ',"node":"","loop":' .. cjson.encode(ARGV[4]) .. ',"attempts":' .. deaths .. '}'
+        add_dead_record(KEYS[4], KEYS[5], ARGV[5] .. id, batch and (ARGV[6] .. batch), id, record, error, ttl)
         buried = buried + 1
       else
         redis.call('RPUSH', KEYS[2], job)
