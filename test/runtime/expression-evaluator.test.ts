@@ -172,7 +172,7 @@ describe("an expression that escapes its context reaches only a throwaway proces
   after(async () => {
     await evaluator.dispose();
     rmSync(folder, { recursive: true, force: true });
-    delete process.env[secretName];
+    Reflect.deleteProperty(process.env, secretName);
   });
 
   // Ways out of the vm context through objects of the realm that evaluates: a Buffer's
