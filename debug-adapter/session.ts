@@ -26,7 +26,7 @@ import type { NodeRecord } from "../src/runtime/node-state";
 import type { Orchestrator, StopReason } from "../src/runtime/orchestrator";
 import { parseRedisChoice } from "../src/store/open-cache-storage";
 import { hitConditionHolds, interpolateLogMessage, nodeLinesOf, normalizePath, placeBreakpoint } from "./breakpoints";
-import type { LaunchArguments } from "./launch-arguments";
+import { checkLaunchArguments, LaunchArgumentError, type LaunchArguments } from "./launch-arguments";
 import { childrenOf, hasChildren, indexedCount, preview, replaceAt, typeName, type PathStep } from "./values-view";
 
 const THREAD_ID = 1;
@@ -100,7 +100,9 @@ export class StepgraphDebugSession extends LoggingDebugSession {
     this.sendResponse(response);
   }
 
-  protected override async launchRequest(response: DebugProtocol.LaunchResponse, args: LaunchArguments): Promise<void> {
+  protected override async launchRequest(response: DebugProtocol.LaunchResponse, raw: DebugProtocol.LaunchRequestArguments): Promise<void> {
+    const args = this.checked(response, raw);
+    if (!args) return;
     this.launchArgs = args;
     if (!(await this.openAndAnswer(response, args))) return;
     // Breakpoints and the exception filter arrive before configurationDone; only then does the job start.
@@ -109,11 +111,22 @@ export class StepgraphDebugSession extends LoggingDebugSession {
   }
 
   protected override async restartRequest(response: DebugProtocol.RestartResponse, args: DebugProtocol.RestartArguments): Promise<void> {
-    const launchArgs = (args.arguments as LaunchArguments | undefined) ?? this.launchArgs;
-    if (!launchArgs) return this.fail(response, 1002, "nothing to restart: the session was not launched");
+    const launchArgs = args.arguments === undefined ? this.launchArgs : this.checked(response, args.arguments);
+    if (!launchArgs) return args.arguments === undefined ? this.fail(response, 1002, "nothing to restart: the session was not launched") : undefined;
     await this.session?.close();
     this.session = undefined;
     if (await this.openAndAnswer(response, launchArgs)) this.startJob(launchArgs);
+  }
+
+  /** The launch configuration, checked; undefined when it is bad and an error response was sent. */
+  private checked(response: DebugProtocol.Response, raw: unknown): LaunchArguments | undefined {
+    try {
+      return checkLaunchArguments(raw);
+    } catch (e) {
+      if (!(e instanceof LaunchArgumentError)) throw e;
+      this.fail(response, 1003, e.message, true);
+      return undefined;
+    }
   }
 
   /** Opens the job and answers the request: true when it opened, else an error response was sent. */
@@ -125,11 +138,11 @@ export class StepgraphDebugSession extends LoggingDebugSession {
       return false;
     }
     this.sendResponse(response);
+    this.evaluator.warmUp();
     return true;
   }
 
   private async open(args: LaunchArguments): Promise<void> {
-    if (typeof args.graph !== "string" || args.graph === "") throw new Error("the launch configuration names no graph file ('graph')");
     const graphPath = normalizePath(args.graph);
     const inputFile = args.inputFile ?? (args.input === undefined ? defaultInputFile(graphPath) : undefined);
     if (inputFile !== undefined && args.inputFile === undefined) this.output(`input: ${inputFile} (the launch configuration gives no 'input' or 'inputFile')\n`, "console");
