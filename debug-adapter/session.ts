@@ -27,6 +27,7 @@ import type { Orchestrator, StopReason } from "../src/runtime/orchestrator";
 import { parseRedisChoice } from "../src/store/open-cache-storage";
 import { hitConditionHolds, interpolateLogMessage, nodeLinesOf, normalizePath, placeBreakpoint } from "./breakpoints";
 import { checkLaunchArguments, LaunchArgumentError, type LaunchArguments } from "./launch-arguments";
+import { TOKEN_REFUSAL, tokenMatches } from "./server-token";
 import { childrenOf, hasChildren, indexedCount, preview, replaceAt, typeName, type PathStep } from "./values-view";
 
 const THREAD_ID = 1;
@@ -39,6 +40,12 @@ interface BreakpointSpec {
   hitCondition?: string;
   logMessage?: string;
   hits: number;
+}
+
+/** A server's session: served once a launch gives the token; `refuse` closes the connection. */
+export interface ServerAccess {
+  token: string;
+  refuse(): void;
 }
 
 /** What a variablesReference stands for until the next resume. */
@@ -62,9 +69,12 @@ export class StepgraphDebugSession extends LoggingDebugSession {
   /** Set while stepped back: the history record shown as the current step. */
   private cursor: number | undefined;
   private ended = false;
+  /** Set until a launch gave the server's token; the initialized event waits for it. */
+  private locked: { access: ServerAccess; initializedPending: boolean } | undefined;
 
-  constructor() {
+  constructor(access?: ServerAccess) {
     super();
+    if (access) this.locked = { access, initializedPending: false };
     this.setDebuggerLinesStartAt1(true);
     this.setDebuggerColumnsStartAt1(true);
   }
@@ -92,7 +102,25 @@ export class StepgraphDebugSession extends LoggingDebugSession {
       exceptionBreakpointFilters: [{ filter: NODE_ERRORS_FILTER, label: "Node errors", description: "Stop at a node that throws (after its retries)", default: true }],
     };
     this.sendResponse(response);
-    this.sendEvent(new InitializedEvent());
+    if (this.locked) this.locked.initializedPending = true;
+    else this.sendEvent(new InitializedEvent());
+  }
+
+  /** On a server, only `initialize` and a launch that gives the token are served; anything else closes the connection. */
+  protected override dispatchRequest(request: DebugProtocol.Request): void {
+    const locked = this.locked;
+    if (locked && request.command !== "initialize") {
+      const token: unknown = request.command === "launch" ? (request.arguments as { token?: unknown } | undefined)?.token : undefined;
+      if (!tokenMatches(locked.access.token, token)) {
+        const response: DebugProtocol.Response = { seq: 0, type: "response", request_seq: request.seq, command: request.command, success: false };
+        this.fail(response, 1004, TOKEN_REFUSAL, true);
+        locked.access.refuse();
+        return;
+      }
+      this.locked = undefined;
+      if (locked.initializedPending) this.sendEvent(new InitializedEvent());
+    }
+    super.dispatchRequest(request);
   }
 
   protected override configurationDoneRequest(response: DebugProtocol.ConfigurationDoneResponse): void {
