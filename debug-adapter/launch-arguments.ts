@@ -63,7 +63,7 @@ export function checkLaunchArguments(raw: unknown): LaunchArguments {
   }
   if (given("cwd")) {
     if (typeof args.cwd !== "string" || args.cwd === "") bad("cwd", "the path of a folder");
-    if (!statSync(args.cwd as string, { throwIfNoEntry: false })?.isDirectory()) throw new LaunchArgumentError(`the launch attribute 'cwd' names ${args.cwd as string}, which is not a folder`);
+    if (!isFolder(args.cwd as string)) throw new LaunchArgumentError(`the launch attribute 'cwd' names ${args.cwd as string}, which is not a folder`);
   }
   if (given("defaultTtlMs") && !(Number.isSafeInteger(args.defaultTtlMs) && (args.defaultTtlMs as number) >= 1)) bad("defaultTtlMs", "a whole number of milliseconds, at least 1");
   if (given("poolSize") && !(Number.isInteger(args.poolSize) && (args.poolSize as number) >= 1 && (args.poolSize as number) <= MAX_POOL_SIZE)) {
@@ -71,6 +71,14 @@ export function checkLaunchArguments(raw: unknown): LaunchArguments {
   }
   if (given("token") && typeof args.token !== "string") bad("token", "a string");
   return args as unknown as LaunchArguments;
+}
+
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false; // missing, or not readable
+  }
 }
 
 /** A value as the user wrote it in launch.json, kept short. */
