@@ -3,6 +3,7 @@
 // with --enable-source-maps, so stacks point into the TypeScript source.
 import { format } from "node:util";
 import type { FromHost, LogLevel, NodeErrorInfo, ToHost } from "./host-protocol";
+import { exitWithParent } from "./parent-watchdog";
 import { userFrames } from "./user-frames";
 import { decodeValue, encodeValue } from "./values";
 
@@ -67,8 +68,10 @@ process.on("message", (message: ToHost) => {
   else controllers.get(message.runId)?.abort(new Error(message.reason));
 });
 
-// The host lives as long as its pool: when the parent goes, so does the host.
+// The host lives as long as its pool: when the parent goes, so does the host; the watchdog
+// covers a node that blocks the event loop, where the disconnect event never comes.
 process.on("disconnect", () => process.exit(0));
+exitWithParent();
 
 // A promise the node code forgot, or a throw from one of its timers, must not end the host
 // (and with it the other runs); it is reported with the run that was last started.
