@@ -80,7 +80,7 @@ test("a lease keeper thread that dies is noticed and started again: the worker k
   try {
     const [id] = await submit(manager, [{ n: 0 }]);
     await waitForRest(manager, 10_000);
-    assert.deepEqual(await manager.outcomes([id]), [{ id, status: "done", result: { ended: 1 } }], "the node ended one thread");
+    assert.deepEqual(await manager.outcomes([id]), [{ id, status: "done", result: { ended: 1 } }], worker.output());
     await waitFor(() => /the lease keeper thread stopped .*; started it again/.test(worker.output()), 5000, "the worker to notice");
     // Longer than a lease lasts unrenewed: the lease is still held.
     await new Promise((resolve) => setTimeout(resolve, 4500));
