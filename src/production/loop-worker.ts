@@ -107,7 +107,7 @@ export class LoopWorker {
     this.concurrency = this.options.concurrency ?? loop.concurrency;
     this.watchLease(await this.options.startLeaseKeeper());
     // Said once per outage; commands wait meanwhile (ioredis reconnects and resends them).
-    this.store.redis.on("close", () => this.stopping || this.connectionLost(new Error("connection closed")));
+    this.store.redis.on("close", () => this.stopping || this.redisFailed(new Error("connection closed")));
     this.store.redis.on("ready", () => this.connectionBack());
     await this.subscribe();
     this.every(REAP_INTERVAL_MS, async () => {
@@ -143,7 +143,7 @@ export class LoopWorker {
         }
       } catch (e) {
         if (this.stopping) break;
-        this.connectionLost(e);
+        this.redisFailed(e);
         await sleep(250);
         continue;
       }
@@ -255,7 +255,9 @@ export class LoopWorker {
     void keeper.lost.then(async (reason) => {
       if (this.stopping) return;
       try {
-        this.watchLease(await this.options.startLeaseKeeper());
+        const restarted = await this.options.startLeaseKeeper();
+        if (this.stopping) return await restarted.stop();
+        this.watchLease(restarted);
         this.options.log(`the lease keeper thread stopped (${reason}); started it again`);
       } catch (e) {
         if (this.stopping) return;
@@ -317,7 +319,7 @@ export class LoopWorker {
       busy = true;
       task()
         .then(() => this.connectionBack())
-        .catch((e: unknown) => this.connectionLost(e))
+        .catch((e: unknown) => this.redisFailed(e))
         .finally(() => (busy = false));
     }, ms);
     this.timers.push(timer);
@@ -336,14 +338,15 @@ export class LoopWorker {
         return result;
       } catch (e) {
         if (this.released) break;
-        this.connectionLost(e);
+        this.redisFailed(e);
         await sleep(Math.min(50 * 2 ** attempt, 2000));
       }
     }
     return false;
   }
 
-  private connectionLost(e: unknown): void {
+  /** A command failed: Redis is away (said once per outage) or out of memory (said once per episode). */
+  private redisFailed(e: unknown): void {
     // Redis answers but refuses to grow: not an outage, and the leases hold (they may use memory).
     if (isOutOfMemoryError(e)) {
       if (this.outOfMemory) return;

@@ -62,9 +62,10 @@ return taken`,
 
   /**
    * A loop finished jobs (one or a batch: one call amortises the script's cost). KEYS:
-   * processing, totals, loop stats, deaths hash, then per job per target its keys. ARGV: rate bucket
-   * prefix, ttl s, job count, then per job: job, job id, latency ms, target count, then per
-   * target kind, payload, part name, expected parts. Targets:
+   * processing, totals, loop stats, deaths hash, then per job per target its keys. ARGV:
+   * rate bucket prefix, ttl s (of a done result and a notify list), job count, then per job:
+   * job, job id, latency ms, target count, then per target kind, payload, part name,
+   * expected parts. Targets:
    *   push   KEYS waiting                  the next loop has this loop as its only upstream
    *   join   KEYS join hash, waiting        the next loop joins parts from several loops
    *   result KEYS result hash, notify list  this was a last loop (notify = result: none)
@@ -186,7 +187,8 @@ return 1`,
    * ARGV[3] times running it (a node that crashes its process) goes to the dead-letter list
    * instead. A worker that left (release) keeps a "left" lease for a while: whatever reaches
    * its list meanwhile (a blocking take that Redis ran after the release) goes back to the
-   * waiting list without counting a death, and the worker is forgotten once that lease expires. KEYS: workers set, waiting, deaths hash (job id → deaths in this loop), dead
+   * waiting list without counting a death, and the worker is forgotten once that lease
+   * expires. KEYS: workers set, waiting, deaths hash (job id → deaths in this loop), dead
    * hash, totals, loop stats. ARGV: lease key prefix, processing key prefix (each followed by
    * a worker id), most deaths, loop name, result key prefix, notify key prefix, ttl s.
    * Returns { returned, buried }.
