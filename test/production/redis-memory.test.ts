@@ -31,6 +31,24 @@ test("deploy and worker refuse a Redis whose maxmemory-policy evicts, read with 
   }
 });
 
+test("a Redis whose policy cannot be read (CONFIG and INFO not granted): deploy and worker warn in one line and go on", async () => {
+  const locked = await startTestRedis();
+  try {
+    await locked.client.call("ACL", "SETUSER", "limited", "on", ">limited-pass", "~*", "&*", "+@all", "-config", "-info");
+    const url = `redis://limited:limited-pass@127.0.0.1:${locked.port}`;
+    const ws = loopsWorkspace();
+    const deployed = stepgraph(["deploy", ws.path("slow.graph")], url, ws);
+    assert.equal(deployed.status, 0, deployed.stderr);
+    // (ioredis says on its own that it skips its ready check, for want of INFO.)
+    assert.match(deployed.stderr, /^stepgraph: warning: could not read Redis's maxmemory-policy .*make sure it is noeviction/m);
+    const worker = await startWorker(url, ws, "slow", "sleeping");
+    assert.match(worker.output(), /warning: could not read Redis's maxmemory-policy/);
+    assert.deepEqual(await stopWorkers([worker]), [0]);
+  } finally {
+    await locked.stop();
+  }
+});
+
 test("Redis out of memory (noeviction): leases stay renewed, no job counts a death, the worker says so once, and the jobs finish once memory is freed", async () => {
   const full = await startTestRedis({ args: ["--maxmemory", "12mb", "--maxmemory-policy", "noeviction"] });
   const ws = loopsWorkspace();
