@@ -16,6 +16,8 @@ import { checkGraphName, deployKey, openProduction, positiveInteger, PRODUCTION_
 /** How long a lease lasts unrenewed, and how often it is renewed: a dead worker's jobs run again within about 4 s. */
 const LEASE_TTL_MS = 3000;
 const LEASE_RENEW_MS = 1000;
+/** The longest a Node timer can wait (2^31 - 1 ms); a longer grace would fire at once. */
+const MAX_GRACE_MS = 2 ** 31 - 1;
 
 export const workerCommand: Command = {
   name: "worker",
@@ -44,6 +46,7 @@ ${PRODUCTION_OPTIONS_USAGE}`,
     if (values.loop === undefined) throw new UserError("worker: name the loop with --loop (see 'stepgraph worker --help')");
     const concurrency = values.concurrency === undefined ? undefined : positiveInteger(values.concurrency, "concurrency", 1);
     const graceMs = secondsOption(values.grace, "grace", 10_000);
+    if (graceMs > MAX_GRACE_MS) throw new UserError(`--grace is at most ${Math.floor(MAX_GRACE_MS / 1000)} seconds (about 24 days), not '${values.grace}'`);
     const key = deployKey();
     const url = productionRedisUrl(values.redis);
 
@@ -75,17 +78,25 @@ ${PRODUCTION_OPTIONS_USAGE}`,
       const started = await worker.start();
       log(`worker ${workerId} serving loop '${values.loop}' of '${graph}' (version ${started.version}, concurrency ${started.concurrency}) on ${redactRedisUrl(url)}`);
       let stopping: Promise<{ returned: number }> | undefined;
+      // Kept for every signal until the process ends: a second SIGTERM must not kill it mid-release.
       const stop = (signal: string) => {
-        if (stopping) return;
+        if (stopping) {
+          log(`${signal}: already stopping`);
+          return;
+        }
         log(`${signal}: taking no more jobs; waiting up to ${graceMs / 1000} s for those in flight`);
         stopping = worker.stop();
       };
-      process.once("SIGTERM", () => stop("SIGTERM"));
-      process.once("SIGINT", () => stop("SIGINT"));
+      process.on("SIGTERM", () => stop("SIGTERM"));
+      process.on("SIGINT", () => stop("SIGINT"));
       await worker.run();
       const { returned } = await (stopping ?? worker.stop());
       const { done, retried, dead } = worker.finished;
       log(`stopped: ${done} done, ${retried} retried, ${dead} dead; ${returned} returned to the queue`);
+      if (worker.failure !== undefined) {
+        setTimeout(() => process.exit(), 200).unref();
+        return Exit.failed;
+      }
       // Node code that ignores its aborted signal may still hold timers: its jobs are back
       // in the queue, so the process need not wait for it.
       setTimeout(() => process.exit(), 200).unref();

@@ -4,6 +4,7 @@ import { loadGraph } from "../runtime/graph-loader";
 import type { QueueStore } from "../store/queue-store";
 import { buildArtifact } from "./artifact";
 import { compileProductionGraph } from "./production-graph";
+import { checkMaxmemoryPolicy } from "./redis-policy";
 import { sha256, signVersion } from "./signed-version";
 
 export interface DeployResult {
@@ -20,15 +21,19 @@ export interface DeployOptions {
   deployKey: string;
   /** Opens the store once the graph name is known (the graph's keys carry it). */
   openStore(graph: string): Promise<QueueStore>;
+  /** Told what the user should check (a Redis whose eviction policy cannot be read). */
+  warn(line: string): void;
 }
 
-/** Throws GraphLoadError when the graph has errors or its code does not build. */
+/** Throws GraphLoadError when the graph has errors or its code does not build, EvictingRedisError for a Redis that evicts. */
 export async function deployGraph(options: DeployOptions): Promise<DeployResult> {
   const { graph, modules } = await loadGraph(options.file, { stateDir: options.stateDir });
   const artifact = await buildArtifact(graph);
   const codeHashes = new Map([...modules].map(([path, built]) => [path, built.codeHash]));
   const productionGraph = compileProductionGraph(graph, artifact.modulePaths, codeHashes);
   const store = await options.openStore(graph.name);
+  const warning = await checkMaxmemoryPolicy(store);
+  if (warning !== undefined) options.warn(warning);
   const version = await store.storeVersion((version) =>
     signVersion({ graph: productionGraph, version, createdAt: Date.now(), artifactSha256: sha256(artifact.code) }, artifact.code, options.deployKey),
   );

@@ -8,12 +8,14 @@ import { retryDelayMs } from "../graph/options";
 import type { NodeCache } from "../store/node-cache";
 import type { QueueStore } from "../store/queue-store";
 import { withTimeout } from "../store/redis-connection";
+import { isOutOfMemoryError } from "../store/redis-memory";
 import { BadJobError, parseJobMessage, type JobMessage } from "./job-message";
 import type { LeaseKeeper } from "./lease-keeper";
 import { loadVersion, type LoadedVersion } from "./loaded-version";
 import { runLoop } from "./loop-runner";
 import type { ProductionLoop } from "./production-graph";
 import { RESULT_TTL_SECONDS, type QueueManager } from "./queue-manager";
+import { checkMaxmemoryPolicy, EvictingRedisError } from "./redis-policy";
 import { VersionRefusedError } from "./signed-version";
 
 export interface LoopWorkerOptions {
@@ -44,6 +46,11 @@ const PROMOTE_INTERVAL_MS = 200;
 const SWEEP_INTERVAL_MS = 5000;
 const MAX_RETRY_DELAY_MS = 10 * 60_000;
 const RELEASE_TIMEOUT_MS = 5000;
+/**
+ * How long a worker that left stays registered, marked as left: longer than Redis can take
+ * to see the blocking connection closed, so a take it runs meanwhile is returned by the reaper.
+ */
+const LEFT_LEASE_MS = 10_000;
 /** A job whose worker dies this many times while running it (a node that crashes the process) is dead at the next death. */
 const MAX_WORKER_DEATHS = 3;
 
@@ -65,6 +72,10 @@ export class LoopWorker {
   private readonly timers: NodeJS.Timeout[] = [];
   private lease: LeaseKeeper | undefined;
   private outage = false;
+  private outOfMemory = false;
+  private stopped: Promise<{ returned: number }> | undefined;
+  /** Why the worker stopped on its own (its lease keeper could not be restarted); undefined after a requested stop. */
+  failure: string | undefined;
   /** Jobs of our list not in flight at the previous sweep: returned if still so at the next. */
   private strays = new Set<string>();
   readonly finished = { done: 0, retried: 0, dead: 0, lost: 0 };
@@ -75,6 +86,13 @@ export class LoopWorker {
 
   /** Loads the active version and checks the loop; throws WorkerStartError. Resolves to the version and the concurrency. */
   async start(): Promise<{ version: number; concurrency: number }> {
+    try {
+      const warning = await checkMaxmemoryPolicy(this.store);
+      if (warning !== undefined) this.options.log(`warning: ${warning}`);
+    } catch (e) {
+      if (e instanceof EvictingRedisError) throw new WorkerStartError(e.message);
+      throw e;
+    }
     const active = await this.store.activeVersion();
     if (active === undefined) throw new WorkerStartError(`graph '${this.store.graph}' has no deployed version (run 'stepgraph deploy FILE' first)`);
     let version: LoadedVersion;
@@ -87,9 +105,9 @@ export class LoopWorker {
     const loop = version.loops.get(this.options.loop);
     if (loop === undefined) throw new WorkerStartError(`graph '${this.store.graph}' (version ${active}) has no loop '${this.options.loop}' (its loops: ${[...version.loops.keys()].join(", ")})`);
     this.concurrency = this.options.concurrency ?? loop.concurrency;
-    this.lease = await this.options.startLeaseKeeper();
+    this.watchLease(await this.options.startLeaseKeeper());
     // Said once per outage; commands wait meanwhile (ioredis reconnects and resends them).
-    this.store.redis.on("close", () => this.stopping || this.connectionLost(new Error("connection closed")));
+    this.store.redis.on("close", () => this.stopping || this.redisFailed(new Error("connection closed")));
     this.store.redis.on("ready", () => this.connectionBack());
     await this.subscribe();
     this.every(REAP_INTERVAL_MS, async () => {
@@ -119,10 +137,13 @@ export class LoopWorker {
           const job = await Promise.race([this.store.takeBlocking(this.options.blocking, this.options.loop, this.options.workerId, 1), this.stopRequested.then(() => undefined)]);
           jobs = job === undefined ? [] : [job];
         }
-        if (!this.stopping) this.connectionBack();
+        if (!this.stopping) {
+          this.connectionBack();
+          this.memoryBack();
+        }
       } catch (e) {
         if (this.stopping) break;
-        this.connectionLost(e);
+        this.redisFailed(e);
         await sleep(250);
         continue;
       }
@@ -134,7 +155,12 @@ export class LoopWorker {
    * Graceful stop (SIGTERM): take no more jobs, let those in flight finish within the
    * grace period, return the rest to the waiting list, leave.
    */
-  async stop(): Promise<{ returned: number }> {
+  stop(): Promise<{ returned: number }> {
+    this.stopped ??= this.leave();
+    return this.stopped;
+  }
+
+  private async leave(): Promise<{ returned: number }> {
     this.stopping = true;
     this.requestStop();
     this.slotFreed?.();
@@ -151,7 +177,7 @@ export class LoopWorker {
     for (const timer of this.timers) clearInterval(timer);
     // With Redis away, the jobs stay in this worker's list: the reaper returns them once the
     // lease (no longer renewed) expires. Stopping does not wait for Redis to come back.
-    const returned = await withTimeout(this.store.release(this.options.loop, this.options.workerId), RELEASE_TIMEOUT_MS).catch(() => {
+    const returned = await withTimeout(this.store.release(this.options.loop, this.options.workerId, LEFT_LEASE_MS), RELEASE_TIMEOUT_MS).catch(() => {
       this.options.log(`could not return the jobs in flight (Redis does not answer): they run again when this worker's lease expires`);
       return 0;
     });
@@ -220,6 +246,28 @@ export class LoopWorker {
     if (await this.persist(() => manager.bury(loopName, workerId, text, job, record))) this.finished.dead++;
   }
 
+  /**
+   * Keeps the lease keeper thread running: one that ends on its own (a crash) is started
+   * again; if that fails, the worker stops (its jobs go back to the queue).
+   */
+  private watchLease(keeper: LeaseKeeper): void {
+    this.lease = keeper;
+    void keeper.lost.then(async (reason) => {
+      if (this.stopping) return;
+      try {
+        const restarted = await this.options.startLeaseKeeper();
+        if (this.stopping) return await restarted.stop();
+        this.watchLease(restarted);
+        this.options.log(`the lease keeper thread stopped (${reason}); started it again`);
+      } catch (e) {
+        if (this.stopping) return;
+        this.failure = `the lease keeper thread stopped (${reason}) and could not be started again (${e instanceof Error ? e.message : String(e)})`;
+        this.options.log(`${this.failure}; stopping`);
+        await this.stop();
+      }
+    });
+  }
+
   /** The loaded version, loading (and verifying) it once. A refusal is remembered too. */
   private version(version: number): Promise<LoadedVersion> {
     let loading = this.versions.get(version);
@@ -271,7 +319,7 @@ export class LoopWorker {
       busy = true;
       task()
         .then(() => this.connectionBack())
-        .catch((e: unknown) => this.connectionLost(e))
+        .catch((e: unknown) => this.redisFailed(e))
         .finally(() => (busy = false));
     }, ms);
     this.timers.push(timer);
@@ -290,17 +338,32 @@ export class LoopWorker {
         return result;
       } catch (e) {
         if (this.released) break;
-        this.connectionLost(e);
+        this.redisFailed(e);
         await sleep(Math.min(50 * 2 ** attempt, 2000));
       }
     }
     return false;
   }
 
-  private connectionLost(e: unknown): void {
+  /** A command failed: Redis is away (said once per outage) or out of memory (said once per episode). */
+  private redisFailed(e: unknown): void {
+    // Redis answers but refuses to grow: not an outage, and the leases hold (they may use memory).
+    if (isOutOfMemoryError(e)) {
+      if (this.outOfMemory) return;
+      this.outOfMemory = true;
+      this.options.log("Redis is out of memory (maxmemory reached): taking no new jobs until it has room; jobs in flight finish, leases hold");
+      return;
+    }
     if (this.outage) return;
     this.outage = true;
     this.options.log(`lost Redis (${e instanceof Error ? e.message : String(e)}); reconnecting`);
+  }
+
+  /** A take went through: Redis has room again. */
+  private memoryBack(): void {
+    if (!this.outOfMemory) return;
+    this.outOfMemory = false;
+    this.options.log("Redis has memory again");
   }
 
   private connectionBack(): void {

@@ -10,7 +10,7 @@ import { pick, type JobMessage } from "./job-message";
 import type { ProductionGraph, ProductionLoop } from "./production-graph";
 import type { VersionManifest } from "./signed-version";
 
-/** How long results, join parts and finished-job notices are kept (production.md: they expire). */
+/** How long a finished job's result (done, or dead and dropped) and a batch's notify list are kept. */
 export const RESULT_TTL_SECONDS = 24 * 3600;
 
 export interface DeadRecord {
@@ -157,7 +157,7 @@ export class QueueManager {
 
   /** Puts a job back for another attempt after `delayMs`, with what this loop computed so far. */
   retry(loop: ProductionLoop, worker: string, jobText: string, retried: JobMessage, delayMs: number): Promise<boolean> {
-    return this.store.retry(loop.name, worker, jobText, JSON.stringify(retried), delayMs);
+    return this.store.retry(loop.name, worker, { text: jobText, id: retried.id }, JSON.stringify(retried), delayMs);
   }
 
   /** Moves a job whose node failed its last attempt to the dead-letter list. */
@@ -229,8 +229,17 @@ export class QueueManager {
     return this.store.resurrect(id, text, messages);
   }
 
-  dropDead(id: string): Promise<boolean> {
-    return this.store.dropDead(id);
+  /** Forgets a dead job (it stays counted as dead): its records and the parts waiting in its joins; its result expires. */
+  async dropDead(id: string): Promise<boolean> {
+    const text = await this.store.deadRecord(id);
+    if (text === undefined) return false;
+    const joinLoops = new Set<string>();
+    for (const version of new Set((JSON.parse(text) as DeadRecord[]).map((r) => r.version))) {
+      const stored = await this.store.readVersion(version);
+      const manifest = stored ? (JSON.parse(stored.manifest) as VersionManifest) : await this.activeManifest();
+      for (const loop of manifest?.graph.loops ?? []) if (loop.upstream.length > 1) joinLoops.add(loop.name);
+    }
+    return this.store.dropDead(id, [...joinLoops], RESULT_TTL_SECONDS);
   }
 }
 

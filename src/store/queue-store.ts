@@ -3,7 +3,7 @@
 // goes next, is the production room's business.
 import type Redis from "ioredis";
 import { queueKeys, type QueueKeys } from "./queue-keys";
-import { QUEUE_SCRIPTS, type QueueScriptName } from "./queue-scripts";
+import { LIVE_LEASE, QUEUE_SCRIPTS, type QueueScriptName } from "./queue-scripts";
 
 /** Where a finished job goes from a loop (see the commit script). */
 export type CommitTarget =
@@ -126,7 +126,7 @@ export class QueueStore {
    * when it was no longer this worker's (returned to the queue meanwhile).
    */
   async commit(loop: string, worker: string, jobs: readonly FinishedJob[], ttlSeconds: number): Promise<boolean[]> {
-    const keys = [this.keys.processing(loop, worker), this.keys.totals, this.keys.loopStats(loop)];
+    const keys = [this.keys.processing(loop, worker), this.keys.totals, this.keys.loopStats(loop), this.keys.deaths(loop)];
     const args: (string | number)[] = [this.keys.rateBucketPrefix(loop), ttlSeconds, jobs.length];
     for (const job of jobs) {
       args.push(job.text, job.id, Math.round(job.latencyMs), job.targets.length);
@@ -147,14 +147,14 @@ export class QueueStore {
     return ((await this.script("commit", keys, args)) as number[]).map((committed) => committed === 1);
   }
 
-  async retry(loop: string, worker: string, job: string, retried: string, delayMs: number): Promise<boolean> {
-    const keys = [this.keys.processing(loop, worker), this.keys.delayed(loop), this.keys.loopStats(loop), this.keys.waiting(loop)];
-    return (await this.script("retry", keys, [job, retried, Math.round(delayMs)])) === 1;
+  async retry(loop: string, worker: string, job: { text: string; id: string }, retried: string, delayMs: number): Promise<boolean> {
+    const keys = [this.keys.processing(loop, worker), this.keys.delayed(loop), this.keys.loopStats(loop), this.keys.waiting(loop), this.keys.deaths(loop)];
+    return (await this.script("retry", keys, [job.text, retried, Math.round(delayMs), job.id])) === 1;
   }
 
   async bury(loop: string, worker: string, job: { text: string; id: string; batch?: string }, record: string, error: string, ttlSeconds: number): Promise<boolean> {
     const result = this.keys.result(job.id);
-    const keys = [this.keys.processing(loop, worker), this.keys.totals, this.keys.loopStats(loop), this.keys.dead, result, job.batch === undefined ? result : this.keys.notify(job.batch)];
+    const keys = [this.keys.processing(loop, worker), this.keys.totals, this.keys.loopStats(loop), this.keys.dead, result, job.batch === undefined ? result : this.keys.notify(job.batch), this.keys.deaths(loop)];
     return (await this.script("bury", keys, [job.text, job.id, record, error, ttlSeconds])) === 1;
   }
 
@@ -177,10 +177,13 @@ export class QueueStore {
     await this.script("renewLease", [this.keys.lease(loop, worker), this.keys.workers(loop)], [worker, ttlMs]);
   }
 
-  /** Every job of the worker back to the waiting list, and the worker unregistered. */
-  async release(loop: string, worker: string): Promise<number> {
-    const keys = [this.keys.processing(loop, worker), this.keys.waiting(loop), this.keys.workers(loop), this.keys.lease(loop, worker)];
-    return (await this.script("release", keys, [worker])) as number;
+  /**
+   * Every job of the worker back to the waiting list; the worker is marked as left for
+   * `leftMs`, during which the reaper returns whatever still reaches its list, then forgets it.
+   */
+  async release(loop: string, worker: string, leftMs: number): Promise<number> {
+    const keys = [this.keys.processing(loop, worker), this.keys.waiting(loop), this.keys.lease(loop, worker)];
+    return (await this.script("release", keys, [leftMs])) as number;
   }
 
   async returnJob(loop: string, worker: string, job: string): Promise<boolean> {
@@ -229,9 +232,13 @@ export class QueueStore {
     return (await this.script("resurrect", keys, [jobId, recordsAsRead, ...messages.map((m) => m.job)])) === 1;
   }
 
-  /** Removes a dead job's records; it stays counted as dead. */
-  async dropDead(jobId: string): Promise<boolean> {
-    return (await this.redis.hdel(this.keys.dead, jobId)) === 1;
+  /**
+   * Removes a dead job's records (it stays counted as dead) and the parts waiting in its
+   * joins (those of `joinLoops`); its result expires after `ttlSeconds`.
+   */
+  async dropDead(jobId: string, joinLoops: readonly string[], ttlSeconds: number): Promise<boolean> {
+    const keys = [this.keys.dead, this.keys.result(jobId), ...joinLoops.map((loop) => this.keys.join(loop, jobId))];
+    return (await this.script("drop", keys, [jobId, ttlSeconds])) === 1;
   }
 
   async totals(): Promise<GraphTotals> {
@@ -250,7 +257,7 @@ export class QueueStore {
       .hgetall(this.keys.loopStats(loop))
       .hgetall(`${this.keys.rateBucketPrefix(loop)}${bucket - 1}`)
       .hgetall(`${this.keys.rateBucketPrefix(loop)}${bucket}`);
-    for (const worker of workers) pipeline.exists(this.keys.lease(loop, worker)).llen(this.keys.processing(loop, worker));
+    for (const worker of workers) pipeline.get(this.keys.lease(loop, worker)).llen(this.keys.processing(loop, worker));
     const replies = ((await pipeline.exec()) ?? []).map(([error, value]) => {
       if (error) throw error;
       return value;
@@ -259,7 +266,7 @@ export class QueueStore {
     let alive = 0;
     let inFlight = 0;
     for (let i = 5; i < replies.length; i += 2) {
-      if (replies[i] === 1) alive++;
+      if (replies[i] === LIVE_LEASE) alive++;
       inFlight += replies[i + 1] as number;
     }
     return {

@@ -311,6 +311,8 @@ test("a job that crashes its worker every time is dead after its worker died mor
     assert.deepEqual(await manager.store.totals(), { submitted: 8, completed: 7, dead: 1 });
     assert.ok(started.filter((w) => w.child.exitCode === 1).length >= 4, "the poison ended four workers");
     assert.ok(started.some((w) => /moved 1 job to the dead-letter list/.test(w.output())));
+    // Every job left the loop: none keeps a deaths count.
+    assert.equal(await redis.client.exists("stepgraph:{crash}:prod:loop:crashing:deaths"), 0);
   } finally {
     supervising = false;
     await supervisor;
