@@ -2,6 +2,11 @@
 // would refuse is never stored.
 import { MIN_DEPLOY_KEY_LENGTH } from "../production/signed-version";
 
+/** The key that `text` gives: without surrounding whitespace, as the command line reads STEPGRAPH_DEPLOY_KEY. */
+export function storedDeployKey(text: string): string {
+  return text.trim();
+}
+
 /** Why `text` cannot be a deploy key, or undefined when it can (the input box's validation). */
 export function deployKeyProblem(text: string): string | undefined {
   const key = text.trim();
