@@ -4,7 +4,10 @@ import { loadGraph } from "../runtime/graph-loader";
 import type { QueueStore } from "../store/queue-store";
 import { buildArtifact } from "./artifact";
 import { compileProductionGraph } from "./production-graph";
-import { sha256, signVersion } from "./signed-version";
+import { sha256, signPointer, signVersion } from "./signed-version";
+
+/** Versions kept in Redis besides those an unfinished job uses (production.md, "Deploy and versions"). */
+export const KEPT_VERSIONS = 10;
 
 export interface DeployResult {
   graph: string;
@@ -29,8 +32,10 @@ export async function deployGraph(options: DeployOptions): Promise<DeployResult>
   const codeHashes = new Map([...modules].map(([path, built]) => [path, built.codeHash]));
   const productionGraph = compileProductionGraph(graph, artifact.modulePaths, codeHashes);
   const store = await options.openStore(graph.name);
-  const version = await store.storeVersion((version) =>
-    signVersion({ graph: productionGraph, version, createdAt: Date.now(), artifactSha256: sha256(artifact.code) }, artifact.code, options.deployKey),
+  const version = await store.storeVersion(
+    (version) => signVersion({ graph: productionGraph, version, createdAt: Date.now(), artifactSha256: sha256(artifact.code) }, artifact.code, options.deployKey),
+    (version, sequence) => signPointer(graph.name, { version, sequence }, options.deployKey),
+    KEPT_VERSIONS,
   );
   const loops = await Promise.all(productionGraph.loops.map(async (loop) => ({ name: loop.name, workers: (await store.loopCounts(loop.name)).workers })));
   return { graph: graph.name, version, loops };

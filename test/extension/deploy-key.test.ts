@@ -3,7 +3,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { deployKey as cliDeployKey } from "../../src/cli/production-options";
-import { deployKeyProblem, storedDeployKey } from "../../src/extension/deploy-key-text";
+import { deployKeyProblem } from "../../src/extension/deploy-key-text";
+import { storedDeployKey } from "../../src/production/signed-version";
 
 const texts = ["a-deploy-key-of-some-length", "  a-deploy-key-of-some-length", "a-deploy-key-of-some-length\n", "\t a-deploy-key-of-some-length \r\n", `  ${"k".repeat(15)}  `, "   ", ""];
 
