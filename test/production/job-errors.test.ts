@@ -124,7 +124,7 @@ test("a stray rejected promise or a throwing timer in node code is logged agains
     // Still serving.
     const [later] = await submit(manager, [{ n: 99 }]);
     await waitForRest(manager, 10_000);
-    assert.deepEqual(await manager.outcomes([later]), [{ id: later, status: "done", result: {} }]);
+    assert.deepEqual(await manager.outcomes([later]), [{ id: later, status: "done", result: { strayed: 99 } }]);
   } finally {
     close();
     assert.deepEqual(await stopWorkers([worker]), [0]);
