@@ -1,11 +1,10 @@
 // `stepgraph worker --graph NAME --loop LOOP`: runs one loop of the active version until
 // SIGTERM (or SIGINT), then finishes or returns its jobs and exits 0.
-import { hostname, tmpdir } from "node:os";
-import { join } from "node:path";
+import { hostname } from "node:os";
 import { randomBytes } from "node:crypto";
-import { rmSync } from "node:fs";
 import { startLeaseKeeper } from "../production/lease-keeper";
 import { LoopWorker, WorkerStartError } from "../production/loop-worker";
+import { surviveStrayErrors } from "../production/stray-errors";
 import { NodeCache } from "../store/node-cache";
 import { RedisStorage } from "../store/redis-storage";
 import { redactRedisUrl } from "../store/redis-url";
@@ -52,10 +51,10 @@ ${PRODUCTION_OPTIONS_USAGE}`,
 
     const connection = await openProduction(graph, url);
     const workerId = `${hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`;
-    const artifactDir = join(tmpdir(), `stepgraph-worker-${process.pid}-${randomBytes(4).toString("hex")}`);
     const log = (line: string) => process.stdout.write(`${new Date().toISOString()} [${graph}/${values.loop}] ${line}\n`);
     // Node code runs in this process: its stacks should point into the TypeScript.
     process.setSourceMapsEnabled(true);
+    surviveStrayErrors(log);
     const blocking = connection.redis.duplicate({ lazyConnect: false, enableAutoPipelining: false });
     const subscriber = connection.redis.duplicate({ lazyConnect: false, enableAutoPipelining: false });
     // Their outages are the main connection's, which the worker reports once.
@@ -68,7 +67,6 @@ ${PRODUCTION_OPTIONS_USAGE}`,
       workerId,
       concurrency,
       deployKey: key,
-      artifactDir,
       graceMs,
       cache: new NodeCache(new RedisStorage(connection.redis, redactRedisUrl(url))),
       startLeaseKeeper: () => startLeaseKeeper({ redisUrl: url, graph, loop: values.loop as string, worker: workerId, ttlMs: LEASE_TTL_MS, intervalMs: LEASE_RENEW_MS }),
@@ -108,7 +106,6 @@ ${PRODUCTION_OPTIONS_USAGE}`,
       blocking.disconnect();
       subscriber.disconnect();
       connection.close();
-      rmSync(artifactDir, { recursive: true, force: true });
     }
   },
 };

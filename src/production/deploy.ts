@@ -5,7 +5,10 @@ import type { QueueStore } from "../store/queue-store";
 import { buildArtifact } from "./artifact";
 import { compileProductionGraph } from "./production-graph";
 import { checkMaxmemoryPolicy } from "./redis-policy";
-import { sha256, signVersion } from "./signed-version";
+import { sha256, signPointer, signVersion } from "./signed-version";
+
+/** Versions kept in Redis besides those an unfinished job uses (production.md, "Deploy and versions"). */
+export const KEPT_VERSIONS = 10;
 
 export interface DeployResult {
   graph: string;
@@ -34,8 +37,10 @@ export async function deployGraph(options: DeployOptions): Promise<DeployResult>
   const store = await options.openStore(graph.name);
   const warning = await checkMaxmemoryPolicy(store);
   if (warning !== undefined) options.warn(warning);
-  const version = await store.storeVersion((version) =>
-    signVersion({ graph: productionGraph, version, createdAt: Date.now(), artifactSha256: sha256(artifact.code) }, artifact.code, options.deployKey),
+  const version = await store.storeVersion(
+    (version) => signVersion({ graph: productionGraph, version, createdAt: Date.now(), artifactSha256: sha256(artifact.code) }, artifact.code, options.deployKey),
+    (version, sequence) => signPointer(graph.name, { version, sequence }, options.deployKey),
+    KEPT_VERSIONS,
   );
   const loops = await Promise.all(productionGraph.loops.map(async (loop) => ({ name: loop.name, workers: (await store.loopCounts(loop.name)).workers })));
   return { graph: graph.name, version, loops };

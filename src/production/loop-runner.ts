@@ -5,15 +5,19 @@ import { format } from "node:util";
 import type { NodeCache } from "../store/node-cache";
 import { userFrames } from "../runtime/user-frames";
 import { decodeValue, encodeValue, hashValue, valueAtPath } from "../runtime/values";
-import type { JobMessage } from "./job-message";
+import { byName, ownValue, type JobMessage } from "./job-message";
 import type { LoadedVersion } from "./loaded-version";
 import type { ProductionLoop, ProductionNode } from "./production-graph";
+import { nodeRuns } from "./stray-errors";
 
 export type LoopOutcome =
   /** `values`: everything the job holds after the loop, encoded. */
   | { ok: true; values: Record<string, string> }
-  /** `values`: what it held when `node` failed, so that a retry resumes there. */
-  | { ok: false; node: ProductionNode; attempt: number; message: string; stack?: string; values: Record<string, string> };
+  /**
+   * `values`: what it held when `node` failed, so that a retry resumes there. Not
+   * `retryable`: the job itself is at fault (a value that does not decode), not the node.
+   */
+  | { ok: false; node: ProductionNode; attempt: number; retryable: boolean; message: string; stack?: string; values: Record<string, string> };
 
 export interface LoopRunOptions {
   cache?: NodeCache;
@@ -31,11 +35,14 @@ class NodeFailure {
   ) {}
 }
 
+/** A value the job holds that does not decode: running the node again will not help. */
+class UndecodableValueError extends Error {}
+
 export async function runLoop(version: LoadedVersion, loop: ProductionLoop, job: JobMessage, options: LoopRunOptions): Promise<LoopOutcome> {
-  const encoded: Record<string, string> = { ...job.values };
+  const encoded = Object.assign(byName<string>(), job.values);
   const decoded = new Map<string, unknown>();
   const valueOf = (name: string): unknown => {
-    if (!decoded.has(name)) decoded.set(name, name in encoded ? decodeValue(encoded[name]) : undefined);
+    if (!decoded.has(name)) decoded.set(name, Object.hasOwn(encoded, name) ? decodeJobValue(job, name, encoded[name]) : undefined);
     return decoded.get(name);
   };
   const running = new Map<string, Promise<void>>();
@@ -47,8 +54,8 @@ export async function runLoop(version: LoadedVersion, loop: ProductionLoop, job:
     promise = (async () => {
       await Promise.all(node.dependencies.map(run));
       // Computed by an earlier attempt of this job.
-      if (name in encoded) return;
-      const attempt = (job.failed?.[name] ?? 0) + 1;
+      if (Object.hasOwn(encoded, name)) return;
+      const attempt = (ownValue(job.failed, name) ?? 0) + 1;
       try {
         const args = node.args.map((arg) => (arg.kind === "literal" ? structuredClone(arg.value) : valueAtPath(valueOf(arg.name), arg.path)));
         const value = await cachedCall(version.graph.name, node, args, options.cache, () => callNode(version, node, fn, args, job, attempt, options));
@@ -66,7 +73,15 @@ export async function runLoop(version: LoadedVersion, loop: ProductionLoop, job:
   const failure = settled.find((s): s is PromiseRejectedResult => s.status === "rejected")?.reason as NodeFailure | undefined;
   if (failure === undefined) return { ok: true, values: encoded };
   const { message, stack } = describeError(failure.error);
-  return { ok: false, node: failure.node, attempt: failure.attempt, message, stack, values: encoded };
+  return { ok: false, node: failure.node, attempt: failure.attempt, retryable: !(failure.error instanceof UndecodableValueError), message, stack, values: encoded };
+}
+
+function decodeJobValue(job: JobMessage, name: string, text: string): unknown {
+  try {
+    return decodeValue(text);
+  } catch (e) {
+    throw new UndecodableValueError(`the value '${name}' of job ${job.id} cannot be decoded (${(e as Error).message}): the job is damaged`);
+  }
 }
 
 async function callNode(version: LoadedVersion, node: ProductionNode, fn: (...args: unknown[]) => unknown, args: unknown[], job: JobMessage, attempt: number, options: LoopRunOptions): Promise<unknown> {
@@ -106,9 +121,10 @@ async function callNode(version: LoadedVersion, node: ProductionNode, fn: (...ar
       reject(error);
     }, timeoutMs);
   });
+  const call = () => nodeRuns.run({ node: node.name, jobId: job.id }, () => fn(...args, context));
   try {
-    if (timeoutMs === undefined) return await fn(...args, context);
-    return await Promise.race([Promise.resolve().then(() => fn(...args, context)), timeout]);
+    if (timeoutMs === undefined) return await call();
+    return await Promise.race([Promise.resolve().then(call), timeout]);
   } finally {
     clearTimeout(timer);
     if (controller !== undefined) options.signal?.removeEventListener("abort", giveUp);
@@ -141,6 +157,7 @@ async function cachedCall(graph: string, node: ProductionNode, args: unknown[], 
 }
 
 function describeError(e: unknown): { message: string; stack?: string } {
+  if (e instanceof UndecodableValueError) return { message: e.message };
   if (!(e instanceof Error)) return { message: `a non-Error value was thrown: ${format("%O", e)}` };
   return { message: e.message, stack: e.stack && userFrames(e.stack, (line) => line.includes(__filename)) };
 }

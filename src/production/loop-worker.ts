@@ -16,7 +16,7 @@ import { runLoop } from "./loop-runner";
 import type { ProductionLoop } from "./production-graph";
 import { RESULT_TTL_SECONDS, type QueueManager } from "./queue-manager";
 import { checkMaxmemoryPolicy, EvictingRedisError } from "./redis-policy";
-import { VersionRefusedError } from "./signed-version";
+import { verifyPointer, VersionRefusedError, type ActivePointer } from "./signed-version";
 
 export interface LoopWorkerOptions {
   manager: QueueManager;
@@ -29,8 +29,6 @@ export interface LoopWorkerOptions {
   /** Jobs in flight at once; default: the loop's `concurrency`. */
   concurrency?: number;
   deployKey: string;
-  /** Where verified artifacts are written to be loaded. */
-  artifactDir: string;
   /** How long SIGTERM waits for jobs in flight before returning them. */
   graceMs: number;
   cache?: NodeCache;
@@ -56,7 +54,12 @@ const MAX_WORKER_DEATHS = 3;
 
 export class LoopWorker {
   private readonly store: QueueStore;
+  /** The versions loaded (or loading, or refused): the active one and those of jobs in flight. */
   private readonly versions = new Map<number, Promise<LoadedVersion>>();
+  /** Jobs in flight per version. */
+  private readonly versionUse = new Map<number, number>();
+  /** The newest verified active-version pointer this worker has seen. */
+  private active: ActivePointer | undefined;
   /** Jobs being run, by their text as it is in the processing list. */
   private readonly inFlight = new Set<string>();
   private concurrency = 1;
@@ -93,10 +96,13 @@ export class LoopWorker {
       if (e instanceof EvictingRedisError) throw new WorkerStartError(e.message);
       throw e;
     }
-    const active = await this.store.activeVersion();
-    if (active === undefined) throw new WorkerStartError(`graph '${this.store.graph}' has no deployed version (run 'stepgraph deploy FILE' first)`);
+    const pointer = await this.store.activePointer();
+    if (pointer === undefined) throw new WorkerStartError(`graph '${this.store.graph}' has no deployed version (run 'stepgraph deploy FILE' first)`);
     let version: LoadedVersion;
+    let active: number;
     try {
+      this.active = verifyPointer(pointer, this.store.graph, this.options.deployKey);
+      active = this.active.version;
       version = await this.version(active);
     } catch (e) {
       if (e instanceof VersionRefusedError) throw new WorkerStartError(e.message);
@@ -201,7 +207,7 @@ export class LoopWorker {
   }
 
   private async process(text: string): Promise<void> {
-    const { manager, loop: loopName, workerId } = this.options;
+    const { loop: loopName, workerId } = this.options;
     let job: JobMessage;
     try {
       job = parseJobMessage(text);
@@ -211,6 +217,21 @@ export class LoopWorker {
       await this.persist(() => this.store.discard(loopName, workerId, text).then(() => true));
       return;
     }
+    this.versionUse.set(job.v, (this.versionUse.get(job.v) ?? 0) + 1);
+    try {
+      await this.runJob(text, job);
+    } finally {
+      const use = (this.versionUse.get(job.v) ?? 1) - 1;
+      if (use > 0) this.versionUse.set(job.v, use);
+      else {
+        this.versionUse.delete(job.v);
+        this.unloadIfUnused(job.v);
+      }
+    }
+  }
+
+  private async runJob(text: string, job: JobMessage): Promise<void> {
+    const { manager, loop: loopName, workerId } = this.options;
     let version: LoadedVersion;
     let loop: ProductionLoop | undefined;
     try {
@@ -234,7 +255,7 @@ export class LoopWorker {
       return;
     }
     const { node, attempt } = outcome;
-    if (attempt <= node.options.retry) {
+    if (outcome.retryable && attempt <= node.options.retry) {
       const delayMs = retryDelayMs(node.options, attempt, MAX_RETRY_DELAY_MS);
       this.options.log(`job ${job.id} ${node.name}: attempt ${attempt} of ${node.options.retry + 1} failed: ${outcome.message}; retrying${delayMs > 0 ? ` in ${delayMs} ms` : ""}`);
       const retried: JobMessage = { ...job, q: Date.now(), values: outcome.values, failed: { ...job.failed, [node.name]: attempt } };
@@ -272,7 +293,7 @@ export class LoopWorker {
   private version(version: number): Promise<LoadedVersion> {
     let loading = this.versions.get(version);
     if (loading === undefined) {
-      loading = loadVersion(this.store, version, this.options.deployKey, this.options.artifactDir);
+      loading = loadVersion(this.store, version, this.options.deployKey);
       this.versions.set(version, loading);
       // A read that failed for want of a connection is tried again next time.
       loading.catch((e: unknown) => {
@@ -282,18 +303,55 @@ export class LoopWorker {
     return loading;
   }
 
+  /** Forgets a version that is neither active nor used by a job in flight (its code and graph go with it). */
+  private unloadIfUnused(version: number): void {
+    if (version === this.active?.version || this.versionUse.has(version)) return;
+    const loading = this.versions.get(version);
+    if (loading === undefined) return;
+    this.versions.delete(version);
+    loading.then(
+      () => this.options.log(`unloaded version ${version} (neither active nor used by a job in flight)`),
+      () => undefined,
+    );
+  }
+
+  /**
+   * Takes a newer active-version pointer that verifies; refuses (with a line) one that does
+   * not, or one older than the pointer held (an earlier deploy's, written back into Redis).
+   * Undefined: nothing new (the pointer held, sent again).
+   */
+  private acceptPointer(text: string): ActivePointer | undefined {
+    const pointer = verifyPointer(text, this.store.graph, this.options.deployKey);
+    const held = this.active;
+    if (held !== undefined && pointer.sequence < held.sequence) {
+      throw new VersionRefusedError(`the active-version pointer for version ${pointer.version} (sequence ${pointer.sequence}) is older than the one this worker holds (sequence ${held.sequence}): refused`);
+    }
+    if (held !== undefined && pointer.sequence === held.sequence) return undefined;
+    this.active = pointer;
+    if (held !== undefined) this.unloadIfUnused(held.version);
+    return pointer;
+  }
+
   /** Listens for deploys: loads a new active version ahead of its first job. */
   private async subscribe(): Promise<void> {
     const { subscriber } = this.options;
     subscriber.on("message", (_channel: string, text: string) => {
-      let message: { type?: string; version?: unknown };
+      let message: { type?: string; pointer?: unknown };
       try {
         message = JSON.parse(text) as typeof message;
       } catch {
         return;
       }
-      if (message.type !== "activate" || typeof message.version !== "number") return;
-      const version = message.version;
+      if (message.type !== "activate" || typeof message.pointer !== "string") return;
+      let pointer: ActivePointer | undefined;
+      try {
+        pointer = this.acceptPointer(message.pointer);
+      } catch (e) {
+        this.options.log(e instanceof Error ? e.message : String(e));
+        return;
+      }
+      if (pointer === undefined) return;
+      const version = pointer.version;
       this.version(version).then(
         (loaded) => this.options.log(`version ${version} is active${loaded.loops.has(this.options.loop) ? "" : ` (it has no loop '${this.options.loop}': this worker only finishes jobs of earlier versions)`}`),
         (e: unknown) => this.options.log(`version ${version} is active, but this worker refuses it: ${e instanceof Error ? e.message : String(e)}`),

@@ -27,17 +27,29 @@ const LEFT_LEASE = "left";
 const NOW_MS = `local function now_ms() local t = redis.call('TIME') return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) end`;
 
 /**
+ * Counts `n` (negative: fewer) unfinished jobs of version `version` in the totals hash, so
+ * that a deploy knows which old versions no job uses any more.
+ */
+const COUNT_LIVE = `local function count_live(totals, version, n)
+  if not version then return end
+  if redis.call('HINCRBY', totals, 'live:' .. version, n) <= 0 then redis.call('HDEL', totals, 'live:' .. version) end
+end`;
+
+/**
  * Adds a job's dead-letter record. The first record of a job makes it one dead job (counted,
  * its result marked dead, its submitter told); a job that dies in two parallel loops gets a
- * second record in the same entry. `notify` is false when nobody waits.
+ * second record in the same entry; a dead job no longer counts as a live job of its
+ * version. `notify` is false when nobody waits.
  */
-const ADD_DEAD_RECORD = `local function add_dead_record(dead, totals, result, notify, id, record, error, ttl)
+const ADD_DEAD_RECORD = `${COUNT_LIVE}
+local function add_dead_record(dead, totals, result, notify, id, record, error, ttl, version)
   local records = redis.call('HGET', dead, id)
   if records then
     redis.call('HSET', dead, id, string.sub(records, 1, -2) .. ',' .. record .. ']')
   else
     redis.call('HSET', dead, id, '[' .. record .. ']')
     redis.call('HINCRBY', totals, 'dead', 1)
+    count_live(totals, version, -1)
     redis.call('HSET', result, 'dead', error)
     if notify then
       redis.call('LPUSH', notify, id)
@@ -75,6 +87,7 @@ return taken`,
     keys: 4,
     variadicKeys: true,
     lua: `${NOW_MS}
+${COUNT_LIVE}
 local ttl = tonumber(ARGV[2])
 local k, a = 5, 4
 local committed, count, latency = {}, 0, 0
@@ -113,6 +126,7 @@ for j = 1, tonumber(ARGV[3]) do
         if redis.call('HINCRBY', result, 'parts', 1) >= expected then
           redis.call('HSET', result, 'done', now_ms())
           redis.call('HINCRBY', KEYS[2], 'completed', 1)
+          count_live(KEYS[2], string.match(job, '"v":(%d+)'), -1)
           if notify ~= result then
             redis.call('LPUSH', notify, id)
             redis.call('EXPIRE', notify, ttl)
@@ -168,8 +182,8 @@ return #due`,
   /**
    * A job's last attempt failed. KEYS: processing, totals, loop stats, dead hash, result
    * hash, notify list (= result hash: none), deaths hash. ARGV: job, job id, dead record
-   * (JSON), error (JSON), ttl s (of the notify list). A job that dies in two parallel loops
-   * is one dead job with two records.
+   * (JSON), error (JSON), ttl s (of the notify list), the job's version. A job that dies in
+   * two parallel loops is one dead job with two records.
    */
   bury: {
     keys: 7,
@@ -177,7 +191,7 @@ return #due`,
 if redis.call('LREM', KEYS[1], -1, ARGV[1]) == 0 then return 0 end
 redis.call('HDEL', KEYS[7], ARGV[2])
 redis.call('HINCRBY', KEYS[3], 'dead', 1)
-add_dead_record(KEYS[4], KEYS[2], KEYS[5], KEYS[6] ~= KEYS[5] and KEYS[6], ARGV[2], ARGV[3], ARGV[4], ARGV[5])
+add_dead_record(KEYS[4], KEYS[2], KEYS[5], KEYS[6] ~= KEYS[5] and KEYS[6], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6])
 return 1`,
   },
 
@@ -214,13 +228,14 @@ for _, worker in ipairs(redis.call('SMEMBERS', KEYS[1])) do
       if deaths > tonumber(ARGV[3]) then
         redis.call('HDEL', KEYS[3], id)
         local message = 'its worker died (or lost its lease) while running it ' .. deaths .. ' times'
+        local version = string.match(job, '"v":(%d+)')
         local record = '{"id":' .. cjson.encode(id) .. ',"loop":' .. cjson.encode(ARGV[4]) .. ',"node":"","attempts":' .. deaths ..
-          ',"error":' .. cjson.encode(message) .. ',"version":' .. (string.match(job, '"v":(%d+)') or '0') .. ',"diedAt":' .. now_ms() ..
+          ',"error":' .. cjson.encode(message) .. ',"version":' .. (version or '0') .. ',"diedAt":' .. now_ms() ..
           ',"state":{},"job":' .. cjson.encode(job) .. '}'
         redis.call('HINCRBY', KEYS[6], 'dead', 1)
         local batch = string.match(job, '"b":"(.-)"')
         local error = '{"message":' .. cjson.encode(message) .. ',"node":"","loop":' .. cjson.encode(ARGV[4]) .. ',"attempts":' .. deaths .. '}'
-        add_dead_record(KEYS[4], KEYS[5], ARGV[5] .. id, batch and (ARGV[6] .. batch), id, record, error, ttl)
+        add_dead_record(KEYS[4], KEYS[5], ARGV[5] .. id, batch and (ARGV[6] .. batch), id, record, error, ttl, version)
         buried = buried + 1
       else
         redis.call('RPUSH', KEYS[2], job)
@@ -272,21 +287,23 @@ return 1`,
   },
 
   /**
-   * Enqueues a batch of jobs and counts them. KEYS: totals, then the waiting list of each
-   * entry loop. ARGV: jobs per loop (n); then, per entry loop, its n messages.
+   * Enqueues a batch of jobs and counts them (and them as live jobs of their version).
+   * KEYS: totals, then the waiting list of each entry loop. ARGV: jobs per loop (n), their
+   * version; then, per entry loop, its n messages.
    */
   submit: {
     keys: 1,
     variadicKeys: true,
-    lua: `
+    lua: `${COUNT_LIVE}
 local n = tonumber(ARGV[1])
 for i = 2, #KEYS do
-  local first = 2 + (i - 2) * n
+  local first = 3 + (i - 2) * n
   for s = first, first + n - 1, 500 do
     redis.call('LPUSH', KEYS[i], unpack(ARGV, s, math.min(s + 499, first + n - 1)))
   end
 end
 redis.call('HINCRBY', KEYS[1], 'submitted', n)
+count_live(KEYS[1], ARGV[2], n)
 return n`,
   },
 
@@ -306,20 +323,44 @@ return 1`,
   },
 
   /**
-   * Puts a dead job's parts back on their loops' waiting lists. KEYS: dead hash, totals,
-   * result hash, then one waiting list per record. ARGV: job id, the records as read
-   * (unchanged since: else nothing happens), then one message per record.
+   * Puts a dead job's parts back on their loops' waiting lists, as a live job of the given
+   * version. KEYS: dead hash, totals, result hash, then one waiting list per record. ARGV:
+   * job id, the records as read (unchanged since: else nothing happens), the version, then
+   * one message per record.
    */
   resurrect: {
     keys: 3,
     variadicKeys: true,
-    lua: `
+    lua: `${COUNT_LIVE}
 if redis.call('HGET', KEYS[1], ARGV[1]) ~= ARGV[2] then return 0 end
-for i = 4, #KEYS do redis.call('RPUSH', KEYS[i], ARGV[i - 1]) end
+for i = 4, #KEYS do redis.call('RPUSH', KEYS[i], ARGV[i]) end
 redis.call('HDEL', KEYS[1], ARGV[1])
 redis.call('HDEL', KEYS[3], 'dead')
 redis.call('HINCRBY', KEYS[2], 'dead', -1)
+count_live(KEYS[2], ARGV[3], 1)
 return 1`,
+  },
+
+  /**
+   * Removes the given versions that no unfinished job uses. KEYS: totals, versions set,
+   * then each version's hash. ARGV: the version numbers, in the same order. Returns how
+   * many it removed.
+   */
+  dropVersions: {
+    keys: 2,
+    variadicKeys: true,
+    lua: `
+local dropped = 0
+for i = 3, #KEYS do
+  local version = ARGV[i - 2]
+  if tonumber(redis.call('HGET', KEYS[1], 'live:' .. version) or '0') <= 0 then
+    redis.call('DEL', KEYS[i])
+    redis.call('ZREM', KEYS[2], version)
+    redis.call('HDEL', KEYS[1], 'live:' .. version)
+    dropped = dropped + 1
+  end
+end
+return dropped`,
   },
 } as const;
 

@@ -68,18 +68,26 @@ export class QueueStore {
 
   // ---- versions ----
 
-  /** Stores a version under the next number and makes it active; resolves to the number. */
-  async storeVersion(makeVersion: (version: number) => StoredVersion): Promise<number> {
+  /**
+   * Stores a version under the next number and makes it active with the pointer that
+   * `makePointer` signs; then removes the versions older than the last `kept` that no
+   * unfinished job uses (dead jobs do not count). Resolves to the number.
+   */
+  async storeVersion(makeVersion: (version: number) => StoredVersion, makePointer: (version: number, sequence: number) => string, kept: number): Promise<number> {
     const version = await this.redis.incr(this.keys.versionSeq);
+    const sequence = await this.redis.incr(this.keys.activeSeq);
     const stored = makeVersion(version);
-    await this.redis.multi().hset(this.keys.version(version), { ...stored }).set(this.keys.active, String(version)).exec();
-    await this.redis.publish(this.keys.control, JSON.stringify({ type: "activate", version }));
+    const pointer = makePointer(version, sequence);
+    await this.redis.multi().hset(this.keys.version(version), { ...stored }).zadd(this.keys.versions, version, String(version)).set(this.keys.active, pointer).exec();
+    await this.redis.publish(this.keys.control, JSON.stringify({ type: "activate", version, pointer }));
+    const old = await this.redis.zrangebyscore(this.keys.versions, "-inf", version - kept);
+    if (old.length > 0) await this.script("dropVersions", [this.keys.totals, this.keys.versions, ...old.map((v) => this.keys.version(Number(v)))], old);
     return version;
   }
 
-  async activeVersion(): Promise<number | undefined> {
-    const text = await this.redis.get(this.keys.active);
-    return text === null ? undefined : Number(text);
+  /** The active-version pointer as stored (signed: the production room reads it). */
+  async activePointer(): Promise<string | undefined> {
+    return (await this.redis.get(this.keys.active)) ?? undefined;
   }
 
   async readVersion(version: number): Promise<StoredVersion | undefined> {
@@ -95,15 +103,15 @@ export class QueueStore {
     return Array.from({ length: count }, (_, i) => String(last - count + 1 + i));
   }
 
-  /** Enqueues jobs: `messagesByLoop` holds, per entry loop, one message per job, in the same job order. */
-  async submit(messagesByLoop: ReadonlyMap<string, readonly string[]>): Promise<void> {
+  /** Enqueues jobs of `version`: `messagesByLoop` holds, per entry loop, one message per job, in the same job order. */
+  async submit(version: number, messagesByLoop: ReadonlyMap<string, readonly string[]>): Promise<void> {
     const loops = [...messagesByLoop.keys()];
     const count = messagesByLoop.get(loops[0])?.length ?? 0;
     if (count === 0) return;
     await this.script(
       "submit",
       [this.keys.totals, ...loops.map((loop) => this.keys.waiting(loop))],
-      [count, ...loops.flatMap((loop) => messagesByLoop.get(loop) ?? [])],
+      [count, version, ...loops.flatMap((loop) => messagesByLoop.get(loop) ?? [])],
     );
   }
 
@@ -152,10 +160,10 @@ export class QueueStore {
     return (await this.script("retry", keys, [job.text, retried, Math.round(delayMs), job.id])) === 1;
   }
 
-  async bury(loop: string, worker: string, job: { text: string; id: string; batch?: string }, record: string, error: string, ttlSeconds: number): Promise<boolean> {
+  async bury(loop: string, worker: string, job: { text: string; id: string; version: number; batch?: string }, record: string, error: string, ttlSeconds: number): Promise<boolean> {
     const result = this.keys.result(job.id);
     const keys = [this.keys.processing(loop, worker), this.keys.totals, this.keys.loopStats(loop), this.keys.dead, result, job.batch === undefined ? result : this.keys.notify(job.batch), this.keys.deaths(loop)];
-    return (await this.script("bury", keys, [job.text, job.id, record, error, ttlSeconds])) === 1;
+    return (await this.script("bury", keys, [job.text, job.id, record, error, ttlSeconds, job.version])) === 1;
   }
 
   async promoteDue(loop: string, limit = 1000): Promise<number> {
@@ -226,10 +234,10 @@ export class QueueStore {
     return (await this.redis.hget(this.keys.dead, jobId)) ?? undefined;
   }
 
-  /** Puts a dead job back: `messages` pairs each record's loop with the job to push. */
-  async resurrect(jobId: string, recordsAsRead: string, messages: readonly { loop: string; job: string }[]): Promise<boolean> {
+  /** Puts a dead job back on `version`: `messages` pairs each record's loop with the job to push. */
+  async resurrect(jobId: string, recordsAsRead: string, version: number, messages: readonly { loop: string; job: string }[]): Promise<boolean> {
     const keys = [this.keys.dead, this.keys.totals, this.keys.result(jobId), ...messages.map((m) => this.keys.waiting(m.loop))];
-    return (await this.script("resurrect", keys, [jobId, recordsAsRead, ...messages.map((m) => m.job)])) === 1;
+    return (await this.script("resurrect", keys, [jobId, recordsAsRead, version, ...messages.map((m) => m.job)])) === 1;
   }
 
   /**
