@@ -28,6 +28,10 @@ export async function startTestRedis(options: TestRedisOptions = {}): Promise<Te
   const port = await freePort();
   const args = ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir, ...(options.password ? ["--requirepass", options.password] : []), ...(options.args ?? [])];
   let server: ChildProcess = spawn("redis-server", args, { stdio: "ignore" });
+  // A test process that ends without its after() hooks (a crash, a test runner's timeout)
+  // still takes its server down: a SIGKILL'd runner is the only one that leaves it behind.
+  const killOnExit = () => server.kill("SIGKILL");
+  process.once("exit", killOnExit);
   const url = `redis://127.0.0.1:${port}`;
   const client = new Redis(url, { lazyConnect: true, retryStrategy: () => null, disconnectTimeout: 100, ...(options.password ? { password: options.password } : {}) });
   client.on("error", () => undefined);
@@ -71,6 +75,7 @@ export async function startTestRedis(options: TestRedisOptions = {}): Promise<Te
       probe.disconnect();
     },
     async stop() {
+      process.off("exit", killOnExit);
       client.disconnect();
       const exited = new Promise((resolve) => server.once("exit", resolve));
       server.kill("SIGKILL");
