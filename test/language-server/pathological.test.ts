@@ -10,6 +10,7 @@ import {
   DocumentSymbolRequest,
   FoldingRangeRequest,
   HoverRequest,
+  CodeActionRequest,
   CompletionRequest,
   type Hover,
 } from "vscode-languageserver-protocol";
@@ -79,5 +80,10 @@ describe("pathological documents", () => {
     const edits = await client.connection.sendRequest(DocumentFormattingRequest.type, { textDocument: { uri }, options: { tabSize: 2, insertSpaces: true } });
     assert.deepEqual(edits, []);
     await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line: 1, character: 50 } });
+    const completions = await client.connection.sendRequest(CompletionRequest.type, { textDocument: { uri }, position: { line: 1, character: 100_010 } });
+    assert.ok(completions !== null);
+    const range = { start: { line: 1, character: 0 }, end: { line: 1, character: 100_010 } };
+    const actions = await client.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range, context: { diagnostics } });
+    assert.ok(Array.isArray(actions));
   });
 });
