@@ -128,7 +128,7 @@ export function tokenize(text: string): TokenStream {
     const startsLine = atLineStart;
     atLineStart = false;
 
-    const word = matchAt(IDENT, offset);
+    const word = isIdentifierStart(ch) ? matchAt(IDENT, offset) : undefined;
     if (word !== undefined) {
       if (startsLine && depth > 0 && statementKeywordSet.has(word)) {
         // An unclosed bracket above: end that statement here so this one still parses.
@@ -235,6 +235,10 @@ export function tokenize(text: string): TokenStream {
       ),
     );
   }
+}
+
+function isIdentifierStart(c: string): boolean {
+  return (c >= "a" && c <= "z") || (c >= "A" && c <= "Z") || c === "_";
 }
 
 function isTokenBoundary(c: string): boolean {
