@@ -48,7 +48,7 @@ export async function startPrivateRedis(stateDir: string): Promise<PrivateRedis 
   for (;;) {
     const ready = await Promise.race([spawnError, connectRedis(socketPath, 500, { password }).catch(() => undefined)]);
     if (ready === "missing") return undefined;
-    if (ready) return { url: socketPath, socketPath, redis: ready, stop: () => shutdown(ready) };
+    if (ready) return { url: socketPath, socketPath, redis: ready, stop: stopOnce(ready) };
     if (server.exitCode !== null || Date.now() - started > STARTUP_TIMEOUT_MS) {
       server.kill("SIGKILL");
       throw new Error(`redis-server did not start (see ${join(dir, "redis.log")})`);
@@ -125,7 +125,13 @@ async function reuseLeftOver(socketPath: string, password: string, dir: string):
     redis.disconnect();
     return undefined;
   }
-  return { url: socketPath, socketPath, redis, stop: () => shutdown(redis) };
+  return { url: socketPath, socketPath, redis, stop: stopOnce(redis) };
+}
+
+/** Stopping twice is stopping once: a second SHUTDOWN would wait on a connection that is gone. */
+function stopOnce(redis: Redis): () => Promise<void> {
+  let stopped: Promise<void> | undefined;
+  return () => (stopped ??= shutdown(redis));
 }
 
 async function shutdown(redis: Redis): Promise<void> {
