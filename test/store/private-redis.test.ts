@@ -11,9 +11,17 @@ import Redis from "ioredis";
 import { startPrivateRedis, type PrivateRedis } from "../../src/store/private-redis";
 
 const started: PrivateRedis[] = [];
+const stateDirs: string[] = [];
 after(async () => {
   for (const server of started) await server.stop().catch(() => undefined);
+  for (const dir of stateDirs) rmSync(dir, { recursive: true, force: true });
 });
+
+function newStateDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), "stepgraph-private-"));
+  stateDirs.push(dir);
+  return dir;
+}
 
 async function start(stateDir: string): Promise<PrivateRedis> {
   const server = await startPrivateRedis(stateDir);
@@ -26,7 +34,7 @@ const modeOf = (path: string) => statSync(path).mode & 0o777;
 
 describe("the private redis-server", () => {
   test("its folder is 0700, its socket and password reachable by no one else, and it listens on no TCP port", async () => {
-    const stateDir = mkdtempSync(join(tmpdir(), "stepgraph-private-"));
+    const stateDir = newStateDir();
     const server = await start(stateDir);
     const dir = join(stateDir, "redis");
     assert.equal(modeOf(dir), 0o700);
@@ -40,7 +48,7 @@ describe("the private redis-server", () => {
   });
 
   test("a connection without the password is refused", async () => {
-    const server = await start(mkdtempSync(join(tmpdir(), "stepgraph-private-")));
+    const server = await start(newStateDir());
     const stranger = new Redis({ path: server.socketPath, lazyConnect: true, enableReadyCheck: false, maxRetriesPerRequest: 0, retryStrategy: () => null });
     stranger.on("error", () => undefined);
     try {
@@ -53,7 +61,7 @@ describe("the private redis-server", () => {
   });
 
   test("a server left by a killed session is reused; a fake one on a port file is not trusted", async () => {
-    const stateDir = mkdtempSync(join(tmpdir(), "stepgraph-private-"));
+    const stateDir = newStateDir();
     const first = await start(stateDir);
     await first.redis.set("kept", "yes");
     first.redis.disconnect(); // the session dies without stopping its server
@@ -81,7 +89,7 @@ describe("the private redis-server", () => {
   });
 
   test("a data folder someone loosened is tightened again", async () => {
-    const stateDir = mkdtempSync(join(tmpdir(), "stepgraph-private-"));
+    const stateDir = newStateDir();
     mkdirSync(join(stateDir, "redis"), { mode: 0o777 });
     const server = await start(stateDir);
     assert.equal(modeOf(join(stateDir, "redis")), 0o700);
@@ -90,7 +98,7 @@ describe("the private redis-server", () => {
   });
 
   test("a workspace path too long for a unix socket puts the socket in a private folder of its own", async () => {
-    const stateDir = join(mkdtempSync(join(tmpdir(), "stepgraph-private-")), "a-rather-long-folder-name".repeat(5));
+    const stateDir = join(newStateDir(), "a-rather-long-folder-name".repeat(5));
     const server = await start(stateDir);
     assert.ok(!server.socketPath.startsWith(stateDir));
     assert.ok(server.socketPath.length < 100);
