@@ -3,7 +3,7 @@
 // the GraphModel that the runtime runs.
 import { dirname, resolve } from "node:path";
 import type { Callee, Expr, GraphFile, LoopStatement, Name, NodeStatement, Statement, UseStatement } from "./ast";
-import { Code, error, warning, type Diagnostic, type DiagnosticCode } from "./diagnostics";
+import { Code, error, limitDiagnostics, omittedSummary, warning, type Diagnostic, type DiagnosticCode } from "./diagnostics";
 import { cyclePath, findCycles, topologicalOrder } from "./graph-algorithms";
 import { IMPLICIT_LOOP, type ArgumentModel, type GraphModel, type LoopModel, type NodeModel } from "./model";
 import type { ExportedMember, ModuleLookup, ModuleReader } from "./module-exports";
@@ -40,7 +40,7 @@ export interface ResolvedCall {
 
 export interface CheckResult {
   file: GraphFile;
-  /** Syntax and rule diagnostics, in document order. */
+  /** Syntax and rule diagnostics, in document order; beyond MAX_DIAGNOSTICS_PER_FILE, one saying how many more. */
   diagnostics: Diagnostic[];
   symbols: ReadonlyMap<string, SymbolInfo>;
   references: Reference[];
@@ -120,8 +120,9 @@ export function checkGraph(parsed: ParseResult, options: CheckOptions): CheckRes
   }
 
   diagnostics.sort((a, b) => a.range.startOffset - b.range.startOffset);
-  const result: CheckResult = { file, diagnostics, symbols, references, uses, calls };
   const hasErrors = hasSyntaxErrors || diagnostics.some((d) => d.severity === "error");
+  const { shown, omitted } = limitDiagnostics(diagnostics, parsed.omitted);
+  const result: CheckResult = { file, diagnostics: omitted ? [...shown, omittedSummary(omitted)] : shown, symbols, references, uses, calls };
   if (hasErrors || graphName === undefined || options.modules === undefined) return result;
 
   // No errors: the runnable model, built on first use (the language server never needs it).

@@ -1,7 +1,7 @@
 // Splits a `.graph` file into tokens. Newlines end statements, except while a `(`, `[`
 // or `{` is open; a line that starts with a statement keyword always starts a new
 // statement, so an unclosed bracket cannot swallow the rest of the file.
-import { Code, error, type Diagnostic } from "./diagnostics";
+import { Code, DiagnosticList, error } from "./diagnostics";
 import { LineMap, type TextRange } from "./text-range";
 
 export const KEYWORDS = ["graph", "use", "as", "input", "node", "output", "loop", "true", "false", "null"] as const;
@@ -35,7 +35,7 @@ export interface LexResult {
   lines: LineMap;
   tokens: Token[];
   comments: { text: string; range: TextRange }[];
-  diagnostics: Diagnostic[];
+  diagnostics: DiagnosticList;
 }
 
 const OPENERS = "([{";
@@ -51,10 +51,27 @@ export function isKeyword(word: string): boolean {
   return keywordSet.has(word);
 }
 
+/** All the tokens of a text at once, ending with `eof`: for the formatter and completion. */
 export function lex(text: string): LexResult {
+  const stream = tokenize(text);
   const tokens: Token[] = [];
+  let token: Token;
+  do tokens.push((token = stream.next()));
+  while (token.kind !== "eof");
+  return { lines: stream.lines, tokens, comments: stream.comments, diagnostics: stream.diagnostics };
+}
+
+/** The tokens of a text one at a time, so that a parser skipping junk need not hold them all. */
+export interface TokenStream extends Omit<LexResult, "tokens"> {
+  /** The next token; `eof` at the end, and again on every later call. */
+  next(): Token;
+}
+
+export function tokenize(text: string): TokenStream {
+  const pending: Token[] = [];
+  let last: Token | undefined;
   const comments: LexResult["comments"] = [];
-  const diagnostics: Diagnostic[] = [];
+  const diagnostics = new DiagnosticList();
   const lines = new LineMap(text);
   let offset = 0;
   let depth = 0;
@@ -64,7 +81,8 @@ export function lex(text: string): LexResult {
   const push = (kind: TokenKind, start: number, value?: string | number): Token => {
     const token: Token = { kind, text: text.slice(start, offset), range: rangeFrom(start) };
     if (value !== undefined) token.value = value;
-    tokens.push(token);
+    pending.push(token);
+    last = token;
     return token;
   };
   const matchAt = (pattern: RegExp, at: number): string | undefined => {
@@ -72,7 +90,21 @@ export function lex(text: string): LexResult {
     return pattern.exec(text)?.[0];
   };
 
-  while (offset < text.length) {
+  return {
+    lines,
+    comments,
+    diagnostics,
+    next() {
+      while (pending.length === 0) {
+        if (offset < text.length) scan();
+        else return { kind: "eof", text: "", range: rangeFrom(offset) };
+      }
+      return pending.shift() as Token;
+    },
+  };
+
+  /** Reads on from `offset` past one token, or past whitespace or a comment. */
+  function scan(): void {
     const ch = text[offset];
     const start = offset;
 
@@ -81,42 +113,43 @@ export function lex(text: string): LexResult {
       if (depth === 0) push("newline", start);
       offset += ch === "\r" && text[offset + 1] === "\n" ? 2 : 1;
       atLineStart = true;
-      continue;
+      return;
     }
     if (ch === " " || ch === "\t" || ch === "\uFEFF") {
       offset++;
-      continue;
+      return;
     }
     if (ch === "/" && text[offset + 1] === "/") {
       while (offset < text.length && text[offset] !== "\n" && text[offset] !== "\r") offset++;
       comments.push({ text: text.slice(start, offset), range: rangeFrom(start) });
-      continue;
+      return;
     }
 
     const startsLine = atLineStart;
     atLineStart = false;
 
-    const word = matchAt(IDENT, offset);
+    const word = isIdentifierStart(ch) ? matchAt(IDENT, offset) : undefined;
     if (word !== undefined) {
       if (startsLine && depth > 0 && statementKeywordSet.has(word)) {
         // An unclosed bracket above: end that statement here so this one still parses.
         // The statement's end is placed right after its last token, where the closer is missing.
         depth = 0;
-        tokens.push({ kind: "newline", text: "", range: tokens[tokens.length - 1].range.atEnd() });
+        last = { kind: "newline", text: "", range: (last as Token).range.atEnd() };
+        pending.push(last);
       }
       offset += word.length;
       push(keywordSet.has(word) ? "keyword" : "ident", start);
-      continue;
+      return;
     }
 
     if (ch === '"') {
       lexString(start);
-      continue;
+      return;
     }
 
     if (ch === "-" || (ch >= "0" && ch <= "9")) {
       lexNumberOrDuration(start);
-      continue;
+      return;
     }
 
     if (PUNCTUATION.includes(ch)) {
@@ -124,17 +157,15 @@ export function lex(text: string): LexResult {
       if (OPENERS.includes(ch)) depth++;
       else if (CLOSERS.includes(ch) && depth > 0) depth--;
       push("punct", start);
-      continue;
+      return;
     }
 
     // Anything else: one invalid token per run of unexpected characters.
     while (offset < text.length && !isTokenBoundary(text[offset])) offset++;
     if (offset === start) offset++;
     const bad = push("invalid", start);
-    diagnostics.push(error(Code.Syntax, `unexpected character${bad.text.length > 1 ? "s" : ""} '${printable(bad.text)}'`, bad.range));
+    diagnostics.pushError(Code.Syntax, bad.range, () => `unexpected character${bad.text.length > 1 ? "s" : ""} '${printable(bad.text)}'`);
   }
-  tokens.push({ kind: "eof", text: "", range: rangeFrom(offset) });
-  return { lines, tokens, comments, diagnostics };
 
   function lexString(start: number): void {
     offset++; // opening quote
@@ -172,7 +203,7 @@ export function lex(text: string): LexResult {
 
   function lexNumberOrDuration(start: number): void {
     // After a `.` a number is a path segment (`items.0`): digits only, so `a.0.1` is two segments.
-    const previous = tokens[tokens.length - 1];
+    const previous = last;
     const isPathSegment = previous?.kind === "punct" && previous.text === ".";
     const numberText = matchAt(isPathSegment ? INTEGER : JSON_NUMBER, offset);
     if (numberText === undefined) {
@@ -204,6 +235,10 @@ export function lex(text: string): LexResult {
       ),
     );
   }
+}
+
+function isIdentifierStart(c: string): boolean {
+  return (c >= "a" && c <= "z") || (c >= "A" && c <= "Z") || c === "_";
 }
 
 function isTokenBoundary(c: string): boolean {

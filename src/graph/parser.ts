@@ -16,37 +16,59 @@ import type {
   RefExpr,
   Statement,
 } from "./ast";
-import { Code, error, type Diagnostic } from "./diagnostics";
-import { lex, printable, type Token } from "./lexer";
+import { Code, DiagnosticList, error, limitDiagnostics, type Diagnostic, type DiagnosticCode, type OmittedDiagnostics } from "./diagnostics";
+import { printable, tokenize, type Token } from "./lexer";
+import { TokenCursor } from "./token-cursor";
 import type { LineMap, TextRange } from "./text-range";
 
 export interface ParseResult {
   file: GraphFile;
   lines: LineMap;
+  /** Syntax errors in document order, at most MAX_DIAGNOSTICS_PER_FILE of them. */
   diagnostics: Diagnostic[];
+  /** The syntax errors beyond the cap. */
+  omitted?: OmittedDiagnostics;
 }
+
+/**
+ * How deep literals (and expressions) may nest. Far beyond any hand-written graph, and far
+ * below what would overflow the stack of this recursive parser or of what walks its tree.
+ */
+export const MAX_NESTING_DEPTH = 100;
 
 /** Thrown inside a statement to abandon it; the error is already recorded. */
 class StatementAbandoned extends Error {}
+// One instance for every abandoned statement: building an Error's stack trace for each of
+// the hundreds of thousands of broken lines of a junk file is most of the time spent on it.
+const ABANDONED = new StatementAbandoned();
 
 export function parse(text: string): ParseResult {
-  const { lines, tokens, comments, diagnostics } = lex(text);
+  const lexed = tokenize(text);
+  const { lines, comments } = lexed;
+  const tokens = new TokenCursor(lexed);
+  const diagnostics = new DiagnosticList();
   const statements: Statement[] = [];
-  let index = 0;
+  let nesting = 0;
 
-  const peek = (ahead = 0): Token => tokens[Math.min(index + ahead, tokens.length - 1)];
-  const next = (): Token => {
-    const token = peek();
-    if (token.kind !== "eof") index++;
-    return token;
-  };
+  const peek = (ahead = 0): Token => tokens.peek(ahead);
+  const next = (): Token => tokens.next();
   const isPunct = (token: Token, text: string): boolean => token.kind === "punct" && token.text === text;
   const atEndOfStatement = (): boolean => peek().kind === "newline" || peek().kind === "eof";
-  const previousEnd = (): TextRange => tokens[Math.max(index - 1, 0)].range;
+  const previousEnd = (): TextRange => (tokens.previous ?? peek()).range;
 
-  const fail = (message: string, range: TextRange = peek().range): never => {
-    diagnostics.push(error(Code.Syntax, message, range));
-    throw new StatementAbandoned();
+  const fail = (message: string, range: TextRange = peek().range, code: DiagnosticCode = Code.Syntax): never => {
+    diagnostics.push(error(code, message, range));
+    throw ABANDONED;
+  };
+  /** Parses one level of nesting opened by `opener`; too deep abandons the statement. */
+  const nested = <T>(opener: Token, what: string, parseInside: () => T): T => {
+    if (nesting >= MAX_NESTING_DEPTH) fail(`${what} nested more than ${MAX_NESTING_DEPTH} deep`, opener.range, Code.NestingTooDeep);
+    nesting++;
+    try {
+      return parseInside();
+    } finally {
+      nesting--;
+    }
   };
   const expectPunct = (text: string, what: string): Token => {
     const token = peek();
@@ -64,7 +86,7 @@ export function parse(text: string): ParseResult {
       parseStatement();
       if (!atEndOfStatement()) fail(`expected end of line, found ${describe(peek())}`);
     } catch (e) {
-      if (!(e instanceof StatementAbandoned)) throw e;
+      if (e !== ABANDONED) throw e;
       // A statement kept after an error still covers what was read of it.
       const last = statements[statements.length - 1];
       if (last !== undefined && last.range.startOffset === start.range.startOffset) {
@@ -74,7 +96,9 @@ export function parse(text: string): ParseResult {
     }
   }
 
-  return { file: { text, statements, comments }, lines, diagnostics };
+  const syntaxErrors = [...lexed.diagnostics.items, ...diagnostics.items].sort((a, b) => a.range.startOffset - b.range.startOffset);
+  const { shown, omitted } = limitDiagnostics(syntaxErrors, lexed.diagnostics.omitted, diagnostics.omitted);
+  return { file: { text, statements, comments }, lines, diagnostics: shown, ...(omitted ? { omitted } : {}) };
 
   function parseStatement(): void {
     const keyword = peek();
@@ -242,17 +266,19 @@ export function parse(text: string): ParseResult {
     }
     if (isPunct(token, "[")) {
       next();
-      return parseJsonItems("]", () => parseJson("a JSON value"));
+      return nested(token, "literal", () => parseJsonItems("]", () => parseJson("a JSON value")));
     }
     if (isPunct(token, "{")) {
       next();
-      const entries = parseJsonItems("}", (): [string, JsonValue] => {
-        const key = peek();
-        if (key.kind !== "string") fail(`expected a JSON key in double quotes, found ${describe(key)}`);
-        next();
-        expectPunct(":", "':' after the key");
-        return [key.value as string, parseJson("a JSON value")];
-      });
+      const entries = nested(token, "literal", () =>
+        parseJsonItems("}", (): [string, JsonValue] => {
+          const key = peek();
+          if (key.kind !== "string") fail(`expected a JSON key in double quotes, found ${describe(key)}`);
+          next();
+          expectPunct(":", "':' after the key");
+          return [key.value as string, parseJson("a JSON value")];
+        }),
+      );
       return Object.fromEntries(entries) as JsonValue;
     }
     return fail(`expected ${what}, found ${describe(token)}`);

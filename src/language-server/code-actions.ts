@@ -10,7 +10,7 @@ import type { UseInfo } from "../graph/checker";
 import { Code } from "../graph/diagnostics";
 import { decodeGraphSource } from "../graph/source-file";
 import type { Analysis } from "./analysis";
-import { toLspDiagnostic } from "./diagnostics";
+import { toLspDiagnostic } from "./lsp-diagnostic";
 
 /** Modules a stub can be written into: TypeScript, since the stub has parameter types. */
 const STUB_MODULE = /\.m?ts$/;

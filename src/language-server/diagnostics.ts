@@ -1,23 +1,13 @@
 // The checker's diagnostics as LSP diagnostics, published after each edit. Edits that
 // arrive together are checked once: the check runs on the next turn of the event loop,
-// on whatever version the document has by then.
-import { DiagnosticSeverity, type Connection, type Diagnostic } from "vscode-languageserver";
+// on whatever version the document has by then. A large document is checked on a thread
+// of its own, so that the server keeps answering meanwhile; one check of it at a time, the
+// newest version next, and a result for a version since edited is dropped.
+import type { Connection, Diagnostic } from "vscode-languageserver";
 import type { TextDocument } from "vscode-languageserver-textdocument";
-import type { Diagnostic as GraphDiagnostic } from "../graph/diagnostics";
-import type { Analyses, Analysis } from "./analysis";
-import { toRange } from "./positions";
-
-export const DIAGNOSTIC_SOURCE = "stepgraph";
-
-export function toLspDiagnostic(diagnostic: GraphDiagnostic): Diagnostic {
-  return {
-    range: toRange(diagnostic.range),
-    severity: diagnostic.severity === "error" ? DiagnosticSeverity.Error : DiagnosticSeverity.Warning,
-    code: diagnostic.code,
-    source: DIAGNOSTIC_SOURCE,
-    message: diagnostic.message,
-  };
-}
+import { pathOfUri, type Analyses, type Analysis } from "./analysis";
+import { BACKGROUND_CHECK_CHARS, BackgroundChecker } from "./background-checker";
+import { toLspDiagnostic } from "./lsp-diagnostic";
 
 export function lspDiagnostics(analysis: Analysis): Diagnostic[] {
   return analysis.check.diagnostics.map(toLspDiagnostic);
@@ -25,6 +15,10 @@ export function lspDiagnostics(analysis: Analysis): Diagnostic[] {
 
 export class DiagnosticsPublisher {
   private readonly pending = new Map<string, NodeJS.Immediate>();
+  private readonly background = new BackgroundChecker();
+  /** Documents being checked on the background thread, and those edited since. */
+  private readonly checking = new Set<string>();
+  private readonly edited = new Set<string>();
 
   constructor(
     private readonly connection: Connection,
@@ -46,13 +40,15 @@ export class DiagnosticsPublisher {
           this.publish(document);
         } catch (error) {
           // A bug in a check must not take the server down with it; the next edit tries again.
-          this.log(`stepgraph: checking ${uri} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+          this.log(`stepgraph: checking ${uri} failed: ${describe(error)}`);
         }
       }),
     );
   }
 
   publish(document: TextDocument): void {
+    const text = document.getText();
+    if (text.length >= BACKGROUND_CHECK_CHARS) return this.publishFromBackground(document, text);
     const analysis = this.analyses.get(document);
     void this.connection.sendDiagnostics({ uri: document.uri, version: document.version, diagnostics: lspDiagnostics(analysis) });
   }
@@ -62,6 +58,36 @@ export class DiagnosticsPublisher {
     const pending = this.pending.get(uri);
     if (pending) clearImmediate(pending);
     this.pending.delete(uri);
+    this.edited.delete(uri);
     void this.connection.sendDiagnostics({ uri, diagnostics: [] });
   }
+
+  close(): void {
+    void this.background.close();
+  }
+
+  private publishFromBackground(document: TextDocument, text: string): void {
+    const { uri, version } = document;
+    if (this.checking.has(uri)) {
+      this.edited.add(uri);
+      return;
+    }
+    this.checking.add(uri);
+    this.background
+      .check(pathOfUri(uri), text)
+      .then(
+        (diagnostics) => {
+          if (this.documentOf(uri)?.version === version) void this.connection.sendDiagnostics({ uri, version, diagnostics });
+        },
+        (error: unknown) => this.log(`stepgraph: checking ${uri} failed: ${describe(error)}`),
+      )
+      .finally(() => {
+        this.checking.delete(uri);
+        if (this.edited.delete(uri)) this.schedule(uri);
+      });
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? (error.stack ?? error.message) : String(error);
 }

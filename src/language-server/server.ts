@@ -109,7 +109,10 @@ export function startServer(connection: Connection): void {
     const document = documents.get(textDocument.uri);
     return document ? codeActions(analyses.get(document), range, (uri) => documents.get(uri)) : [];
   });
-  connection.onShutdown(() => previews.close());
+  connection.onShutdown(() => {
+    publisher.close();
+    return previews.close();
+  });
 
   documents.listen(connection);
   connection.listen();

@@ -1,15 +1,42 @@
 // Reading a cached output from its encoded form (as the runtime writes it with devalue):
-// decoding, which only builds data (never runs code), and a short printable preview for
-// the language server's hover. The runtime decodes through here too.
+// decoding, which only builds data (never runs code) and is bounded (decoded-bounds.ts),
+// and a short printable preview for the language server's hover. The runtime and the
+// production loops decode through here too.
 import { parse } from "devalue";
 import { inspect } from "node:util";
+import { assertDecodedValueBounded, maxDecodedElements, tooManyElements, ValueDecodeError } from "./decoded-bounds";
 
-// The runtime encodes a Buffer as a custom type (values.ts); it comes back a Buffer.
-const revivers = { Buffer: (base64: string) => Buffer.from(base64, "base64") };
+export { MAX_DECODED_DEPTH, MAX_DECODED_ELEMENTS, ValueDecodeError } from "./decoded-bounds";
 
-/** The value of an encoded output. Throws when the text is not one. */
+// The runtime encodes a Buffer as a custom type (values.ts); it comes back a Buffer. Only
+// from base64 text: Buffer.from of an array-like `{ length: 10000000 }` would allocate it.
+const revivers = {
+  Buffer: (base64: unknown) => {
+    if (typeof base64 !== "string") throw new ValueDecodeError("a Buffer is encoded as base64 text");
+    return Buffer.from(base64, "base64");
+  },
+};
+
+/** The value of an encoded output. Throws ValueDecodeError when the text is not one, or decodes into too much. */
 export function decodeEncodedValue(text: string): unknown {
-  return parse(text, revivers);
+  const limit = maxDecodedElements(text.length);
+  let value: unknown;
+  try {
+    value = parse(text, revivers, {
+      // devalue itself allocates nothing for a sparse array's length; refusing it here is only sooner.
+      operations: {
+        createSparseArray: (length: number) => {
+          if (length > limit) throw tooManyElements(limit);
+          return new Array<unknown>(length);
+        },
+      },
+    });
+  } catch (e) {
+    if (e instanceof ValueDecodeError) throw e;
+    throw new ValueDecodeError(`not an encoded value (${e instanceof Error ? e.message : String(e)})`);
+  }
+  assertDecodedValueBounded(value, limit);
+  return value;
 }
 
 /** At most `maxLength` characters of the value as util.inspect shows it, or why it cannot be shown. */

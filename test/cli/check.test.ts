@@ -93,6 +93,32 @@ describe("stepgraph check", () => {
     });
   });
 
+  describe("pathological files: diagnostics, not a crash", () => {
+    test("a literal nested 100,000 deep is one nesting error, exit 1, no stack trace", () => {
+      const file = join(scratch, "deep.graph");
+      writeFileSync(file, `graph deep\ninput a = ${"[".repeat(100_000)}\n`);
+      const result = runCli(["check", file]);
+      assert.equal(result.stderr, "");
+      assert.equal(result.status, 1);
+      assert.deepEqual(result.stdout.trim().split("\n"), [`${file}:2:111: error SG004 literal nested more than 100 deep`]);
+    });
+
+    test("6 MB of junk prints at most 500 problems and says how many more there are", () => {
+      const file = join(scratch, "junk.graph");
+      writeFileSync(file, "@ ".repeat(3_000_000));
+      const result = runCli(["check", file]);
+      assert.equal(result.stderr, "");
+      assert.equal(result.status, 1);
+      const lines = result.stdout.trim().split("\n");
+      assert.equal(lines.length, 501);
+      assert.match(lines[0], /junk\.graph:1:1: error SG001 unexpected character '@'/);
+      assert.match(lines[500], /junk\.graph:1:\d+: error SG005 \d+ more problems not shown \(at most 500 are reported per file\)$/);
+      const json = JSON.parse(runCli(["check", "--format", "json", file]).stdout);
+      assert.equal(json.files[0].diagnostics.length, 501);
+      assert.equal(json.files[0].diagnostics[500].code, "SG005");
+    });
+  });
+
   describe("usage mistakes: one clear line, exit 2", () => {
     const cases: [string, string[], RegExp][] = [
       ["no file", ["check"], /name at least one graph file/],

@@ -1,7 +1,6 @@
 // `stepgraph run` against a real redis-server the test starts: the cache's behaviour as a
 // user sees it (which nodes ran, which came from the cache), and every failure kind.
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
 import { connect } from "node:net";
 import { after, before, describe, test } from "node:test";
 import { startTestRedis, type TestRedis } from "../redis-harness";
@@ -134,8 +133,9 @@ describe("the cache", () => {
     const env = { STEPGRAPH_REDIS_URL: "" };
     assert.equal(statuses(run(ws, "pipeline.graph", [...input, "--redis", "private"], env)).total, "ran");
     assert.equal(statuses(run(ws, "pipeline.graph", [...input, "--redis", "private"], env)).total, "cached");
-    const port = Number(readFileSync(ws.path(".stepgraph", "redis", "port"), "utf8"));
-    const probe = connect(port, "127.0.0.1");
+    const socketPath = ws.path(".stepgraph", "redis", "redis.sock");
+    assert.ok(socketPath.length < 100, "the socket is beside the data");
+    const probe = connect(socketPath);
     return new Promise<void>((resolve, reject) => {
       probe.on("connect", () => reject(new Error("the private redis-server is still running")));
       probe.on("error", () => resolve());

@@ -6,6 +6,8 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { checkText } from "../../src/graph/checker";
 import { createModuleReader } from "../../src/graph/module-reader";
+import type { Diagnostic } from "../../src/graph/diagnostics";
+import { parse } from "../../src/graph/parser";
 import type { Position } from "../../src/graph/text-range";
 import { repoRoot } from "../helpers";
 
@@ -79,6 +81,17 @@ function positionOf(text: string, offset: number): Position {
   return { line, character: offset - lineStart };
 }
 
+/** Every range of `diagnostics` lies inside `text` and agrees with its offsets. */
+function assertRangesInside(text: string, diagnostics: readonly Diagnostic[], context: string): void {
+  for (const d of diagnostics) {
+    const { startOffset, endOffset } = d.range;
+    assert.ok(0 <= startOffset && startOffset <= endOffset && endOffset <= text.length, `range ${startOffset}-${endOffset} outside: ${context}`);
+    assert.deepEqual(d.range.start, positionOf(text, startOffset), `start position disagrees with offset: ${context}`);
+    assert.deepEqual(d.range.end, positionOf(text, endOffset), `end position disagrees with offset: ${context}`);
+    assert.ok(d.message.length > 0 && /^SG\d{3}$/.test(d.code), `bad diagnostic ${JSON.stringify(d)}: ${context}`);
+  }
+}
+
 test(`${MUTATIONS} mutations of the examples never throw and keep every range inside the file`, { timeout: 120_000 }, () => {
   const sources = examples();
   assert.ok(sources.length >= 2, "the examples are there to mutate");
@@ -93,14 +106,71 @@ test(`${MUTATIONS} mutations of the examples never throw and keep every range in
     const result = checkText(text, { path: source.path, modules });
     assert.ok(performance.now() - started < 2000, `took too long: ${context}`);
     if (result.diagnostics.length > 0) withDiagnostics++;
-    for (const d of result.diagnostics) {
-      const { startOffset, endOffset } = d.range;
-      assert.ok(0 <= startOffset && startOffset <= endOffset && endOffset <= text.length, `range ${startOffset}-${endOffset} outside: ${context}`);
-      assert.deepEqual(d.range.start, positionOf(text, startOffset), `start position disagrees with offset: ${context}`);
-      assert.deepEqual(d.range.end, positionOf(text, endOffset), `end position disagrees with offset: ${context}`);
-      assert.ok(d.message.length > 0 && /^SG\d{3}$/.test(d.code), `bad diagnostic ${JSON.stringify(d)}: ${context}`);
-    }
+    assertRangesInside(text, result.diagnostics, context);
   }
   // The mutations must mostly break the files, or the test proves little.
   assert.ok(withDiagnostics > MUTATIONS / 2, `only ${withDiagnostics} mutations produced diagnostics`);
+});
+
+// Version 2 of the language (map, when, optional references, subgraphs, pins), whole and in
+// pieces: a parser that does not know it yet, or knows it partly, must still recover.
+const V2_LINES = [
+  "node enriched = enrich(map items, rates)          [retry: 2]",
+  "node rows     = enrich(map order.lines, rates)",
+  "node refund  = issueRefund(order)   when order.total > 100 and not order.flagged",
+  'node gated = f(a) when a.b == "x" and not c?',
+  "node notice  = sendNotice(order, refund?)",
+  "node cond = f(x) when (a or (b and not (c != 1))) or d.e.0 >= 2",
+  'use graph "./g.graph" as g',
+  'use graph "./geo.graph" as geo',
+  "node place = geo(address: customer.address, country: \"DE\")",
+  "node n = g(a: x, b: y)",
+  "node m = g(a: map xs, b: y?)",
+  'node rates = pricing.loadRates(currency)   [pin: "./pins/rates.json"]',
+  'node p = f(a) when a [pin: "p.json", cache: off]',
+];
+const V2_FRAGMENTS = ["map ", "map", "when ", " when", "not ", "and ", "or ", "?", "??", "==", "!=", "<=", ">=", "<", ">", "!", "(", ")", "use graph ", "graph ", "g(", "a: ", ": ", "pin: ", '"p.json"', "REF?", "map map", "when when", "((((", "))))", "not not not"];
+
+function mutateV2(text: string, next: () => number): string {
+  const pick = (n: number) => Math.floor(next() * n);
+  const lines = text.split("\n");
+  // Some v2 statements, then fragments of it anywhere, then the usual mutations.
+  for (let i = 1 + pick(3); i > 0; i--) lines.splice(1 + pick(lines.length), 0, V2_LINES[pick(V2_LINES.length)]);
+  let out = lines.join("\n");
+  for (let i = pick(4); i > 0; i--) {
+    const at = pick(out.length + 1);
+    out = out.slice(0, at) + V2_FRAGMENTS[pick(V2_FRAGMENTS.length)] + out.slice(at);
+  }
+  return next() < 0.5 ? mutate(out, next) : out;
+}
+
+test(`${MUTATIONS} files with version 2 syntax, whole and broken, never crash the parser`, { timeout: 120_000 }, () => {
+  const sources = examples();
+  const next = random(SEED + 2);
+  const modules = createModuleReader();
+  for (let i = 0; i < MUTATIONS; i++) {
+    const source = sources[i % sources.length];
+    const text = mutateV2(source.text, next);
+    const context = `v2 mutation ${i} (seed ${SEED + 2}) of ${source.path}:\n${text}`;
+    const started = performance.now();
+    const parsed = parse(text);
+    assertRangesInside(text, parsed.diagnostics, context);
+    for (const statement of parsed.file.statements) {
+      assert.ok(statement.range.startOffset >= 0 && statement.range.endOffset <= text.length, `statement range outside: ${context}`);
+    }
+    assertRangesInside(text, checkText(text, { path: source.path, modules }).diagnostics, context);
+    assert.ok(performance.now() - started < 2000, `took too long: ${context}`);
+  }
+});
+
+test("every version 2 shape, deeply nested, parses in bounded time and depth", () => {
+  const deepCondition = `graph g\ninput a\nnode n = f(a) when ${"(".repeat(50_000)}a${")".repeat(50_000)}\n`;
+  const deepNot = `graph g\ninput a\nnode n = f(a) when ${"not ".repeat(50_000)}a\n`;
+  const longChain = `graph g\ninput a\nnode n = f(a) when ${Array(50_000).fill("a.b == 1").join(" and ")}\n`;
+  const manyNamed = `graph g\nuse graph "./g.graph" as g\nnode n = g(${Array.from({ length: 20_000 }, (_, i) => `a${i}: map x?`).join(", ")})\n`;
+  for (const text of [deepCondition, deepNot, longChain, manyNamed]) {
+    const parsed = parse(text);
+    assertRangesInside(text, parsed.diagnostics, text.slice(0, 80));
+    assertRangesInside(text, checkText(text, { path: "v2.graph" }).diagnostics, text.slice(0, 80));
+  }
 });
