@@ -17,14 +17,6 @@ export interface LoopOptions {
   concurrency: number;
 }
 
-/**
- * The wait before retrying after failed attempt `attempt` (1-based): `backoff`, doubling
- * each attempt, at most `capMs` (each mode has its own cap: development mode is interactive).
- */
-export function retryDelayMs(options: Pick<NodeOptions, "backoffMs">, attempt: number, capMs: number): number {
-  return Math.min(options.backoffMs * 2 ** (attempt - 1), capMs);
-}
-
 export const DEFAULT_NODE_OPTIONS: NodeOptions = { retry: 0, backoffMs: 0 };
 export const DEFAULT_LOOP_OPTIONS: LoopOptions = { concurrency: 1 };
 

@@ -8,13 +8,15 @@
 import { randomUUID } from "node:crypto";
 import { EventEmitter } from "node:events";
 import type { GraphModel, NodeModel } from "../graph/model";
-import { retryDelayMs } from "../graph/options";
 import type { NodeCache } from "../store/node-cache";
 import type { LogLevel } from "./host-protocol";
 import type { BuiltModule } from "./module-bundler";
 import { isDone, type NodeFailure, type NodeRecord, type NodeState } from "./node-state";
 import type { ProcessPool } from "./process-pool";
-import { decodeValue, encodeValue, hashValue, valueAtPath } from "./values";
+import { CachedCall, cacheTtlMs } from "./cached-call";
+import { argumentValues } from "./node-arguments";
+import { retryDelayAfter } from "./node-call";
+import { decodeValue, encodeValue } from "./values";
 
 export type CacheMode = "use" | "refresh" | "off";
 
@@ -48,8 +50,6 @@ interface DriveMode {
   /** Stop before the first node for which this holds (stepOut). */
   until?: (node: NodeModel) => boolean;
 }
-
-const MAX_RETRY_DELAY_MS = 60_000;
 
 export class Orchestrator extends EventEmitter<OrchestratorEvents> {
   readonly jobId: string;
@@ -134,11 +134,7 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
 
   /** The argument values a node gets from the inputs and the outputs so far. */
   argumentValues(node: NodeModel): unknown[] {
-    return node.args.map((arg) => {
-      if (arg.kind === "literal") return structuredClone(arg.value);
-      const root = arg.kind === "input" ? this.inputs[arg.name] : this.states.get(arg.name)?.value;
-      return valueAtPath(root, arg.path);
-    });
+    return argumentValues(node.args, (name) => (this.states.has(name) ? this.states.get(name)?.value : this.inputs[name]));
   }
 
   /** The inputs and every finished node's output, by name. */
@@ -165,14 +161,7 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
     const encoded = encodeValue(value);
     state.value = decodeValue(encoded);
     state.cache = "edited";
-    const cache = this.cacheFor(state.node);
-    if (cache && state.key) {
-      await cache.set(
-        state.key,
-        { value: encoded, createdAt: Date.now(), durationMs: state.ranForMs ?? 0, codeHash: this.codeHash(state.node), inputHash: hashValue(state.args ?? []), edited: true },
-        this.ttlMs(state.node),
-      );
-    }
+    await this.cachedCall(state.node, state.args ?? [])?.write(encoded, state.ranForMs ?? 0, true);
     this.markStale(name);
   }
 
@@ -291,28 +280,19 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
     const args = this.argumentValues(node);
     state.args = args;
 
-    const cache = this.cacheFor(node);
-    state.key = undefined;
-    state.cache = cache ? "miss" : "off";
-    const codeHash = this.codeHash(node);
-    const inputHash = cache ? hashValue(args) : "";
-    if (cache) {
-      state.key = cache.key({ graph: this.graph.name, node: node.name, codeHash, inputHash, optionsText: JSON.stringify(node.options) });
-      if (!skipCacheRead && this.options.cacheMode === "use") {
-        const lookup = await cache.get(state.key);
-        if (lookup.kind === "hit") {
-          try {
-            state.value = decodeValue(lookup.entry.value);
-            state.cache = lookup.entry.edited ? "edited" : "hit";
-            state.ranForMs = lookup.entry.durationMs;
-            return this.finish(state, "cached", performance.now() - started);
-          } catch {
-            // Falls through to the warning below: a well-formed entry holding a bad value.
-          }
-        }
-        if (lookup.kind !== "miss") {
-          this.emit("log", { node: node.name, level: "warn", text: `ignoring an unreadable cache entry ${state.key} (corrupt, or from another version); the node runs again` });
-        }
+    const cached = this.cachedCall(node, args);
+    state.key = cached?.key;
+    state.cache = cached ? "miss" : "off";
+    if (cached && !skipCacheRead && this.options.cacheMode === "use") {
+      const lookup = await cached.read();
+      if (lookup.kind === "hit") {
+        state.value = lookup.value;
+        state.cache = lookup.entry.edited ? "edited" : "hit";
+        state.ranForMs = lookup.entry.durationMs;
+        return this.finish(state, "cached", performance.now() - started);
+      }
+      if (lookup.kind === "unreadable") {
+        this.emit("log", { node: node.name, level: "warn", text: `ignoring an unreadable cache entry ${cached.key} (corrupt, or from another version); the node runs again` });
       }
     }
 
@@ -324,7 +304,7 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
       return this.finish(state, "failed", performance.now() - started);
     }
     const attempts = node.options.retry + 1;
-    for (let attempt = 1; attempt <= attempts; attempt++) {
+    for (let attempt = 1; ; attempt++) {
       state.attempts = attempt;
       const runStarted = performance.now();
       const { outcome } = this.options.pool.run({
@@ -340,14 +320,12 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
         state.value = decodeValue(result.value);
         state.ranForMs = performance.now() - runStarted;
         state.error = undefined;
-        if (cache && state.key) {
-          await cache.set(state.key, { value: result.value, createdAt: Date.now(), durationMs: state.ranForMs, codeHash, inputHash, edited: false }, this.ttlMs(node));
-        }
+        await cached?.write(result.value, state.ranForMs);
         return this.finish(state, "ran", performance.now() - started);
       }
       state.error = { ...result.error, kind: result.kind } satisfies NodeFailure;
-      if (result.kind === "cancelled" || attempt === attempts || this.disposed) break;
-      const delayMs = retryDelayMs(node.options, attempt, MAX_RETRY_DELAY_MS);
+      const delayMs = retryDelayAfter(node.options, attempt, "dev");
+      if (result.kind === "cancelled" || delayMs === undefined || this.disposed) break;
       this.emit("log", { node: node.name, level: "warn", text: `attempt ${attempt} of ${attempts} failed: ${result.error.message}; retrying${delayMs > 0 ? ` in ${delayMs} ms` : ""}` });
       if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
     }
@@ -374,19 +352,12 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
     }
   }
 
-  private cacheFor(node: NodeModel): NodeCache | undefined {
-    if (this.options.cacheMode === "off" || node.options.cache?.kind === "off") return undefined;
-    return this.options.cache;
-  }
-
-  private codeHash(node: NodeModel): string {
-    return `${this.modules.get(node.modulePath)?.codeHash}#${node.exportName}`;
-  }
-
-  private ttlMs(node: NodeModel): number | undefined {
-    const policy = node.options.cache;
-    if (policy?.kind === "forever") return undefined;
-    return policy?.kind === "ttl" ? policy.ms : this.options.defaultTtlMs;
+  /** The node's call as the cache sees it; undefined when the cache is off for it. */
+  private cachedCall(node: NodeModel, args: readonly unknown[]): CachedCall | undefined {
+    const cache = this.options.cache;
+    if (cache === undefined || this.options.cacheMode === "off" || node.options.cache?.kind === "off") return undefined;
+    const identity = { graph: this.graph.name, node: node.name, codeHash: `${this.modules.get(node.modulePath)?.codeHash}#${node.exportName}`, options: node.options };
+    return new CachedCall(cache, identity, args, cacheTtlMs(node.options.cache, this.options.defaultTtlMs));
   }
 
   private order(name: string): number {
