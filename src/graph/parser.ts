@@ -380,7 +380,7 @@ export function parse(text: string): ParseResult {
       next();
       return { text: token.text, range: token.range };
     }
-    if (token.kind === "keyword") return fail(`'${token.text}' is a keyword and cannot be used as ${what.replace(/^the /, "a ")}`);
+    if (token.kind === "keyword") return fail(`'${token.text}' is a keyword and cannot be used as ${what.replace(/^the (?=([aeiou])?)/, (_, vowel) => (vowel ? "an " : "a "))}`);
     return fail(`expected ${what}, found ${describe(token)}`);
   }
 }
