@@ -1,4 +1,4 @@
-// Every rule of graph-language.md, over one parsed file. Produces the diagnostics, the
+// Every rule of docs/language.md, over one parsed file. Produces the diagnostics, the
 // symbol table and references the language server needs, and, when there are no errors,
 // the GraphModel that the runtime runs.
 import { dirname, resolve } from "node:path";
