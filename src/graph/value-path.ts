@@ -1,3 +1,4 @@
+// A property path into a value, as arguments and `when` conditions read it.
 /**
  * Follows a property path (`["items", 0, "sku"]`) into a value: own properties, array and
  * string `length`, Map keys. Undefined where it leads nowhere (never into a prototype).

@@ -4,6 +4,7 @@ import { loadGraph } from "../runtime/graph-loader";
 import type { QueueStore } from "../store/queue-store";
 import { buildArtifact } from "./artifact";
 import { compileProductionGraph } from "./production-graph";
+import { refuseUnsupportedConstructs } from "./v2-support";
 import { sha256, signVersion } from "./signed-version";
 
 export interface DeployResult {
@@ -25,6 +26,7 @@ export interface DeployOptions {
 /** Throws GraphLoadError when the graph has errors or its code does not build. */
 export async function deployGraph(options: DeployOptions): Promise<DeployResult> {
   const { graph, modules } = await loadGraph(options.file, { stateDir: options.stateDir });
+  refuseUnsupportedConstructs(graph);
   const artifact = await buildArtifact(graph);
   const codeHashes = new Map([...modules].map(([path, built]) => [path, built.codeHash]));
   const productionGraph = compileProductionGraph(graph, artifact.modulePaths, codeHashes);
