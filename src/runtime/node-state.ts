@@ -41,12 +41,12 @@ export interface NodeState {
 }
 
 /** Finished with an output the nodes downstream can use. */
-export function isDone(state: NodeState): boolean {
+export function isDone(state: Pick<NodeState, "status">): boolean {
   return state.status === "ran" || state.status === "cached" || state.status === "pinned";
 }
 
 /** Finished either way: done, or skipped (the nodes downstream may run, and see it skipped). */
-export function isSettled(state: NodeState): boolean {
+export function isSettled(state: Pick<NodeState, "status">): boolean {
   return isDone(state) || state.status === "skipped";
 }
 
