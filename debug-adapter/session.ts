@@ -26,7 +26,8 @@ import { isDone, isSettled, type NodeRecord } from "../src/runtime/node-state";
 import type { Orchestrator, StopReason } from "../src/runtime/orchestrator";
 import { parseRedisChoice } from "../src/store/open-cache-storage";
 import { hitConditionHolds, interpolateLogMessage, nodeLinesOf, normalizePath, placeBreakpoint } from "./breakpoints";
-import type { LaunchArguments } from "./launch-arguments";
+import { checkLaunchArguments, LaunchArgumentError, type LaunchArguments } from "./launch-arguments";
+import { TOKEN_REFUSAL, tokenMatches } from "./server-token";
 import { childrenOf, hasChildren, indexedCount, preview, replaceAt, typeName, type PathStep } from "./values-view";
 
 const THREAD_ID = 1;
@@ -39,6 +40,12 @@ interface BreakpointSpec {
   hitCondition?: string;
   logMessage?: string;
   hits: number;
+}
+
+/** A server's session: served once a launch gives the token; `refuse` closes the connection. */
+export interface ServerAccess {
+  token: string;
+  refuse(): void;
 }
 
 /** What a variablesReference stands for until the next resume. */
@@ -62,9 +69,12 @@ export class StepgraphDebugSession extends LoggingDebugSession {
   /** Set while stepped back: the history record shown as the current step. */
   private cursor: number | undefined;
   private ended = false;
+  /** Set until a launch gave the server's token; the initialized event waits for it. */
+  private locked: { access: ServerAccess; initializedPending: boolean } | undefined;
 
-  constructor() {
+  constructor(access?: ServerAccess) {
     super();
+    if (access) this.locked = { access, initializedPending: false };
     this.setDebuggerLinesStartAt1(true);
     this.setDebuggerColumnsStartAt1(true);
   }
@@ -92,7 +102,25 @@ export class StepgraphDebugSession extends LoggingDebugSession {
       exceptionBreakpointFilters: [{ filter: NODE_ERRORS_FILTER, label: "Node errors", description: "Stop at a node that throws (after its retries)", default: true }],
     };
     this.sendResponse(response);
-    this.sendEvent(new InitializedEvent());
+    if (this.locked) this.locked.initializedPending = true;
+    else this.sendEvent(new InitializedEvent());
+  }
+
+  /** On a server, only `initialize` and a launch that gives the token are served; anything else closes the connection. */
+  protected override dispatchRequest(request: DebugProtocol.Request): void {
+    const locked = this.locked;
+    if (locked && request.command !== "initialize") {
+      const token: unknown = request.command === "launch" ? (request.arguments as { token?: unknown } | undefined)?.token : undefined;
+      if (!tokenMatches(locked.access.token, token)) {
+        const response: DebugProtocol.Response = { seq: 0, type: "response", request_seq: request.seq, command: request.command, success: false };
+        this.fail(response, 1004, TOKEN_REFUSAL, true);
+        locked.access.refuse();
+        return;
+      }
+      this.locked = undefined;
+      if (locked.initializedPending) this.sendEvent(new InitializedEvent());
+    }
+    super.dispatchRequest(request);
   }
 
   protected override configurationDoneRequest(response: DebugProtocol.ConfigurationDoneResponse): void {
@@ -100,7 +128,9 @@ export class StepgraphDebugSession extends LoggingDebugSession {
     this.sendResponse(response);
   }
 
-  protected override async launchRequest(response: DebugProtocol.LaunchResponse, args: LaunchArguments): Promise<void> {
+  protected override async launchRequest(response: DebugProtocol.LaunchResponse, raw: DebugProtocol.LaunchRequestArguments): Promise<void> {
+    const args = this.checked(response, raw);
+    if (!args) return;
     this.launchArgs = args;
     if (!(await this.openAndAnswer(response, args))) return;
     // Breakpoints and the exception filter arrive before configurationDone; only then does the job start.
@@ -109,11 +139,22 @@ export class StepgraphDebugSession extends LoggingDebugSession {
   }
 
   protected override async restartRequest(response: DebugProtocol.RestartResponse, args: DebugProtocol.RestartArguments): Promise<void> {
-    const launchArgs = (args.arguments as LaunchArguments | undefined) ?? this.launchArgs;
-    if (!launchArgs) return this.fail(response, 1002, "nothing to restart: the session was not launched");
+    const launchArgs = args.arguments === undefined ? this.launchArgs : this.checked(response, args.arguments);
+    if (!launchArgs) return args.arguments === undefined ? this.fail(response, 1002, "nothing to restart: the session was not launched") : undefined;
     await this.session?.close();
     this.session = undefined;
     if (await this.openAndAnswer(response, launchArgs)) this.startJob(launchArgs);
+  }
+
+  /** The launch configuration, checked; undefined when it is bad and an error response was sent. */
+  private checked(response: DebugProtocol.Response, raw: unknown): LaunchArguments | undefined {
+    try {
+      return checkLaunchArguments(raw);
+    } catch (e) {
+      if (!(e instanceof LaunchArgumentError)) throw e;
+      this.fail(response, 1003, e.message, true);
+      return undefined;
+    }
   }
 
   /** Opens the job and answers the request: true when it opened, else an error response was sent. */
@@ -125,11 +166,11 @@ export class StepgraphDebugSession extends LoggingDebugSession {
       return false;
     }
     this.sendResponse(response);
+    this.evaluator.warmUp();
     return true;
   }
 
   private async open(args: LaunchArguments): Promise<void> {
-    if (typeof args.graph !== "string" || args.graph === "") throw new Error("the launch configuration names no graph file ('graph')");
     const graphPath = normalizePath(args.graph);
     const inputFile = args.inputFile ?? (args.input === undefined ? defaultInputFile(graphPath) : undefined);
     if (inputFile !== undefined && args.inputFile === undefined) this.output(`input: ${inputFile} (the launch configuration gives no 'input' or 'inputFile')\n`, "console");

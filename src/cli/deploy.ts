@@ -1,6 +1,7 @@
 // `stepgraph deploy FILE`: check, bundle, sign, store and activate a version; print it
 // with its loops and how many workers of each are alive.
 import { deployGraph } from "../production/deploy";
+import { EvictingRedisError } from "../production/redis-policy";
 import { GraphLoadError } from "../runtime/graph-loader";
 import { stateDir } from "./cache-options";
 import { Exit, UserError, type Command } from "./command";
@@ -34,6 +35,7 @@ Exit status: 0 when deployed, 1 when the graph has errors, 2 on bad input.`,
           connection = await openProduction(graph, url);
           return connection.manager.store;
         },
+        warn: (line) => process.stderr.write(`stepgraph: warning: ${line}\n`),
       });
       if (values.json) process.stdout.write(`${JSON.stringify(result)}\n`);
       else {
@@ -46,6 +48,7 @@ Exit status: 0 when deployed, 1 when the graph has errors, 2 on bad input.`,
         process.stderr.write(`stepgraph: ${e.message}\n`);
         return e.diagnostics.length > 0 ? Exit.failed : Exit.usage;
       }
+      if (e instanceof EvictingRedisError) throw new UserError(`deploy: ${e.message}`);
       throw e;
     } finally {
       connection?.close();

@@ -3,7 +3,7 @@
 // graph's QueueManager with one clear line when Redis does not answer.
 import type Redis from "ioredis";
 import { QueueManager } from "../production/queue-manager";
-import { MIN_DEPLOY_KEY_LENGTH } from "../production/signed-version";
+import { MIN_DEPLOY_KEY_LENGTH, storedDeployKey, VersionRefusedError } from "../production/signed-version";
 import { connectRedis, RedisUnavailableError } from "../store/redis-connection";
 import { DEFAULT_LOCAL_REDIS_URL, invalidRedisUrlReason } from "../store/redis-url";
 import { QueueStore } from "../store/queue-store";
@@ -26,9 +26,14 @@ export function productionRedisUrl(option: string | undefined): string {
   return url;
 }
 
-/** STEPGRAPH_DEPLOY_KEY, which signs versions (deploy) and verifies them (worker). */
+/**
+ * STEPGRAPH_DEPLOY_KEY, which signs versions (deploy) and verifies them (worker), without
+ * surrounding whitespace (as the extension stores it). Once read it is taken out of the
+ * environment, so that node code (and the processes and threads it starts) cannot read it.
+ */
 export function deployKey(): string {
-  const key = process.env.STEPGRAPH_DEPLOY_KEY ?? "";
+  const key = storedDeployKey(process.env.STEPGRAPH_DEPLOY_KEY ?? "");
+  delete process.env.STEPGRAPH_DEPLOY_KEY;
   if (key === "") throw new UserError("set STEPGRAPH_DEPLOY_KEY to the deploy key (the secret that signs deployed versions; the same on every worker)");
   if (key.length < MIN_DEPLOY_KEY_LENGTH) throw new UserError(`STEPGRAPH_DEPLOY_KEY is too short: use at least ${MIN_DEPLOY_KEY_LENGTH} characters`);
   return key;
@@ -53,6 +58,16 @@ export async function openProduction(graph: string, url: string): Promise<Produc
     throw e;
   }
   return { redis, manager: new QueueManager(new QueueStore(redis, graph)), close: () => redis.disconnect() };
+}
+
+/** `work`, with a refused version or active-version pointer (VersionRefusedError) turned into one line for the user. */
+export async function refusalsAsUserErrors<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (e) {
+    if (e instanceof VersionRefusedError) throw new UserError(e.message);
+    throw e;
+  }
 }
 
 /** A graph name as `graph NAME` declares it; anything else cannot name a graph in Redis. */

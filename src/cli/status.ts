@@ -3,7 +3,7 @@
 import type { GraphStatus } from "../production/queue-manager";
 import { Exit, UserError, type Command } from "./command";
 import { parseArguments } from "./parse-arguments";
-import { checkGraphName, openProduction, PRODUCTION_OPTIONS, PRODUCTION_OPTIONS_USAGE, productionRedisUrl } from "./production-options";
+import { checkGraphName, openProduction, PRODUCTION_OPTIONS, PRODUCTION_OPTIONS_USAGE, productionRedisUrl, refusalsAsUserErrors } from "./production-options";
 
 export const statusCommand: Command = {
   name: "status",
@@ -18,7 +18,7 @@ ${PRODUCTION_OPTIONS_USAGE}`,
     const graph = checkGraphName(positionals[0], "status");
     const connection = await openProduction(graph, productionRedisUrl(values.redis));
     try {
-      const status = await connection.manager.status();
+      const status = await refusalsAsUserErrors(connection.manager.status());
       process.stdout.write(values.json ? `${JSON.stringify(status)}\n` : formatStatus(status));
       return Exit.ok;
     } finally {

@@ -7,7 +7,7 @@ import type { JobOutcome } from "../production/queue-manager";
 import { Exit, UserError, type Command } from "./command";
 import { JOB_INPUT_OPTIONS, readJobPayload } from "./job-input-options";
 import { parseArguments } from "./parse-arguments";
-import { checkGraphName, openProduction, positiveInteger, PRODUCTION_OPTIONS, PRODUCTION_OPTIONS_USAGE, productionRedisUrl, secondsOption } from "./production-options";
+import { checkGraphName, openProduction, positiveInteger, PRODUCTION_OPTIONS, PRODUCTION_OPTIONS_USAGE, productionRedisUrl, refusalsAsUserErrors, secondsOption } from "./production-options";
 
 export const submitCommand: Command = {
   name: "submit",
@@ -46,7 +46,7 @@ still pending at the timeout, 2 on bad input.`,
     blocking?.on("error", () => undefined);
     try {
       const { manager } = connection;
-      const manifest = await manager.activeManifest();
+      const manifest = await refusalsAsUserErrors(manager.activeManifest());
       if (manifest === undefined) throw new UserError(`submit: graph '${graph}' has no deployed version (run 'stepgraph deploy FILE' first)`);
       let inputs: Record<string, unknown>;
       try {

@@ -1,11 +1,10 @@
 // `stepgraph worker --graph NAME --loop LOOP`: runs one loop of the active version until
 // SIGTERM (or SIGINT), then finishes or returns its jobs and exits 0.
-import { hostname, tmpdir } from "node:os";
-import { join } from "node:path";
+import { hostname } from "node:os";
 import { randomBytes } from "node:crypto";
-import { rmSync } from "node:fs";
 import { startLeaseKeeper } from "../production/lease-keeper";
 import { LoopWorker, WorkerStartError } from "../production/loop-worker";
+import { surviveStrayErrors } from "../production/stray-errors";
 import { NodeCache } from "../store/node-cache";
 import { RedisStorage } from "../store/redis-storage";
 import { redactRedisUrl } from "../store/redis-url";
@@ -16,6 +15,8 @@ import { checkGraphName, deployKey, openProduction, positiveInteger, PRODUCTION_
 /** How long a lease lasts unrenewed, and how often it is renewed: a dead worker's jobs run again within about 4 s. */
 const LEASE_TTL_MS = 3000;
 const LEASE_RENEW_MS = 1000;
+/** The longest a Node timer can wait (2^31 - 1 ms); a longer grace would fire at once. */
+const MAX_GRACE_MS = 2 ** 31 - 1;
 
 export const workerCommand: Command = {
   name: "worker",
@@ -44,15 +45,16 @@ ${PRODUCTION_OPTIONS_USAGE}`,
     if (values.loop === undefined) throw new UserError("worker: name the loop with --loop (see 'stepgraph worker --help')");
     const concurrency = values.concurrency === undefined ? undefined : positiveInteger(values.concurrency, "concurrency", 1);
     const graceMs = secondsOption(values.grace, "grace", 10_000);
+    if (graceMs > MAX_GRACE_MS) throw new UserError(`--grace is at most ${Math.floor(MAX_GRACE_MS / 1000)} seconds (about 24 days), not '${values.grace}'`);
     const key = deployKey();
     const url = productionRedisUrl(values.redis);
 
     const connection = await openProduction(graph, url);
     const workerId = `${hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`;
-    const artifactDir = join(tmpdir(), `stepgraph-worker-${process.pid}-${randomBytes(4).toString("hex")}`);
     const log = (line: string) => process.stdout.write(`${new Date().toISOString()} [${graph}/${values.loop}] ${line}\n`);
     // Node code runs in this process: its stacks should point into the TypeScript.
     process.setSourceMapsEnabled(true);
+    surviveStrayErrors(log);
     const blocking = connection.redis.duplicate({ lazyConnect: false, enableAutoPipelining: false });
     const subscriber = connection.redis.duplicate({ lazyConnect: false, enableAutoPipelining: false });
     // Their outages are the main connection's, which the worker reports once.
@@ -65,7 +67,6 @@ ${PRODUCTION_OPTIONS_USAGE}`,
       workerId,
       concurrency,
       deployKey: key,
-      artifactDir,
       graceMs,
       cache: new NodeCache(new RedisStorage(connection.redis, redactRedisUrl(url))),
       startLeaseKeeper: () => startLeaseKeeper({ redisUrl: url, graph, loop: values.loop as string, worker: workerId, ttlMs: LEASE_TTL_MS, intervalMs: LEASE_RENEW_MS }),
@@ -75,17 +76,25 @@ ${PRODUCTION_OPTIONS_USAGE}`,
       const started = await worker.start();
       log(`worker ${workerId} serving loop '${values.loop}' of '${graph}' (version ${started.version}, concurrency ${started.concurrency}) on ${redactRedisUrl(url)}`);
       let stopping: Promise<{ returned: number }> | undefined;
+      // Kept for every signal until the process ends: a second SIGTERM must not kill it mid-release.
       const stop = (signal: string) => {
-        if (stopping) return;
+        if (stopping) {
+          log(`${signal}: already stopping`);
+          return;
+        }
         log(`${signal}: taking no more jobs; waiting up to ${graceMs / 1000} s for those in flight`);
         stopping = worker.stop();
       };
-      process.once("SIGTERM", () => stop("SIGTERM"));
-      process.once("SIGINT", () => stop("SIGINT"));
+      process.on("SIGTERM", () => stop("SIGTERM"));
+      process.on("SIGINT", () => stop("SIGINT"));
       await worker.run();
       const { returned } = await (stopping ?? worker.stop());
       const { done, retried, dead } = worker.finished;
       log(`stopped: ${done} done, ${retried} retried, ${dead} dead; ${returned} returned to the queue`);
+      if (worker.failure !== undefined) {
+        setTimeout(() => process.exit(), 200).unref();
+        return Exit.failed;
+      }
       // Node code that ignores its aborted signal may still hold timers: its jobs are back
       // in the queue, so the process need not wait for it.
       setTimeout(() => process.exit(), 200).unref();
@@ -97,7 +106,6 @@ ${PRODUCTION_OPTIONS_USAGE}`,
       blocking.disconnect();
       subscriber.disconnect();
       connection.close();
-      rmSync(artifactDir, { recursive: true, force: true });
     }
   },
 };

@@ -1,10 +1,10 @@
 // Checks a deploy key as the user types it, by the CLI's own rule, so that a key the CLI
 // would refuse is never stored.
-import { MIN_DEPLOY_KEY_LENGTH } from "../production/signed-version";
+import { MIN_DEPLOY_KEY_LENGTH, storedDeployKey } from "../production/signed-version";
 
 /** Why `text` cannot be a deploy key, or undefined when it can (the input box's validation). */
 export function deployKeyProblem(text: string): string | undefined {
-  const key = text.trim();
+  const key = storedDeployKey(text);
   if (key === "") return "The deploy key cannot be empty.";
   if (key.length < MIN_DEPLOY_KEY_LENGTH) return `At least ${MIN_DEPLOY_KEY_LENGTH} characters: an HMAC is only as strong as its key.`;
   return undefined;

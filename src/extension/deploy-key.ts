@@ -2,13 +2,15 @@
 // in VS Code's SecretStorage (the OS keychain), never in settings, and handed to deploy and
 // worker processes only, in their environment.
 import * as vscode from "vscode";
+import { storedDeployKey } from "../production/signed-version";
 import { deployKeyProblem } from "./deploy-key-text";
 
 export const DEPLOY_KEY_SECRET = "stepgraph.deployKey";
 
 /** The stored key, else one the user types now (stored for next time); undefined when they cancel. */
 export async function deployKey(secrets: vscode.SecretStorage): Promise<string | undefined> {
-  return (await secrets.get(DEPLOY_KEY_SECRET)) || askDeployKey(secrets);
+  const stored = storedDeployKey((await secrets.get(DEPLOY_KEY_SECRET)) ?? "");
+  return stored || askDeployKey(secrets);
 }
 
 /** Asks for the key and stores it; undefined when the user cancels. */
@@ -21,8 +23,8 @@ export async function askDeployKey(secrets: vscode.SecretStorage): Promise<strin
     validateInput: deployKeyProblem,
   });
   if (key === undefined) return undefined;
-  await secrets.store(DEPLOY_KEY_SECRET, key.trim());
-  return key.trim();
+  await secrets.store(DEPLOY_KEY_SECRET, storedDeployKey(key));
+  return storedDeployKey(key);
 }
 
 /**
@@ -34,7 +36,7 @@ export async function setDeployKey(secrets: vscode.SecretStorage, given?: unknow
   if (typeof given === "string") {
     const problem = deployKeyProblem(given);
     if (problem) throw new Error(`Stepgraph: ${problem}`);
-    await secrets.store(DEPLOY_KEY_SECRET, given.trim());
+    await secrets.store(DEPLOY_KEY_SECRET, storedDeployKey(given));
     return;
   }
   if ((await askDeployKey(secrets)) !== undefined) void vscode.window.showInformationMessage("Stepgraph: the deploy key is stored in VS Code's secret storage.");

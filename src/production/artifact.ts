@@ -2,7 +2,7 @@
 // into one self-contained CommonJS file (packages included), so that workers need no
 // checkout and no node_modules. Module i of the graph is the artifact's export `m{i}`.
 import { build } from "esbuild";
-import { dirname } from "node:path";
+import { dirname, parse, resolve } from "node:path";
 import type { GraphModel } from "../graph/model";
 import { GraphLoadError } from "../runtime/graph-loader";
 
@@ -23,6 +23,8 @@ export async function buildArtifact(graph: GraphModel): Promise<Artifact> {
     format: "cjs",
     // Stacks of failed nodes point into the TypeScript (workers enable source maps).
     sourcemap: "inline",
+    // Source paths relative to the root: a worker, loading the artifact at the root, shows them as they are here.
+    absWorkingDir: parse(resolve(graph.file)).root,
     write: false,
     logLevel: "silent",
   }).catch((e: { errors?: { text: string }[] }) => {

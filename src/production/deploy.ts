@@ -4,8 +4,12 @@ import { loadGraph } from "../runtime/graph-loader";
 import type { QueueStore } from "../store/queue-store";
 import { buildArtifact } from "./artifact";
 import { compileProductionGraph } from "./production-graph";
-import { refuseUnsupportedConstructs } from "./v2-support";
-import { sha256, signVersion } from "./signed-version";
+import { checkMaxmemoryPolicy } from "./redis-policy";
+import { sha256, signPointer, signVersion } from "./signed-version";
+import { pinWarnings, refuseUnsupportedConstructs } from "./v2-support";
+
+/** Versions kept in Redis besides those an unfinished job uses (production.md, "Deploy and versions"). */
+export const KEPT_VERSIONS = 10;
 
 export interface DeployResult {
   graph: string;
@@ -21,18 +25,25 @@ export interface DeployOptions {
   deployKey: string;
   /** Opens the store once the graph name is known (the graph's keys carry it). */
   openStore(graph: string): Promise<QueueStore>;
+  /** Told what the user should check (a Redis whose eviction policy cannot be read). */
+  warn(line: string): void;
 }
 
-/** Throws GraphLoadError when the graph has errors or its code does not build. */
+/** Throws GraphLoadError when the graph has errors or its code does not build, EvictingRedisError for a Redis that evicts. */
 export async function deployGraph(options: DeployOptions): Promise<DeployResult> {
   const { graph, modules } = await loadGraph(options.file, { stateDir: options.stateDir });
   refuseUnsupportedConstructs(graph);
+  for (const warning of pinWarnings(graph)) options.warn(warning);
   const artifact = await buildArtifact(graph);
   const codeHashes = new Map([...modules].map(([path, built]) => [path, built.codeHash]));
   const productionGraph = compileProductionGraph(graph, artifact.modulePaths, codeHashes);
   const store = await options.openStore(graph.name);
-  const version = await store.storeVersion((version) =>
-    signVersion({ graph: productionGraph, version, createdAt: Date.now(), artifactSha256: sha256(artifact.code) }, artifact.code, options.deployKey),
+  const warning = await checkMaxmemoryPolicy(store);
+  if (warning !== undefined) options.warn(warning);
+  const version = await store.storeVersion(
+    (version) => signVersion({ graph: productionGraph, version, createdAt: Date.now(), artifactSha256: sha256(artifact.code) }, artifact.code, options.deployKey),
+    (version, sequence) => signPointer(graph.name, { version, sequence }, options.deployKey),
+    KEPT_VERSIONS,
   );
   const loops = await Promise.all(productionGraph.loops.map(async (loop) => ({ name: loop.name, workers: (await store.loopCounts(loop.name)).workers })));
   return { graph: graph.name, version, loops };

@@ -1,6 +1,9 @@
 // A job as it waits in a loop's list: its id, the version it started on, and the values
 // (inputs and node outputs, each encoded) the loop needs. A loop with several upstream
 // loops receives `{"join":[part, ...]}`, one part per upstream loop, joined here.
+//
+// Values are keyed by node name, and a node may be called `toString` or `__proto__`: the
+// records keyed so are made without a prototype, and read with own-property checks only.
 
 export interface JobMessage {
   id: string;
@@ -12,9 +15,9 @@ export interface JobMessage {
   t: number;
   /** When the job entered this loop's list (epoch ms). */
   q: number;
-  /** Encoded values by input or node name. */
+  /** Encoded values by input or node name (no prototype). */
   values: Record<string, string>;
-  /** Failed attempts so far, by node (a retried job). */
+  /** Failed attempts so far, by node (a retried job; no prototype). */
   failed?: Record<string, number>;
 }
 
@@ -33,7 +36,7 @@ export function parseJobMessage(text: string): JobMessage {
 
 function joinParts(parts: JobMessage[]): JobMessage {
   if (parts.length === 0) throw new BadJobError("a join of no parts");
-  const joined: JobMessage = { ...parts[0], values: {}, q: Math.max(...parts.map((p) => p.q)) };
+  const joined: JobMessage = { ...parts[0], values: byName(), q: Math.max(...parts.map((p) => p.q)) };
   for (const part of parts) Object.assign(joined.values, part.values);
   return joined;
 }
@@ -42,7 +45,21 @@ function checkMessage(raw: unknown): JobMessage {
   if (!isRecord(raw) || typeof raw.id !== "string" || typeof raw.v !== "number" || typeof raw.t !== "number" || typeof raw.q !== "number" || !isRecord(raw.values)) {
     throw new BadJobError(`not a job: ${JSON.stringify(raw).slice(0, 80)}`);
   }
-  return raw as unknown as JobMessage;
+  const message = raw as unknown as JobMessage;
+  // Assigning to a record with no prototype makes `__proto__` an own property like any other.
+  message.values = Object.assign(byName<string>(), message.values);
+  if (message.failed !== undefined) message.failed = Object.assign(byName<number>(), message.failed);
+  return message;
+}
+
+/** An empty record keyed by node name: no prototype, so no name is taken already. */
+export function byName<T>(): Record<string, T> {
+  return Object.create(null) as Record<string, T>;
+}
+
+/** The value of `name` in a record keyed by node name, if it has one of its own. */
+export function ownValue<T>(record: Readonly<Record<string, T>> | undefined, name: string): T | undefined {
+  return record !== undefined && Object.hasOwn(record, name) ? record[name] : undefined;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -51,7 +68,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 /** The values of `names` that `values` holds. */
 export function pick(values: Readonly<Record<string, string>>, names: readonly string[]): Record<string, string> {
-  const picked: Record<string, string> = {};
-  for (const name of names) if (name in values) picked[name] = values[name];
+  const picked = byName<string>();
+  for (const name of names) if (Object.hasOwn(values, name)) picked[name] = values[name];
   return picked;
 }

@@ -1,7 +1,9 @@
-// A deployed version as a worker runs it: read from Redis, verified, its artifact written
-// to a private temporary folder and loaded, every node's function looked up.
-import { mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+// A deployed version as a worker runs it: read from Redis, verified, its artifact compiled
+// as a CommonJS module straight from memory (no file: nothing is left on disk when the
+// worker is killed, and nothing in require's cache keeps an unloaded version alive), every
+// node's function looked up. The artifact's inline source map still maps stacks to the
+// TypeScript (the worker enables source maps).
+import Module from "node:module";
 import type { QueueStore } from "../store/queue-store";
 import type { ProductionGraph, ProductionLoop, ProductionNode } from "./production-graph";
 import { sha256, verifyVersion, VersionRefusedError } from "./signed-version";
@@ -15,19 +17,28 @@ export interface LoadedVersion {
   loops: ReadonlyMap<string, ProductionLoop>;
 }
 
-export async function loadVersion(store: QueueStore, version: number, deployKey: string, artifactDir: string): Promise<LoadedVersion> {
+/** The part of Node's CommonJS loader that compiles a module's code, which @types/node does not declare. */
+type CompilableModule = Module & { _compile(code: string, filename: string): void };
+
+export async function loadVersion(store: QueueStore, version: number, deployKey: string): Promise<LoadedVersion> {
   const stored = await store.readVersion(version);
   if (stored === undefined) throw new VersionRefusedError(`version ${version} of graph '${store.graph}' is not in Redis`);
   const manifest = verifyVersion(stored, deployKey, store.graph, version);
   if (sha256(stored.artifact) !== manifest.artifactSha256) throw new VersionRefusedError(`the artifact of version ${version} of graph '${store.graph}' does not match its manifest: refused`);
-  mkdirSync(artifactDir, { recursive: true, mode: 0o700 });
-  const file = join(artifactDir, `${store.graph}-v${version}-${manifest.artifactSha256.slice(0, 12)}.js`);
-  writeFileSync(file, stored.artifact, { mode: 0o600 });
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the artifact is a CommonJS bundle, verified above
-  const modules = require(file) as Record<string, Record<string, unknown>>;
+  // At the root: the source map's paths, relative to the root of the deploying machine, come out as they were there.
+  const filename = `/${store.graph}.v${version}.artifact.js`;
+  const artifact = new Module(filename) as CompilableModule;
+  artifact.filename = filename;
+  try {
+    artifact._compile(stored.artifact, filename);
+  } catch (e) {
+    throw new VersionRefusedError(`version ${version} of graph '${store.graph}' cannot be loaded: its node code throws: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`);
+  }
+  const modules = artifact.exports as Record<string, Record<string, unknown> | undefined>;
   const nodes = new Map<string, { node: ProductionNode; fn: NodeFunction }>();
   for (const node of manifest.graph.nodes) {
-    const fn = modules[`m${node.module}`]?.[node.exportName];
+    const exported = modules[`m${node.module}`];
+    const fn = exported !== undefined && Object.hasOwn(exported, node.exportName) ? exported[node.exportName] : undefined;
     if (typeof fn !== "function") throw new VersionRefusedError(`version ${version}: '${node.exportName}' (node '${node.name}') is not a function in the artifact`);
     nodes.set(node.name, { node, fn: fn as NodeFunction });
   }

@@ -7,15 +7,19 @@ import { argumentValues } from "../runtime/node-arguments";
 import { callNodeFunction, describeNodeError, type NodeCallOutcome, type NodeFunction } from "../runtime/node-call";
 import { decodeValue } from "../runtime/values";
 import type { NodeCache } from "../store/node-cache";
-import type { JobMessage } from "./job-message";
+import { byName, ownValue, type JobMessage } from "./job-message";
 import type { LoadedVersion } from "./loaded-version";
 import type { ProductionLoop, ProductionNode } from "./production-graph";
+import { nodeRuns } from "./stray-errors";
 
 export type LoopOutcome =
   /** `values`: everything the job holds after the loop, encoded. */
   | { ok: true; values: Record<string, string> }
-  /** `values`: what it held when `node` failed, so that a retry resumes there. */
-  | { ok: false; node: ProductionNode; attempt: number; message: string; stack?: string; values: Record<string, string> };
+  /**
+   * `values`: what it held when `node` failed, so that a retry resumes there. Not
+   * `retryable`: the job itself is at fault (a value that does not decode), not the node.
+   */
+  | { ok: false; node: ProductionNode; attempt: number; retryable: boolean; message: string; stack?: string; values: Record<string, string> };
 
 export interface LoopRunOptions {
   cache?: NodeCache;
@@ -30,14 +34,19 @@ class NodeFailure {
     readonly node: ProductionNode,
     readonly attempt: number,
     readonly error: NodeErrorInfo,
+    readonly retryable = true,
   ) {}
 }
 
+/** A value the job holds that does not decode: running the node again will not help. */
+class UndecodableValueError extends Error {}
+
 export async function runLoop(version: LoadedVersion, loop: ProductionLoop, job: JobMessage, options: LoopRunOptions): Promise<LoopOutcome> {
-  const encoded: Record<string, string> = { ...job.values };
+  // Keyed by node name: no prototype, so that a node may be called `constructor`.
+  const encoded = Object.assign(byName<string>(), job.values);
   const decoded = new Map<string, unknown>();
   const valueOf = (name: string): unknown => {
-    if (!decoded.has(name)) decoded.set(name, name in encoded ? decodeValue(encoded[name]) : undefined);
+    if (!decoded.has(name)) decoded.set(name, Object.hasOwn(encoded, name) ? decodeJobValue(job, name, encoded[name]) : undefined);
     return decoded.get(name);
   };
   const running = new Map<string, Promise<void>>();
@@ -49,13 +58,14 @@ export async function runLoop(version: LoadedVersion, loop: ProductionLoop, job:
     promise = (async () => {
       await Promise.all(node.dependencies.map(run));
       // Computed by an earlier attempt of this job.
-      if (name in encoded) return;
-      const attempt = (job.failed?.[name] ?? 0) + 1;
+      if (Object.hasOwn(encoded, name)) return;
+      const attempt = (ownValue(job.failed, name) ?? 0) + 1;
       let output: NodeCallOutcome;
       try {
         output = await computeNode(version, node, fn, argumentValues(node.args, valueOf), job, attempt, options);
       } catch (e) {
-        // A value that does not decode, a cache that does not answer: the node fails as if it threw.
+        if (e instanceof UndecodableValueError) throw new NodeFailure(node, attempt, { message: e.message }, false);
+        // A cache that does not answer: the node fails as if it threw.
         output = { ok: false, kind: "error", error: describeNodeError(e, isCallerFrame) };
       }
       if (!output.ok) throw new NodeFailure(node, attempt, output.error);
@@ -70,7 +80,15 @@ export async function runLoop(version: LoadedVersion, loop: ProductionLoop, job:
   const failure = settled.find((s): s is PromiseRejectedResult => s.status === "rejected")?.reason as NodeFailure | undefined;
   if (failure === undefined) return { ok: true, values: encoded };
   const { message, stack } = failure.error;
-  return { ok: false, node: failure.node, attempt: failure.attempt, message, stack, values: encoded };
+  return { ok: false, node: failure.node, attempt: failure.attempt, retryable: failure.retryable, message, stack, values: encoded };
+}
+
+function decodeJobValue(job: JobMessage, name: string, text: string): unknown {
+  try {
+    return decodeValue(text);
+  } catch (e) {
+    throw new UndecodableValueError(`the value '${name}' of job ${job.id} cannot be decoded (${(e as Error).message}): the job is damaged`);
+  }
 }
 
 /** The node's output for this job: from the cache, else from calling it. */
@@ -80,7 +98,9 @@ async function computeNode(version: LoadedVersion, node: ProductionNode, fn: Nod
   if (hit?.kind === "hit") return { ok: true, value: hit.value, encoded: hit.entry.value };
   const started = performance.now();
   const fields = { graph: version.graph.name, node: node.name, jobId: job.id, attempt, mode: "prod" as const };
-  const outcome = await callNodeFunction(fn, args, fields, { timeoutMs: node.options.timeoutMs, signal: options.signal, log: (text) => options.log(node.name, text), isCallerFrame });
+  // Stray errors of the node's code are told apart by the run they come from (stray-errors.ts).
+  const inRun: NodeFunction = (...callArgs) => nodeRuns.run({ node: node.name, jobId: job.id }, () => fn(...callArgs));
+  const outcome = await callNodeFunction(inRun, args, fields, { timeoutMs: node.options.timeoutMs, signal: options.signal, log: (text) => options.log(node.name, text), isCallerFrame });
   if (outcome.ok) await cached?.write(outcome.encoded, performance.now() - started);
   return outcome;
 }

@@ -8,13 +8,15 @@ import { retryDelayAfter } from "../runtime/node-call";
 import type { NodeCache } from "../store/node-cache";
 import type { QueueStore } from "../store/queue-store";
 import { withTimeout } from "../store/redis-connection";
+import { isOutOfMemoryError } from "../store/redis-memory";
 import { BadJobError, parseJobMessage, type JobMessage } from "./job-message";
 import type { LeaseKeeper } from "./lease-keeper";
 import { loadVersion, type LoadedVersion } from "./loaded-version";
 import { runLoop } from "./loop-runner";
 import type { ProductionLoop } from "./production-graph";
 import { RESULT_TTL_SECONDS, type QueueManager } from "./queue-manager";
-import { VersionRefusedError } from "./signed-version";
+import { checkMaxmemoryPolicy, EvictingRedisError } from "./redis-policy";
+import { verifyPointer, VersionRefusedError, type ActivePointer } from "./signed-version";
 
 export interface LoopWorkerOptions {
   manager: QueueManager;
@@ -27,8 +29,6 @@ export interface LoopWorkerOptions {
   /** Jobs in flight at once; default: the loop's `concurrency`. */
   concurrency?: number;
   deployKey: string;
-  /** Where verified artifacts are written to be loaded. */
-  artifactDir: string;
   /** How long SIGTERM waits for jobs in flight before returning them. */
   graceMs: number;
   cache?: NodeCache;
@@ -43,12 +43,22 @@ const REAP_INTERVAL_MS = 1000;
 const PROMOTE_INTERVAL_MS = 200;
 const SWEEP_INTERVAL_MS = 5000;
 const RELEASE_TIMEOUT_MS = 5000;
+/**
+ * How long a worker that left stays registered, marked as left: longer than Redis can take
+ * to see the blocking connection closed, so a take it runs meanwhile is returned by the reaper.
+ */
+const LEFT_LEASE_MS = 10_000;
 /** A job whose worker dies this many times while running it (a node that crashes the process) is dead at the next death. */
 const MAX_WORKER_DEATHS = 3;
 
 export class LoopWorker {
   private readonly store: QueueStore;
+  /** The versions loaded (or loading, or refused): the active one and those of jobs in flight. */
   private readonly versions = new Map<number, Promise<LoadedVersion>>();
+  /** Jobs in flight per version. */
+  private readonly versionUse = new Map<number, number>();
+  /** The newest verified active-version pointer this worker has seen. */
+  private active: ActivePointer | undefined;
   /** Jobs being run, by their text as it is in the processing list. */
   private readonly inFlight = new Set<string>();
   private concurrency = 1;
@@ -64,6 +74,10 @@ export class LoopWorker {
   private readonly timers: NodeJS.Timeout[] = [];
   private lease: LeaseKeeper | undefined;
   private outage = false;
+  private outOfMemory = false;
+  private stopped: Promise<{ returned: number }> | undefined;
+  /** Why the worker stopped on its own (its lease keeper could not be restarted); undefined after a requested stop. */
+  failure: string | undefined;
   /** Jobs of our list not in flight at the previous sweep: returned if still so at the next. */
   private strays = new Set<string>();
   readonly finished = { done: 0, retried: 0, dead: 0, lost: 0 };
@@ -74,10 +88,20 @@ export class LoopWorker {
 
   /** Loads the active version and checks the loop; throws WorkerStartError. Resolves to the version and the concurrency. */
   async start(): Promise<{ version: number; concurrency: number }> {
-    const active = await this.store.activeVersion();
-    if (active === undefined) throw new WorkerStartError(`graph '${this.store.graph}' has no deployed version (run 'stepgraph deploy FILE' first)`);
-    let version: LoadedVersion;
     try {
+      const warning = await checkMaxmemoryPolicy(this.store);
+      if (warning !== undefined) this.options.log(`warning: ${warning}`);
+    } catch (e) {
+      if (e instanceof EvictingRedisError) throw new WorkerStartError(e.message);
+      throw e;
+    }
+    const pointer = await this.store.activePointer();
+    if (pointer === undefined) throw new WorkerStartError(`graph '${this.store.graph}' has no deployed version (run 'stepgraph deploy FILE' first)`);
+    let version: LoadedVersion;
+    let active: number;
+    try {
+      this.active = verifyPointer(pointer, this.store.graph, this.options.deployKey);
+      active = this.active.version;
       version = await this.version(active);
     } catch (e) {
       if (e instanceof VersionRefusedError) throw new WorkerStartError(e.message);
@@ -86,9 +110,9 @@ export class LoopWorker {
     const loop = version.loops.get(this.options.loop);
     if (loop === undefined) throw new WorkerStartError(`graph '${this.store.graph}' (version ${active}) has no loop '${this.options.loop}' (its loops: ${[...version.loops.keys()].join(", ")})`);
     this.concurrency = this.options.concurrency ?? loop.concurrency;
-    this.lease = await this.options.startLeaseKeeper();
+    this.watchLease(await this.options.startLeaseKeeper());
     // Said once per outage; commands wait meanwhile (ioredis reconnects and resends them).
-    this.store.redis.on("close", () => this.stopping || this.connectionLost(new Error("connection closed")));
+    this.store.redis.on("close", () => this.stopping || this.redisFailed(new Error("connection closed")));
     this.store.redis.on("ready", () => this.connectionBack());
     await this.subscribe();
     this.every(REAP_INTERVAL_MS, async () => {
@@ -118,10 +142,13 @@ export class LoopWorker {
           const job = await Promise.race([this.store.takeBlocking(this.options.blocking, this.options.loop, this.options.workerId, 1), this.stopRequested.then(() => undefined)]);
           jobs = job === undefined ? [] : [job];
         }
-        if (!this.stopping) this.connectionBack();
+        if (!this.stopping) {
+          this.connectionBack();
+          this.memoryBack();
+        }
       } catch (e) {
         if (this.stopping) break;
-        this.connectionLost(e);
+        this.redisFailed(e);
         await sleep(250);
         continue;
       }
@@ -133,7 +160,12 @@ export class LoopWorker {
    * Graceful stop (SIGTERM): take no more jobs, let those in flight finish within the
    * grace period, return the rest to the waiting list, leave.
    */
-  async stop(): Promise<{ returned: number }> {
+  stop(): Promise<{ returned: number }> {
+    this.stopped ??= this.leave();
+    return this.stopped;
+  }
+
+  private async leave(): Promise<{ returned: number }> {
     this.stopping = true;
     this.requestStop();
     this.slotFreed?.();
@@ -150,7 +182,7 @@ export class LoopWorker {
     for (const timer of this.timers) clearInterval(timer);
     // With Redis away, the jobs stay in this worker's list: the reaper returns them once the
     // lease (no longer renewed) expires. Stopping does not wait for Redis to come back.
-    const returned = await withTimeout(this.store.release(this.options.loop, this.options.workerId), RELEASE_TIMEOUT_MS).catch(() => {
+    const returned = await withTimeout(this.store.release(this.options.loop, this.options.workerId, LEFT_LEASE_MS), RELEASE_TIMEOUT_MS).catch(() => {
       this.options.log(`could not return the jobs in flight (Redis does not answer): they run again when this worker's lease expires`);
       return 0;
     });
@@ -174,7 +206,7 @@ export class LoopWorker {
   }
 
   private async process(text: string): Promise<void> {
-    const { manager, loop: loopName, workerId } = this.options;
+    const { loop: loopName, workerId } = this.options;
     let job: JobMessage;
     try {
       job = parseJobMessage(text);
@@ -184,6 +216,21 @@ export class LoopWorker {
       await this.persist(() => this.store.discard(loopName, workerId, text).then(() => true));
       return;
     }
+    this.versionUse.set(job.v, (this.versionUse.get(job.v) ?? 0) + 1);
+    try {
+      await this.runJob(text, job);
+    } finally {
+      const use = (this.versionUse.get(job.v) ?? 1) - 1;
+      if (use > 0) this.versionUse.set(job.v, use);
+      else {
+        this.versionUse.delete(job.v);
+        this.unloadIfUnused(job.v);
+      }
+    }
+  }
+
+  private async runJob(text: string, job: JobMessage): Promise<void> {
+    const { manager, loop: loopName, workerId } = this.options;
     let version: LoadedVersion;
     let loop: ProductionLoop | undefined;
     try {
@@ -207,7 +254,7 @@ export class LoopWorker {
       return;
     }
     const { node, attempt } = outcome;
-    const delayMs = retryDelayAfter(node.options, attempt, "prod");
+    const delayMs = outcome.retryable ? retryDelayAfter(node.options, attempt, "prod") : undefined;
     if (delayMs !== undefined) {
       this.options.log(`job ${job.id} ${node.name}: attempt ${attempt} of ${node.options.retry + 1} failed: ${outcome.message}; retrying${delayMs > 0 ? ` in ${delayMs} ms` : ""}`);
       const retried: JobMessage = { ...job, q: Date.now(), values: outcome.values, failed: { ...job.failed, [node.name]: attempt } };
@@ -219,11 +266,33 @@ export class LoopWorker {
     if (await this.persist(() => manager.bury(loopName, workerId, text, job, record))) this.finished.dead++;
   }
 
+  /**
+   * Keeps the lease keeper thread running: one that ends on its own (a crash) is started
+   * again; if that fails, the worker stops (its jobs go back to the queue).
+   */
+  private watchLease(keeper: LeaseKeeper): void {
+    this.lease = keeper;
+    void keeper.lost.then(async (reason) => {
+      if (this.stopping) return;
+      try {
+        const restarted = await this.options.startLeaseKeeper();
+        if (this.stopping) return await restarted.stop();
+        this.watchLease(restarted);
+        this.options.log(`the lease keeper thread stopped (${reason}); started it again`);
+      } catch (e) {
+        if (this.stopping) return;
+        this.failure = `the lease keeper thread stopped (${reason}) and could not be started again (${e instanceof Error ? e.message : String(e)})`;
+        this.options.log(`${this.failure}; stopping`);
+        await this.stop();
+      }
+    });
+  }
+
   /** The loaded version, loading (and verifying) it once. A refusal is remembered too. */
   private version(version: number): Promise<LoadedVersion> {
     let loading = this.versions.get(version);
     if (loading === undefined) {
-      loading = loadVersion(this.store, version, this.options.deployKey, this.options.artifactDir);
+      loading = loadVersion(this.store, version, this.options.deployKey);
       this.versions.set(version, loading);
       // A read that failed for want of a connection is tried again next time.
       loading.catch((e: unknown) => {
@@ -233,18 +302,55 @@ export class LoopWorker {
     return loading;
   }
 
+  /** Forgets a version that is neither active nor used by a job in flight (its code and graph go with it). */
+  private unloadIfUnused(version: number): void {
+    if (version === this.active?.version || this.versionUse.has(version)) return;
+    const loading = this.versions.get(version);
+    if (loading === undefined) return;
+    this.versions.delete(version);
+    loading.then(
+      () => this.options.log(`unloaded version ${version} (neither active nor used by a job in flight)`),
+      () => undefined,
+    );
+  }
+
+  /**
+   * Takes a newer active-version pointer that verifies; refuses (with a line) one that does
+   * not, or one older than the pointer held (an earlier deploy's, written back into Redis).
+   * Undefined: nothing new (the pointer held, sent again).
+   */
+  private acceptPointer(text: string): ActivePointer | undefined {
+    const pointer = verifyPointer(text, this.store.graph, this.options.deployKey);
+    const held = this.active;
+    if (held !== undefined && pointer.sequence < held.sequence) {
+      throw new VersionRefusedError(`the active-version pointer for version ${pointer.version} (sequence ${pointer.sequence}) is older than the one this worker holds (sequence ${held.sequence}): refused`);
+    }
+    if (held !== undefined && pointer.sequence === held.sequence) return undefined;
+    this.active = pointer;
+    if (held !== undefined) this.unloadIfUnused(held.version);
+    return pointer;
+  }
+
   /** Listens for deploys: loads a new active version ahead of its first job. */
   private async subscribe(): Promise<void> {
     const { subscriber } = this.options;
     subscriber.on("message", (_channel: string, text: string) => {
-      let message: { type?: string; version?: unknown };
+      let message: { type?: string; pointer?: unknown };
       try {
         message = JSON.parse(text) as typeof message;
       } catch {
         return;
       }
-      if (message.type !== "activate" || typeof message.version !== "number") return;
-      const version = message.version;
+      if (message.type !== "activate" || typeof message.pointer !== "string") return;
+      let pointer: ActivePointer | undefined;
+      try {
+        pointer = this.acceptPointer(message.pointer);
+      } catch (e) {
+        this.options.log(e instanceof Error ? e.message : String(e));
+        return;
+      }
+      if (pointer === undefined) return;
+      const version = pointer.version;
       this.version(version).then(
         (loaded) => this.options.log(`version ${version} is active${loaded.loops.has(this.options.loop) ? "" : ` (it has no loop '${this.options.loop}': this worker only finishes jobs of earlier versions)`}`),
         (e: unknown) => this.options.log(`version ${version} is active, but this worker refuses it: ${e instanceof Error ? e.message : String(e)}`),
@@ -270,7 +376,7 @@ export class LoopWorker {
       busy = true;
       task()
         .then(() => this.connectionBack())
-        .catch((e: unknown) => this.connectionLost(e))
+        .catch((e: unknown) => this.redisFailed(e))
         .finally(() => (busy = false));
     }, ms);
     this.timers.push(timer);
@@ -289,17 +395,32 @@ export class LoopWorker {
         return result;
       } catch (e) {
         if (this.released) break;
-        this.connectionLost(e);
+        this.redisFailed(e);
         await sleep(Math.min(50 * 2 ** attempt, 2000));
       }
     }
     return false;
   }
 
-  private connectionLost(e: unknown): void {
+  /** A command failed: Redis is away (said once per outage) or out of memory (said once per episode). */
+  private redisFailed(e: unknown): void {
+    // Redis answers but refuses to grow: not an outage, and the leases hold (they may use memory).
+    if (isOutOfMemoryError(e)) {
+      if (this.outOfMemory) return;
+      this.outOfMemory = true;
+      this.options.log("Redis is out of memory (maxmemory reached): taking no new jobs until it has room; jobs in flight finish, leases hold");
+      return;
+    }
     if (this.outage) return;
     this.outage = true;
     this.options.log(`lost Redis (${e instanceof Error ? e.message : String(e)}); reconnecting`);
+  }
+
+  /** A take went through: Redis has room again. */
+  private memoryBack(): void {
+    if (!this.outOfMemory) return;
+    this.outOfMemory = false;
+    this.options.log("Redis has memory again");
   }
 
   private connectionBack(): void {

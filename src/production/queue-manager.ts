@@ -8,9 +8,9 @@ import { QueueStore } from "../store/queue-store";
 import { decodeValue, encodeValue, toJsonValue } from "../runtime/values";
 import { pick, type JobMessage } from "./job-message";
 import type { ProductionGraph, ProductionLoop } from "./production-graph";
-import type { VersionManifest } from "./signed-version";
+import { readPointer, type VersionManifest } from "./signed-version";
 
-/** How long results, join parts and finished-job notices are kept (production.md: they expire). */
+/** How long a finished job's result (done, or dead and dropped) and a batch's notify list are kept. */
 export const RESULT_TTL_SECONDS = 24 * 3600;
 
 export interface DeadRecord {
@@ -67,11 +67,15 @@ export class QueueManager {
     return this.store.graph;
   }
 
-  /** The active version's manifest, unverified: enough to submit jobs and name loops. Workers verify. */
+  /**
+   * The active version's manifest, unverified: enough to submit jobs and name loops (the
+   * submitter has no key). Workers verify the version and the pointer. Throws
+   * VersionRefusedError when the pointer is not a signed pointer at all.
+   */
   async activeManifest(): Promise<VersionManifest | undefined> {
-    const version = await this.store.activeVersion();
-    if (version === undefined) return undefined;
-    const stored = await this.store.readVersion(version);
+    const pointer = await this.store.activePointer();
+    if (pointer === undefined) return undefined;
+    const stored = await this.store.readVersion(readPointer(pointer, this.graphName).version);
     return stored && (JSON.parse(stored.manifest) as VersionManifest);
   }
 
@@ -100,7 +104,7 @@ export class QueueManager {
           chunk.map((inputs, i) => JSON.stringify({ id: chunkIds[i], v: manifest.version, ...(batch ? { b: batch } : {}), t: now, q: now, values: pick(encode(inputs), loop.needs) } satisfies JobMessage)),
         );
       }
-      await this.store.submit(byLoop);
+      await this.store.submit(manifest.version, byLoop);
       ids.push(...chunkIds);
     }
     return ids;
@@ -157,17 +161,17 @@ export class QueueManager {
 
   /** Puts a job back for another attempt after `delayMs`, with what this loop computed so far. */
   retry(loop: ProductionLoop, worker: string, jobText: string, retried: JobMessage, delayMs: number): Promise<boolean> {
-    return this.store.retry(loop.name, worker, jobText, JSON.stringify(retried), delayMs);
+    return this.store.retry(loop.name, worker, { text: jobText, id: retried.id }, JSON.stringify(retried), delayMs);
   }
 
   /** Moves a job whose node failed its last attempt to the dead-letter list. */
   bury(loop: string, worker: string, jobText: string, job: JobMessage, failure: { node: string; attempts: number; error: string; stack?: string; values: Record<string, string> }): Promise<boolean> {
     const { values, ...rest } = failure;
     const entered: JobMessage = { ...job, failed: undefined };
-    const state = Object.fromEntries(Object.entries(values).map(([name, encoded]) => [name, toJsonValue(decodeValue(encoded))]));
+    const state = Object.fromEntries(Object.entries(values).map(([name, encoded]) => [name, decodedForRecord(encoded)]));
     const record: DeadRecord = { id: job.id, loop, version: job.v, diedAt: Date.now(), job: JSON.stringify(entered), state, ...rest };
     const error = JSON.stringify({ message: failure.error, node: failure.node, loop, attempts: failure.attempts });
-    return this.store.bury(loop, worker, { text: jobText, id: job.id, batch: job.b }, JSON.stringify(record), error, RESULT_TTL_SECONDS);
+    return this.store.bury(loop, worker, { text: jobText, id: job.id, version: job.v, batch: job.b }, JSON.stringify(record), error, RESULT_TTL_SECONDS);
   }
 
   /** What became of each job. */
@@ -219,18 +223,45 @@ export class QueueManager {
     return records.sort((a, b) => a.diedAt - b.diedAt);
   }
 
-  /** Puts a dead job back on the loops it died in, with fresh attempts. False: no such dead job. */
-  async retryDead(id: string): Promise<boolean> {
-    const text = await this.store.deadRecord(id);
-    if (text === undefined) return false;
+  /**
+   * Puts a dead job back on the loops it died in, with fresh attempts, on the active version
+   * (the one with the fix, whatever version it died on: that one may be gone).
+   */
+  async retryDead(id: string): Promise<DeadRetry> {
+    const [text, manifest] = await Promise.all([this.store.deadRecord(id), this.activeManifest()]);
+    if (text === undefined || manifest === undefined) return { kind: "missing" };
     const now = Date.now();
     const records = JSON.parse(text) as DeadRecord[];
-    const messages = records.map((r) => ({ loop: r.loop, job: JSON.stringify({ ...(JSON.parse(r.job) as JobMessage), q: now }) }));
-    return this.store.resurrect(id, text, messages);
+    const loops = records.map((r) => r.loop);
+    const missing = loops.find((loop) => !manifest.graph.loops.some((l) => l.name === loop));
+    if (missing !== undefined) return { kind: "no-loop", loop: missing, version: manifest.version };
+    const messages = records.map((r) => ({ loop: r.loop, job: JSON.stringify({ ...(JSON.parse(r.job) as JobMessage), v: manifest.version, q: now }) }));
+    return (await this.store.resurrect(id, text, manifest.version, messages)) ? { kind: "retried", loops, version: manifest.version } : { kind: "missing" };
   }
 
-  dropDead(id: string): Promise<boolean> {
-    return this.store.dropDead(id);
+  /** Forgets a dead job (it stays counted as dead): its records and the parts waiting in its joins; its result expires. */
+  async dropDead(id: string): Promise<boolean> {
+    const text = await this.store.deadRecord(id);
+    if (text === undefined) return false;
+    const joinLoops = new Set<string>();
+    for (const version of new Set((JSON.parse(text) as DeadRecord[]).map((r) => r.version))) {
+      const stored = await this.store.readVersion(version);
+      const manifest = stored ? (JSON.parse(stored.manifest) as VersionManifest) : await this.activeManifest();
+      for (const loop of manifest?.graph.loops ?? []) if (loop.upstream.length > 1) joinLoops.add(loop.name);
+    }
+    return this.store.dropDead(id, [...joinLoops], RESULT_TTL_SECONDS);
+  }
+}
+
+/** What `dead retry` did: nothing (no such dead job), nothing (the active version lacks a loop it died in), or put it back. */
+export type DeadRetry = { kind: "missing" } | { kind: "no-loop"; loop: string; version: number } | { kind: "retried"; loops: string[]; version: number };
+
+/** A value of a dead job's state, or a mark where it does not decode (the job may have died of that). */
+function decodedForRecord(encoded: string): unknown {
+  try {
+    return toJsonValue(decodeValue(encoded));
+  } catch {
+    return "(undecodable)";
   }
 }
 
@@ -240,10 +271,12 @@ const SUBMIT_CHUNK = 500;
 function outcomeOf(id: string, hash: Record<string, string>): JobOutcome {
   if (hash.dead !== undefined) return { id, status: "dead", error: JSON.parse(hash.dead) as Extract<JobOutcome, { status: "dead" }>["error"] };
   if (hash.done === undefined) return { id, status: "pending" };
-  const result: Record<string, unknown> = {};
+  // Entries, not assignments: a node named `__proto__` is an own property like any other.
+  const entries: [string, unknown][] = [];
   for (const [field, text] of Object.entries(hash)) {
     if (!field.startsWith("part:")) continue;
-    for (const [name, encoded] of Object.entries(JSON.parse(text) as Record<string, string>)) result[name] = toJsonValue(decodeValue(encoded));
+    for (const [name, encoded] of Object.entries(JSON.parse(text) as Record<string, string>)) entries.push([name, toJsonValue(decodeValue(encoded))]);
   }
+  const result: Record<string, unknown> = Object.fromEntries(entries);
   return { id, status: "done", result };
 }

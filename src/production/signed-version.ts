@@ -18,6 +18,11 @@ export class VersionRefusedError extends Error {}
 /** Keys shorter than this are refused: an HMAC is only as strong as its key. */
 export const MIN_DEPLOY_KEY_LENGTH = 16;
 
+/** The deploy key that `text` gives, for the command line and the extension alike: surrounding whitespace does not count. */
+export function storedDeployKey(text: string): string {
+  return text.trim();
+}
+
 export function signVersion(manifest: VersionManifest, artifact: string, key: string): StoredVersion {
   const manifestText = JSON.stringify(manifest);
   return { manifest: manifestText, artifact, signature: signature(manifestText, artifact, key) };
@@ -46,4 +51,49 @@ export function sha256(text: string): string {
 
 function signature(manifest: string, artifact: string, key: string): string {
   return createHmac("sha256", key).update("stepgraph-version-v1\n").update(manifest).update("\n").update(artifact).digest("hex");
+}
+
+/**
+ * The active-version pointer: which version new jobs start on. It is signed like the
+ * versions, with a sequence number that grows with each activation, so that a worker can
+ * refuse one older than the one it holds (a signed pointer of an earlier deploy written
+ * back into Redis) as well as one that does not verify.
+ */
+export interface ActivePointer {
+  version: number;
+  sequence: number;
+}
+
+export function signPointer(graphName: string, pointer: ActivePointer, key: string): string {
+  return JSON.stringify({ version: pointer.version, sequence: pointer.sequence, signature: pointerSignature(graphName, pointer, key) });
+}
+
+/** The pointer as it reads, unverified (for the submitter, which has no key). Throws VersionRefusedError when it is not a signed pointer at all. */
+export function readPointer(text: string, graphName: string): ActivePointer & { signature: string } {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    raw = undefined;
+  }
+  const { version, sequence, signature } = (typeof raw === "object" && raw !== null ? raw : {}) as Record<string, unknown>;
+  if (!Number.isSafeInteger(version) || !Number.isSafeInteger(sequence) || typeof signature !== "string") {
+    throw new VersionRefusedError(`the active-version pointer of graph '${graphName}' is not a signed pointer (written by hand, or by an earlier Stepgraph): deploy again`);
+  }
+  return { version: version as number, sequence: sequence as number, signature };
+}
+
+/** The pointer, after checking its signature. */
+export function verifyPointer(text: string, graphName: string, key: string): ActivePointer {
+  const pointer = readPointer(text, graphName);
+  const expected = Buffer.from(pointerSignature(graphName, pointer, key), "hex");
+  const given = Buffer.from(pointer.signature, "hex");
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+    throw new VersionRefusedError(`the active-version pointer of graph '${graphName}' does not verify with this deploy key (tampered, or written with another key): refused`);
+  }
+  return { version: pointer.version, sequence: pointer.sequence };
+}
+
+function pointerSignature(graphName: string, pointer: ActivePointer, key: string): string {
+  return createHmac("sha256", key).update(`stepgraph-active-v1\n${graphName}\n${pointer.version}\n${pointer.sequence}`).digest("hex");
 }

@@ -4,6 +4,7 @@
 import { format } from "node:util";
 import type { FromHost, LogLevel, ToHost } from "./host-protocol";
 import { callNodeFunction, describeNodeError, type NodeFunction } from "./node-call";
+import { exitWithParent } from "./parent-watchdog";
 import { decodeValue } from "./values";
 
 let currentRunId = -1;
@@ -60,8 +61,10 @@ process.on("message", (message: ToHost) => {
   else controllers.get(message.runId)?.abort(new Error(message.reason));
 });
 
-// The host lives as long as its pool: when the parent goes, so does the host.
+// The host lives as long as its pool: when the parent goes, so does the host; the watchdog
+// covers a node that blocks the event loop, where the disconnect event never comes.
 process.on("disconnect", () => process.exit(0));
+exitWithParent();
 
 // A promise the node code forgot, or a throw from one of its timers, must not end the host
 // (and with it the other runs); it is reported with the run that was last started.

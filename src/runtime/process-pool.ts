@@ -21,8 +21,11 @@ export type RunOutcome =
   | { ok: true; value: string }
   | { ok: false; kind: "error" | "timeout" | "crash" | "cancelled"; error: NodeErrorInfo };
 
+/** The most hosts one pool runs: each is a Node process of its own. */
+export const MAX_POOL_SIZE = 64;
+
 export interface ProcessPoolOptions {
-  /** How many hosts run at once; default the CPU count. */
+  /** How many hosts run at once, 1 to MAX_POOL_SIZE; default the CPU count (at most MAX_POOL_SIZE). */
   size?: number;
   /** The built node-host.js; default next to this bundle. */
   hostScript?: string;
@@ -52,7 +55,9 @@ export class ProcessPool {
   private closed = false;
 
   constructor(options: ProcessPoolOptions = {}) {
-    this.size = Math.max(1, options.size ?? availableParallelism());
+    const size = options.size ?? Math.min(availableParallelism(), MAX_POOL_SIZE);
+    if (!(Number.isInteger(size) && size >= 1 && size <= MAX_POOL_SIZE)) throw new RangeError(`a pool runs 1 to ${MAX_POOL_SIZE} hosts, not ${size}`);
+    this.size = size;
     this.hostScript = options.hostScript ?? join(__dirname, "node-host.js");
     this.killGraceMs = options.killGraceMs ?? 1000;
   }

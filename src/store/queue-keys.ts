@@ -10,13 +10,17 @@ export interface QueueKeys {
   versionSeq: string;
   /** Hash of one deployed version: manifest, artifact, signature. */
   version(version: number): string;
-  /** The active version's number. */
+  /** Sorted set of the stored versions' numbers (scored by the number). */
+  versions: string;
+  /** The active-version pointer: its version and sequence number, signed. */
   active: string;
+  /** Counter handing out the active pointer's sequence numbers. */
+  activeSeq: string;
   /** Pub/sub channel of control messages to the workers (a new active version). */
   control: string;
   /** Counter handing out job ids. */
   jobSeq: string;
-  /** Hash of the graph's totals: submitted, completed, dead. */
+  /** Hash of the graph's totals: submitted, completed, dead, and `live:N`, the jobs of version N not finished yet. */
   totals: string;
   /** Hash of dead jobs: job id → dead-letter record. */
   dead: string;
@@ -51,7 +55,9 @@ export function queueKeys(graph: string): QueueKeys {
     prefix,
     versionSeq: `${prefix}version-seq`,
     version: (version) => `${prefix}version:${version}`,
+    versions: `${prefix}versions`,
     active: `${prefix}active`,
+    activeSeq: `${prefix}active-seq`,
     control: `${prefix}control`,
     jobSeq: `${prefix}job-seq`,
     totals: `${prefix}totals`,

@@ -8,29 +8,54 @@
 // Keys are passed in KEYS, except where a script walks keys named by data (the workers of
 // a loop, the rate bucket of the current time); those are built from a prefix that holds
 // the graph's hash tag, so they are in the same Cluster slot.
+//
+// Expiry: nothing a job still needs has a TTL (waiting, processing and delayed lists, join
+// hashes, a result still missing parts, a dead job's result). A result expires once done,
+// or once its dead job is dropped. Each job's deaths count goes when the job leaves the loop.
+//
+// Out of memory (maxmemory reached, noeviction): a script that has not written yet is
+// refused at its first command that may grow memory. The scripts that end a job's stay
+// (commit, retry, bury, returnJob) write first with an LREM, so they go through and free
+// what they move; take, promote and submit are refused. renewLease and release are marked
+// allow-oom (Redis 7 shebang flags): a live worker keeps its lease and can leave.
+
+/** A worker's lease while it lives; after release() the lease holds LEFT_LEASE until it expires. */
+export const LIVE_LEASE = "1";
+const LEFT_LEASE = "left";
 
 /** Milliseconds of Redis's clock (so that machines with skewed clocks agree). */
 const NOW_MS = `local function now_ms() local t = redis.call('TIME') return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) end`;
 
 /**
+ * Counts `n` (negative: fewer) unfinished jobs of version `version` in the totals hash, so
+ * that a deploy knows which old versions no job uses any more.
+ */
+const COUNT_LIVE = `local function count_live(totals, version, n)
+  if not version then return end
+  if redis.call('HINCRBY', totals, 'live:' .. version, n) <= 0 then redis.call('HDEL', totals, 'live:' .. version) end
+end`;
+
+/**
  * Adds a job's dead-letter record. The first record of a job makes it one dead job (counted,
  * its result marked dead, its submitter told); a job that dies in two parallel loops gets a
- * second record in the same entry. `notify` is false when nobody waits.
+ * second record in the same entry; a dead job no longer counts as a live job of its
+ * version. `notify` is false when nobody waits.
  */
-const ADD_DEAD_RECORD = `local function add_dead_record(dead, totals, result, notify, id, record, error, ttl)
+const ADD_DEAD_RECORD = `${COUNT_LIVE}
+local function add_dead_record(dead, totals, result, notify, id, record, error, ttl, version)
   local records = redis.call('HGET', dead, id)
   if records then
     redis.call('HSET', dead, id, string.sub(records, 1, -2) .. ',' .. record .. ']')
   else
     redis.call('HSET', dead, id, '[' .. record .. ']')
     redis.call('HINCRBY', totals, 'dead', 1)
+    count_live(totals, version, -1)
     redis.call('HSET', result, 'dead', error)
     if notify then
       redis.call('LPUSH', notify, id)
       redis.call('EXPIRE', notify, ttl)
     end
   end
-  redis.call('EXPIRE', result, ttl)
 end`;
 
 export const QUEUE_SCRIPTS = {
@@ -49,21 +74,24 @@ return taken`,
 
   /**
    * A loop finished jobs (one or a batch: one call amortises the script's cost). KEYS:
-   * processing, totals, loop stats, then per job per target its keys. ARGV: rate bucket
-   * prefix, ttl s, job count, then per job: job, job id, latency ms, target count, then per
-   * target kind, payload, part name, expected parts. Targets:
+   * processing, totals, loop stats, deaths hash, then per job per target its keys. ARGV:
+   * rate bucket prefix, ttl s (of a done result and a notify list), job count, then per job:
+   * job, job id, latency ms, target count, then per target kind, payload, part name,
+   * expected parts. Targets:
    *   push   KEYS waiting                  the next loop has this loop as its only upstream
    *   join   KEYS join hash, waiting        the next loop joins parts from several loops
    *   result KEYS result hash, notify list  this was a last loop (notify = result: none)
    * Returns, per job, 1 when it was committed, 0 when it was no longer in the list.
    */
   commit: {
-    keys: 3,
+    keys: 4,
     variadicKeys: true,
     lua: `${NOW_MS}
+${COUNT_LIVE}
 local ttl = tonumber(ARGV[2])
-local k, a = 4, 4
+local k, a = 5, 4
 local committed, count, latency = {}, 0, 0
+local deaths = redis.call('EXISTS', KEYS[4]) == 1
 for j = 1, tonumber(ARGV[3]) do
   local job, id, ms, targets = ARGV[a], ARGV[a + 1], tonumber(ARGV[a + 2]), tonumber(ARGV[a + 3])
   a = a + 4
@@ -72,6 +100,7 @@ for j = 1, tonumber(ARGV[3]) do
   if ours then
     count = count + 1
     latency = latency + ms
+    if deaths then redis.call('HDEL', KEYS[4], id) end
   end
   for _ = 1, targets do
     local kind, payload, part, expected = ARGV[a], ARGV[a + 1], ARGV[a + 2], tonumber(ARGV[a + 3])
@@ -87,8 +116,6 @@ for j = 1, tonumber(ARGV[3]) do
         if redis.call('HLEN', join) >= expected then
           redis.call('LPUSH', waiting, '{"join":[' .. table.concat(redis.call('HVALS', join), ',') .. ']}')
           redis.call('DEL', join)
-        else
-          redis.call('EXPIRE', join, ttl)
         end
       end
     else
@@ -99,12 +126,13 @@ for j = 1, tonumber(ARGV[3]) do
         if redis.call('HINCRBY', result, 'parts', 1) >= expected then
           redis.call('HSET', result, 'done', now_ms())
           redis.call('HINCRBY', KEYS[2], 'completed', 1)
+          count_live(KEYS[2], string.match(job, '"v":(%d+)'), -1)
           if notify ~= result then
             redis.call('LPUSH', notify, id)
             redis.call('EXPIRE', notify, ttl)
           end
+          redis.call('EXPIRE', result, ttl)
         end
-        redis.call('EXPIRE', result, ttl)
       end
     end
   end
@@ -120,13 +148,15 @@ return committed`,
   },
 
   /**
-   * A node failed and has attempts left. KEYS: processing, delayed, loop stats, waiting.
-   * ARGV: job, the job as retried, delay ms (0: straight back to the waiting list).
+   * A node failed and has attempts left. KEYS: processing, delayed, loop stats, waiting,
+   * deaths hash. ARGV: job, the job as retried, delay ms (0: straight back to the waiting
+   * list), job id.
    */
   retry: {
-    keys: 4,
+    keys: 5,
     lua: `${NOW_MS}
 if redis.call('LREM', KEYS[1], -1, ARGV[1]) == 0 then return 0 end
+redis.call('HDEL', KEYS[5], ARGV[4])
 local delay = tonumber(ARGV[3])
 if delay > 0 then
   redis.call('ZADD', KEYS[2], now_ms() + delay, ARGV[2])
@@ -151,15 +181,17 @@ return #due`,
 
   /**
    * A job's last attempt failed. KEYS: processing, totals, loop stats, dead hash, result
-   * hash, notify list (= result hash: none). ARGV: job, job id, dead record (JSON), error
-   * (JSON), ttl s. A job that dies in two parallel loops is one dead job with two records.
+   * hash, notify list (= result hash: none), deaths hash. ARGV: job, job id, dead record
+   * (JSON), error (JSON), ttl s (of the notify list), the job's version. A job that dies in
+   * two parallel loops is one dead job with two records.
    */
   bury: {
-    keys: 6,
+    keys: 7,
     lua: `${ADD_DEAD_RECORD}
 if redis.call('LREM', KEYS[1], -1, ARGV[1]) == 0 then return 0 end
+redis.call('HDEL', KEYS[7], ARGV[2])
 redis.call('HINCRBY', KEYS[3], 'dead', 1)
-add_dead_record(KEYS[4], KEYS[2], KEYS[5], KEYS[6] ~= KEYS[5] and KEYS[6], ARGV[2], ARGV[3], ARGV[4], ARGV[5])
+add_dead_record(KEYS[4], KEYS[2], KEYS[5], KEYS[6] ~= KEYS[5] and KEYS[6], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6])
 return 1`,
   },
 
@@ -167,7 +199,10 @@ return 1`,
    * Returns the jobs of every worker of a loop whose lease has expired to the front of
    * the waiting list, and forgets those workers. A job whose worker has died more than
    * ARGV[3] times running it (a node that crashes its process) goes to the dead-letter list
-   * instead. KEYS: workers set, waiting, deaths hash (job id → deaths in this loop), dead
+   * instead. A worker that left (release) keeps a "left" lease for a while: whatever reaches
+   * its list meanwhile (a blocking take that Redis ran after the release) goes back to the
+   * waiting list without counting a death, and the worker is forgotten once that lease
+   * expires. KEYS: workers set, waiting, deaths hash (job id → deaths in this loop), dead
    * hash, totals, loop stats. ARGV: lease key prefix, processing key prefix (each followed by
    * a worker id), most deaths, loop name, result key prefix, notify key prefix, ttl s.
    * Returns { returned, buried }.
@@ -179,7 +214,9 @@ ${ADD_DEAD_RECORD}
 local returned, buried = 0, 0
 local ttl = tonumber(ARGV[7])
 for _, worker in ipairs(redis.call('SMEMBERS', KEYS[1])) do
-  if redis.call('EXISTS', ARGV[1] .. worker) == 0 then
+  local lease = redis.call('GET', ARGV[1] .. worker)
+  if lease ~= '${LIVE_LEASE}' then
+    local left = lease == '${LEFT_LEASE}'
     local processing = ARGV[2] .. worker
     while true do
       local job = redis.call('RPOP', processing)
@@ -187,51 +224,56 @@ for _, worker in ipairs(redis.call('SMEMBERS', KEYS[1])) do
       -- The fields are read from the job's JSON as the QueueManager writes it (id first).
       local id = string.match(job, '"id":"(.-)"')
       local deaths = 0
-      if id then
-        deaths = redis.call('HINCRBY', KEYS[3], id, 1)
-        redis.call('EXPIRE', KEYS[3], ttl)
-      end
+      if id and not left then deaths = redis.call('HINCRBY', KEYS[3], id, 1) end
       if deaths > tonumber(ARGV[3]) then
+        redis.call('HDEL', KEYS[3], id)
         local message = 'its worker died (or lost its lease) while running it ' .. deaths .. ' times'
+        local version = string.match(job, '"v":(%d+)')
         local record = '{"id":' .. cjson.encode(id) .. ',"loop":' .. cjson.encode(ARGV[4]) .. ',"node":"","attempts":' .. deaths ..
-          ',"error":' .. cjson.encode(message) .. ',"version":' .. (string.match(job, '"v":(%d+)') or '0') .. ',"diedAt":' .. now_ms() ..
+          ',"error":' .. cjson.encode(message) .. ',"version":' .. (version or '0') .. ',"diedAt":' .. now_ms() ..
           ',"state":{},"job":' .. cjson.encode(job) .. '}'
         redis.call('HINCRBY', KEYS[6], 'dead', 1)
         local batch = string.match(job, '"b":"(.-)"')
         local error = '{"message":' .. cjson.encode(message) .. ',"node":"","loop":' .. cjson.encode(ARGV[4]) .. ',"attempts":' .. deaths .. '}'
-        add_dead_record(KEYS[4], KEYS[5], ARGV[5] .. id, batch and (ARGV[6] .. batch), id, record, error, ttl)
+        add_dead_record(KEYS[4], KEYS[5], ARGV[5] .. id, batch and (ARGV[6] .. batch), id, record, error, ttl, version)
         buried = buried + 1
       else
         redis.call('RPUSH', KEYS[2], job)
         returned = returned + 1
       end
     end
-    redis.call('SREM', KEYS[1], worker)
+    if not left then redis.call('SREM', KEYS[1], worker) end
   end
 end
 return { returned, buried }`,
   },
 
-  /** Renews a worker's lease and (re)registers it. KEYS: lease, workers set. ARGV: worker id, ttl ms. */
+  /**
+   * Renews a worker's lease and (re)registers it, also when Redis is out of memory; not
+   * once the worker has left (a renewal Redis runs after the release). KEYS: lease, workers
+   * set. ARGV: worker id, ttl ms.
+   */
   renewLease: {
     keys: 2,
-    lua: `
-redis.call('SET', KEYS[1], '1', 'PX', ARGV[2])
+    lua: `#!lua flags=allow-oom
+if redis.call('GET', KEYS[1]) == '${LEFT_LEASE}' then return 0 end
+redis.call('SET', KEYS[1], '${LIVE_LEASE}', 'PX', ARGV[2])
 redis.call('SADD', KEYS[2], ARGV[1])
 return 1`,
   },
 
   /**
    * A worker leaves: every job still in its processing list goes back to the front of the
-   * waiting list. KEYS: processing, waiting, workers set, lease. ARGV: worker id.
+   * waiting list, also when Redis is out of memory. The worker stays registered with a
+   * "left" lease for ARGV[1] ms, so that the reaper returns a job that still reaches its list
+   * (see reap). KEYS: processing, waiting, lease. ARGV: how long the left lease lasts, ms.
    */
   release: {
-    keys: 4,
-    lua: `
+    keys: 3,
+    lua: `#!lua flags=allow-oom
 local returned = 0
 while redis.call('LMOVE', KEYS[1], KEYS[2], 'LEFT', 'RIGHT') do returned = returned + 1 end
-redis.call('SREM', KEYS[3], ARGV[1])
-redis.call('DEL', KEYS[4])
+redis.call('SET', KEYS[3], '${LEFT_LEASE}', 'PX', ARGV[1])
 return returned`,
   },
 
@@ -245,39 +287,80 @@ return 1`,
   },
 
   /**
-   * Enqueues a batch of jobs and counts them. KEYS: totals, then the waiting list of each
-   * entry loop. ARGV: jobs per loop (n); then, per entry loop, its n messages.
+   * Enqueues a batch of jobs and counts them (and them as live jobs of their version).
+   * KEYS: totals, then the waiting list of each entry loop. ARGV: jobs per loop (n), their
+   * version; then, per entry loop, its n messages.
    */
   submit: {
     keys: 1,
     variadicKeys: true,
-    lua: `
+    lua: `${COUNT_LIVE}
 local n = tonumber(ARGV[1])
 for i = 2, #KEYS do
-  local first = 2 + (i - 2) * n
+  local first = 3 + (i - 2) * n
   for s = first, first + n - 1, 500 do
     redis.call('LPUSH', KEYS[i], unpack(ARGV, s, math.min(s + 499, first + n - 1)))
   end
 end
 redis.call('HINCRBY', KEYS[1], 'submitted', n)
+count_live(KEYS[1], ARGV[2], n)
 return n`,
   },
 
   /**
-   * Puts a dead job's parts back on their loops' waiting lists. KEYS: dead hash, totals,
-   * result hash, then one waiting list per record. ARGV: job id, the records as read
-   * (unchanged since: else nothing happens), then one message per record.
+   * Forgets a dead job's records (it stays counted as dead); its result expires after ARGV[2]
+   * s and the parts waiting in its joins go. KEYS: dead hash, result hash, then the job's join
+   * hashes. ARGV: job id, ttl s. Returns 1, or 0 when there was no such dead job.
+   */
+  drop: {
+    keys: 2,
+    variadicKeys: true,
+    lua: `
+if redis.call('HDEL', KEYS[1], ARGV[1]) == 0 then return 0 end
+redis.call('EXPIRE', KEYS[2], tonumber(ARGV[2]))
+for i = 3, #KEYS do redis.call('DEL', KEYS[i]) end
+return 1`,
+  },
+
+  /**
+   * Puts a dead job's parts back on their loops' waiting lists, as a live job of the given
+   * version. KEYS: dead hash, totals, result hash, then one waiting list per record. ARGV:
+   * job id, the records as read (unchanged since: else nothing happens), the version, then
+   * one message per record.
    */
   resurrect: {
     keys: 3,
     variadicKeys: true,
-    lua: `
+    lua: `${COUNT_LIVE}
 if redis.call('HGET', KEYS[1], ARGV[1]) ~= ARGV[2] then return 0 end
-for i = 4, #KEYS do redis.call('RPUSH', KEYS[i], ARGV[i - 1]) end
+for i = 4, #KEYS do redis.call('RPUSH', KEYS[i], ARGV[i]) end
 redis.call('HDEL', KEYS[1], ARGV[1])
 redis.call('HDEL', KEYS[3], 'dead')
 redis.call('HINCRBY', KEYS[2], 'dead', -1)
+count_live(KEYS[2], ARGV[3], 1)
 return 1`,
+  },
+
+  /**
+   * Removes the given versions that no unfinished job uses. KEYS: totals, versions set,
+   * then each version's hash. ARGV: the version numbers, in the same order. Returns how
+   * many it removed.
+   */
+  dropVersions: {
+    keys: 2,
+    variadicKeys: true,
+    lua: `
+local dropped = 0
+for i = 3, #KEYS do
+  local version = ARGV[i - 2]
+  if tonumber(redis.call('HGET', KEYS[1], 'live:' .. version) or '0') <= 0 then
+    redis.call('DEL', KEYS[i])
+    redis.call('ZREM', KEYS[2], version)
+    redis.call('HDEL', KEYS[1], 'live:' .. version)
+    dropped = dropped + 1
+  end
+end
+return dropped`,
   },
 } as const;
 

@@ -3,7 +3,7 @@
 // goes next, is the production room's business.
 import type Redis from "ioredis";
 import { queueKeys, type QueueKeys } from "./queue-keys";
-import { QUEUE_SCRIPTS, type QueueScriptName } from "./queue-scripts";
+import { LIVE_LEASE, QUEUE_SCRIPTS, type QueueScriptName } from "./queue-scripts";
 
 /** Where a finished job goes from a loop (see the commit script). */
 export type CommitTarget =
@@ -68,18 +68,26 @@ export class QueueStore {
 
   // ---- versions ----
 
-  /** Stores a version under the next number and makes it active; resolves to the number. */
-  async storeVersion(makeVersion: (version: number) => StoredVersion): Promise<number> {
+  /**
+   * Stores a version under the next number and makes it active with the pointer that
+   * `makePointer` signs; then removes the versions older than the last `kept` that no
+   * unfinished job uses (dead jobs do not count). Resolves to the number.
+   */
+  async storeVersion(makeVersion: (version: number) => StoredVersion, makePointer: (version: number, sequence: number) => string, kept: number): Promise<number> {
     const version = await this.redis.incr(this.keys.versionSeq);
+    const sequence = await this.redis.incr(this.keys.activeSeq);
     const stored = makeVersion(version);
-    await this.redis.multi().hset(this.keys.version(version), { ...stored }).set(this.keys.active, String(version)).exec();
-    await this.redis.publish(this.keys.control, JSON.stringify({ type: "activate", version }));
+    const pointer = makePointer(version, sequence);
+    await this.redis.multi().hset(this.keys.version(version), { ...stored }).zadd(this.keys.versions, version, String(version)).set(this.keys.active, pointer).exec();
+    await this.redis.publish(this.keys.control, JSON.stringify({ type: "activate", version, pointer }));
+    const old = await this.redis.zrangebyscore(this.keys.versions, "-inf", version - kept);
+    if (old.length > 0) await this.script("dropVersions", [this.keys.totals, this.keys.versions, ...old.map((v) => this.keys.version(Number(v)))], old);
     return version;
   }
 
-  async activeVersion(): Promise<number | undefined> {
-    const text = await this.redis.get(this.keys.active);
-    return text === null ? undefined : Number(text);
+  /** The active-version pointer as stored (signed: the production room reads it). */
+  async activePointer(): Promise<string | undefined> {
+    return (await this.redis.get(this.keys.active)) ?? undefined;
   }
 
   async readVersion(version: number): Promise<StoredVersion | undefined> {
@@ -95,15 +103,15 @@ export class QueueStore {
     return Array.from({ length: count }, (_, i) => String(last - count + 1 + i));
   }
 
-  /** Enqueues jobs: `messagesByLoop` holds, per entry loop, one message per job, in the same job order. */
-  async submit(messagesByLoop: ReadonlyMap<string, readonly string[]>): Promise<void> {
+  /** Enqueues jobs of `version`: `messagesByLoop` holds, per entry loop, one message per job, in the same job order. */
+  async submit(version: number, messagesByLoop: ReadonlyMap<string, readonly string[]>): Promise<void> {
     const loops = [...messagesByLoop.keys()];
     const count = messagesByLoop.get(loops[0])?.length ?? 0;
     if (count === 0) return;
     await this.script(
       "submit",
       [this.keys.totals, ...loops.map((loop) => this.keys.waiting(loop))],
-      [count, ...loops.flatMap((loop) => messagesByLoop.get(loop) ?? [])],
+      [count, version, ...loops.flatMap((loop) => messagesByLoop.get(loop) ?? [])],
     );
   }
 
@@ -126,7 +134,7 @@ export class QueueStore {
    * when it was no longer this worker's (returned to the queue meanwhile).
    */
   async commit(loop: string, worker: string, jobs: readonly FinishedJob[], ttlSeconds: number): Promise<boolean[]> {
-    const keys = [this.keys.processing(loop, worker), this.keys.totals, this.keys.loopStats(loop)];
+    const keys = [this.keys.processing(loop, worker), this.keys.totals, this.keys.loopStats(loop), this.keys.deaths(loop)];
     const args: (string | number)[] = [this.keys.rateBucketPrefix(loop), ttlSeconds, jobs.length];
     for (const job of jobs) {
       args.push(job.text, job.id, Math.round(job.latencyMs), job.targets.length);
@@ -147,15 +155,15 @@ export class QueueStore {
     return ((await this.script("commit", keys, args)) as number[]).map((committed) => committed === 1);
   }
 
-  async retry(loop: string, worker: string, job: string, retried: string, delayMs: number): Promise<boolean> {
-    const keys = [this.keys.processing(loop, worker), this.keys.delayed(loop), this.keys.loopStats(loop), this.keys.waiting(loop)];
-    return (await this.script("retry", keys, [job, retried, Math.round(delayMs)])) === 1;
+  async retry(loop: string, worker: string, job: { text: string; id: string }, retried: string, delayMs: number): Promise<boolean> {
+    const keys = [this.keys.processing(loop, worker), this.keys.delayed(loop), this.keys.loopStats(loop), this.keys.waiting(loop), this.keys.deaths(loop)];
+    return (await this.script("retry", keys, [job.text, retried, Math.round(delayMs), job.id])) === 1;
   }
 
-  async bury(loop: string, worker: string, job: { text: string; id: string; batch?: string }, record: string, error: string, ttlSeconds: number): Promise<boolean> {
+  async bury(loop: string, worker: string, job: { text: string; id: string; version: number; batch?: string }, record: string, error: string, ttlSeconds: number): Promise<boolean> {
     const result = this.keys.result(job.id);
-    const keys = [this.keys.processing(loop, worker), this.keys.totals, this.keys.loopStats(loop), this.keys.dead, result, job.batch === undefined ? result : this.keys.notify(job.batch)];
-    return (await this.script("bury", keys, [job.text, job.id, record, error, ttlSeconds])) === 1;
+    const keys = [this.keys.processing(loop, worker), this.keys.totals, this.keys.loopStats(loop), this.keys.dead, result, job.batch === undefined ? result : this.keys.notify(job.batch), this.keys.deaths(loop)];
+    return (await this.script("bury", keys, [job.text, job.id, record, error, ttlSeconds, job.version])) === 1;
   }
 
   async promoteDue(loop: string, limit = 1000): Promise<number> {
@@ -177,10 +185,13 @@ export class QueueStore {
     await this.script("renewLease", [this.keys.lease(loop, worker), this.keys.workers(loop)], [worker, ttlMs]);
   }
 
-  /** Every job of the worker back to the waiting list, and the worker unregistered. */
-  async release(loop: string, worker: string): Promise<number> {
-    const keys = [this.keys.processing(loop, worker), this.keys.waiting(loop), this.keys.workers(loop), this.keys.lease(loop, worker)];
-    return (await this.script("release", keys, [worker])) as number;
+  /**
+   * Every job of the worker back to the waiting list; the worker is marked as left for
+   * `leftMs`, during which the reaper returns whatever still reaches its list, then forgets it.
+   */
+  async release(loop: string, worker: string, leftMs: number): Promise<number> {
+    const keys = [this.keys.processing(loop, worker), this.keys.waiting(loop), this.keys.lease(loop, worker)];
+    return (await this.script("release", keys, [leftMs])) as number;
   }
 
   async returnJob(loop: string, worker: string, job: string): Promise<boolean> {
@@ -223,15 +234,19 @@ export class QueueStore {
     return (await this.redis.hget(this.keys.dead, jobId)) ?? undefined;
   }
 
-  /** Puts a dead job back: `messages` pairs each record's loop with the job to push. */
-  async resurrect(jobId: string, recordsAsRead: string, messages: readonly { loop: string; job: string }[]): Promise<boolean> {
+  /** Puts a dead job back on `version`: `messages` pairs each record's loop with the job to push. */
+  async resurrect(jobId: string, recordsAsRead: string, version: number, messages: readonly { loop: string; job: string }[]): Promise<boolean> {
     const keys = [this.keys.dead, this.keys.totals, this.keys.result(jobId), ...messages.map((m) => this.keys.waiting(m.loop))];
-    return (await this.script("resurrect", keys, [jobId, recordsAsRead, ...messages.map((m) => m.job)])) === 1;
+    return (await this.script("resurrect", keys, [jobId, recordsAsRead, version, ...messages.map((m) => m.job)])) === 1;
   }
 
-  /** Removes a dead job's records; it stays counted as dead. */
-  async dropDead(jobId: string): Promise<boolean> {
-    return (await this.redis.hdel(this.keys.dead, jobId)) === 1;
+  /**
+   * Removes a dead job's records (it stays counted as dead) and the parts waiting in its
+   * joins (those of `joinLoops`); its result expires after `ttlSeconds`.
+   */
+  async dropDead(jobId: string, joinLoops: readonly string[], ttlSeconds: number): Promise<boolean> {
+    const keys = [this.keys.dead, this.keys.result(jobId), ...joinLoops.map((loop) => this.keys.join(loop, jobId))];
+    return (await this.script("drop", keys, [jobId, ttlSeconds])) === 1;
   }
 
   async totals(): Promise<GraphTotals> {
@@ -250,7 +265,7 @@ export class QueueStore {
       .hgetall(this.keys.loopStats(loop))
       .hgetall(`${this.keys.rateBucketPrefix(loop)}${bucket - 1}`)
       .hgetall(`${this.keys.rateBucketPrefix(loop)}${bucket}`);
-    for (const worker of workers) pipeline.exists(this.keys.lease(loop, worker)).llen(this.keys.processing(loop, worker));
+    for (const worker of workers) pipeline.get(this.keys.lease(loop, worker)).llen(this.keys.processing(loop, worker));
     const replies = ((await pipeline.exec()) ?? []).map(([error, value]) => {
       if (error) throw error;
       return value;
@@ -259,7 +274,7 @@ export class QueueStore {
     let alive = 0;
     let inFlight = 0;
     for (let i = 5; i < replies.length; i += 2) {
-      if (replies[i] === 1) alive++;
+      if (replies[i] === LIVE_LEASE) alive++;
       inFlight += replies[i + 1] as number;
     }
     return {

@@ -51,7 +51,23 @@ test("workers killed with SIGKILL at random moments and restarted: every result 
   const slots = LOOPS.flatMap((loop) => [`${loop}#1`, `${loop}#2`]);
   await Promise.all(slots.map(start));
   const { manager, close } = queueManager(redis.url, "chain");
+  const held = async (slot: string) => {
+    const id = /worker (\S+) serving loop/.exec(workers.get(slot)?.output() ?? "")?.[1];
+    return id === undefined ? 0 : redis.client.llen(`stepgraph:{chain}:prod:loop:${slot.split("#")[0]}:processing:${id}`);
+  };
+  // Jobs arrive in bursts that the workers finish in a fraction of the time between them: a
+  // kill at a random moment mostly finds its worker idle. So each kill waits (up to 1 s) for
+  // a moment when some worker holds jobs, and takes a random one of those.
+  const victim = async () => {
+    for (const deadline = Date.now() + 1000; Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 10))) {
+      const counts = await Promise.all(slots.map(held));
+      const busy = slots.filter((_, i) => counts[i] > 0);
+      if (busy.length > 0) return { slot: busy[Math.floor(Math.random() * busy.length)], midJob: true };
+    }
+    return { slot: slots[Math.floor(Math.random() * slots.length)], midJob: false };
+  };
   let kills = 0;
+  let midJobKills = 0;
   try {
     // Jobs arrive over about 10 s while a worker is killed every 400-800 ms.
     const total = 3000;
@@ -66,7 +82,8 @@ test("workers killed with SIGKILL at random moments and restarted: every result 
     void submitting.then(() => (submitted = true));
     while (!submitted || kills < 12) {
       await new Promise((resolve) => setTimeout(resolve, 400 + Math.random() * 400));
-      const slot = slots[Math.floor(Math.random() * slots.length)];
+      const { slot, midJob } = await victim();
+      if (midJob) midJobKills++;
       workers.get(slot)?.child.kill("SIGKILL");
       await workers.get(slot)?.exited;
       kills++;
@@ -76,6 +93,7 @@ test("workers killed with SIGKILL at random moments and restarted: every result 
     await waitForRest(manager, 60_000);
     await assertExactlyOnce(manager, redis, ids);
     assert.ok(kills >= 12);
+    assert.ok(midJobKills > 0, "some kill hit a worker in the middle of jobs");
     const reaped = everStarted.some((w) => /returned \d+ jobs? of a worker whose lease expired/.test(w.output()));
     assert.ok(reaped, "some worker returned the jobs of a killed one");
   } finally {

@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import { after, before, beforeEach, test } from "node:test";
 import { startTestRedis, type TestRedis } from "../redis-harness";
 import type { CliResult } from "../helpers";
+import type { VersionManifest } from "../../src/production/signed-version";
 import { deploy, loopsWorkspace, queueManager, startWorker, stepgraph, stopWorkers, submit, waitFor, waitForRest } from "./production-harness";
 
 const LOOPS = ["first", "second", "third"];
@@ -136,20 +137,27 @@ test("a tampered version is refused: a worker will not start on it, and a job of
   const worker = await startWorker(redis.url, ws, "slow", "sleeping");
   const keys = (v: number) => `stepgraph:{slow}:prod:version:${v}`;
   try {
-    // A forged version: the deployed one with its code changed, made active by hand.
+    // A forged version: the deployed one with its code changed, stored under another number, and a job of it.
     const stored = await redis.client.hgetall(keys(version));
     const forged = version + 100;
     await redis.client.hset(keys(forged), { ...stored, manifest: stored.manifest.replace(`"version":${version}`, `"version":${forged}`), artifact: stored.artifact.replace("resolve(ms)", "resolve(-1)") });
-    await redis.client.set("stepgraph:{slow}:prod:active", String(forged));
-    const result = stepgraph(["submit", "slow", "--input", '{"ms": 1}', "--wait", "--json", "--timeout", "20"], redis.url, ws);
-    assert.equal(result.status, 1);
-    const [line] = jsonLines(result);
-    assert.equal(line.status, "dead");
-    assert.match(String((line.error as { message: string }).message), /does not verify with this deploy key/);
+    const { manager, close } = queueManager(redis.url, "slow");
+    try {
+      const manifest = (await manager.activeManifest()) as VersionManifest;
+      const [id] = await manager.submit({ ...manifest, version: forged }, [{ ms: 1 }]);
+      await waitForRest(manager, 20_000);
+      const [outcome] = await manager.outcomes([id]);
+      assert.equal(outcome.status, "dead");
+      assert.match(outcome.status === "dead" ? outcome.error.message : "", new RegExp(`version ${forged} of graph 'slow' does not verify with this deploy key`));
+    } finally {
+      close();
+    }
 
+    // The active version itself changed in Redis: no worker starts on it.
+    await redis.client.hset(keys(version), "artifact", stored.artifact.replace("resolve(ms)", "resolve(-1)"));
     assertOneLine(stepgraph(["worker", "--graph", "slow", "--loop", "sleeping"], redis.url, ws), 2, /version \d+ of graph 'slow' does not verify with this deploy key.*refused/);
-    // Another key refuses the genuine version too.
-    await redis.client.set("stepgraph:{slow}:prod:active", String(version));
+    await redis.client.hset(keys(version), "artifact", stored.artifact);
+    // Another key refuses the genuine version (and its pointer) too.
     assertOneLine(stepgraph(["worker", "--graph", "slow", "--loop", "sleeping"], redis.url, ws, { STEPGRAPH_DEPLOY_KEY: "another-key-0123456789" }), 2, /does not verify/);
   } finally {
     await stopWorkers([worker]);
@@ -311,6 +319,8 @@ test("a job that crashes its worker every time is dead after its worker died mor
     assert.deepEqual(await manager.store.totals(), { submitted: 8, completed: 7, dead: 1 });
     assert.ok(started.filter((w) => w.child.exitCode === 1).length >= 4, "the poison ended four workers");
     assert.ok(started.some((w) => /moved 1 job to the dead-letter list/.test(w.output())));
+    // Every job left the loop: none keeps a deaths count.
+    assert.equal(await redis.client.exists("stepgraph:{crash}:prod:loop:crashing:deaths"), 0);
   } finally {
     supervising = false;
     await supervisor;

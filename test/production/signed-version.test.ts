@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { PRODUCTION_GRAPH_FORMAT, type ProductionGraph } from "../../src/production/production-graph";
-import { sha256, signVersion, verifyVersion, VersionRefusedError } from "../../src/production/signed-version";
+import { readPointer, sha256, signPointer, signVersion, verifyPointer, verifyVersion, VersionRefusedError } from "../../src/production/signed-version";
 
 const graph: ProductionGraph = { format: PRODUCTION_GRAPH_FORMAT, name: "g", inputs: [], outputs: [], nodes: [], loops: [], entryLoops: [], lastLoops: [] };
 const artifact = "module.exports = { m0: { f: () => 1 } };";
@@ -21,4 +21,17 @@ test("a changed artifact, a changed manifest, another key, or another version nu
   // Stored under another number (a replayed old version) or for another graph.
   assert.throws(() => verifyVersion(signed, key, "g", 7), /holds version 4/);
   assert.throws(() => verifyVersion(signed, key, "other", 4), /holds version 4 of 'g'/);
+});
+
+test("an active-version pointer verifies with its key, for its graph, unchanged", () => {
+  const pointer = signPointer("g", { version: 3, sequence: 5 }, key);
+  assert.deepEqual(verifyPointer(pointer, "g", key), { version: 3, sequence: 5 });
+  assert.throws(() => verifyPointer(pointer, "g", `${key}x`), /does not verify with this deploy key/);
+  assert.throws(() => verifyPointer(pointer, "other", key), /does not verify/);
+  assert.throws(() => verifyPointer(pointer.replace('"sequence":5', '"sequence":9'), "g", key), /does not verify/);
+  assert.throws(() => verifyPointer(pointer.replace('"version":3', '"version":2'), "g", key), /does not verify/);
+  for (const text of ["3", "", "{}", '{"version":3,"sequence":5}', '{"version":"3","sequence":5,"signature":"00"}']) {
+    assert.throws(() => readPointer(text, "g"), /is not a signed pointer/, text);
+  }
+  assert.equal(readPointer(pointer, "g").version, 3);
 });

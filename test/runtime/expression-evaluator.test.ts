@@ -1,6 +1,9 @@
 // The debugger's expression evaluator: expressions over every kind of scope value, errors as
 // text, time limits that leave the evaluator usable, results that cannot be shown, isolation.
 import assert from "node:assert/strict";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { after, describe, test } from "node:test";
 import { ExpressionEvaluator, type EvaluationResult } from "../../src/runtime/expression-evaluator";
 
@@ -160,6 +163,53 @@ describe("expressions over the scope", () => {
   });
 });
 
+describe("an expression that escapes its context reaches only a throwaway process", () => {
+  // Set in this process (the adapter's stand-in) only: the evaluator must not carry it over.
+  const secretName = "STEPGRAPH_EVALUATOR_TEST_SECRET";
+  process.env[secretName] = "adapter-only";
+  const evaluator = new ExpressionEvaluator();
+  const folder = mkdtempSync(join(tmpdir(), "stepgraph-escape-"));
+  after(async () => {
+    await evaluator.dispose();
+    rmSync(folder, { recursive: true, force: true });
+    Reflect.deleteProperty(process.env, secretName);
+  });
+
+  // Ways out of the vm context through objects of the realm that evaluates: a Buffer's
+  // methods, an error a Buffer method throws, a context global's constructor.
+  const escapes: [string, (body: string) => string][] = [
+    ["a Buffer's constructor", (body) => `buf.constructor.constructor(${JSON.stringify(body)})()`],
+    ["a Buffer method's error", (body) => `(() => { try { buf.readUInt8(99); } catch (e) { return e.constructor.constructor(${JSON.stringify(body)})(); } })()`],
+    ["this.constructor", (body) => `this.constructor.constructor(${JSON.stringify(body)})()`],
+  ];
+
+  for (const [name, escape] of escapes) {
+    test(`through ${name}: not the adapter's pid or environment`, async () => {
+      const result = await evaluator.evaluate(escape("return typeof process === 'undefined' ? null : [process.pid, process.env." + secretName + " ?? null, Object.keys(process.env).length]"), scope);
+      if (name === "a Buffer's constructor") assert.ok(result.ok && result.value !== null, `this escape reaches the evaluating realm's process (${JSON.stringify(result)})`);
+      if (!result.ok || result.value === null) return; // the escape failed outright: nothing to check
+      const [pid, secret, envCount] = result.value as [number, string | null, number];
+      assert.notEqual(pid, process.pid, "the expression runs in another process");
+      assert.equal(secret, null, "the adapter's environment is not passed on");
+      assert.equal(envCount, 0, "the evaluating process has an empty environment");
+    });
+
+    test(`through ${name}: no file can be written`, async () => {
+      const file = join(folder, `${name.replace(/\W+/g, "-")}.txt`);
+      const body = `
+        const load = typeof process === "undefined" ? undefined : (process.getBuiltinModule ?? (typeof require === "function" ? require : undefined) ?? process.mainModule?.require);
+        if (!load) return "no way to load fs";
+        try { load("node:fs").writeFileSync(${JSON.stringify(file)}, "escaped"); return "written"; } catch (e) { return String(e.code ?? e.message); }`;
+      const result = await evaluator.evaluate(escape(body), scope);
+      assert.ok(!existsSync(file), `the expression wrote ${file} (${JSON.stringify(result)})`);
+    });
+  }
+
+  test("the evaluator still works after the attempts", async () => {
+    assert.equal(await value(evaluator, "priced.total"), 12.5);
+  });
+});
+
 describe("the time limit", () => {
   const evaluator = new ExpressionEvaluator({ timeoutMs: 300 });
   after(() => evaluator.dispose());
@@ -185,6 +235,13 @@ describe("the time limit", () => {
     assert.deepEqual(next, { ok: true, value: 2 });
   });
 
+  test("an expression that exhausts memory stops only its own process", async () => {
+    const result = await evaluator.evaluate("new Array(1e9).fill(0).length", scope);
+    assert.equal(result.ok, false);
+    assert.match((result as { error: string }).error, /ran out of memory|took longer than/);
+    assert.equal(await value(evaluator, "priced.total + 1"), 13.5);
+  });
+
   test("the default limit is 1000 ms", async () => {
     const defaults = new ExpressionEvaluator();
     try {
@@ -197,12 +254,15 @@ describe("the time limit", () => {
 
 describe("lifecycle", () => {
   test("an idle evaluator does not keep the process alive", async () => {
-    const ports = () => process.getActiveResourcesInfo().filter((resource) => resource === "MessagePort").length;
-    const before = ports();
+    const resources = () => process.getActiveResourcesInfo().filter((resource) => resource !== "Timeout").sort();
+    await new Promise((resolve) => setTimeout(resolve, 50)); // the processes of earlier tests are reaped
+    const before = resources();
     const evaluator = new ExpressionEvaluator();
     try {
+      evaluator.warmUp();
+      assert.deepEqual(resources(), before, "a process started ahead of use is unref'd");
       assert.equal(await value(evaluator, "1 + 1"), 2);
-      assert.equal(ports(), before, "the worker is unref'd while idle");
+      assert.deepEqual(resources(), before, "the process and its channel are unref'd while idle");
     } finally {
       await evaluator.dispose();
     }

@@ -74,7 +74,7 @@ const checks: Check[] = [
       try {
         await vscode.commands.executeCommand("stepgraph.setDeployKey", DEPLOY_KEY);
         await vscode.commands.executeCommand("stepgraph.deployGraph", graphUri());
-        assert.equal(await redis.get("stepgraph:{orders}:prod:active"), "1");
+        assert.equal((JSON.parse((await redis.get("stepgraph:{orders}:prod:active")) ?? "{}") as { version?: number }).version, 1);
         await vscode.commands.executeCommand("stepgraph.startLocalWorkers", graphUri());
         for (const loop of ["intake", "fulfilment", "billing"]) {
           await waitFor(`a ${loop} worker`, 30_000, async () => ((await redis.scard(`stepgraph:{orders}:prod:loop:${loop}:workers`)) === 1 ? true : undefined));
