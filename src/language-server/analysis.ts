@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import type { TextDocument } from "vscode-languageserver-textdocument";
 import type { Name, NodeStatement, Statement } from "../graph/ast";
 import { checkGraph, type CheckResult, type Reference, type SymbolInfo } from "../graph/checker";
+import { conditionReferences } from "../graph/condition";
 import type { ModuleReader } from "../graph/module-exports";
 import { parse, type ParseResult } from "../graph/parser";
 
@@ -65,7 +66,7 @@ export class Analysis {
     return this.statements.filter((s): s is NodeStatement => s.kind === "node" && this.check.symbols.get(s.name.text)?.statement === s);
   }
 
-  /** Upstream and downstream of every input and node, from the arguments as written. */
+  /** Upstream and downstream of every input and node, from the arguments and conditions as written. */
   get flow(): Flow {
     if (this.flowCache) return this.flowCache;
     const upstream = new Map<string, string[]>();
@@ -76,10 +77,11 @@ export class Analysis {
       map.set(key, list);
     };
     for (const node of this.nodes) {
-      for (const arg of node.call?.args ?? []) {
-        if (arg.kind !== "ref" || this.referenceAt(arg.root) === undefined) continue;
-        add(upstream, node.name.text, arg.root.text);
-        add(downstream, arg.root.text, node.name.text);
+      const refs = [...(node.call?.args ?? []), ...(node.when ? conditionReferences(node.when.condition) : [])];
+      for (const ref of refs) {
+        if (ref.kind !== "ref" || this.referenceAt(ref.root) === undefined) continue;
+        add(upstream, node.name.text, ref.root.text);
+        add(downstream, ref.root.text, node.name.text);
       }
     }
     this.flowCache = { upstream, downstream };

@@ -35,7 +35,7 @@ describe("subgraph files in the language server", () => {
     const uri = await client.open(join(dir, "shop.graph"));
     const broken = await client.diagnostics(uri);
     assert.deepEqual(codes(broken), ["SG059"]);
-    assert.match(broken[0].message, /geo\.graph' has an error; the first, at 9:.*normalised/);
+    assert.match(String(broken[0].message), /geo\.graph' has an error; the first, at 9:.*normalised/);
 
     writeFileSync(join(dir, "geo.graph"), GEO_GRAPH);
     const next = client.nextDiagnostics(uri);

@@ -112,7 +112,7 @@ describe("outline, folding and formatting of v2 syntax", () => {
     const lines = edits[0].newText.split("\n");
     assert.equal(lines[2], 'use graph "./geo.graph" as geo');
     assert.equal(lines[4], 'node place  = geo(address: order.address, country: "FR")');
-    assert.match(lines[5], /^node refund = issueRefund\(map order\.items\) when \(order\.total > 100\) and not order\.flagged +\[retry: 2\]$/);
+    assert.match(lines[5], /^node refund = issueRefund\(map order\.items\) +when \(order\.total > 100\) and not order\.flagged +\[retry: 2\]$/);
     assert.equal(lines[6], "node notice = sendNotice(order, refund?)");
   });
 });
