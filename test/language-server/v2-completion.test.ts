@@ -84,4 +84,24 @@ describe("completion in v2 syntax", () => {
     assert.deepEqual(labels(await completeAfter("node other = geo(address: order.")), ["flagged", "total"]);
     assert.deepEqual(labels(await completeAfter("node other = zoneOf(place.region) when order.total > 1 and order.fl")), ["flagged", "total"]);
   });
+
+  test("option names after a condition; a literal array in a condition is not options", async () => {
+    assert.deepEqual(labels(await completeAfter("node other = zoneOf(place.region) when order.flagged [")), ["backoff", "cache", "pin", "retry", "timeout"]);
+    assert.deepEqual(labels(await completeAfter("node other = zoneOf(place.region) when order.tags == [")), []);
+  });
+
+  test("use graph: the keyword after use, .graph files and folders in its path, then as", async () => {
+    assert.deepEqual(labels(await completeAfter("use ")), ["graph"]);
+    const files = await completeAfter('use graph "./');
+    assert.deepEqual(labels(files), ["geo.graph", "nodes", "shop.graph"], "graph files and folders; the open, unsaved typing-N.graph are not on disk");
+    assert.equal((files.find((i) => i.label === "geo.graph")?.textEdit as { newText: string } | undefined)?.newText, "./geo.graph");
+    assert.deepEqual(labels(await completeAfter('use graph "./geo.graph" ')), ["as"]);
+  });
+
+  test("after '=', the aliases of used graphs are offered with the functions", async () => {
+    const items = await completeAfter("node other = ");
+    const geo = items.find((i) => i.label === "geo");
+    assert.equal(geo?.detail, 'use graph "./geo.graph"');
+    assert.ok(labels(items).includes("zoneOf"));
+  });
 });
