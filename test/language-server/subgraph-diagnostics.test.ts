@@ -3,7 +3,7 @@
 // the editor or on disk (workspace/didChangeWatchedFiles, for which the server registers a
 // watcher of `.graph` files).
 import assert from "node:assert/strict";
-import { writeFileSync } from "node:fs";
+import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { after, before, describe, test } from "node:test";
@@ -49,7 +49,10 @@ describe("subgraph files in the language server", () => {
     const dir = subgraphWorkspace();
     const uri = await client.open(join(dir, "shop.graph"));
     assert.deepEqual(await client.diagnostics(uri), []);
+    // Opening the subgraph checks the caller again (against the same text).
+    const reopened = client.nextDiagnostics(uri);
     const geoUri = await client.open(join(dir, "geo.graph"));
+    assert.deepEqual(await reopened, []);
     const next = client.nextDiagnostics(uri);
     client.change(geoUri, BROKEN_GEO);
     assert.deepEqual(codes(await next), ["SG059"]);
@@ -69,5 +72,14 @@ describe("subgraph files in the language server", () => {
       changes: [{ uri: pathToFileURL(join(dir, "geo.graph")).href, type: FileChangeType.Changed }],
     });
     assert.deepEqual(codes(await next), ["SG059"]);
+
+    rmSync(join(dir, "geo.graph"));
+    const deleted = client.nextDiagnostics(uri);
+    await client.connection.sendNotification(DidChangeWatchedFilesNotification.type, {
+      changes: [{ uri: pathToFileURL(join(dir, "geo.graph")).href, type: FileChangeType.Deleted }],
+    });
+    const unreadable = await deleted;
+    assert.deepEqual(codes(unreadable), ["SG059"], "outer sees shop's error");
+    assert.match(String(unreadable[0].message), /geo\.graph' .*(cannot|not|no such)/i);
   });
 });
