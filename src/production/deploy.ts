@@ -1,5 +1,5 @@
 // Deploy: check the graph, bundle its node code, sign both, store the version in Redis,
-// make it active and tell the running workers (production.md, "Deploy").
+// make it active and tell the running workers (docs/production.md, "Deploy and versions").
 import { loadGraph } from "../runtime/graph-loader";
 import type { QueueStore } from "../store/queue-store";
 import { buildArtifact } from "./artifact";
@@ -8,7 +8,7 @@ import { checkMaxmemoryPolicy } from "./redis-policy";
 import { sha256, signPointer, signVersion } from "./signed-version";
 import { pinWarnings, refuseUnsupportedConstructs } from "./v2-support";
 
-/** Versions kept in Redis besides those an unfinished job uses (production.md, "Deploy and versions"). */
+/** Versions kept in Redis besides those an unfinished job uses (docs/production.md, "Deploy and versions"). */
 export const KEPT_VERSIONS = 10;
 
 export interface DeployResult {

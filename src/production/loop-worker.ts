@@ -1,4 +1,4 @@
-// A loop worker (production.md, "The queues"): takes jobs of one loop into its own
+// A loop worker (docs/production.md, "The queues"): takes jobs of one loop into its own
 // processing list, runs the loop's nodes for each (up to `concurrency` at once), and hands
 // each job on with one atomic commit. Also, on timers: returns the jobs of workers whose
 // lease expired (the reaper), moves due retries back to the waiting list, and returns jobs
