@@ -3,7 +3,7 @@ import eslint from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/", "out/", "node_modules/", "test/grammar/fixtures/", ".stepgraph/"] },
+  { ignores: ["dist/", "out/", "node_modules/", "test/grammar/fixtures/", "**/.stepgraph/"] },
   eslint.configs.recommended,
   ...tseslint.configs.strict,
   {

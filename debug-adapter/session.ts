@@ -22,7 +22,7 @@ import { defaultInputFile } from "../src/runtime/default-input";
 import { openDevSession, type DevSession } from "../src/runtime/dev-session";
 import { JobInputError, readJobInputFile } from "../src/runtime/job-input";
 import { ExpressionEvaluator } from "../src/runtime/expression-evaluator";
-import type { NodeRecord } from "../src/runtime/node-state";
+import { isDone, isSettled, type NodeRecord } from "../src/runtime/node-state";
 import type { Orchestrator, StopReason } from "../src/runtime/orchestrator";
 import { parseRedisChoice } from "../src/store/open-cache-storage";
 import { hitConditionHolds, interpolateLogMessage, nodeLinesOf, normalizePath, placeBreakpoint } from "./breakpoints";
@@ -460,6 +460,15 @@ export class StepgraphDebugSession extends LoggingDebugSession {
           ["attempts", record?.attempts ?? state.attempts],
           ["loop", state.node.loop],
         ];
+        const { when, mapIndex } = state.node;
+        const skip = (record ?? state).skip;
+        if (when) rows.push(["condition", when.text]);
+        // Decided once the node is reached: false when it was skipped by it.
+        if (when && (record ?? state).status !== "pending" && skip?.reason !== "dependency") rows.push(["when", skip?.reason !== "when"]);
+        if (skip?.reason === "dependency") rows.push(["skipped", `it needs '${skip.node}', which was skipped`]);
+        const elements = (record ?? state).elements;
+        if (mapIndex !== undefined) rows.push(["map", `${state.node.args[mapIndex].text}${elements ? `: ${elements.finished} of ${elements.count} elements` : ""}`]);
+        if (state.node.subgraph) rows.push(["subgraph", state.node.subgraph.file]);
         const error = record?.error ?? state.error;
         if (error) rows.push(["error", error.message]);
         return rows.map(([name, value]) => this.variable(name, value, JSON.stringify(value ?? null)));
@@ -488,7 +497,7 @@ export class StepgraphDebugSession extends LoggingDebugSession {
     const record = this.recordOf(name);
     if (record?.args) return { node: state.node, values: record.args };
     if (state.args && state.status !== "pending") return { node: state.node, values: state.args };
-    const ready = state.node.dependencies.every((d) => orchestrator.state(d).status === "ran" || orchestrator.state(d).status === "cached");
+    const ready = state.node.dependencies.every((d) => isSettled(orchestrator.state(d)));
     return { node: state.node, values: ready ? orchestrator.argumentValues(state.node) : [] };
   }
 
@@ -509,7 +518,7 @@ export class StepgraphDebugSession extends LoggingDebugSession {
     }
     const outputs: Record<string, unknown> = {};
     for (const record of orchestrator.history.slice(0, this.cursor + 1)) {
-      if (record.status === "ran" || record.status === "cached") outputs[record.name] = record.value;
+      if (isDone(record)) outputs[record.name] = record.value;
     }
     return outputs;
   }

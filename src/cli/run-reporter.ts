@@ -5,7 +5,7 @@ import type { Orchestrator, OrchestratorEvents } from "../runtime/orchestrator";
 
 interface NodeLine {
   name: string;
-  status: "ran" | "cached" | "failed" | "skipped";
+  status: "ran" | "cached" | "pinned" | "failed" | "skipped" | "not-run";
   durationMs: number;
 }
 
@@ -31,7 +31,7 @@ export class RunReporter {
       this.running.delete(node);
       this.finished.push({ name: node, status, durationMs: Math.round(durationMs * 100) / 100 });
       // With --json, stdout holds the JSON alone and the node lines are left out.
-      if (!options.json) this.print(`  ${node.padEnd(this.nameWidth)}  ${status.padEnd(6)}  ${formatDuration(durationMs)}`);
+      if (!options.json) this.print(`  ${node.padEnd(this.nameWidth)}  ${status.padEnd(7)}  ${formatDuration(durationMs)}`);
     });
     this.on("log", ({ node, level, text }) => {
       const tag = level === "log" ? "" : `${level}: `;
@@ -39,21 +39,21 @@ export class RunReporter {
     });
   }
 
-  /** Every node of the graph in finishing order; nodes that never ran come last as skipped. */
+  /** Every node of the graph in finishing order; nodes that never ran (a node they need failed) come last. */
   nodes(): NodeLine[] {
     const seen = new Set(this.finished.map((n) => n.name));
-    const skipped = this.orchestrator.graph.nodes.filter((n) => !seen.has(n.name)).map((n): NodeLine => ({ name: n.name, status: "skipped", durationMs: 0 }));
-    return [...this.finished, ...skipped];
+    const notRun = this.orchestrator.graph.nodes.filter((n) => !seen.has(n.name)).map((n): NodeLine => ({ name: n.name, status: "not-run", durationMs: 0 }));
+    return [...this.finished, ...notRun];
   }
 
-  /** The error of each failed node, with its stack; nodes skipped because of one, by name. */
+  /** The error of each failed node, with its stack; the nodes not run because of one, by name. */
   printFailures(): void {
     for (const line of this.finished.filter((n) => n.status === "failed")) {
       const error = this.orchestrator.state(line.name).error;
       process.stderr.write(`\nnode '${line.name}' failed: ${error?.stack ?? error?.message}\n`);
     }
-    const skipped = this.nodes().filter((n) => n.status === "skipped");
-    if (skipped.length > 0) process.stderr.write(`\nnot run because a node they need failed: ${skipped.map((n) => n.name).join(", ")}\n\n`);
+    const notRun = this.nodes().filter((n) => n.status === "not-run");
+    if (notRun.length > 0) process.stderr.write(`\nnot run because a node they need failed: ${notRun.map((n) => n.name).join(", ")}\n\n`);
   }
 
   dispose(): void {

@@ -1,6 +1,6 @@
 // The syntax tree of a `.graph` file. Every piece carries its range so that the checker,
-// the language server and the debugger can point at it. Kinds are string tags so that
-// constructs still to come (`map`, `when`, `use graph`) extend the unions, not rewrite them.
+// the language server and the debugger can point at it. Kinds are string tags, so that
+// version 2's constructs (`map`, `when`, `REF?`, `use graph`) extend the unions.
 import type { TextRange } from "./text-range";
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
@@ -17,6 +17,9 @@ export interface RefExpr {
   root: Name;
   /** Property path segments after the root; numbers index arrays. */
   path: (string | number)[];
+  /** The `?` of `REF?`: a skipped node passes `undefined` instead of skipping this one. */
+  optional?: TextRange;
+  /** Covers the `?` when there is one. */
   range: TextRange;
 }
 
@@ -28,6 +31,37 @@ export interface LiteralExpr {
 }
 
 export type Expr = RefExpr | LiteralExpr;
+
+/**
+ * An argument of a call: an expression, possibly written `map EXPR` (one call per element)
+ * and, in a subgraph call, `NAME: EXPR`. Its `range` is the expression's own.
+ */
+export type Argument = Expr & {
+  /** The `map` keyword's range. */
+  map?: TextRange;
+  /** The name before `:` of a named argument. */
+  label?: Name;
+};
+
+export type ComparisonOperator = "==" | "!=" | "<" | "<=" | ">" | ">=";
+
+/**
+ * A `when` condition, evaluated by Stepgraph (condition.ts), never as JavaScript.
+ * Parentheses leave no node of their own.
+ */
+export type ConditionExpr =
+  | RefExpr
+  | LiteralExpr
+  | { kind: "compare"; operator: ComparisonOperator; operatorRange: TextRange; left: ConditionExpr; right: ConditionExpr; range: TextRange }
+  | { kind: "not"; keywordRange: TextRange; operand: ConditionExpr; range: TextRange }
+  | { kind: "and" | "or"; keywordRange: TextRange; left: ConditionExpr; right: ConditionExpr; range: TextRange };
+
+/** `when CONDITION`. */
+export interface WhenClause {
+  keywordRange: TextRange;
+  condition: ConditionExpr;
+  range: TextRange;
+}
 
 /** `fn` or `alias.fn`. */
 export interface Callee {
@@ -69,6 +103,17 @@ export interface UseStatement extends StatementBase {
   alias?: Name;
 }
 
+/** `use graph "PATH" as ALIAS`: another graph file, callable as `ALIAS(name: ARG, ...)`. */
+export interface UseGraphStatement extends StatementBase {
+  kind: "useGraph";
+  /** The graph file's path as written, without quotes. */
+  path: string;
+  pathRange: TextRange;
+  graphKeywordRange: TextRange;
+  /** Required; a missing alias is reported by the checker. */
+  alias?: Name;
+}
+
 export interface InputStatement extends StatementBase {
   kind: "input";
   name: Name;
@@ -79,7 +124,8 @@ export interface NodeStatement extends StatementBase {
   kind: "node";
   name: Name;
   /** Missing when the call could not be parsed; the node is still declared. */
-  call?: { callee: Callee; args: Expr[]; range: TextRange };
+  call?: { callee: Callee; args: Argument[]; range: TextRange };
+  when?: WhenClause;
   options: OptionEntry[];
 }
 
@@ -100,6 +146,7 @@ export interface LoopStatement extends StatementBase {
 export type Statement =
   | GraphStatement
   | UseStatement
+  | UseGraphStatement
   | InputStatement
   | NodeStatement
   | OutputStatement

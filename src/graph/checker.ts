@@ -1,14 +1,19 @@
-// Every rule of graph-language.md, over one parsed file. Produces the diagnostics, the
+// Every rule of docs/language.md, over one parsed file. Produces the diagnostics, the
 // symbol table and references the language server needs, and, when there are no errors,
 // the GraphModel that the runtime runs.
 import { dirname, resolve } from "node:path";
-import type { Callee, Expr, GraphFile, LoopStatement, Name, NodeStatement, Statement, UseStatement } from "./ast";
+import type { Argument, Callee, GraphFile, InputStatement, LoopStatement, Name, NodeStatement, RefExpr, Statement, UseGraphStatement, UseStatement } from "./ast";
+import { checkFunctionArguments, checkMapArguments, checkSubgraphArguments } from "./call-arguments";
+import { conditionReferences, conditionText } from "./condition";
 import { Code, error, limitDiagnostics, omittedSummary, warning, type Diagnostic, type DiagnosticCode } from "./diagnostics";
 import { cyclePath, findCycles, topologicalOrder } from "./graph-algorithms";
-import { IMPLICIT_LOOP, type ArgumentModel, type GraphModel, type LoopModel, type NodeModel } from "./model";
+import { readGraphUses, type GraphSourceReader, type GraphUseInfo, type GraphUseSession } from "./graph-uses";
+import { IMPLICIT_LOOP, type ArgumentModel, type ConditionModel, type GraphModel, type LoopModel, type NodeModel } from "./model";
 import type { ExportedMember, ModuleLookup, ModuleReader } from "./module-exports";
-import { DEFAULT_LOOP_OPTIONS, DEFAULT_NODE_OPTIONS, LOOP_OPTION_SPECS, NODE_OPTION_SPECS, readOptions } from "./options";
+import { DEFAULT_LOOP_OPTIONS, DEFAULT_NODE_OPTIONS, LOOP_OPTION_SPECS, NODE_OPTION_SPECS, readOptions, type NodeOptions, type WrittenNodeOptions } from "./options";
 import { parse, type ParseResult } from "./parser";
+import { mayBeSkipped } from "./skips";
+import { readGraphSource } from "./source-file";
 import { didYouMean } from "./suggest";
 import type { LineMap } from "./text-range";
 
@@ -20,7 +25,7 @@ export interface SymbolInfo {
   statement: Statement;
 }
 
-/** A place where a declared name is used: an argument, an output, a loop member. */
+/** A place where a declared name is used: an argument, a condition, an output, a loop member. */
 export interface Reference {
   name: Name;
   symbol: SymbolInfo;
@@ -46,6 +51,12 @@ export interface CheckResult {
   references: Reference[];
   uses: UseInfo[];
   calls: ReadonlyMap<NodeStatement, ResolvedCall>;
+  /** The `use graph` statements, with the subgraphs checked. */
+  graphUses: GraphUseInfo[];
+  /** The nodes that call a subgraph, and which. */
+  subgraphCalls: ReadonlyMap<NodeStatement, GraphUseInfo>;
+  /** The graph's output nodes: the `output` statements, else every node no node uses. */
+  outputs: string[];
   /** The runnable graph; only when there are no errors. */
   graph?: GraphModel;
 }
@@ -55,6 +66,8 @@ export interface CheckOptions {
   path: string;
   /** Reads the `use`d modules; without it, calls are not checked against exports. */
   modules?: ModuleReader;
+  /** Reads `use graph` files by absolute path; reads them from disk when not given. */
+  graphs?: GraphSourceReader;
 }
 
 export function checkText(text: string, options: CheckOptions): CheckResult {
@@ -62,35 +75,73 @@ export function checkText(text: string, options: CheckOptions): CheckResult {
 }
 
 export function checkGraph(parsed: ParseResult, options: CheckOptions): CheckResult {
+  const session: GraphUseSession = { read: options.graphs ?? readGraphSource, checked: new Map(), cycles: new Map() };
+  const path = resolve(options.path);
+  return checkWithin(parsed, { ...options, path }, [path], session);
+}
+
+/** A graph's references to inputs and nodes, in an argument or its condition. */
+interface NodeReference {
+  ref: RefExpr;
+  symbol: SymbolInfo;
+}
+
+function checkWithin(parsed: ParseResult, options: CheckOptions, stack: readonly string[], session: GraphUseSession): CheckResult {
   const { file } = parsed;
   const diagnostics = [...parsed.diagnostics];
-  const path = resolve(options.path);
+  const path = options.path;
   const hasSyntaxErrors = parsed.diagnostics.length > 0;
 
   const graphName = checkGraphStatement(file, parsed.lines, diagnostics);
   const symbols = declareSymbols(file.statements, diagnostics);
+  checkAliases(file.statements, diagnostics);
   const uses = readUses(file.statements, dirname(path), options.modules, diagnostics);
+  const graphUses = readGraphUses(
+    file.statements,
+    path,
+    stack,
+    session,
+    (subPath, text, subStack) => checkWithin(parse(text), { ...options, path: subPath }, subStack, session),
+    diagnostics,
+  );
   const references: Reference[] = [];
   const nodes = file.statements.filter((s): s is NodeStatement => s.kind === "node" && symbols.get(s.name.text)?.statement === s);
   const nodeIndex = new Map(nodes.map((node, i) => [node.name.text, i]));
 
-  // Arguments: references and calls.
+  // Calls, their arguments, conditions, and the references of both.
   const calls = new Map<NodeStatement, ResolvedCall>();
+  const subgraphCalls = new Map<NodeStatement, GraphUseInfo>();
+  const subgraphInputs = new Map<NodeStatement, Map<string, number>>();
+  const mapIndexes = new Map<NodeStatement, number>();
+  const nodeReferences = nodes.map((): NodeReference[] => []);
   const dependencies = nodes.map((): number[] => []);
   nodes.forEach((node, i) => {
     if (node.call === undefined) return;
-    const resolved = resolveCall(node.call.callee, node.call.args.length, uses, options.modules !== undefined, diagnostics);
-    if (resolved) calls.set(node, resolved);
-    for (const arg of node.call.args) {
-      if (arg.kind !== "ref") continue;
-      const symbol = resolveName(arg.root, symbols, ["input", "node"], "an input or node", Code.UnknownReference, diagnostics);
+    const { callee, args } = node.call;
+    const graphUse = subgraphCallee(callee, graphUses, uses, diagnostics);
+    if (graphUse) {
+      subgraphCalls.set(node, graphUse);
+      const inputs = graphUse.check?.file.statements.filter((s): s is InputStatement => s.kind === "input");
+      if (inputs) subgraphInputs.set(node, checkSubgraphArguments(callee.fn.text, callee.range, args, inputs, diagnostics));
+    } else if (graphUse === undefined) {
+      checkFunctionArguments(calleeText(callee), args, diagnostics);
+      const resolved = resolveCall(callee, args.length, uses, options.modules !== undefined, diagnostics);
+      if (resolved) calls.set(node, resolved);
+    }
+    const mapIndex = checkMapArguments(args, diagnostics);
+    if (mapIndex !== undefined) mapIndexes.set(node, mapIndex);
+    const refs = [...args.filter((arg): arg is Argument & RefExpr => arg.kind === "ref"), ...(node.when ? conditionReferences(node.when.condition) : [])];
+    for (const ref of refs) {
+      const symbol = resolveName(ref.root, symbols, ["input", "node"], "an input or node", Code.UnknownReference, diagnostics);
       if (symbol === undefined) continue;
-      references.push({ name: arg.root, symbol });
-      const dependency = nodeIndex.get(arg.root.text);
+      references.push({ name: ref.root, symbol });
+      nodeReferences[i].push({ ref, symbol });
+      const dependency = nodeIndex.get(ref.root.text);
       if (symbol.kind === "node" && dependency !== undefined && !dependencies[i].includes(dependency)) dependencies[i].push(dependency);
     }
   });
-  const nodeOptions = nodes.map((node) => readOptions(node.options, NODE_OPTION_SPECS, DEFAULT_NODE_OPTIONS, "node", diagnostics));
+  checkSubgraphOutputPaths(nodeReferences.flat(), subgraphCalls, mapIndexes, diagnostics);
+  const writtenOptions = nodes.map((node) => readOptions<WrittenNodeOptions>(node.options, NODE_OPTION_SPECS, DEFAULT_NODE_OPTIONS, "node", diagnostics));
 
   // Edges point from a node to the nodes that use it.
   const dependents = nodes.map((): number[] => []);
@@ -100,6 +151,8 @@ export function checkGraph(parsed: ParseResult, options: CheckOptions): CheckRes
     const names = cyclePath(first, cycle, dependents).map((i) => nodes[i].name.text);
     diagnostics.push(error(Code.NodeCycle, `nodes depend on each other in a cycle: ${names.join(" → ")}`, nodes[first].name.range));
   }
+
+  warnUselessOptionals(nodes, nodeReferences, dependents, diagnostics);
 
   const outputs = checkOutputs(file.statements, symbols, references, diagnostics);
   const loopOf = checkLoops(file.statements, symbols, references, diagnostics);
@@ -120,9 +173,10 @@ export function checkGraph(parsed: ParseResult, options: CheckOptions): CheckRes
   }
 
   diagnostics.sort((a, b) => a.range.startOffset - b.range.startOffset);
+  const outputNames = outputs.explicit ? outputs.names : nodes.filter((_, i) => dependents[i].length === 0).map((n) => n.name.text);
   const hasErrors = hasSyntaxErrors || diagnostics.some((d) => d.severity === "error");
   const { shown, omitted } = limitDiagnostics(diagnostics, parsed.omitted);
-  const result: CheckResult = { file, diagnostics: omitted ? [...shown, omittedSummary(omitted)] : shown, symbols, references, uses, calls };
+  const result: CheckResult = { file, diagnostics: omitted ? [...shown, omittedSummary(omitted)] : shown, symbols, references, uses, calls, graphUses, subgraphCalls, outputs: outputNames };
   if (hasErrors || graphName === undefined || options.modules === undefined) return result;
 
   // No errors: the runnable model, built on first use (the language server never needs it).
@@ -135,22 +189,26 @@ export function checkGraph(parsed: ParseResult, options: CheckOptions): CheckRes
     const models: NodeModel[] = order.map((i) => {
       const node = nodes[i];
       const call = node.call as NonNullable<NodeStatement["call"]>;
-      const resolved = calls.get(node) as ResolvedCall;
-      const lookup = resolved.use.lookup as Extract<ModuleLookup, { ok: true }>;
+      const { pin, ...options } = writtenOptions[i];
+      const graphUse = subgraphCalls.get(node);
+      const target = graphUse ? subgraphTarget(graphUse, call.args, subgraphInputs.get(node) as Map<string, number>) : functionTarget(call.args, calls.get(node) as ResolvedCall);
+      const mapIndex = mapIndexes.get(node);
+      const mapped = mapIndex === undefined ? undefined : target.args.indexOf(call.args[mapIndex]);
+      const required = nodeReferences[i].filter(({ ref, symbol }) => symbol.kind === "node" && ref.optional === undefined).map(({ ref }) => ref.root.text);
       return {
         name: node.name.text,
         line: node.name.range.start.line,
-        modulePath: lookup.module.file,
-        moduleSpecifier: resolved.use.statement.path,
-        exportName: resolved.member.name,
-        callText: calleeText(call.callee),
-        function: resolved.member,
-        args: call.args.map((arg) => argumentModel(arg, symbols)),
-        options: nodeOptions[i],
+        ...target.callee,
+        args: target.args.map((arg) => argumentModel(arg, symbols)),
+        options: options satisfies NodeOptions,
         dependencies: dependencies[i].map((d) => nodes[d].name.text),
+        requiredDependencies: dependencies[i].map((d) => nodes[d].name.text).filter((name) => required.includes(name)),
         dependents: dependents[i].map((d) => nodes[d].name.text),
         loop: loopOf.get(node.name.text) ?? IMPLICIT_LOOP,
         statement: node,
+        ...(mapped === undefined ? {} : { mapIndex: mapped }),
+        ...(node.when ? { when: conditionModel(node, nodeReferences[i]) } : {}),
+        ...(pin === undefined ? {} : { pin: resolve(dirname(path), pin) }),
       };
     });
     const loops: LoopModel[] = loopNames.map((name) => ({
@@ -177,6 +235,57 @@ export function checkGraph(parsed: ParseResult, options: CheckOptions): CheckRes
       loops: loopOrder.map((i) => loops[i]),
     };
   }
+}
+
+type CalleeModel = Pick<NodeModel, "modulePath" | "moduleSpecifier" | "exportName" | "callText" | "function" | "subgraph">;
+
+function functionTarget(args: readonly Argument[], resolved: ResolvedCall): { callee: CalleeModel; args: readonly Argument[] } {
+  const lookup = resolved.use.lookup as Extract<ModuleLookup, { ok: true }>;
+  const callText = resolved.use.statement.alias ? `${resolved.use.statement.alias.text}.${resolved.member.name}` : resolved.member.name;
+  return {
+    callee: { modulePath: lookup.module.file, moduleSpecifier: resolved.use.statement.path, exportName: resolved.member.name, callText, function: resolved.member },
+    args,
+  };
+}
+
+/** A subgraph call: its arguments in the subgraph's input order, and a description of the call in place of a function. */
+function subgraphTarget(use: GraphUseInfo, args: readonly Argument[], given: ReadonlyMap<string, number>): { callee: CalleeModel; args: readonly Argument[] } {
+  const check = use.check as CheckResult;
+  const graph = check.graph as GraphModel;
+  const alias = (use.statement.alias as Name).text;
+  const inputs = graph.inputs.map((input) => input.name).filter((name) => given.has(name));
+  const member: ExportedMember = {
+    name: alias,
+    callable: true,
+    parameters: inputs.map((name) => ({ name, optional: false, rest: false })),
+    signature: `${alias}(${graph.inputs.map((input) => `${input.name}${input.hasDefault ? "?" : ""}`).join(", ")}): { ${graph.outputs.join(", ")} }`,
+    documentation: `graph \`${graph.name}\` (${use.statement.path})`,
+    location: { file: use.file, line: 0, character: 0 },
+  };
+  return {
+    callee: {
+      modulePath: use.file,
+      moduleSpecifier: use.statement.path,
+      exportName: alias,
+      callText: alias,
+      function: member,
+      subgraph: { alias, file: use.file, graph, inputs },
+    },
+    args: inputs.map((name) => args[given.get(name) as number]),
+  };
+}
+
+function conditionModel(node: NodeStatement, references: readonly NodeReference[]): ConditionModel {
+  const condition = (node.when as NonNullable<NodeStatement["when"]>).condition;
+  const inCondition = new Set(conditionReferences(condition));
+  const read: ConditionModel["references"] = [];
+  for (const { ref, symbol } of references) {
+    if (!inCondition.has(ref)) continue;
+    const existing = read.find((r) => r.name === ref.root.text);
+    if (existing) existing.optional &&= ref.optional !== undefined;
+    else read.push({ kind: symbol.kind === "input" ? "input" : "node", name: ref.root.text, optional: ref.optional !== undefined });
+  }
+  return { expr: condition, text: conditionText(condition), references: read };
 }
 
 function checkGraphStatement(file: GraphFile, lines: LineMap, diagnostics: Diagnostic[]): string | undefined {
@@ -217,17 +326,8 @@ function declareSymbols(statements: readonly Statement[], diagnostics: Diagnosti
 
 function readUses(statements: readonly Statement[], dir: string, modules: ModuleReader | undefined, diagnostics: Diagnostic[]): UseInfo[] {
   const uses: UseInfo[] = [];
-  const aliases = new Map<string, UseStatement>();
   for (const statement of statements) {
     if (statement.kind !== "use") continue;
-    if (statement.alias) {
-      const earlier = aliases.get(statement.alias.text);
-      if (earlier) {
-        diagnostics.push(error(Code.DuplicateAlias, `alias '${statement.alias.text}' is already used on line ${earlier.keywordRange.start.line + 1}`, statement.alias.range));
-      } else {
-        aliases.set(statement.alias.text, statement);
-      }
-    }
     if (modules === undefined) {
       uses.push({ statement });
       continue;
@@ -239,6 +339,96 @@ function readUses(statements: readonly Statement[], dir: string, modules: Module
     uses.push({ statement, lookup });
   }
   return uses;
+}
+
+/** Module aliases and graph aliases share one namespace. */
+function checkAliases(statements: readonly Statement[], diagnostics: Diagnostic[]): void {
+  const aliases = new Map<string, UseStatement | UseGraphStatement>();
+  for (const statement of statements) {
+    if ((statement.kind !== "use" && statement.kind !== "useGraph") || statement.alias === undefined) continue;
+    const earlier = aliases.get(statement.alias.text);
+    if (earlier) {
+      diagnostics.push(error(Code.DuplicateAlias, `alias '${statement.alias.text}' is already used on line ${earlier.keywordRange.start.line + 1}`, statement.alias.range));
+    } else {
+      aliases.set(statement.alias.text, statement);
+    }
+  }
+}
+
+/**
+ * The graph a call calls: `ALIAS(...)` for a `use graph` alias. Undefined for a function
+ * call; null for a call that names a graph wrongly (reported).
+ */
+function subgraphCallee(callee: Callee, graphUses: readonly GraphUseInfo[], uses: readonly UseInfo[], diagnostics: Diagnostic[]): GraphUseInfo | null | undefined {
+  const byAlias = (alias: string) => graphUses.find((u) => u.statement.alias?.text === alias);
+  if (callee.alias) {
+    const graphUse = byAlias(callee.alias.text);
+    // A module with the same alias is reported as a duplicate alias; calls go to the first.
+    const moduleFirst = uses.some((u) => u.statement.alias?.text === callee.alias?.text && u.statement.range.startOffset < (graphUse?.statement.range.startOffset ?? 0));
+    if (graphUse === undefined || moduleFirst) return undefined;
+    diagnostics.push(
+      error(Code.SubgraphCalledWithDot, `'${callee.alias.text}' is a graph, called as ${callee.alias.text}(input: value, ...); it has no functions to call with '.'`, callee.range),
+    );
+    return null;
+  }
+  const graphUse = byAlias(callee.fn.text);
+  if (graphUse === undefined) return undefined;
+  const exporting = uses.filter((u) => u.statement.alias === undefined && u.lookup?.ok && u.lookup.module.exports.has(callee.fn.text));
+  if (exporting.length > 0) {
+    diagnostics.push(
+      error(
+        Code.AmbiguousFunction,
+        `'${callee.fn.text}' is both the graph used on line ${graphUse.statement.keywordRange.start.line + 1} and a function of '${exporting[0].statement.path}'; rename the graph's alias`,
+        callee.fn.range,
+      ),
+    );
+    return null;
+  }
+  return graphUse;
+}
+
+/** `place.region` where `place` calls a subgraph: `region` must be one of its outputs. */
+function checkSubgraphOutputPaths(
+  references: readonly NodeReference[],
+  subgraphCalls: ReadonlyMap<NodeStatement, GraphUseInfo>,
+  mapIndexes: ReadonlyMap<NodeStatement, number>,
+  diagnostics: Diagnostic[],
+): void {
+  for (const { ref, symbol } of references) {
+    if (symbol.kind !== "node" || ref.path.length === 0) continue;
+    const node = symbol.statement as NodeStatement;
+    const check = subgraphCalls.get(node)?.check;
+    // A mapped subgraph call gives an array of output objects.
+    if (check === undefined || mapIndexes.has(node) || check.diagnostics.some((d) => d.severity === "error")) continue;
+    const output = ref.path[0];
+    if (typeof output === "string" && check.outputs.includes(output)) continue;
+    const alias = node.call?.callee.fn.text ?? "";
+    diagnostics.push(
+      error(
+        Code.UnknownSubgraphOutput,
+        `'${symbol.name.text}' calls graph '${alias}', which has no output '${output}'${didYouMean(String(output), check.outputs) || ` (its outputs: ${check.outputs.join(", ") || "none"})`}`,
+        ref.range,
+      ),
+    );
+  }
+}
+
+/** `REF?` on a reference that is never skipped (an input, or a node that can never be skipped) changes nothing. */
+function warnUselessOptionals(nodes: readonly NodeStatement[], references: readonly NodeReference[][], dependents: readonly number[][], diagnostics: Diagnostic[]): void {
+  const nodeIndex = new Map(nodes.map((node, i) => [node, i]));
+  const skippable = mayBeSkipped(
+    nodes.map((node) => node.when !== undefined),
+    references.map((refs) => refs.flatMap(({ ref, symbol }) => (symbol.kind === "node" && ref.optional === undefined ? [nodeIndex.get(symbol.statement as NodeStatement) as number] : []))),
+    dependents,
+  );
+  for (const { ref, symbol } of references.flat()) {
+    if (ref.optional === undefined) continue;
+    if (symbol.kind === "input") {
+      diagnostics.push(warning(Code.OptionalNeverSkipped, `'${ref.root.text}' is an input, which is never skipped, so '?' changes nothing`, ref.optional));
+    } else if (!skippable[nodeIndex.get(symbol.statement as NodeStatement) as number]) {
+      diagnostics.push(warning(Code.OptionalNeverSkipped, `node '${ref.root.text}' is never skipped (it has no 'when' and needs no node that may be), so '?' changes nothing`, ref.optional));
+    }
+  }
 }
 
 function resolveCall(callee: Callee, argumentCount: number, uses: readonly UseInfo[], checkExports: boolean, diagnostics: Diagnostic[]): ResolvedCall | undefined {
@@ -387,11 +577,11 @@ function checkLoopCycles(
   return upstream;
 }
 
-function argumentModel(arg: Expr, symbols: ReadonlyMap<string, SymbolInfo>): ArgumentModel {
+function argumentModel(arg: Argument, symbols: ReadonlyMap<string, SymbolInfo>): ArgumentModel {
   const text = arg.kind === "ref" ? [arg.root.text, ...arg.path].join(".") : JSON.stringify(arg.value);
   if (arg.kind === "literal") return { kind: "literal", value: arg.value, text };
   const kind = symbols.get(arg.root.text)?.kind === "input" ? "input" : "node";
-  return { kind, name: arg.root.text, path: arg.path, text };
+  return { kind, name: arg.root.text, path: arg.path, text, ...(arg.optional ? { optional: true as const } : {}) };
 }
 
 function calleeText(callee: Callee): string {

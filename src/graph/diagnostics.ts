@@ -31,6 +31,20 @@ export const Code = {
   DuplicateOption: "SG032",
   UnusedNode: "SG040",
   TooManyArguments: "SG041",
+  OptionalNeverSkipped: "SG042",
+  TwoMapArguments: "SG050",
+  MapNeedsReference: "SG051",
+  NamedArgumentToFunction: "SG052",
+  PositionalArgumentToSubgraph: "SG053",
+  UnknownSubgraphArgument: "SG054",
+  MissingSubgraphArgument: "SG055",
+  DuplicateSubgraphArgument: "SG056",
+  UseGraphWithoutAlias: "SG057",
+  SubgraphUnreadable: "SG058",
+  SubgraphHasErrors: "SG059",
+  GraphUseCycle: "SG060",
+  SubgraphCalledWithDot: "SG061",
+  UnknownSubgraphOutput: "SG062",
 } as const;
 
 export type DiagnosticCode = (typeof Code)[keyof typeof Code];

@@ -64,7 +64,7 @@ function layoutStatement(statement: Statement, tokens: readonly Token[], comment
   return { kind: "other", code: joinTokens(tokens), ...(comment ? { comment } : {}) };
 }
 
-/** `node NAME = CALL [OPTIONS]`: the call's tokens, then everything after it. */
+/** `node NAME = CALL [when CONDITION] [OPTIONS]`: the call's tokens, then everything after it. */
 function layoutNode(statement: NodeStatement, tokens: readonly Token[], comment: string | undefined): LineLayout {
   const callEnd = statement.call?.range.endOffset ?? statement.name.range.endOffset;
   const equals = tokens.findIndex((t) => t.kind === "punct" && t.text === "=");
@@ -86,7 +86,7 @@ function joinTail(tokens: readonly Token[], comment: string | undefined): string
   return [joinTokens(tokens), comment ?? ""].filter((part) => part !== "").join(" ");
 }
 
-/** Tokens with the house spacing: `f(a, b)`, `x.y`, `[k: v]`, `{ a, b }`, `a = b`. */
+/** Tokens with the house spacing: `f(a, b)`, `x.y`, `[k: v]`, `{ a, b }`, `a = b`, `x?`, `a > 1 and not (b)`. */
 export function joinTokens(tokens: readonly Token[]): string {
   let out = "";
   tokens.forEach((token, i) => {
@@ -96,12 +96,14 @@ export function joinTokens(tokens: readonly Token[]): string {
   return out;
 }
 
-const NO_SPACE_BEFORE = new Set([",", ")", "]", ".", ":", "("]);
+const NO_SPACE_BEFORE = new Set([",", ")", "]", ".", ":", "?"]);
 const NO_SPACE_AFTER = new Set(["(", "[", "."]);
 
 function needsSpace(previous: Token, token: Token): boolean {
   const punct = (t: Token, set: ReadonlySet<string>) => t.kind === "punct" && set.has(t.text);
   if (punct(token, NO_SPACE_BEFORE) || punct(previous, NO_SPACE_AFTER)) return false;
+  // `f(x)` is a call; after a keyword or an operator, `(` groups a condition: `when (a or b)`, `not (x)`.
+  if (token.kind === "punct" && token.text === "(") return previous.kind !== "ident";
   // `{}` stays tight; `{ a }` gets inner spaces.
   if (token.kind === "punct" && token.text === "}") return !(previous.kind === "punct" && previous.text === "{");
   return true;

@@ -4,7 +4,7 @@
 import { Code, DiagnosticList, error } from "./diagnostics";
 import { LineMap, type TextRange } from "./text-range";
 
-export const KEYWORDS = ["graph", "use", "as", "input", "node", "output", "loop", "true", "false", "null"] as const;
+export const KEYWORDS = ["graph", "use", "as", "input", "node", "output", "loop", "true", "false", "null", "map", "when", "not", "and", "or"] as const;
 export const STATEMENT_KEYWORDS = ["graph", "use", "input", "node", "output", "loop"] as const;
 export const DURATION_UNITS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
@@ -40,7 +40,9 @@ export interface LexResult {
 
 const OPENERS = "([{";
 const CLOSERS = ")]}";
-const PUNCTUATION = "()[]{},:=.";
+const PUNCTUATION = "()[]{},:=.?";
+/** Comparison operators of `when` conditions, longest first. */
+const OPERATOR = /==|!=|<=|>=|<|>/y;
 const JSON_NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
 const INTEGER = /\d+/y;
 const IDENT = /[A-Za-z_][A-Za-z0-9_]*/y;
@@ -152,11 +154,25 @@ export function tokenize(text: string): TokenStream {
       return;
     }
 
+    const operator = matchAt(OPERATOR, offset);
+    if (operator !== undefined) {
+      offset += operator.length;
+      push("punct", start);
+      return;
+    }
+
     if (PUNCTUATION.includes(ch)) {
       offset++;
       if (OPENERS.includes(ch)) depth++;
       else if (CLOSERS.includes(ch) && depth > 0) depth--;
       push("punct", start);
+      return;
+    }
+
+    if (ch === "!") {
+      offset++;
+      const bad = push("invalid", start);
+      diagnostics.pushError(Code.Syntax, bad.range, () => "unexpected '!': write 'not' to negate, '!=' to compare");
       return;
     }
 
@@ -242,7 +258,7 @@ function isIdentifierStart(c: string): boolean {
 }
 
 function isTokenBoundary(c: string): boolean {
-  return /[\sA-Za-z0-9_"(){}[\],:=.\-/]/.test(c);
+  return /[\sA-Za-z0-9_"(){}[\],:=.?<>!\-/]/.test(c);
 }
 
 /** Shows control characters and other unprintables as escapes in messages. */

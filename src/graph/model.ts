@@ -1,13 +1,46 @@
 // The checked graph: what the runtime, the debugger and production run. Built by the
 // checker only when the file has no errors.
-import type { JsonValue, NodeStatement } from "./ast";
+import type { ConditionExpr, JsonValue, NodeStatement } from "./ast";
 import type { ExportedMember } from "./module-exports";
 import type { LoopOptions, NodeOptions } from "./options";
 
-/** A node's argument: a reference into an input or node output, or a literal. */
+/**
+ * A node's argument: a reference into an input or node output, or a literal. `optional`
+ * marks a reference written `REF?`: a skipped node passes `undefined` there instead of
+ * skipping this node. `text` is the reference as written, without `map` or `?`.
+ */
 export type ArgumentModel =
-  | { kind: "input" | "node"; name: string; path: (string | number)[]; text: string }
+  | { kind: "input" | "node"; name: string; path: (string | number)[]; text: string; optional?: true }
   | { kind: "literal"; value: JsonValue; text: string };
+
+/** A node's `when` condition. */
+export interface ConditionModel {
+  /** The parsed condition; `evaluateCondition` (condition.ts) gives its truth. */
+  expr: ConditionExpr;
+  /** The condition in its formatted form, e.g. `order.total > 100 and not order.flagged`. */
+  text: string;
+  /**
+   * The inputs and nodes it reads, in order without repeats. `optional` when every
+   * reference to that name in the condition is written `REF?` (a skipped node then reads
+   * as `undefined`, i.e. `null`); otherwise a skipped node skips this node.
+   */
+  references: { kind: "input" | "node"; name: string; optional: boolean }[];
+}
+
+/** What a node that calls a subgraph (`geo(address: ..., country: ...)`) calls. */
+export interface SubgraphCallModel {
+  /** The alias of its `use graph` statement. */
+  alias: string;
+  /** Absolute path of the subgraph's `.graph` file. */
+  file: string;
+  /** The subgraph's own model; its loops are ignored (its nodes run in the calling node's loop). */
+  graph: GraphModel;
+  /**
+   * The subgraph's inputs the call gives, in the subgraph's input order: the node's
+   * `args[i]` is the value of input `inputs[i]`. Inputs left out take their defaults.
+   */
+  inputs: string[];
+}
 
 export interface NodeModel {
   name: string;
@@ -23,8 +56,25 @@ export interface NodeModel {
   function: ExportedMember;
   args: ArgumentModel[];
   options: NodeOptions;
-  /** Nodes this node references, in argument order without repeats. */
+  /** Nodes this node references (its arguments, then its condition), in order without repeats. */
   dependencies: string[];
+  /**
+   * The dependencies referenced at least once without `?` (in an argument or the condition):
+   * when one of them is skipped, this node is skipped too.
+   */
+  requiredDependencies: string[];
+  /** The index in `args` of the argument written `map REF`: the function runs once per element. */
+  mapIndex?: number;
+  /** `when CONDITION`: the node is skipped when it does not hold. */
+  when?: ConditionModel;
+  /** `[pin: "PATH"]`, resolved from the graph file's folder: development mode uses that file's value as the output. */
+  pin?: string;
+  /**
+   * Set when the node calls a subgraph. Then `modulePath` is the subgraph's file,
+   * `moduleSpecifier` the `use graph` path, `exportName` and `callText` the alias, and
+   * `function` describes the call (one parameter per input given); none of them is a module.
+   */
+  subgraph?: SubgraphCallModel;
   /** Nodes that reference this node. */
   dependents: string[];
   loop: string;

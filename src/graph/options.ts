@@ -13,16 +13,15 @@ export interface NodeOptions {
   timeoutMs?: number;
 }
 
+/**
+ * A node's options as written: its run options, and `pin` (the pin file's path as written),
+ * which the checker takes out into the node's model so that it is not part of the options
+ * a cache key covers.
+ */
+export type WrittenNodeOptions = NodeOptions & { pin?: string };
+
 export interface LoopOptions {
   concurrency: number;
-}
-
-/**
- * The wait before retrying after failed attempt `attempt` (1-based): `backoff`, doubling
- * each attempt, at most `capMs` (each mode has its own cap: development mode is interactive).
- */
-export function retryDelayMs(options: Pick<NodeOptions, "backoffMs">, attempt: number, capMs: number): number {
-  return Math.min(options.backoffMs * 2 ** (attempt - 1), capMs);
 }
 
 export const DEFAULT_NODE_OPTIONS: NodeOptions = { retry: 0, backoffMs: 0 };
@@ -40,7 +39,7 @@ const positiveDuration = (entry: OptionEntry): number | undefined =>
 const integerAtLeast = (min: number) => (entry: OptionEntry): number | undefined =>
   entry.value.kind === "number" && Number.isInteger(entry.value.value) && entry.value.value >= min ? entry.value.value : undefined;
 
-export const NODE_OPTION_SPECS: Readonly<Record<string, OptionSpec<NodeOptions>>> = {
+export const NODE_OPTION_SPECS: Readonly<Record<string, OptionSpec<WrittenNodeOptions>>> = {
   cache: {
     expects: "a duration (like 10m), off or forever",
     read(entry) {
@@ -72,6 +71,15 @@ export const NODE_OPTION_SPECS: Readonly<Record<string, OptionSpec<NodeOptions>>
     read(entry) {
       const ms = positiveDuration(entry);
       return ms === undefined ? undefined : (options) => (options.timeoutMs = ms);
+    },
+  },
+  pin: {
+    expects: 'the path of a JSON file in double quotes (like "./pins/rates.json")',
+    read(entry) {
+      const { value } = entry;
+      if (value.kind !== "string" || value.value.trim() === "") return undefined;
+      const path = value.value;
+      return (options) => (options.pin = path);
     },
   },
 };

@@ -3,7 +3,10 @@
 // file is reported. A statement whose name was read is kept even when the rest is broken,
 // so that references to it do not cascade into further errors.
 import type {
+  Argument,
   Callee,
+  ComparisonOperator,
+  ConditionExpr,
   Expr,
   GraphFile,
   JsonValue,
@@ -15,6 +18,7 @@ import type {
   OptionValue,
   RefExpr,
   Statement,
+  WhenClause,
 } from "./ast";
 import { Code, DiagnosticList, error, limitDiagnostics, type Diagnostic, type DiagnosticCode, type OmittedDiagnostics } from "./diagnostics";
 import { printable, tokenize, type Token } from "./lexer";
@@ -53,6 +57,7 @@ export function parse(text: string): ParseResult {
   const peek = (ahead = 0): Token => tokens.peek(ahead);
   const next = (): Token => tokens.next();
   const isPunct = (token: Token, text: string): boolean => token.kind === "punct" && token.text === text;
+  const isWord = (token: Token, text: string): boolean => token.kind === "keyword" && token.text === text;
   const atEndOfStatement = (): boolean => peek().kind === "newline" || peek().kind === "eof";
   const previousEnd = (): TextRange => (tokens.previous ?? peek()).range;
 
@@ -69,6 +74,13 @@ export function parse(text: string): ParseResult {
     } finally {
       nesting--;
     }
+  };
+  /** One more `and`/`or` of the current condition: it stays deeper until the condition ends. */
+  let chained = 0;
+  const deeper = <T>(operator: Token, parseRight: () => T): T => {
+    if (nesting + chained >= MAX_NESTING_DEPTH) fail(`a condition nested more than ${MAX_NESTING_DEPTH} deep (count its 'and' and 'or' too)`, operator.range, Code.NestingTooDeep);
+    chained++;
+    return parseRight();
   };
   const expectPunct = (text: string, what: string): Token => {
     const token = peek();
@@ -128,6 +140,7 @@ export function parse(text: string): ParseResult {
   }
 
   function parseUse(keyword: Token): void {
+    if (isWord(peek(), "graph")) return parseUseGraph(keyword, next());
     const path = peek();
     if (path.kind !== "string") fail(`expected a module path in double quotes, found ${describe(path)}`);
     next();
@@ -140,6 +153,26 @@ export function parse(text: string): ParseResult {
       kind: "use",
       path: path.value as string,
       pathRange: path.range,
+      ...(alias ? { alias } : {}),
+      keywordRange: keyword.range,
+      range: keyword.range.to(previousEnd()),
+    });
+  }
+
+  function parseUseGraph(keyword: Token, graphKeyword: Token): void {
+    const path = peek();
+    if (path.kind !== "string") fail(`expected the graph file's path in double quotes after 'use graph', found ${describe(path)}`);
+    next();
+    let alias: Name | undefined;
+    if (isWord(peek(), "as")) {
+      next();
+      alias = parseName("an alias after 'as'");
+    }
+    statements.push({
+      kind: "useGraph",
+      path: path.value as string,
+      pathRange: path.range,
+      graphKeywordRange: graphKeyword.range,
       ...(alias ? { alias } : {}),
       keywordRange: keyword.range,
       range: keyword.range.to(previousEnd()),
@@ -169,9 +202,11 @@ export function parse(text: string): ParseResult {
     expectPunct("=", "'=' and a function call");
     const callee = parseCallee();
     expectPunct("(", `'(' after ${callee.alias ? `${callee.alias.text}.` : ""}${callee.fn.text}`);
-    const args = parseList(")", "an argument", parseExpr);
+    const args = parseList(")", "an argument", parseArgument);
     statement.call = { callee, args, range: callee.range.to(previousEnd()) };
+    if (isWord(peek(), "when")) statement.when = parseWhen();
     if (isPunct(peek(), "[")) statement.options = parseOptions();
+    if (isWord(peek(), "when")) fail("the 'when' condition goes before the options: node NAME = CALL when CONDITION [OPTIONS]");
     statement.range = keyword.range.to(previousEnd());
   }
 
@@ -228,6 +263,84 @@ export function parse(text: string): ParseResult {
     });
   }
 
+  /** `EXPR`, `map EXPR`, `REF?`, and in subgraph calls `NAME: ...` (the checker judges which fit the callee). */
+  function parseArgument(): Argument {
+    const label = (peek().kind === "ident" || peek().kind === "keyword") && isPunct(peek(1), ":") ? parseName("an argument name") : undefined;
+    if (label) next(); // :
+    const map = isWord(peek(), "map") ? next().range : undefined;
+    const expr: Argument = parseExpr();
+    if (map) expr.map = map;
+    if (label) expr.label = label;
+    return expr;
+  }
+
+  function parseWhen(): WhenClause {
+    const keyword = next();
+    if (atEndOfStatement() || isPunct(peek(), "[")) fail(`expected a condition after 'when', found ${describe(peek())}`);
+    chained = 0;
+    try {
+      const condition = parseOr();
+      return { keywordRange: keyword.range, condition, range: keyword.range.to(previousEnd()) };
+    } finally {
+      chained = 0;
+    }
+  }
+
+  // Precedence, loosest first: or, and, not, comparisons. Each `and`/`or` deepens the tree
+  // that the checker and the evaluator walk, so a chain counts against the nesting limit.
+  function parseOr(): ConditionExpr {
+    const start = peek();
+    let left = parseAnd();
+    while (isWord(peek(), "or")) {
+      const keyword = next();
+      const right = deeper(keyword, parseAnd);
+      left = { kind: "or", keywordRange: keyword.range, left, right, range: start.range.to(previousEnd()) };
+    }
+    return left;
+  }
+
+  function parseAnd(): ConditionExpr {
+    const start = peek();
+    let left = parseNot();
+    while (isWord(peek(), "and")) {
+      const keyword = next();
+      const right = deeper(keyword, parseNot);
+      left = { kind: "and", keywordRange: keyword.range, left, right, range: start.range.to(previousEnd()) };
+    }
+    return left;
+  }
+
+  function parseNot(): ConditionExpr {
+    if (!isWord(peek(), "not")) return parseComparison();
+    const keyword = next();
+    const operand = nested(keyword, "a condition", parseNot);
+    return { kind: "not", keywordRange: keyword.range, operand, range: keyword.range.to(previousEnd()) };
+  }
+
+  function parseComparison(): ConditionExpr {
+    const start = peek();
+    const left = parseOperand();
+    if (!isComparison(peek())) return left;
+    const operator = next();
+    const right = parseOperand();
+    if (isComparison(peek())) fail(`comparisons do not chain: write 'a < b and b < c', found a second '${peek().text}'`);
+    return { kind: "compare", operator: operator.text as ComparisonOperator, operatorRange: operator.range, left, right, range: start.range.to(previousEnd()) };
+  }
+
+  function parseOperand(): ConditionExpr {
+    const token = peek();
+    if (isPunct(token, "(")) {
+      next();
+      return nested(token, "a condition", () => {
+        const inner = parseOr();
+        expectPunct(")", "')' to close the condition's '('");
+        return inner;
+      });
+    }
+    if (token.kind === "ident") return parseRef();
+    return parseLiteral("a name, a JSON value or '(' in the condition");
+  }
+
   function parseExpr(): Expr {
     const token = peek();
     if (token.kind === "ident") return parseRef();
@@ -245,7 +358,10 @@ export function parse(text: string): ParseResult {
       else fail(`expected a property name or index after '.', found ${describe(segment)}`);
       next();
     }
-    return { kind: "ref", root, path, range: root.range.to(previousEnd()) };
+    if (!isPunct(peek(), "?")) return { kind: "ref", root, path, range: root.range.to(previousEnd()) };
+    const optional = next().range;
+    if (isPunct(peek(), ".")) fail("'?' goes at the end of the reference (a.b.c?), not inside it");
+    return { kind: "ref", root, path, optional, range: root.range.to(optional) };
   }
 
   function parseLiteral(what: string): LiteralExpr {
@@ -305,9 +421,15 @@ export function parse(text: string): ParseResult {
       next();
       return { text: token.text, range: token.range };
     }
-    if (token.kind === "keyword") return fail(`'${token.text}' is a keyword and cannot be used as ${what.replace(/^the /, "a ")}`);
+    if (token.kind === "keyword") return fail(`'${token.text}' is a keyword and cannot be used as ${what.replace(/^the (?=([aeiou])?)/, (_, vowel) => (vowel ? "an " : "a "))}`);
     return fail(`expected ${what}, found ${describe(token)}`);
   }
+}
+
+const COMPARISON_OPERATORS: ReadonlySet<string> = new Set(["==", "!=", "<", "<=", ">", ">="]);
+
+function isComparison(token: Token): boolean {
+  return token.kind === "punct" && COMPARISON_OPERATORS.has(token.text);
 }
 
 function optionValue(token: Token): OptionValue {

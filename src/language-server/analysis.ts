@@ -6,6 +6,8 @@ import { fileURLToPath } from "node:url";
 import type { TextDocument } from "vscode-languageserver-textdocument";
 import type { Name, NodeStatement, Statement } from "../graph/ast";
 import { checkGraph, type CheckResult, type Reference, type SymbolInfo } from "../graph/checker";
+import type { GraphSourceReader, GraphUseInfo } from "../graph/graph-uses";
+import { conditionReferences } from "../graph/condition";
 import type { ModuleReader } from "../graph/module-exports";
 import { parse, type ParseResult } from "../graph/parser";
 
@@ -18,6 +20,7 @@ export interface Flow {
 export class Analysis {
   private referencesByName?: Map<Name, Reference>;
   private flowCache?: Flow;
+  private usedGraphFilesCache?: ReadonlySet<string>;
 
   constructor(
     readonly uri: string,
@@ -60,12 +63,28 @@ export class Analysis {
     return [symbol.name, ...uses];
   }
 
+  /** The absolute paths of the `.graph` files this graph uses, directly or through other graphs (read or not). */
+  get usedGraphFiles(): ReadonlySet<string> {
+    if (this.usedGraphFilesCache) return this.usedGraphFilesCache;
+    const files = new Set<string>();
+    const visit = (uses: readonly GraphUseInfo[]) => {
+      for (const use of uses) {
+        if (files.has(use.file)) continue;
+        files.add(use.file);
+        if (use.check) visit(use.check.graphUses);
+      }
+    };
+    visit(this.check.graphUses);
+    this.usedGraphFilesCache = files;
+    return files;
+  }
+
   /** The first statement declaring each node. */
   get nodes(): NodeStatement[] {
     return this.statements.filter((s): s is NodeStatement => s.kind === "node" && this.check.symbols.get(s.name.text)?.statement === s);
   }
 
-  /** Upstream and downstream of every input and node, from the arguments as written. */
+  /** Upstream and downstream of every input and node, from the arguments and conditions as written. */
   get flow(): Flow {
     if (this.flowCache) return this.flowCache;
     const upstream = new Map<string, string[]>();
@@ -76,10 +95,11 @@ export class Analysis {
       map.set(key, list);
     };
     for (const node of this.nodes) {
-      for (const arg of node.call?.args ?? []) {
-        if (arg.kind !== "ref" || this.referenceAt(arg.root) === undefined) continue;
-        add(upstream, node.name.text, arg.root.text);
-        add(downstream, arg.root.text, node.name.text);
+      const refs = [...(node.call?.args ?? []), ...(node.when ? conditionReferences(node.when.condition) : [])];
+      for (const ref of refs) {
+        if (ref.kind !== "ref" || this.referenceAt(ref.root) === undefined) continue;
+        add(upstream, node.name.text, ref.root.text);
+        add(downstream, ref.root.text, node.name.text);
       }
     }
     this.flowCache = { upstream, downstream };
@@ -91,7 +111,11 @@ export class Analysis {
 export class Analyses {
   private readonly byUri = new Map<string, Analysis>();
 
-  constructor(private readonly modules: ModuleReader) {}
+  constructor(
+    private readonly modules: ModuleReader,
+    /** Reads the graph files a graph uses; the server's prefers the editor's text of open documents. */
+    private readonly graphs?: GraphSourceReader,
+  ) {}
 
   /** The analysis of the document's current version. */
   get(document: TextDocument): Analysis {
@@ -99,7 +123,7 @@ export class Analyses {
     if (cached && cached.version === document.version) return cached;
     const path = pathOfUri(document.uri);
     const parsed = parse(document.getText());
-    const analysis = new Analysis(document.uri, document.version, path, parsed, checkGraph(parsed, { path, modules: this.modules }));
+    const analysis = new Analysis(document.uri, document.version, path, parsed, checkGraph(parsed, { path, modules: this.modules, graphs: this.graphs }));
     this.byUri.set(document.uri, analysis);
     return analysis;
   }
@@ -111,6 +135,13 @@ export class Analyses {
 
   forget(uri: string): void {
     this.byUri.delete(uri);
+  }
+
+  /** Forgets the analyses of the graphs that use the graph file at `path`; returns their URIs, to check again. */
+  forgetUsersOf(path: string): string[] {
+    const users = [...this.byUri.values()].filter((analysis) => analysis.usedGraphFiles.has(path)).map((analysis) => analysis.uri);
+    for (const uri of users) this.byUri.delete(uri);
+    return users;
   }
 }
 

@@ -1,6 +1,7 @@
 // Completion. What fits at the cursor is read from the tokens of the statement being
 // written (lexed with the one lexer of src/graph), so it works on half-typed lines the
-// parser rejects; the names and exports offered come from the newest analysis.
+// parser rejects; the names, exports and subgraph inputs offered come from the newest
+// analysis. Inside a node's call and condition, node-completion.ts takes over.
 import { readdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { CompletionItemKind, type CompletionItem } from "vscode-languageserver";
@@ -9,10 +10,12 @@ import { lex, STATEMENT_KEYWORDS, type Token } from "../graph/lexer";
 import type { ExportedMember } from "../graph/module-exports";
 import { LOOP_OPTION_SPECS, NODE_OPTION_SPECS } from "../graph/options";
 import type { Analysis } from "./analysis";
+import { endsOperand, nameItems, nodeCallItems } from "./node-completion";
 
 /** How far up a statement that spans lines is looked for. */
 const MAX_STATEMENT_LINES = 50;
 const MODULE_FILE = /\.(ts|mts|js|mjs)$/;
+const GRAPH_FILE = /\.graph$/;
 const OPTION_VALUES: Readonly<Record<string, readonly string[]>> = { cache: ["off", "forever", "10m", "1h", "1d"] };
 
 export function completions(document: TextDocument, analysis: Analysis, offset: number): CompletionItem[] {
@@ -26,12 +29,14 @@ export function completions(document: TextDocument, analysis: Analysis, offset: 
   const last = statement[statement.length - 1];
 
   if (last?.kind === "string" && last.range.endOffset === sliceEnd && isUnclosedString(last)) {
-    return statement[0]?.text === "use" && statement.length === 2 ? modulePathItems(analysis, last, document, offset) : [];
+    if (statement[0]?.text !== "use") return [];
+    if (statement.length === 2) return pathItems(analysis, last, document, offset, MODULE_FILE);
+    return statement.length === 3 && statement[1].text === "graph" ? pathItems(analysis, last, document, offset, GRAPH_FILE) : [];
   }
   // A word being typed is what the client filters by; the context is what precedes it.
   const typing = last !== undefined && (last.kind === "ident" || last.kind === "keyword") && last.range.endOffset === sliceEnd;
   const context = typing ? statement.slice(0, -1) : statement;
-  return itemsFor(context, analysis);
+  return itemsFor(context, analysis, offset);
 }
 
 /** Start offset of the statement the cursor is in: the nearest line above that starts with a statement keyword. */
@@ -49,7 +54,7 @@ function isUnclosedString(token: Token): boolean {
   return token.text.length < 2 || !token.text.endsWith('"') || token.text.endsWith('\\"');
 }
 
-function itemsFor(context: readonly Token[], analysis: Analysis): CompletionItem[] {
+function itemsFor(context: readonly Token[], analysis: Analysis, offset: number): CompletionItem[] {
   if (context.length === 0) return STATEMENT_KEYWORDS.map((keyword) => ({ label: keyword, kind: CompletionItemKind.Keyword }));
   const first = context[0].text;
   const last = context[context.length - 1];
@@ -63,15 +68,17 @@ function itemsFor(context: readonly Token[], analysis: Analysis): CompletionItem
     const equals = context.findIndex((t) => isPunct(t, "="));
     if (equals >= 0 && context.length === equals + 1) return functionItems(analysis);
     if (equals >= 0 && context.length === equals + 3 && isPunct(last, ".")) return aliasMemberItems(analysis, context[equals + 1].text);
-    if (isPunct(open?.token, "(") && open?.depth === 1 && afterSeparator) return nameItems(analysis, ["input", "node"], context[1]?.text);
+    return nodeCallItems(context, analysis, offset) ?? [];
   }
   if (first === "loop" && isPunct(open?.token, "{") && afterSeparator) return nameItems(analysis, ["node"], undefined);
   if (first === "output" && (context.length === 1 || isPunct(last, ","))) return nameItems(analysis, ["node"], undefined);
-  if (first === "use" && context.length === 2 && context[1].kind === "string") return [{ label: "as", kind: CompletionItemKind.Keyword }];
+  if (first === "use" && context.length === 1) return [{ label: "graph", kind: CompletionItemKind.Keyword, detail: "use another graph file, called as one node" }];
+  const usePath = context[1]?.kind === "string" ? 2 : context[1]?.text === "graph" && context[2]?.kind === "string" ? 3 : 0;
+  if (first === "use" && usePath > 0 && context.length === usePath) return [{ label: "as", kind: CompletionItemKind.Keyword }];
   return [];
 }
 
-/** The innermost bracket still open, its depth, and whether it opens options (`[` after `)` or `}`). */
+/** The innermost bracket still open, its depth, and whether it opens options (`[` after `)` or `}`, or after a `when` condition's last operand). */
 function innermostOpen(tokens: readonly Token[]): { token: Token; depth: number; isOptions: boolean } | undefined {
   const stack: number[] = [];
   tokens.forEach((token, i) => {
@@ -82,7 +89,8 @@ function innermostOpen(tokens: readonly Token[]): { token: Token; depth: number;
   if (stack.length === 0) return undefined;
   const index = stack[stack.length - 1];
   const before = tokens[index - 1];
-  const isOptions = tokens[index].text === "[" && stack.length === 1 && before?.kind === "punct" && (before.text === ")" || before.text === "}");
+  const afterCondition = tokens.slice(0, index).some((t) => t.kind === "keyword" && t.text === "when") && endsOperand(before);
+  const isOptions = tokens[index].text === "[" && stack.length === 1 && ((before?.kind === "punct" && (before.text === ")" || before.text === "}")) || afterCondition);
   return { token: tokens[index], depth: stack.length, isOptions };
 }
 
@@ -95,9 +103,11 @@ function optionValueItems(option: string): CompletionItem[] {
   return (OPTION_VALUES[option] ?? []).map((value) => ({ label: value, kind: CompletionItemKind.Value }));
 }
 
-/** The bare exports of the alias-less modules, and the aliases themselves. */
+/** The bare exports of the alias-less modules, and the aliases of modules and graphs. */
 function functionItems(analysis: Analysis): CompletionItem[] {
-  const items: CompletionItem[] = [];
+  const items: CompletionItem[] = analysis.check.graphUses.flatMap((use) =>
+    use.statement.alias ? [{ label: use.statement.alias.text, kind: CompletionItemKind.Module, detail: `use graph "${use.statement.path}"` }] : [],
+  );
   for (const use of analysis.check.uses) {
     if (use.statement.alias) {
       items.push({ label: use.statement.alias.text, kind: CompletionItemKind.Module, detail: `use "${use.statement.path}"` });
@@ -124,23 +134,8 @@ function functionItem(member: ExportedMember, modulePath: string): CompletionIte
   };
 }
 
-function nameItems(analysis: Analysis, kinds: readonly ("input" | "node")[], exclude: string | undefined): CompletionItem[] {
-  return [...analysis.check.symbols.values()]
-    .filter((symbol) => (kinds as readonly string[]).includes(symbol.kind) && symbol.name.text !== exclude)
-    .map((symbol) => ({
-      label: symbol.name.text,
-      kind: symbol.kind === "input" ? CompletionItemKind.Variable : CompletionItemKind.Field,
-      detail: symbol.kind === "node" && symbol.statement.kind === "node" && symbol.statement.call ? `node = ${calleeText(symbol.statement)}(…)` : symbol.kind,
-    }));
-}
-
-function calleeText(statement: { call?: { callee: { alias?: { text: string }; fn: { text: string } } } }): string {
-  const callee = statement.call?.callee;
-  return callee ? `${callee.alias ? `${callee.alias.text}.` : ""}${callee.fn.text}` : "";
-}
-
-/** Files (.ts .mts .js .mjs) and folders next to what is typed in `use "..."`, relative to the graph's folder. */
-function modulePathItems(analysis: Analysis, token: Token, document: TextDocument, offset: number): CompletionItem[] {
+/** Files (modules, or graphs after `use graph`) and folders next to what is typed in `use "..."`, relative to the graph's folder. */
+function pathItems(analysis: Analysis, token: Token, document: TextDocument, offset: number, fileName: RegExp): CompletionItem[] {
   const typed = token.text.slice(1);
   const slash = typed.lastIndexOf("/");
   const folderPart = slash >= 0 ? typed.slice(0, slash + 1) : "./";
@@ -152,7 +147,7 @@ function modulePathItems(analysis: Analysis, token: Token, document: TextDocumen
   }
   const range = { start: document.positionAt(offset - typed.length), end: document.positionAt(offset) };
   return entries
-    .filter((e) => !e.name.startsWith(".") && e.name !== "node_modules" && (e.isDirectory() || (MODULE_FILE.test(e.name) && !e.name.endsWith(".d.ts"))))
+    .filter((e) => !e.name.startsWith(".") && e.name !== "node_modules" && (e.isDirectory() || (fileName.test(e.name) && !e.name.endsWith(".d.ts"))))
     .map((e) => {
       const newText = `${folderPart}${e.name}${e.isDirectory() ? "/" : ""}`;
       return { label: e.name, kind: e.isDirectory() ? CompletionItemKind.Folder : CompletionItemKind.File, filterText: newText, textEdit: { range, newText } };

@@ -1,10 +1,13 @@
 // Hover: on a call, the function's signature and doc comment; on an input, node or loop
 // name, what flows in and out of it (and, for a node, its newest cached output); on an
-// option, what it accepts.
+// option, what it accepts; on a subgraph call or a `use graph` line, the graph's inputs
+// (with their defaults) and outputs; on a named argument, the subgraph's input.
 import type { Hover, MarkupContent } from "vscode-languageserver";
 import type { NodeStatement } from "../graph/ast";
 import type { SymbolInfo } from "../graph/checker";
+import type { GraphUseInfo } from "../graph/graph-uses";
 import { LOOP_OPTION_SPECS, NODE_OPTION_SPECS } from "../graph/options";
+import { graphUseOf, inputOfLabel } from "./aliases";
 import type { Analysis } from "./analysis";
 import { formatAge, type CachePreviews } from "./cache-preview";
 import { symbolOf, targetAt, toRange, type Target } from "./positions";
@@ -24,6 +27,8 @@ function targetRange(target: Target) {
       return target.part === "fn" ? (target.node.call?.callee.fn.range ?? target.node.range) : (target.node.call?.callee.alias?.range ?? target.node.range);
     case "use-path":
       return target.statement.pathRange;
+    case "graph-use":
+      return target.range;
     case "option":
       return target.entry.key.range;
     default:
@@ -34,6 +39,9 @@ function targetRange(target: Target) {
 async function hoverText(analysis: Analysis, target: Target, previews: CachePreviews): Promise<string | undefined> {
   const symbol = symbolOf(target);
   if (symbol) return symbolHover(analysis, symbol, previews);
+  const graphUse = graphUseOf(analysis, target);
+  if (target.kind === "argument-label") return graphUse && labelHover(graphUse, target.name.text);
+  if (graphUse) return graphUseHover(graphUse);
   switch (target.kind) {
     case "callee":
       return target.part === "fn" ? functionHover(analysis, target.node) : aliasHover(analysis, target.node);
@@ -50,6 +58,29 @@ async function hoverText(analysis: Analysis, target: Target, previews: CachePrev
     default:
       return undefined;
   }
+}
+
+function graphUseHover(use: GraphUseInfo): string {
+  const check = use.check;
+  const header = `\`${use.statement.alias?.text ?? use.statement.path}\`: `;
+  if (check === undefined) return `${header}graph file \`${use.statement.path}\`, which could not be read or is in a cycle of uses`;
+  const graph = check.file.statements.find((s) => s.kind === "graph");
+  const inputs = check.file.statements.flatMap((s) => (s.kind === "input" ? [`\`${s.name.text}${s.default ? ` = ${JSON.stringify(s.default.value)}` : ""}\``] : []));
+  return [
+    `${header}graph \`${graph?.kind === "graph" ? graph.name.text : "?"}\` from \`${use.statement.path}\``,
+    `inputs: ${inputs.join(", ") || "none"}`,
+    `outputs: ${list(check.outputs)}`,
+  ].join("\n\n");
+}
+
+function labelHover(use: GraphUseInfo, label: string): string | undefined {
+  const input = inputOfLabel(use, label);
+  if (input === undefined) return undefined;
+  const graph = use.check?.file.statements.find((s) => s.kind === "graph");
+  return [
+    codeBlock("stepgraph", `input ${label}${input.default ? ` = ${JSON.stringify(input.default.value)}` : ""}`),
+    `input of graph \`${graph?.kind === "graph" ? graph.name.text : "?"}\` (\`${use.statement.path}\`)${input.default ? "" : ", required"}`,
+  ].join("\n\n");
 }
 
 function functionHover(analysis: Analysis, node: NodeStatement): string | undefined {

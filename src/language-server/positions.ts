@@ -1,8 +1,9 @@
 // What is under the cursor: a name, a reference, a call, a `use` path or an option,
 // found on the analysis's syntax tree (never by re-reading the text).
 import type { Range } from "vscode-languageserver";
-import type { Name, NodeStatement, OptionEntry, Statement, UseStatement } from "../graph/ast";
+import type { Name, NodeStatement, OptionEntry, Statement, UseGraphStatement, UseStatement } from "../graph/ast";
 import type { Reference, SymbolInfo } from "../graph/checker";
+import { conditionReferences } from "../graph/condition";
 import type { TextRange } from "../graph/text-range";
 import type { Analysis } from "./analysis";
 
@@ -13,6 +14,12 @@ export type Target =
   | { kind: "unresolved"; name: Name }
   | { kind: "callee"; node: NodeStatement; part: "fn" | "alias" }
   | { kind: "use-path"; statement: UseStatement }
+  /** The alias a `use` or `use graph` line declares. */
+  | { kind: "alias"; statement: UseStatement | UseGraphStatement; name: Name }
+  /** The rest of a `use graph` line: its keywords or its path. */
+  | { kind: "graph-use"; statement: UseGraphStatement; range: TextRange }
+  /** The name before `:` of a named argument (a subgraph's input). */
+  | { kind: "argument-label"; node: NodeStatement; name: Name }
   | { kind: "option"; entry: OptionEntry; owner: "node" | "loop" };
 
 export function toRange(range: TextRange): Range {
@@ -45,9 +52,17 @@ export function targetAt(analysis: Analysis, offset: number): Target | undefined
   for (const name of namesOf(statement)) {
     if (touches(name.range, offset)) return nameTarget(analysis, name);
   }
+  if ((statement.kind === "use" || statement.kind === "useGraph") && statement.alias && touches(statement.alias.range, offset)) {
+    return { kind: "alias", statement, name: statement.alias };
+  }
   if (statement.kind === "use" && touches(statement.pathRange, offset)) return { kind: "use-path", statement };
+  if (statement.kind === "useGraph") {
+    return { kind: "graph-use", statement, range: touches(statement.pathRange, offset) ? statement.pathRange : statement.keywordRange.to(statement.graphKeywordRange) };
+  }
   if (statement.kind === "node" && statement.call) {
-    const { callee } = statement.call;
+    const { callee, args } = statement.call;
+    const label = args.find((arg) => arg.label && touches(arg.label.range, offset))?.label;
+    if (label) return { kind: "argument-label", node: statement, name: label };
     if (touches(callee.fn.range, offset)) return { kind: "callee", node: statement, part: "fn" };
     if (callee.alias && touches(callee.alias.range, offset)) return { kind: "callee", node: statement, part: "alias" };
   }
@@ -64,7 +79,11 @@ function namesOf(statement: Statement): Name[] {
     case "input":
       return [statement.name];
     case "node":
-      return [statement.name, ...(statement.call?.args ?? []).flatMap((arg) => (arg.kind === "ref" ? [arg.root] : []))];
+      return [
+        statement.name,
+        ...(statement.call?.args ?? []).flatMap((arg) => (arg.kind === "ref" ? [arg.root] : [])),
+        ...(statement.when ? conditionReferences(statement.when.condition).map((ref) => ref.root) : []),
+      ];
     case "output":
       return statement.names;
     case "loop":

@@ -3,6 +3,7 @@ import {
   CodeActionKind,
   TextDocuments,
   TextDocumentSyncKind,
+  type ClientCapabilities,
   type Connection,
   type InitializeParams,
   type InitializeResult,
@@ -17,6 +18,7 @@ import { definition } from "./definition";
 import { DiagnosticsPublisher } from "./diagnostics";
 import { foldingRanges } from "./folding";
 import { formattingEdits } from "./formatting";
+import { followGraphFiles, graphSourceReader, registerGraphFileWatcher } from "./graph-files";
 import { hover } from "./hover";
 import { prepareRename, references, rename } from "./references-and-rename";
 import { documentSymbols } from "./symbols";
@@ -31,13 +33,15 @@ interface InitializationOptions {
 
 export function startServer(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);
-  const analyses = new Analyses(createModuleReader());
+  const analyses = new Analyses(createModuleReader(), graphSourceReader(documents));
   const log = (message: string) => connection.console.log(message);
   const publisher = new DiagnosticsPublisher(connection, analyses, (uri) => documents.get(uri), log);
   let previews = new CachePreviews(undefined, log);
+  let clientCapabilities: ClientCapabilities = {};
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
     previews = new CachePreviews(redisUrlFrom(params.initializationOptions), log);
+    clientCapabilities = params.capabilities;
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -55,7 +59,10 @@ export function startServer(connection: Connection): void {
     };
   });
 
+  connection.onInitialized(() => registerGraphFileWatcher(connection, clientCapabilities, log));
+
   documents.onDidChangeContent(({ document }) => publisher.schedule(document.uri));
+  followGraphFiles(connection, documents, analyses, (uri) => publisher.schedule(uri));
   documents.onDidClose(({ document }) => {
     analyses.forget(document.uri);
     publisher.clear(document.uri);

@@ -1,4 +1,4 @@
-// The outline: the graph, its modules, inputs, nodes (with their call as detail) and
+// The outline: the graph, its modules and used graphs, inputs, nodes (with their call as detail) and
 // loops (with their members as children).
 import { SymbolKind, type DocumentSymbol } from "vscode-languageserver";
 import type { Statement } from "../graph/ast";
@@ -21,6 +21,14 @@ function symbolOf(statement: Statement): DocumentSymbol | undefined {
       return {
         name: statement.alias?.text ?? statement.path,
         detail: statement.alias ? `use "${statement.path}"` : "use",
+        kind: SymbolKind.Module,
+        range,
+        selectionRange: toRange(statement.alias?.range ?? statement.pathRange),
+      };
+    case "useGraph":
+      return {
+        name: statement.alias?.text ?? statement.path,
+        detail: `use graph "${statement.path}"`,
         kind: SymbolKind.Module,
         range,
         selectionRange: toRange(statement.alias?.range ?? statement.pathRange),

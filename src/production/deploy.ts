@@ -1,13 +1,14 @@
 // Deploy: check the graph, bundle its node code, sign both, store the version in Redis,
-// make it active and tell the running workers (production.md, "Deploy").
+// make it active and tell the running workers (docs/production.md, "Deploy and versions").
 import { loadGraph } from "../runtime/graph-loader";
 import type { QueueStore } from "../store/queue-store";
 import { buildArtifact } from "./artifact";
 import { compileProductionGraph } from "./production-graph";
 import { checkMaxmemoryPolicy } from "./redis-policy";
 import { sha256, signPointer, signVersion } from "./signed-version";
+import { pinWarnings, refuseUnsupportedConstructs } from "./v2-support";
 
-/** Versions kept in Redis besides those an unfinished job uses (production.md, "Deploy and versions"). */
+/** Versions kept in Redis besides those an unfinished job uses (docs/production.md, "Deploy and versions"). */
 export const KEPT_VERSIONS = 10;
 
 export interface DeployResult {
@@ -31,6 +32,8 @@ export interface DeployOptions {
 /** Throws GraphLoadError when the graph has errors or its code does not build, EvictingRedisError for a Redis that evicts. */
 export async function deployGraph(options: DeployOptions): Promise<DeployResult> {
   const { graph, modules } = await loadGraph(options.file, { stateDir: options.stateDir });
+  refuseUnsupportedConstructs(graph);
+  for (const warning of pinWarnings(graph)) options.warn(warning);
   const artifact = await buildArtifact(graph);
   const codeHashes = new Map([...modules].map(([path, built]) => [path, built.codeHash]));
   const productionGraph = compileProductionGraph(graph, artifact.modulePaths, codeHashes);

@@ -8,7 +8,7 @@ import type { QueueStore } from "../store/queue-store";
 import type { ProductionGraph, ProductionLoop, ProductionNode } from "./production-graph";
 import { sha256, verifyVersion, VersionRefusedError } from "./signed-version";
 
-export type NodeFunction = (...args: unknown[]) => unknown;
+import type { NodeFunction } from "../runtime/node-call";
 
 export interface LoadedVersion {
   version: number;

@@ -1,10 +1,12 @@
 // Runs one job through one loop's nodes, inside the worker process: each node as soon as
 // the nodes it needs in this loop have finished, with its timeout, its context, and (for
 // nodes with an explicit `cache:`) the NodeCache that development mode shares.
-import { format } from "node:util";
+import { CachedCall, cacheTtlMs } from "../runtime/cached-call";
+import type { NodeErrorInfo } from "../runtime/host-protocol";
+import { argumentValues } from "../runtime/node-arguments";
+import { callNodeFunction, describeNodeError, type NodeCallOutcome, type NodeFunction } from "../runtime/node-call";
+import { decodeValue } from "../runtime/values";
 import type { NodeCache } from "../store/node-cache";
-import { userFrames } from "../runtime/user-frames";
-import { decodeValue, encodeValue, hashValue, valueAtPath } from "../runtime/values";
 import { byName, ownValue, type JobMessage } from "./job-message";
 import type { LoadedVersion } from "./loaded-version";
 import type { ProductionLoop, ProductionNode } from "./production-graph";
@@ -31,7 +33,8 @@ class NodeFailure {
   constructor(
     readonly node: ProductionNode,
     readonly attempt: number,
-    readonly error: unknown,
+    readonly error: NodeErrorInfo,
+    readonly retryable = true,
   ) {}
 }
 
@@ -39,6 +42,7 @@ class NodeFailure {
 class UndecodableValueError extends Error {}
 
 export async function runLoop(version: LoadedVersion, loop: ProductionLoop, job: JobMessage, options: LoopRunOptions): Promise<LoopOutcome> {
+  // Keyed by node name: no prototype, so that a node may be called `constructor`.
   const encoded = Object.assign(byName<string>(), job.values);
   const decoded = new Map<string, unknown>();
   const valueOf = (name: string): unknown => {
@@ -56,14 +60,17 @@ export async function runLoop(version: LoadedVersion, loop: ProductionLoop, job:
       // Computed by an earlier attempt of this job.
       if (Object.hasOwn(encoded, name)) return;
       const attempt = (ownValue(job.failed, name) ?? 0) + 1;
+      let output: NodeCallOutcome;
       try {
-        const args = node.args.map((arg) => (arg.kind === "literal" ? structuredClone(arg.value) : valueAtPath(valueOf(arg.name), arg.path)));
-        const value = await cachedCall(version.graph.name, node, args, options.cache, () => callNode(version, node, fn, args, job, attempt, options));
-        decoded.set(name, value.decoded);
-        encoded[name] = value.encoded;
+        output = await computeNode(version, node, fn, argumentValues(node.args, valueOf), job, attempt, options);
       } catch (e) {
-        throw new NodeFailure(node, attempt, e);
+        if (e instanceof UndecodableValueError) throw new NodeFailure(node, attempt, { message: e.message }, false);
+        // A cache that does not answer: the node fails as if it threw.
+        output = { ok: false, kind: "error", error: describeNodeError(e, isCallerFrame) };
       }
+      if (!output.ok) throw new NodeFailure(node, attempt, output.error);
+      decoded.set(name, output.value);
+      encoded[name] = output.encoded;
     })();
     running.set(name, promise);
     return promise;
@@ -72,8 +79,8 @@ export async function runLoop(version: LoadedVersion, loop: ProductionLoop, job:
   const settled = await Promise.allSettled(loop.nodes.map(run));
   const failure = settled.find((s): s is PromiseRejectedResult => s.status === "rejected")?.reason as NodeFailure | undefined;
   if (failure === undefined) return { ok: true, values: encoded };
-  const { message, stack } = describeError(failure.error);
-  return { ok: false, node: failure.node, attempt: failure.attempt, retryable: !(failure.error instanceof UndecodableValueError), message, stack, values: encoded };
+  const { message, stack } = failure.error;
+  return { ok: false, node: failure.node, attempt: failure.attempt, retryable: failure.retryable, message, stack, values: encoded };
 }
 
 function decodeJobValue(job: JobMessage, name: string, text: string): unknown {
@@ -84,80 +91,27 @@ function decodeJobValue(job: JobMessage, name: string, text: string): unknown {
   }
 }
 
-async function callNode(version: LoadedVersion, node: ProductionNode, fn: (...args: unknown[]) => unknown, args: unknown[], job: JobMessage, attempt: number, options: LoopRunOptions): Promise<unknown> {
-  // The AbortController is made when the node first reads its signal: making one (and
-  // listening to the worker's signal) for every call cost about 5 % of a worker's time.
-  let controller: AbortController | undefined;
-  let aborted: { reason: unknown } | undefined;
-  const abort = (reason: unknown) => {
-    aborted ??= { reason };
-    controller?.abort(reason);
-  };
-  const giveUp = () => abort(options.signal?.reason);
-  const context = {
-    graph: version.graph.name,
-    node: node.name,
-    jobId: job.id,
-    attempt,
-    mode: "prod" as const,
-    get signal(): AbortSignal {
-      if (controller === undefined) {
-        controller = new AbortController();
-        if (options.signal?.aborted) abort(options.signal.reason);
-        else options.signal?.addEventListener("abort", giveUp, { once: true });
-        if (aborted !== undefined) controller.abort(aborted.reason);
-      }
-      return controller.signal;
-    },
-    log: (...values: unknown[]) => options.log(node.name, format(...values)),
-  };
-  const timeoutMs = node.options.timeoutMs;
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    if (timeoutMs === undefined) return;
-    timer = setTimeout(() => {
-      const error = new Error(`node '${node.name}' timed out after ${timeoutMs} ms`);
-      abort(error);
-      reject(error);
-    }, timeoutMs);
-  });
-  const call = () => nodeRuns.run({ node: node.name, jobId: job.id }, () => fn(...args, context));
-  try {
-    if (timeoutMs === undefined) return await call();
-    return await Promise.race([Promise.resolve().then(call), timeout]);
-  } finally {
-    clearTimeout(timer);
-    if (controller !== undefined) options.signal?.removeEventListener("abort", giveUp);
-  }
-}
-
-/** Runs `call` unless the cache holds the node's output for these arguments (only nodes with an explicit `cache:` duration). */
-async function cachedCall(graph: string, node: ProductionNode, args: unknown[], cache: NodeCache | undefined, call: () => Promise<unknown>): Promise<{ decoded: unknown; encoded: string }> {
-  const policy = node.options.cache;
-  const useCache = cache !== undefined && policy !== undefined && policy.kind !== "off";
-  const inputHash = useCache ? hashValue(args) : "";
-  const key = useCache ? cache.key({ graph, node: node.name, codeHash: node.codeHash, inputHash, optionsText: JSON.stringify(node.options) }) : "";
-  if (useCache) {
-    const lookup = await cache.get(key);
-    if (lookup.kind === "hit") return { decoded: decodeValue(lookup.entry.value), encoded: lookup.entry.value };
-  }
+/** The node's output for this job: from the cache, else from calling it. */
+async function computeNode(version: LoadedVersion, node: ProductionNode, fn: NodeFunction, args: unknown[], job: JobMessage, attempt: number, options: LoopRunOptions): Promise<NodeCallOutcome> {
+  const cached = cachedCall(version.graph.name, node, args, options.cache);
+  const hit = await cached?.read();
+  if (hit?.kind === "hit") return { ok: true, value: hit.value, encoded: hit.entry.value };
   const started = performance.now();
-  const value = await call();
-  let encodedValue: string;
-  try {
-    encodedValue = encodeValue(value);
-  } catch (e) {
-    throw new Error(`the output of node '${node.name}': ${(e as Error).message}`, { cause: e });
-  }
-  if (useCache) {
-    const ttlMs = policy.kind === "ttl" ? policy.ms : undefined;
-    await cache.set(key, { value: encodedValue, createdAt: Date.now(), durationMs: performance.now() - started, codeHash: node.codeHash, inputHash, edited: false }, ttlMs);
-  }
-  return { decoded: value, encoded: encodedValue };
+  const fields = { graph: version.graph.name, node: node.name, jobId: job.id, attempt, mode: "prod" as const };
+  // Stray errors of the node's code are told apart by the run they come from (stray-errors.ts).
+  const inRun: NodeFunction = (...callArgs) => nodeRuns.run({ node: node.name, jobId: job.id }, () => fn(...callArgs));
+  const outcome = await callNodeFunction(inRun, args, fields, { timeoutMs: node.options.timeoutMs, signal: options.signal, log: (text) => options.log(node.name, text), isCallerFrame });
+  if (outcome.ok) await cached?.write(outcome.encoded, performance.now() - started);
+  return outcome;
 }
 
-function describeError(e: unknown): { message: string; stack?: string } {
-  if (e instanceof UndecodableValueError) return { message: e.message };
-  if (!(e instanceof Error)) return { message: `a non-Error value was thrown: ${format("%O", e)}` };
-  return { message: e.message, stack: e.stack && userFrames(e.stack, (line) => line.includes(__filename)) };
+function isCallerFrame(line: string): boolean {
+  return line.includes(__filename);
+}
+
+/** Production caches only nodes with an explicit `cache:` duration or `forever`. */
+function cachedCall(graph: string, node: ProductionNode, args: readonly unknown[], cache: NodeCache | undefined): CachedCall | undefined {
+  const policy = node.options.cache;
+  if (cache === undefined || policy === undefined || policy.kind === "off") return undefined;
+  return new CachedCall(cache, { graph, node: node.name, codeHash: node.codeHash, options: node.options }, args, cacheTtlMs(policy, undefined));
 }

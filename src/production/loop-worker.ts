@@ -1,10 +1,10 @@
-// A loop worker (production.md, "The queues"): takes jobs of one loop into its own
+// A loop worker (docs/production.md, "The queues"): takes jobs of one loop into its own
 // processing list, runs the loop's nodes for each (up to `concurrency` at once), and hands
 // each job on with one atomic commit. Also, on timers: returns the jobs of workers whose
 // lease expired (the reaper), moves due retries back to the waiting list, and returns jobs
 // of its own list that it is not running (left there by a reply lost with a connection).
 import type Redis from "ioredis";
-import { retryDelayMs } from "../graph/options";
+import { retryDelayAfter } from "../runtime/node-call";
 import type { NodeCache } from "../store/node-cache";
 import type { QueueStore } from "../store/queue-store";
 import { withTimeout } from "../store/redis-connection";
@@ -42,7 +42,6 @@ export class WorkerStartError extends Error {}
 const REAP_INTERVAL_MS = 1000;
 const PROMOTE_INTERVAL_MS = 200;
 const SWEEP_INTERVAL_MS = 5000;
-const MAX_RETRY_DELAY_MS = 10 * 60_000;
 const RELEASE_TIMEOUT_MS = 5000;
 /**
  * How long a worker that left stays registered, marked as left: longer than Redis can take
@@ -255,8 +254,8 @@ export class LoopWorker {
       return;
     }
     const { node, attempt } = outcome;
-    if (outcome.retryable && attempt <= node.options.retry) {
-      const delayMs = retryDelayMs(node.options, attempt, MAX_RETRY_DELAY_MS);
+    const delayMs = outcome.retryable ? retryDelayAfter(node.options, attempt, "prod") : undefined;
+    if (delayMs !== undefined) {
       this.options.log(`job ${job.id} ${node.name}: attempt ${attempt} of ${node.options.retry + 1} failed: ${outcome.message}; retrying${delayMs > 0 ? ` in ${delayMs} ms` : ""}`);
       const retried: JobMessage = { ...job, q: Date.now(), values: outcome.values, failed: { ...job.failed, [node.name]: attempt } };
       if (await this.persist(() => manager.retry(loop, workerId, text, retried, delayMs))) this.finished.retried++;

@@ -48,6 +48,7 @@ export async function openDevSession(options: DevSessionOptions): Promise<DevSes
     cacheMode: options.cacheMode,
     defaultTtlMs: options.defaultTtlMs ?? DEFAULT_CACHE_TTL_MS,
     stopOnError: options.stopOnError,
+    pins: loaded.pins,
   });
   return {
     orchestrator,

@@ -1,13 +1,15 @@
 // Everything a run needs before its first node: the checked graph and its node modules
 // built. Errors come back as one GraphLoadError listing every problem.
+import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { checkText } from "../graph/checker";
 import { formatDiagnostic, type Diagnostic } from "../graph/diagnostics";
-import type { GraphModel } from "../graph/model";
+import type { GraphModel, NodeModel } from "../graph/model";
 import type { ModuleReader } from "../graph/module-exports";
 import { createModuleReader } from "../graph/module-reader";
 import { readGraphSource } from "../graph/source-file";
 import { buildModule, ModuleBuildError, type BuiltModule } from "./module-bundler";
+import { parsePinText } from "./pin-file";
 
 export class GraphLoadError extends Error {
   constructor(
@@ -20,8 +22,10 @@ export class GraphLoadError extends Error {
 
 export interface LoadedGraph {
   graph: GraphModel;
-  /** Built modules by module path. */
+  /** Built modules by module path (the subgraphs' modules included). */
   modules: ReadonlyMap<string, BuiltModule>;
+  /** The value of each pin file the graph and its subgraphs name, by absolute path. */
+  pins: ReadonlyMap<string, unknown>;
 }
 
 export interface LoadOptions {
@@ -40,11 +44,48 @@ export async function loadGraph(path: string, options: LoadOptions): Promise<Loa
     throw new GraphLoadError(`${path} has ${errors.length} error${errors.length === 1 ? "" : "s"}:\n${lines.join("\n")}`, errors);
   }
   const graph = result.graph;
-  const modulePaths = [...new Set(graph.nodes.map((n) => n.modulePath))];
+  const nodes = nodesWithSubgraphs(graph);
+  const pins = readPins(nodes);
+  const modulePaths = [...new Set(nodes.filter((n) => n.subgraph === undefined).map((n) => n.modulePath))];
   const outDir = join(options.stateDir, "build", graph.name);
   const built = await Promise.all(modulePaths.map((modulePath) => buildModule(modulePath, { outDir, workingDir: dirname(graph.file) }))).catch((e: unknown) => {
     if (e instanceof ModuleBuildError) throw new GraphLoadError(`a node module of ${path} does not build:\n${e.message}`);
     throw e;
   });
-  return { graph, modules: new Map(built.map((m) => [m.modulePath, m])) };
+  return { graph, modules: new Map(built.map((m) => [m.modulePath, m])), pins };
+}
+
+/** The graph's nodes and those of every subgraph it calls, however deep. */
+function nodesWithSubgraphs(graph: GraphModel): NodeModel[] {
+  const nodes: NodeModel[] = [];
+  const seen = new Set<string>();
+  const visit = (g: GraphModel) => {
+    if (seen.has(g.file)) return;
+    seen.add(g.file);
+    for (const node of g.nodes) {
+      nodes.push(node);
+      if (node.subgraph) visit(node.subgraph.graph);
+    }
+  };
+  visit(graph);
+  return nodes;
+}
+
+function readPins(nodes: readonly NodeModel[]): Map<string, unknown> {
+  const pins = new Map<string, unknown>();
+  for (const { pin, name } of nodes) {
+    if (pin === undefined || pins.has(pin)) continue;
+    let text: string;
+    try {
+      text = readFileSync(pin, "utf8");
+    } catch (e) {
+      throw new GraphLoadError(`the pin file of node '${name}' cannot be read: ${pin} (${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (e as Error).message})`);
+    }
+    try {
+      pins.set(pin, parsePinText(text));
+    } catch (e) {
+      throw new GraphLoadError(`the pin file of node '${name}' does not hold a pin value: ${pin}: ${(e as Error).message}`);
+    }
+  }
+  return pins;
 }

@@ -8,6 +8,9 @@ export interface ContextFields {
   jobId: string;
   attempt: number;
   mode: "dev" | "prod";
+  /** For one element of a `map` node: its position and how many there are. */
+  index?: number;
+  count?: number;
 }
 
 export type LogLevel = "log" | "error";

@@ -2,10 +2,10 @@
 // time, so that user code never runs in the process of the editor, adapter or CLI. Started
 // with --enable-source-maps, so stacks point into the TypeScript source.
 import { format } from "node:util";
-import type { FromHost, LogLevel, NodeErrorInfo, ToHost } from "./host-protocol";
+import type { FromHost, LogLevel, ToHost } from "./host-protocol";
+import { callNodeFunction, describeNodeError, type NodeFunction } from "./node-call";
 import { exitWithParent } from "./parent-watchdog";
-import { userFrames } from "./user-frames";
-import { decodeValue, encodeValue } from "./values";
+import { decodeValue } from "./values";
 
 let currentRunId = -1;
 const controllers = new Map<number, AbortController>();
@@ -38,29 +38,22 @@ async function run(message: Extract<ToHost, { type: "run" }>): Promise<void> {
     const fn = loaded[message.exportName];
     if (typeof fn !== "function") throw new Error(`'${message.exportName}' is not a function in ${message.bundlePath}`);
     const args = decodeValue(message.args) as unknown[];
-    const context = {
-      ...message.context,
+    // The pool keeps the time limit: only a process boundary stops code that ignores its signal.
+    const outcome = await callNodeFunction(fn as NodeFunction, args, message.context, {
       signal: controller.signal,
-      log: (...values: unknown[]) => send({ type: "log", runId, level: "log", text: format(...values) }),
-    };
-    const result = await fn(...args, context);
-    let value: string;
-    try {
-      value = encodeValue(result);
-    } catch (e) {
-      throw new Error(`the output of node '${message.context.node}': ${(e as Error).message}`, { cause: e });
-    }
-    send({ type: "done", runId, ok: true, value });
+      log: (text) => send({ type: "log", runId, level: "log", text }),
+      isCallerFrame,
+    });
+    send(outcome.ok ? { type: "done", runId, ok: true, value: outcome.encoded } : { type: "done", runId, ok: false, error: outcome.error });
   } catch (e) {
-    send({ type: "done", runId, ok: false, error: errorInfo(e) });
+    send({ type: "done", runId, ok: false, error: describeNodeError(e, isCallerFrame) });
   } finally {
     controllers.delete(runId);
   }
 }
 
-function errorInfo(e: unknown): NodeErrorInfo {
-  if (e instanceof Error) return { message: e.message, stack: e.stack && userFrames(e.stack, (line) => /node-host\.(ts|js)/.test(line)), name: e.name };
-  return { message: `a non-Error value was thrown: ${format("%O", e)}` };
+function isCallerFrame(line: string): boolean {
+  return /node-host\.(ts|js)/.test(line);
 }
 
 process.on("message", (message: ToHost) => {

@@ -1,14 +1,21 @@
 // What the Orchestrator knows of each node of the job it runs.
 import type { NodeModel } from "../graph/model";
 import type { NodeErrorInfo } from "./host-protocol";
+import type { SkipReason } from "./node-skip";
 
-export type NodeStatus = "pending" | "running" | "ran" | "cached" | "failed" | "skipped";
+/**
+ * `skipped`: its `when` did not hold, or it needs a skipped node (without `?`): it has no
+ * output, by design. `not-run`: the job ended without it because a node it needs failed.
+ */
+export type NodeStatus = "pending" | "running" | "ran" | "cached" | "pinned" | "failed" | "skipped" | "not-run";
 
 /** Where a finished node's output came from, as the debugger's Node scope shows it. */
-export type CacheState = "hit" | "miss" | "off" | "edited";
+export type CacheState = "hit" | "miss" | "off" | "edited" | "pinned";
 
 export interface NodeFailure extends NodeErrorInfo {
   kind: "error" | "timeout" | "crash" | "cancelled" | "input";
+  /** For a `map` node: the element that failed. */
+  element?: number;
 }
 
 export interface NodeState {
@@ -27,11 +34,20 @@ export interface NodeState {
   ranForMs?: number;
   attempts: number;
   error?: NodeFailure;
+  /** Why a skipped node was skipped: its condition was false, or a node it needs was skipped. */
+  skip?: SkipReason;
+  /** A `map` node's elements: how many, and how many have finished. */
+  elements?: { count: number; finished: number };
 }
 
-/** Finished and usable by the nodes downstream. */
-export function isDone(state: NodeState): boolean {
-  return state.status === "ran" || state.status === "cached";
+/** Finished with an output the nodes downstream can use. */
+export function isDone(state: Pick<NodeState, "status">): boolean {
+  return state.status === "ran" || state.status === "cached" || state.status === "pinned";
+}
+
+/** Finished either way: done, or skipped (the nodes downstream may run, and see it skipped). */
+export function isSettled(state: Pick<NodeState, "status">): boolean {
+  return isDone(state) || state.status === "skipped";
 }
 
 /** A finished node as recorded for stepping back: a copy that later runs do not change. */

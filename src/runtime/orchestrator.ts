@@ -7,14 +7,18 @@
 // deterministic order. Before a node starts, the caller's stop condition is asked.
 import { randomUUID } from "node:crypto";
 import { EventEmitter } from "node:events";
-import type { GraphModel, NodeModel } from "../graph/model";
-import { retryDelayMs } from "../graph/options";
+import type { GraphModel, NodeModel, SubgraphCallModel } from "../graph/model";
 import type { NodeCache } from "../store/node-cache";
 import type { LogLevel } from "./host-protocol";
 import type { BuiltModule } from "./module-bundler";
-import { isDone, type NodeFailure, type NodeRecord, type NodeState } from "./node-state";
+import { isDone, isSettled, type CacheState, type NodeFailure, type NodeRecord, type NodeState } from "./node-state";
 import type { ProcessPool } from "./process-pool";
-import { decodeValue, encodeValue, hashValue, valueAtPath } from "./values";
+import { CachedCall, cacheTtlMs } from "./cached-call";
+import { resolveJobInput } from "./job-input";
+import { argumentValues } from "./node-arguments";
+import { retryDelayAfter } from "./node-call";
+import { skipReason } from "./node-skip";
+import { decodeValue, encodeValue } from "./values";
 
 export type CacheMode = "use" | "refresh" | "off";
 
@@ -28,7 +32,18 @@ export interface OrchestratorOptions {
   /** Stop at a node that fails (after its retries) instead of running on. */
   stopOnError?: boolean;
   jobId?: string;
+  /** The value of each pin file, by absolute path (graph-loader reads them). */
+  pins?: ReadonlyMap<string, unknown>;
 }
+
+/** One call a node makes: the whole node, or one element of a `map`. */
+interface ElementCall {
+  args: unknown[];
+  index?: number;
+  count?: number;
+}
+
+type CallResult = ({ ok: true; value: unknown; key?: string } | { ok: false; error: NodeFailure }) & { cache: CacheState; attempts: number; ranForMs: number };
 
 export type StopReason = "entry" | "breakpoint" | "step" | "pause" | "exception";
 
@@ -37,7 +52,7 @@ export type StopCondition = (node: NodeModel, args: unknown[], values: Readonly<
 
 export interface OrchestratorEvents {
   nodeStarted: [{ node: string }];
-  nodeFinished: [{ node: string; status: "ran" | "cached" | "failed"; durationMs: number }];
+  nodeFinished: [{ node: string; status: "ran" | "cached" | "pinned" | "failed" | "skipped"; durationMs: number }];
   log: [{ node: string; level: LogLevel | "warn"; text: string }];
   stopped: [{ reason: StopReason; node: string }];
   finished: [{ outputs: Record<string, unknown>; failed: boolean }];
@@ -48,8 +63,6 @@ interface DriveMode {
   /** Stop before the first node for which this holds (stepOut). */
   until?: (node: NodeModel) => boolean;
 }
-
-const MAX_RETRY_DELAY_MS = 60_000;
 
 export class Orchestrator extends EventEmitter<OrchestratorEvents> {
   readonly jobId: string;
@@ -134,11 +147,12 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
 
   /** The argument values a node gets from the inputs and the outputs so far. */
   argumentValues(node: NodeModel): unknown[] {
-    return node.args.map((arg) => {
-      if (arg.kind === "literal") return structuredClone(arg.value);
-      const root = arg.kind === "input" ? this.inputs[arg.name] : this.states.get(arg.name)?.value;
-      return valueAtPath(root, arg.path);
-    });
+    return argumentValues(node.args, (name) => this.valueNamed(name));
+  }
+
+  /** An input's value, or a node's output (undefined while it has none, or when it was skipped). */
+  private valueNamed(name: string): unknown {
+    return this.states.has(name) ? this.states.get(name)?.value : this.inputs[name];
   }
 
   /** The inputs and every finished node's output, by name. */
@@ -152,7 +166,7 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
   async rerun(name: string): Promise<void> {
     this.assertStopped("re-run a node");
     const state = this.state(name);
-    if (state.node.dependencies.some((d) => !isDone(this.state(d)))) throw new Error(`node '${name}' cannot run yet: not every node it uses has finished`);
+    if (state.node.dependencies.some((d) => !isSettled(this.state(d)))) throw new Error(`node '${name}' cannot run yet: not every node it uses has finished`);
     this.markStale(name);
     await this.execute(state, { skipCacheRead: true });
   }
@@ -165,14 +179,7 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
     const encoded = encodeValue(value);
     state.value = decodeValue(encoded);
     state.cache = "edited";
-    const cache = this.cacheFor(state.node);
-    if (cache && state.key) {
-      await cache.set(
-        state.key,
-        { value: encoded, createdAt: Date.now(), durationMs: state.ranForMs ?? 0, codeHash: this.codeHash(state.node), inputHash: hashValue(state.args ?? []), edited: true },
-        this.ttlMs(state.node),
-      );
-    }
+    await this.cachedCall(state.node, state.args ?? [])?.write(encoded, state.ranForMs ?? 0, true);
     this.markStale(name);
   }
 
@@ -261,8 +268,8 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
     if (this.readyNodes().length > 0 || this.inFlight.size > 0) return;
     let failed = false;
     for (const state of this.states.values()) {
-      if (state.status === "pending") state.status = "skipped";
-      if (state.status === "failed" || state.status === "skipped") failed = true;
+      if (state.status === "pending") state.status = "not-run";
+      if (state.status === "failed" || state.status === "not-run") failed = true;
     }
     this.finishedOnce = true;
     this.emit("finished", { outputs: this.outputs(), failed });
@@ -272,7 +279,7 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
   private readyNodes(): NodeModel[] {
     return this.graph.nodes.filter((node) => {
       const state = this.state(node.name);
-      return state.status === "pending" && !this.inFlight.has(node.name) && node.dependencies.every((d) => isDone(this.state(d)));
+      return state.status === "pending" && !this.inFlight.has(node.name) && node.dependencies.every((d) => isSettled(this.state(d)));
     });
   }
 
@@ -284,77 +291,137 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
   private async execute(state: NodeState, { skipCacheRead }: { skipCacheRead: boolean }): Promise<void> {
     const node = state.node;
     const started = performance.now();
-    state.status = "running";
-    state.error = undefined;
-    state.value = undefined;
+    Object.assign(state, { status: "running", error: undefined, value: undefined, skip: undefined, elements: undefined, key: undefined });
     this.emit("nodeStarted", { node: node.name });
+    const finish = (status: "ran" | "cached" | "pinned" | "failed" | "skipped") => this.finish(state, status, performance.now() - started);
+
+    state.skip = skipReason(node, (name) => this.state(name).status === "skipped", (name) => this.valueNamed(name));
+    if (state.skip) {
+      state.cache = undefined;
+      return finish("skipped");
+    }
     const args = this.argumentValues(node);
     state.args = args;
+    if (node.pin !== undefined) {
+      state.value = structuredClone(this.options.pins?.get(node.pin));
+      state.cache = "pinned";
+      return finish("pinned");
+    }
 
-    const cache = this.cacheFor(node);
-    state.key = undefined;
-    state.cache = cache ? "miss" : "off";
-    const codeHash = this.codeHash(node);
-    const inputHash = cache ? hashValue(args) : "";
-    if (cache) {
-      state.key = cache.key({ graph: this.graph.name, node: node.name, codeHash, inputHash, optionsText: JSON.stringify(node.options) });
-      if (!skipCacheRead && this.options.cacheMode === "use") {
-        const lookup = await cache.get(state.key);
-        if (lookup.kind === "hit") {
-          try {
-            state.value = decodeValue(lookup.entry.value);
-            state.cache = lookup.entry.edited ? "edited" : "hit";
-            state.ranForMs = lookup.entry.durationMs;
-            return this.finish(state, "cached", performance.now() - started);
-          } catch {
-            // Falls through to the warning below: a well-formed entry holding a bad value.
-          }
-        }
-        if (lookup.kind !== "miss") {
-          this.emit("log", { node: node.name, level: "warn", text: `ignoring an unreadable cache entry ${state.key} (corrupt, or from another version); the node runs again` });
-        }
+    const calls = this.callsOf(node, args);
+    if (!Array.isArray(calls)) {
+      state.error = calls;
+      state.cache = "off";
+      return finish("failed");
+    }
+    if (node.mapIndex !== undefined) state.elements = { count: calls.length, finished: 0 };
+    const results = await Promise.all(
+      calls.map(async (call) => {
+        const result = await this.invoke(node, call, state, skipCacheRead);
+        if (state.elements) state.elements.finished++;
+        return result;
+      }),
+    );
+    const failure = results.findIndex((r) => !r.ok);
+    state.attempts = Math.max(0, ...results.map((r) => r.attempts));
+    state.ranForMs = results.reduce((sum, r) => sum + r.ranForMs, 0);
+    const cacheStates = new Set(results.map((r) => r.cache));
+    state.cache = cacheStates.size === 1 ? [...cacheStates][0] : cacheStates.has("miss") ? "miss" : "hit";
+    const only = results[0];
+    if (node.mapIndex === undefined && only?.ok) state.key = only.key;
+    if (failure >= 0) {
+      const error = (results[failure] as Extract<CallResult, { ok: false }>).error;
+      const element = `element ${failure} of ${results.length}: `;
+      state.error = node.mapIndex === undefined ? error : { ...error, message: element + error.message, stack: error.stack && element + error.stack, element: failure };
+      return finish("failed");
+    }
+    const values = results.map((r) => (r as Extract<CallResult, { ok: true }>).value);
+    state.value = node.mapIndex === undefined ? values[0] : values;
+    return finish(results.length > 0 && results.every((r) => r.cache === "hit" || r.cache === "edited" || r.cache === "pinned") ? "cached" : "ran");
+  }
+
+  /**
+   * The calls a node makes: one, or one per element of its `map` argument (the element in
+   * its place, the others unchanged). A failure when the mapped value is not an array.
+   */
+  private callsOf(node: NodeModel, args: unknown[]): ElementCall[] | NodeFailure {
+    if (node.mapIndex === undefined) return [{ args }];
+    const list = args[node.mapIndex];
+    if (!Array.isArray(list)) {
+      return { kind: "input", message: `node '${node.name}' maps over ${node.args[node.mapIndex].text}, which is ${describeKind(list)}, not an array` };
+    }
+    return list.map((element, index) => ({ args: args.map((arg, i) => (i === node.mapIndex ? element : arg)), index, count: list.length }));
+  }
+
+  /** One call: a subgraph run, or the function from the cache or on a node host, with its retries. */
+  private async invoke(node: NodeModel, call: ElementCall, state: NodeState, skipCacheRead: boolean): Promise<CallResult> {
+    if (node.subgraph) return this.runSubgraph(node, node.subgraph, call.args);
+    const cached = this.cachedCall(node, call.args);
+    if (cached && !skipCacheRead && this.options.cacheMode === "use") {
+      const lookup = await cached.read();
+      if (lookup.kind === "hit") return { ok: true, value: lookup.value, cache: lookup.entry.edited ? "edited" : "hit", key: cached.key, attempts: 0, ranForMs: lookup.entry.durationMs };
+      if (lookup.kind === "unreadable") {
+        this.emit("log", { node: node.name, level: "warn", text: `ignoring an unreadable cache entry ${cached.key} (corrupt, or from another version); the node runs again` });
       }
     }
-
+    const cache: CacheState = cached ? "miss" : "off";
     let encodedArgs: string;
     try {
-      encodedArgs = encodeValue(args);
+      encodedArgs = encodeValue(call.args);
     } catch (e) {
-      state.error = { kind: "input", message: `an argument of node '${node.name}': ${(e as Error).message}` };
-      return this.finish(state, "failed", performance.now() - started);
+      return { ok: false, error: { kind: "input", message: `an argument of node '${node.name}': ${(e as Error).message}` }, cache, attempts: 0, ranForMs: 0 };
     }
     const attempts = node.options.retry + 1;
-    for (let attempt = 1; attempt <= attempts; attempt++) {
-      state.attempts = attempt;
+    const element = call.index === undefined ? "" : ` (element ${call.index})`;
+    for (let attempt = 1; ; attempt++) {
+      state.attempts = Math.max(state.attempts, attempt);
       const runStarted = performance.now();
       const { outcome } = this.options.pool.run({
         bundlePath: (this.modules.get(node.modulePath) as BuiltModule).bundlePath,
         exportName: node.exportName,
         args: encodedArgs,
-        context: { graph: this.graph.name, node: node.name, jobId: this.jobId, attempt, mode: "dev" },
+        context: { graph: this.graph.name, node: node.name, jobId: this.jobId, attempt, mode: "dev", ...(call.index === undefined ? {} : { index: call.index, count: call.count }) },
         timeoutMs: node.options.timeoutMs,
         onLog: (level, text) => this.emit("log", { node: node.name, level, text }),
       });
       const result = await outcome;
+      const ranForMs = performance.now() - runStarted;
       if (result.ok) {
-        state.value = decodeValue(result.value);
-        state.ranForMs = performance.now() - runStarted;
-        state.error = undefined;
-        if (cache && state.key) {
-          await cache.set(state.key, { value: result.value, createdAt: Date.now(), durationMs: state.ranForMs, codeHash, inputHash, edited: false }, this.ttlMs(node));
-        }
-        return this.finish(state, "ran", performance.now() - started);
+        await cached?.write(result.value, ranForMs);
+        return { ok: true, value: decodeValue(result.value), cache, key: cached?.key, attempts: attempt, ranForMs };
       }
-      state.error = { ...result.error, kind: result.kind } satisfies NodeFailure;
-      if (result.kind === "cancelled" || attempt === attempts || this.disposed) break;
-      const delayMs = retryDelayMs(node.options, attempt, MAX_RETRY_DELAY_MS);
-      this.emit("log", { node: node.name, level: "warn", text: `attempt ${attempt} of ${attempts} failed: ${result.error.message}; retrying${delayMs > 0 ? ` in ${delayMs} ms` : ""}` });
+      const error = { ...result.error, kind: result.kind } satisfies NodeFailure;
+      const delayMs = retryDelayAfter(node.options, attempt, "dev");
+      if (result.kind === "cancelled" || delayMs === undefined || this.disposed) return { ok: false, error, cache, attempts: attempt, ranForMs };
+      this.emit("log", { node: node.name, level: "warn", text: `attempt ${attempt} of ${attempts}${element} failed: ${result.error.message}; retrying${delayMs > 0 ? ` in ${delayMs} ms` : ""}` });
       if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
     }
-    this.finish(state, "failed", performance.now() - started);
   }
 
-  private finish(state: NodeState, status: "ran" | "cached" | "failed", durationMs: number): void {
+  /**
+   * A subgraph call: the subgraph's own job, its nodes cached as nodes of its own file, on
+   * the same node hosts and cache. Its output is the object of its outputs by name.
+   */
+  private async runSubgraph(node: NodeModel, subgraph: SubgraphCallModel, args: unknown[]): Promise<CallResult> {
+    const started = performance.now();
+    const given = Object.fromEntries(subgraph.inputs.flatMap((name, i) => (args[i] === undefined ? [] : [[name, args[i]]])));
+    const inner = new Orchestrator(subgraph.graph, this.modules, resolveJobInput(subgraph.graph, given), { ...this.options, stopOnError: false, jobId: this.jobId });
+    inner.on("log", ({ node: innerNode, level, text }) => this.emit("log", { node: `${node.name}/${innerNode}`, level, text }));
+    const finished = new Promise<{ failed: boolean }>((resolve) => inner.once("finished", resolve));
+    inner.stopOnEntry();
+    await inner.continue();
+    await finished;
+    const ranForMs = performance.now() - started;
+    const failedNode = inner.graph.nodes.find((n) => inner.state(n.name).status === "failed");
+    if (failedNode) {
+      const error = inner.state(failedNode.name).error as NodeFailure;
+      return { ok: false, error: { ...error, message: `node '${failedNode.name}' of subgraph '${subgraph.alias}' failed: ${error.message}` }, cache: "off", attempts: 1, ranForMs };
+    }
+    const allCached = inner.graph.nodes.every((n) => ["cached", "pinned", "skipped"].includes(inner.state(n.name).status));
+    return { ok: true, value: inner.outputs(), cache: allCached ? "hit" : "miss", attempts: 1, ranForMs };
+  }
+
+  private finish(state: NodeState, status: "ran" | "cached" | "pinned" | "failed" | "skipped", durationMs: number): void {
     state.status = status;
     state.durationMs = durationMs;
     const { node, ...record } = state;
@@ -374,19 +441,12 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
     }
   }
 
-  private cacheFor(node: NodeModel): NodeCache | undefined {
-    if (this.options.cacheMode === "off" || node.options.cache?.kind === "off") return undefined;
-    return this.options.cache;
-  }
-
-  private codeHash(node: NodeModel): string {
-    return `${this.modules.get(node.modulePath)?.codeHash}#${node.exportName}`;
-  }
-
-  private ttlMs(node: NodeModel): number | undefined {
-    const policy = node.options.cache;
-    if (policy?.kind === "forever") return undefined;
-    return policy?.kind === "ttl" ? policy.ms : this.options.defaultTtlMs;
+  /** The node's call as the cache sees it; undefined when the cache is off for it. */
+  private cachedCall(node: NodeModel, args: readonly unknown[]): CachedCall | undefined {
+    const cache = this.options.cache;
+    if (cache === undefined || this.options.cacheMode === "off" || node.options.cache?.kind === "off") return undefined;
+    const identity = { graph: this.graph.name, node: node.name, codeHash: `${this.modules.get(node.modulePath)?.codeHash}#${node.exportName}`, options: node.options };
+    return new CachedCall(cache, identity, args, cacheTtlMs(node.options.cache, this.options.defaultTtlMs));
   }
 
   private order(name: string): number {
@@ -397,4 +457,12 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
     if (this.driving) throw new Error(`cannot ${what} while the graph is running`);
     if (this.disposed) throw new Error(`cannot ${what}: the session has ended`);
   }
+}
+
+/** A value's kind, for a message: "a string", "null", "an object". */
+function describeKind(value: unknown): string {
+  if (value === null) return "null";
+  if (value === undefined) return "undefined";
+  const kind = value instanceof Map ? "Map" : value instanceof Set ? "Set" : value instanceof Date ? "Date" : typeof value;
+  return `${/^[aeiouAEIOU]/.test(kind) ? "an" : "a"} ${kind}`;
 }

@@ -6,6 +6,9 @@ import { stringify } from "devalue";
 import { decodeEncodedValue } from "../store/encoded-value";
 import { createHash, type Hash } from "node:crypto";
 
+// Property paths are the language's (a condition reads them too): one rule for both.
+export { valueAtPath } from "../graph/value-path";
+
 /** A value outside the supported set; `path` is where inside the value, like `items[2].price`. */
 export class UnserializableValueError extends Error {
   constructor(
@@ -164,19 +167,4 @@ export function toJsonValue(value: unknown): unknown {
       .filter(([, v]) => v !== undefined)
       .map(([k, v]) => [k, toJsonValue(v)]),
   );
-}
-
-/**
- * Follows a property path (`["items", 0, "sku"]`) into a value: own properties, array and
- * string `length`, Map keys. Undefined where it leads nowhere (never into a prototype).
- */
-export function valueAtPath(value: unknown, path: readonly (string | number)[]): unknown {
-  let at = value;
-  for (const segment of path) {
-    if (at instanceof Map) at = at.get(segment);
-    else if (segment === "length" && (typeof at === "string" || Array.isArray(at))) at = at.length;
-    else if (typeof at === "object" && at !== null && Object.hasOwn(at, segment)) at = (at as Record<string | number, unknown>)[segment];
-    else return undefined;
-  }
-  return at;
 }

@@ -1,6 +1,6 @@
-// Finds the cache's Redis in the order debugger.md gives: a URL (setting, environment or
-// option) → a Redis answering on 127.0.0.1:6379 → a private redis-server we start → this
-// process's memory, with a one-line notice.
+// Finds the cache's Redis in the order docs/development-mode.md ("Finding Redis") gives: a
+// URL (setting, environment or option) → a Redis answering on 127.0.0.1:6379 → a private
+// redis-server we start → this process's memory, with a one-line notice.
 import type { CacheStorage } from "./cache-storage";
 import { MemoryStorage } from "./cache-storage";
 import { startPrivateRedis } from "./private-redis";

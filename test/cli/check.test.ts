@@ -31,7 +31,7 @@ describe("stepgraph check", () => {
     assert.equal(result.status, 1);
     assert.deepEqual(result.stdout.trim().split("\n"), [
       `${broken}:3:17: error SG011 unknown name 'nope': expected an input or node`,
-      `${broken}:4:21: error SG030 unknown node option 'retries' (node options: cache, retry, backoff, timeout)`,
+      `${broken}:4:21: error SG030 unknown node option 'retries' (node options: cache, retry, backoff, timeout, pin)`,
       `${broken}:5:6: warning SG040 node 'c' is not used by any node and is not an output`,
       `${broken}:5:10: warning SG041 'double' declares 1 parameter but is called with 2 arguments`,
     ]);

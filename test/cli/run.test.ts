@@ -268,3 +268,36 @@ describe("bad input: one clear line, exit 2", () => {
     assert.equal((JSON.parse(result.stdout) as RunJson).outputs.total, 3);
   });
 });
+
+describe("language v2 at the command line", () => {
+  test("prints skipped, pinned and mapped nodes; --json says so", () => {
+    const ws = copyFixture("v2");
+    const skips = run(ws, "skips.graph", ["--input", '{"order": {"id": "o1", "total": 50}}']);
+    assert.equal(skips.status, 0, skips.stderr);
+    assert.deepEqual(statuses(skips), { refunded: "skipped", strict: "skipped", guarded: "skipped", after: "skipped", told: "ran", lenient: "ran" });
+    assert.deepEqual((JSON.parse(skips.stdout) as RunJson).outputs, { told: "o1: no refund", lenient: "o1" });
+    const text = runCli(["run", ws.path("pinned.graph"), "--redis", "memory"], { cwd: ws.dir, env: { ...process.env, STEPGRAPH_STATE_DIR: ws.stateDir } });
+    assert.equal(text.status, 0, text.stderr);
+    assert.match(text.stdout, /^ {2}rates\s+pinned\s/m);
+    assert.match(text.stdout, /^ {2}used\s+ran\s/m);
+  });
+
+  test("a missing pin file is one line naming it, exit 2", () => {
+    const ws = copyFixture("v2");
+    ws.edit("pinned.graph", (text) => text.replace("./pins/rates.json", "./pins/gone.json"));
+    const result = run(ws, "pinned.graph");
+    assert.equal(result.status, 2);
+    assert.equal(result.stderr.trim(), `stepgraph: the pin file of node 'rates' cannot be read: ${ws.path("pins", "gone.json")} (no such file)`);
+  });
+
+  test("nodes not run because a node they need failed are 'not-run', not 'skipped'", () => {
+    const ws = copyFixture("v2");
+    ws.write("fails.graph", ['graph fails', 'use "./nodes/v2.ts"', "input list = [3]", "node bad = badThree(map list)", "node next = echo(bad)"].join("\n"));
+    const result = run(ws, "fails.graph");
+    assert.equal(result.status, 1);
+    assert.deepEqual(statuses(result), { bad: "failed", next: "not-run" });
+    const text = runCli(["run", ws.path("fails.graph"), "--redis", "memory"], { cwd: ws.dir, env: { ...process.env, STEPGRAPH_STATE_DIR: ws.stateDir } });
+    assert.match(text.stderr, /node 'bad' failed: element 0 of 1: Error: three is bad \(attempt 1\)/);
+    assert.match(text.stderr, /not run because a node they need failed: next/);
+  });
+});

@@ -1,5 +1,5 @@
 // The debug adapter, driven by a real DAP client (DebugClient) over stdio, against a
-// redis-server the test starts: one test per feature of debugger.md.
+// redis-server the test starts: one test per feature of docs/debugging.md.
 import { DebugClient } from "@vscode/debugadapter-testsupport";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";

@@ -1,4 +1,4 @@
-// What package.json contributes to VS Code (editor.md, "The extension").
+// What package.json contributes to VS Code (README.md, "The VS Code extension").
 import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";

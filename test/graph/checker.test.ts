@@ -1,4 +1,4 @@
-// Every checker rule of graph-language.md, each shown firing and each shown not firing on
+// Every checker rule of docs/language.md (version 1; version 2 in checker-v2.test.ts), each shown firing and each shown not firing on
 // the nearest correct graph; each reported on the right line and column.
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";

@@ -1,15 +1,18 @@
-// Thousands of random mutations of the example graphs: the parser and checker never throw,
-// never hang, and every diagnostic range lies inside the file and matches its offsets.
+// Thousands of random mutations of the example graphs and of generated version 2 graphs
+// (map, REF?, when conditions, use graph with named arguments, pin): the parser and checker
+// never throw, never hang, and every diagnostic range lies inside the file and matches its
+// offsets. The generated graphs themselves parse without a syntax error, and format stably.
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { checkText } from "../../src/graph/checker";
+import { formatGraph } from "../../src/graph/formatter";
 import { createModuleReader } from "../../src/graph/module-reader";
 import type { Diagnostic } from "../../src/graph/diagnostics";
 import { parse } from "../../src/graph/parser";
 import type { Position } from "../../src/graph/text-range";
-import { repoRoot } from "../helpers";
+import { fixturePath, repoRoot } from "../helpers";
 
 const MUTATIONS = 4000;
 const SEED = Number(process.env.STEPGRAPH_FUZZ_SEED ?? 20261127);
@@ -26,7 +29,12 @@ function random(seed: number): () => number {
   };
 }
 
-const FRAGMENTS = ["(", ")", "[", "]", "{", "}", ",", ":", "=", ".", '"', "\\", "\n", "\r\n", " ", "//", "-", "0", "1.5e3", "10ms", "5x", "node", "loop", "input", "output", "graph", "use", "as", "true", "null", "é", "😀", "\u0000", "\t", "a", "zz"];
+const FRAGMENTS = [
+  "(", ")", "[", "]", "{", "}", ",", ":", "=", ".", '"', "\\", "\n", "\r\n", " ", "//", "-", "0", "1.5e3", "10ms", "5x",
+  "node", "loop", "input", "output", "graph", "use", "as", "true", "null", "é", "😀", "\u0000", "\t", "a", "zz",
+  // version 2
+  "map ", "when ", " not ", " and ", " or ", "?", "==", "!=", "<", "<=", ">", ">=", "!", "use graph ", '"./geo.graph"', "geo(", "address: ", "[pin: ", '"./p.json"',
+];
 
 function examples(): { path: string; text: string }[] {
   const dir = join(repoRoot, "examples");
@@ -79,6 +87,72 @@ function positionOf(text: string, offset: number): Position {
     }
   }
   return { line, character: offset - lineStart };
+}
+
+const V2_GRAPHS = 300;
+const V2_MUTATIONS = 2000;
+/** Where the generated graphs live: beside the checker fixtures, so that ./nodes.ts and ./geo.graph resolve. */
+const V2_PATH = fixturePath("graph", "fixtures", "checker", "fuzz.graph");
+
+/** A random version 2 graph that is syntactically valid: map, REF?, when, subgraph calls, pins. */
+function generateV2(next: () => number): string {
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)];
+  const names: string[] = ["id", "items"];
+  const ref = (): string => `${pick(names)}${next() < 0.3 ? `.${pick(["total", "0", "map", "x"])}` : ""}${next() < 0.2 ? "?" : ""}`;
+  const literal = (): string => pick(["1", "-2.5", '"s"', "true", "null", "[1, 2]", '{"k": [null]}']);
+  const condition = (depth: number): string => {
+    const r = next();
+    if (depth > 3 || r < 0.3) return next() < 0.7 ? ref() : literal();
+    // Comparisons do not chain: a comparison's left side is a value or in parentheses.
+    if (r < 0.5) return `${next() < 0.5 ? ref() : `(${condition(depth + 1)})`} ${pick(["==", "!=", "<", "<=", ">", ">="])} ${next() < 0.5 ? ref() : literal()}`;
+    if (r < 0.6) return `not ${condition(depth + 1)}`;
+    if (r < 0.8) return `(${condition(depth + 1)})`;
+    return `${condition(depth + 1)} ${pick(["and", "or"])} ${condition(depth + 1)}`;
+  };
+  const lines = ["graph fuzz", 'use "./nodes.ts"', 'use graph "./geo.graph" as geo', "input id", "input items"];
+  const count = 1 + Math.floor(next() * 8);
+  for (let i = 0; i < count; i++) {
+    const name = `n${i}`;
+    const call =
+      next() < 0.3
+        ? `geo(address: ${next() < 0.5 ? "map " : ""}${pick(names)}${next() < 0.5 ? `, country: ${literal()}` : ""})`
+        : `${pick(["double", "sum", "fetchOrder", "all"])}(${next() < 0.4 ? "map " : ""}${ref()}${next() < 0.5 ? `, ${literal()}` : ""})`;
+    // After `when`, a `[` opens the options: a condition starting with an array literal goes in parentheses.
+    const when = next() < 0.5 ? ` when ${condition(0).replace(/^\[.*$/, (c) => `(${c})`)}` : "";
+    const options = next() < 0.3 ? ` [${pick(['pin: "./pins/x.json"', "retry: 2", 'cache: 1h, pin: "a.json"'])}]` : "";
+    lines.push(`node ${name} = ${call}${when}${options}${next() < 0.2 ? " // note" : ""}`);
+    names.push(name);
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+test(`${V2_GRAPHS} generated v2 graphs parse cleanly and format stably; ${V2_MUTATIONS} mutations of them never throw`, { timeout: 120_000 }, () => {
+  const next = random(SEED + 2);
+  const modules = createModuleReader();
+  const generated = Array.from({ length: V2_GRAPHS }, () => generateV2(next));
+  for (const text of generated) {
+    assert.deepEqual(parse(text).diagnostics.map((d) => d.message), [], `a generated graph has syntax errors (seed ${SEED}):\n${text}`);
+    const once = formatGraph(text);
+    assert.ok(once.ok, `does not format: ${text}`);
+    const twice = formatGraph(once.text);
+    assert.ok(twice.ok && twice.text === once.text, `formatting is not stable:\n${once.text}`);
+    checkAndAssertRanges(text, V2_PATH, modules, `generated (seed ${SEED}):\n${text}`);
+  }
+  let withDiagnostics = 0;
+  for (let i = 0; i < V2_MUTATIONS; i++) {
+    const text = mutate(generated[i % generated.length], next);
+    if (checkAndAssertRanges(text, V2_PATH, modules, `v2 mutation ${i} (seed ${SEED}):\n${text}`) > 0) withDiagnostics++;
+  }
+  assert.ok(withDiagnostics > V2_MUTATIONS / 2, `only ${withDiagnostics} v2 mutations produced diagnostics`);
+});
+
+/** Checks a text and asserts what every check must hold; returns how many diagnostics it gave. */
+function checkAndAssertRanges(text: string, path: string, modules: ReturnType<typeof createModuleReader>, context: string): number {
+  const started = performance.now();
+  const result = checkText(text, { path, modules });
+  assert.ok(performance.now() - started < 2000, `took too long: ${context}`);
+  assertRangesInside(text, result.diagnostics, context);
+  return result.diagnostics.length;
 }
 
 /** Every range of `diagnostics` lies inside `text` and agrees with its offsets. */

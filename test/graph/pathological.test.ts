@@ -32,6 +32,15 @@ describe("deep nesting", () => {
     assert.deepEqual(parse(`graph g\ninput a = ${atLimit}\nnode n = f(${atLimit})\n`).diagnostics, []);
   });
 
+  test("a `when` condition nests too: parentheses, `not`, and long chains of `and`/`or`", () => {
+    for (const condition of [`${"(".repeat(50_000)}a${")".repeat(50_000)}`, `${"not ".repeat(50_000)}a`, Array(50_000).fill("a == 1").join(" and ")]) {
+      const codes = checkText(`graph g\ninput a\nnode n = f(a) when ${condition}\ninput b\n`, { path: "deep.graph" }).diagnostics.map((d) => d.code);
+      assert.ok(codes.includes(Code.NestingTooDeep), `no SG004 for ${condition.slice(0, 20)}…: ${codes.join(", ")}`);
+    }
+    const atEase = `graph g\ninput a\nnode n = f(a) when ${Array(40).fill("(not a == 1)").join(" or ")}\n`;
+    assert.deepEqual(parse(atEase).diagnostics, [], "a long but reasonable condition is fine");
+  });
+
   test("the formatter does not recurse into deep nesting either", () => {
     const result = formatGraph(`graph g\nnode n = f(${"[".repeat(100_000)})\n`);
     assert.equal(result.ok, false);

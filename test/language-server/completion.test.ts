@@ -41,9 +41,9 @@ describe("completion", () => {
 
   test("option names after a node, with what they expect; values after the colon", async () => {
     const options = await completeAfter("node extra = findCustomer(order.customerId) [");
-    assert.deepEqual(labels(options), ["backoff", "cache", "retry", "timeout"]);
+    assert.deepEqual(labels(options), ["backoff", "cache", "pin", "retry", "timeout"]);
     assert.match(options.find((o) => o.label === "cache")?.detail ?? "", /off or forever/);
-    assert.deepEqual(labels(await completeAfter("node extra = findCustomer(order.customerId) [retry: 2, ")), ["backoff", "cache", "retry", "timeout"]);
+    assert.deepEqual(labels(await completeAfter("node extra = findCustomer(order.customerId) [retry: 2, ")), ["backoff", "cache", "pin", "retry", "timeout"]);
     const values = labels(await completeAfter("node extra = findCustomer(order.customerId) [cache: "));
     assert.ok(values.includes("off") && values.includes("forever"), values.join());
     assert.deepEqual(labels(await completeAfter("loop extra { customer } [")), ["concurrency"]);

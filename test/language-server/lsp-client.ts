@@ -13,9 +13,12 @@ import {
   ShutdownRequest,
   StreamMessageReader,
   StreamMessageWriter,
+  RegistrationRequest,
+  type ClientCapabilities,
   type Diagnostic,
   type ProtocolConnection,
   type PublishDiagnosticsParams,
+  type Registration,
 } from "vscode-languageserver-protocol/node";
 import { repoRoot } from "../helpers";
 
@@ -27,10 +30,16 @@ export interface LspClient {
   change(uri: string, text: string): void;
   /** The next diagnostics published for `uri` at `version` or later. */
   diagnostics(uri: string, version?: number): Promise<Diagnostic[]>;
+  /** The diagnostics published for `uri` after this call (a re-check of an unchanged version). */
+  nextDiagnostics(uri: string): Promise<Diagnostic[]>;
+  /** The capabilities the server registered with client/registerCapability. */
+  registrations: Registration[];
   stop(): Promise<void>;
 }
 
-export async function startLspClient(options: { initializationOptions?: unknown; env?: NodeJS.ProcessEnv; viaCli?: boolean } = {}): Promise<LspClient> {
+export async function startLspClient(
+  options: { initializationOptions?: unknown; env?: NodeJS.ProcessEnv; viaCli?: boolean; capabilities?: ClientCapabilities } = {},
+): Promise<LspClient> {
   const entry = options.viaCli ? [join(repoRoot, "dist", "cli.js"), "lsp"] : [join(repoRoot, "dist", "language-server.js")];
   const child: ChildProcess = spawn(process.execPath, [...entry, "--stdio"], {
     stdio: ["pipe", "pipe", "inherit"],
@@ -44,18 +53,38 @@ export async function startLspClient(options: { initializationOptions?: unknown;
     published.push(params);
     waiters.splice(0).forEach((wake) => wake());
   });
+  const registrations: Registration[] = [];
+  connection.onRequest(RegistrationRequest.type, (params) => {
+    registrations.push(...params.registrations);
+  });
   connection.listen();
   await connection.sendRequest(InitializeRequest.type, {
     processId: process.pid,
     rootUri: pathToFileURL(repoRoot).href,
-    capabilities: {},
+    capabilities: options.capabilities ?? {},
     initializationOptions: options.initializationOptions ?? null,
   });
   await connection.sendNotification(InitializedNotification.type, {});
   const versions = new Map<string, number>();
 
+  const waitFor = (uri: string, accept: (p: PublishDiagnosticsParams, index: number) => boolean, what: string) =>
+    new Promise<Diagnostic[]>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no diagnostics for ${uri} ${what} within 20 s`)), 20_000);
+      const look = () => {
+        const found = published.find((p, index) => p.uri === uri && accept(p, index));
+        if (found) {
+          clearTimeout(timer);
+          resolve(found.diagnostics);
+        } else {
+          waiters.push(look);
+        }
+      };
+      look();
+    });
+
   return {
     connection,
+    registrations,
     async open(path, text) {
       const uri = pathToFileURL(path).href;
       versions.set(uri, 1);
@@ -70,19 +99,11 @@ export async function startLspClient(options: { initializationOptions?: unknown;
       void connection.sendNotification("textDocument/didChange", { textDocument: { uri, version }, contentChanges: [{ text }] });
     },
     diagnostics(uri, version = versions.get(uri) ?? 1) {
-      return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no diagnostics for ${uri} v${version} within 20 s`)), 20_000);
-        const look = () => {
-          const found = published.find((p) => p.uri === uri && (p.version ?? 0) >= version);
-          if (found) {
-            clearTimeout(timer);
-            resolve(found.diagnostics);
-          } else {
-            waiters.push(look);
-          }
-        };
-        look();
-      });
+      return waitFor(uri, (p) => (p.version ?? 0) >= version, `v${version}`);
+    },
+    nextDiagnostics(uri) {
+      const seen = published.length;
+      return waitFor(uri, (_, index) => index >= seen, "after the last ones");
     },
     async stop() {
       const exited = new Promise((resolve) => child.once("exit", resolve));

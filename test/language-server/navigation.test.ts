@@ -133,7 +133,7 @@ describe("references and rename", () => {
     }
     await assert.rejects(
       client.connection.sendRequest(PrepareRenameRequest.type, { textDocument: { uri }, position: positionOf(text, "pricing.loadRates(currency)", 0, "pricing.".length + 2) }),
-      /only an input, node or loop name can be renamed/,
+      /only an input, node, loop or alias name can be renamed/,
     );
   });
 });
