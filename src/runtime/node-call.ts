@@ -63,7 +63,14 @@ export async function callNodeFunction(fn: NodeFunction, args: readonly unknown[
     }, timeoutMs);
   });
   try {
-    const call = Promise.resolve().then(() => fn(...args, context));
+    // Called now, not in a later microtask: an abort already queued behind this call (the
+    // node host reads its messages in one go) must find the node's listeners in place.
+    let call: Promise<unknown>;
+    try {
+      call = Promise.resolve(fn(...args, context));
+    } catch (e) {
+      call = Promise.reject(e);
+    }
     const value = await (timeoutMs === undefined ? call : Promise.race([call, timeout]));
     return { ok: true, value, encoded: encodeOutput(fields.node, value) };
   } catch (e) {

@@ -58,6 +58,16 @@ describe("callNodeFunction", () => {
     assert.equal(result.value, "given up");
   });
 
+  test("an abort in the same tick as the call still reaches the listener the node adds at once", async () => {
+    const outside = new AbortController();
+    const { outcome } = call((context) => new Promise((_, reject) => (context as { signal: AbortSignal }).signal.addEventListener("abort", () => reject(new Error("stopped as asked")))), { signal: outside.signal });
+    // As the node host does when the run and its abort arrive in one read of the IPC channel.
+    outside.abort(new Error("timed out"));
+    const result = await Promise.race([outcome, new Promise<"hung">((resolve) => setTimeout(() => resolve("hung"), 2000).unref())]);
+    assert.notEqual(result, "hung", "the node never saw its abort");
+    assert.ok(result !== "hung" && !result.ok && result.error.message === "stopped as asked");
+  });
+
   test("an output that cannot be encoded fails naming the node and the path", async () => {
     const result = await call(() => ({ a: [() => 1] })).outcome;
     assert.ok(!result.ok);
