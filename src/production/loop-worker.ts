@@ -3,6 +3,7 @@
 // each job on with one atomic commit. Also, on timers: returns the jobs of workers whose
 // lease expired (the reaper), moves due retries back to the waiting list, and returns jobs
 // of its own list that it is not running (left there by a reply lost with a connection).
+import { setMaxListeners } from "node:events";
 import type Redis from "ioredis";
 import { retryDelayAfter } from "../runtime/node-call";
 import type { NodeCache } from "../store/node-cache";
@@ -67,6 +68,8 @@ export class LoopWorker {
   private released = false;
   /** Aborts the nodes still running when stop() gives their jobs back. */
   private readonly givenUp = new AbortController();
+  /** The take in progress, until the run loop has its jobs: a stop that interrupts it runs them. */
+  private pendingTake: Promise<string[]> | undefined;
   private slotFreed: (() => void) | undefined;
   private requestStop: () => void = () => undefined;
   private readonly stopRequested = new Promise<void>((resolve) => (this.requestStop = resolve));
@@ -84,6 +87,8 @@ export class LoopWorker {
 
   constructor(private readonly options: LoopWorkerOptions) {
     this.store = options.manager.store;
+    // Every running node that reads its signal listens here: as many as the concurrency.
+    setMaxListeners(0, this.givenUp.signal);
   }
 
   /** Loads the active version and checks the loop; throws WorkerStartError. Resolves to the version and the concurrency. */
@@ -135,9 +140,12 @@ export class LoopWorker {
       }
       let jobs: string[];
       try {
-        // A take waiting for Redis to come back must not hold up a stop. Should it run later
-        // on, release() is queued behind it on the same connection and returns its jobs.
-        jobs = await Promise.race([this.store.take(this.options.loop, this.options.workerId, free), this.stopRequested.then(() => [])]);
+        // A take waiting for Redis to come back must not hold up a stop: stop() runs what it
+        // took meanwhile, or release() (queued behind it on the same connection) returns it.
+        const taking = this.store.take(this.options.loop, this.options.workerId, free);
+        this.pendingTake = taking;
+        jobs = await Promise.race([taking, this.stopRequested.then(() => [])]);
+        if (jobs.length > 0 || !this.stopping) this.pendingTake = undefined;
         if (jobs.length === 0 && !this.stopping) {
           const job = await Promise.race([this.store.takeBlocking(this.options.blocking, this.options.loop, this.options.workerId, 1), this.stopRequested.then(() => undefined)]);
           jobs = job === undefined ? [] : [job];
@@ -171,6 +179,9 @@ export class LoopWorker {
     this.slotFreed?.();
     // Interrupts a waiting BLMOVE; a job it moved meanwhile is returned by release() below.
     this.options.blocking.disconnect();
+    // Jobs a take moved into our list as the stop came are ours: they run within the grace period.
+    const takenLate = await withTimeout(this.pendingTake ?? Promise.resolve([]), Math.min(this.options.graceMs, RELEASE_TIMEOUT_MS)).catch((): string[] => []);
+    for (const text of takenLate) if (!this.inFlight.has(text)) this.startJob(text);
     if (this.inFlight.size > 0) {
       let timer: NodeJS.Timeout | undefined;
       await new Promise<void>((resolve) => {
