@@ -593,7 +593,9 @@ export class StepgraphDebugSession extends LoggingDebugSession {
   }
 
   protected override async setVariableRequest(response: DebugProtocol.SetVariableResponse, args: DebugProtocol.SetVariableArguments): Promise<void> {
-    const target = this.editTarget(this.handles.get(args.variablesReference), args.name);
+    const container = this.handles.get(args.variablesReference);
+    if (container?.kind === "outputs" && container.job !== this.orchestrator) return this.fail(response, 1035, "a subgraph's outputs cannot be changed: its job ends with its node (change the output of a node of this graph)");
+    const target = this.editTarget(container, args.name);
     if (!target) return this.fail(response, 1030, "only node outputs, and values inside them, can be changed");
     await this.edit(response, target, args.value, (value) => {
       response.body = { value: preview(value), type: typeName(value), variablesReference: 0 };
@@ -602,7 +604,7 @@ export class StepgraphDebugSession extends LoggingDebugSession {
 
   /** The output and the path inside it that the variable `name` of `container` stands for. */
   private editTarget(container: Container | undefined, name: string): { node: string; path: PathStep[] } | undefined {
-    if (container?.kind === "outputs") return { node: name, path: [] };
+    if (container?.kind === "outputs") return container.job === this.orchestrator ? { node: name, path: [] } : undefined;
     if (container?.kind !== "value" || !container.edit) return undefined;
     const child = childrenOf(container.value, "").find((c) => c.name === name);
     return child ? { node: container.edit.node, path: [...container.edit.path, child.step] } : undefined;

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import type { DebugClient } from "@vscode/debugadapter-testsupport";
 import { copyFixture, type Workspace } from "../runtime/workspace";
-import { launch, scopeValues, stoppedAt } from "./dap-helpers";
+import { launch, scopeValues, stoppedAt, variables } from "./dap-helpers";
 
 function mapping(): Workspace {
   const ws = copyFixture("v2");
@@ -16,6 +16,11 @@ function mapping(): Workspace {
 async function request(client: DebugClient, command: "next" | "stepIn" | "stepOut" | "continue"): ReturnType<typeof stoppedAt> {
   const [, stop] = await Promise.all([client.customRequest(command, { threadId: 1 }), stoppedAt(client)]);
   return stop;
+}
+
+async function outputsScope(client: DebugClient): Promise<{ variablesReference: number }> {
+  const frameId = (await client.stackTraceRequest({ threadId: 1 })).body.stackFrames[0].id;
+  return (await client.scopesRequest({ frameId })).body.scopes.find((s) => s.name === "Outputs") as { variablesReference: number };
 }
 
 describe("map elements in the debugger", () => {
@@ -66,6 +71,8 @@ describe("subgraphs in the debugger", () => {
     const loud = await request(client, "next");
     assert.deepEqual([loud.node, loud.line], ["loud", 9]);
     assert.equal((await scopeValues(client)).Outputs.text, '"Hello, Ada"', "the subgraph's outputs so far");
+    const outputs = (await variables(client, "Outputs"))[0];
+    await assert.rejects(client.setVariableRequest({ variablesReference: (await outputsScope(client)).variablesReference, name: outputs.name, value: '"x"' }), /a subgraph's outputs cannot be changed/);
     const back = await request(client, "stepOut");
     assert.deepEqual([back.node, back.frames[0].source?.path], ["again", ws.path("uses-a.graph")]);
     assert.match((await scopeValues(client)).Outputs.said ?? "", /HELLO, ADA/);
