@@ -247,6 +247,7 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
   async rerun(name: string): Promise<void> {
     this.assertStopped("re-run a node");
     const state = this.state(name);
+    this.assertNotUsedInside(name, "re-run");
     if (state.node.dependencies.some((d) => !isSettled(this.state(d)))) throw new Error(`node '${name}' cannot run yet: not every node it uses has finished`);
     this.markStale(name);
     await this.execute(state, { skipCacheRead: true });
@@ -256,6 +257,7 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
   async editOutput(name: string, value: unknown): Promise<void> {
     this.assertStopped("edit an output");
     const state = this.state(name);
+    this.assertNotUsedInside(name, "edit");
     if (!isDone(state)) throw new Error(`node '${name}' has no output to edit yet`);
     const encoded = encodeValue(value);
     state.value = decodeValue(encoded);
@@ -649,6 +651,20 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
     this.history.push({ ...record, name: node.name, finishedAt: Date.now() });
     // Runs cancelled by dispose() end quietly: the session is over.
     if (!this.disposed) this.emit("nodeFinished", { node: node.name, status, durationMs });
+  }
+
+  /**
+   * The node the run is stopped inside (a map node between its elements, a subgraph node
+   * entered) has started with the values it uses: changing one would leave it half stale.
+   */
+  private assertNotUsedInside(name: string, what: string): void {
+    const inside = this.elementRun?.state.node.name ?? this.entered?.node;
+    if (inside === undefined) return;
+    const downstream = new Set(this.state(name).node.dependents);
+    for (const dependent of downstream) {
+      if (dependent === inside) throw new Error(`cannot ${what} '${name}' while stopped inside '${inside}', which uses it: step out of '${inside}' first`);
+      for (const next of this.state(dependent).node.dependents) downstream.add(next);
+    }
   }
 
   /** Makes every finished node downstream of `name` pending again. */

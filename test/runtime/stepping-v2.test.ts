@@ -10,8 +10,7 @@ import type { Orchestrator, OrchestratorEvents } from "../../src/runtime/orchest
 import { repoRoot } from "../helpers";
 import { copyFixture } from "./workspace";
 
-async function open(t: TestContext, graph: string, payload: unknown): Promise<DevSession> {
-  const ws = copyFixture("v2");
+async function open(t: TestContext, graph: string, payload: unknown, ws = copyFixture("v2")): Promise<DevSession> {
   const session = await openDevSession({ graphPath: ws.path(graph), payload, redis: { kind: "memory" }, stateDir: ws.stateDir, cacheMode: "use", hostScript: join(repoRoot, "dist", "node-host.js"), poolSize: 2 });
   t.after(() => session.close());
   return session;
@@ -110,6 +109,20 @@ describe("map elements are steps", () => {
     assert.deepEqual(second.orchestrator.state("scaled").value, [10, 20, 30, 40], "next at the node ran every element");
   });
 
+  test("while stepping through a map node's elements, what it uses cannot be edited or re-run", async (t) => {
+    const { orchestrator } = await open(t, "map.graph", {});
+    orchestrator.stopOnEntry();
+    await after(orchestrator, () => orchestrator.step());
+    await after(orchestrator, () => orchestrator.step());
+    assert.equal(where(orchestrator), "scaled[1]");
+    const refusal = /cannot (edit|re-run) 'items' while stopped inside 'scaled', which uses it: step out of 'scaled' first/;
+    await assert.rejects(orchestrator.editOutput("items", [7]), refusal);
+    await assert.rejects(orchestrator.rerun("items"), refusal);
+    assert.deepEqual(orchestrator.state("items").value, [1, 2, 3, 4], "unchanged");
+    assert.equal(await after(orchestrator, () => orchestrator.continue()), "finished");
+    assert.deepEqual(orchestrator.outputs().scaled, [10, 20, 30, 40]);
+  });
+
   test("a map node with no elements is a step of its own, and stepIn on it runs it", async (t) => {
     const { orchestrator } = await open(t, "map.graph", { n: 0 });
     orchestrator.stopOnEntry();
@@ -175,5 +188,23 @@ describe("entering a subgraph", () => {
       { text: "Hi, y", loud: "HI, Y" },
     ]);
     assert.ok(asked.includes("greeting/text") && asked.includes("usesa/again"), asked.join(", "));
+  });
+
+  test("pause while continuing inside a subgraph stops inside it, at the node still running", async (t) => {
+    const ws = copyFixture("behaviours");
+    ws.write("inner.graph", ['graph inner', 'use "./nodes/behaviours.ts"', "node first = fine()", "node stuck = hangs()"].join("\n"));
+    ws.write("outer.graph", ['graph outer', 'use graph "./inner.graph" as inner', "node called = inner()"].join("\n"));
+    const { orchestrator } = await open(t, "outer.graph", {}, ws);
+    orchestrator.setStopCondition((node, _args, _values, graph) => graph.name === "inner" && node.name === "first");
+    await after(orchestrator, () => orchestrator.continue());
+    assert.equal(where(orchestrator), "called > first");
+    const inner = orchestrator.levels[1].job;
+    const stuckStarted = new Promise<void>((resolve) => inner.on("nodeStarted", ({ node }) => node === "stuck" && resolve()));
+    const stopped = after(orchestrator, () => orchestrator.continue());
+    await stuckStarted;
+    setTimeout(() => orchestrator.pause(), 100);
+    assert.deepEqual(await stopped, { reason: "pause", node: "called" });
+    assert.equal(where(orchestrator), "called > stuck");
+    assert.equal(inner.state("stuck").status, "running");
   });
 });
