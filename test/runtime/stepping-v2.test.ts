@@ -200,8 +200,9 @@ describe("entering a subgraph", () => {
     assert.equal(where(orchestrator), "called > first");
     const inner = orchestrator.levels[1].job;
     const stuckStarted = new Promise<void>((resolve) => inner.on("nodeStarted", ({ node }) => node === "stuck" && resolve()));
+    const firstFinished = new Promise<void>((resolve) => inner.on("nodeFinished", ({ node }) => node === "first" && resolve()));
     const stopped = after(orchestrator, () => orchestrator.continue());
-    await stuckStarted;
+    await Promise.all([stuckStarted, firstFinished]);
     setTimeout(() => orchestrator.pause(), 100);
     assert.deepEqual(await stopped, { reason: "pause", node: "called" });
     assert.equal(where(orchestrator), "called > stuck");
