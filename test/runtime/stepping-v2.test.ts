@@ -131,6 +131,18 @@ describe("map elements are steps", () => {
     await after(orchestrator, () => orchestrator.stepIn());
     assert.deepEqual(orchestrator.state("scaled").value, [], "stepIn on it runs it");
   });
+
+  test("a skipped map node and a pinned one are single steps", async (t) => {
+    const ws = copyFixture("v2");
+    ws.write("single.graph", ['graph single', 'use "./nodes/v2.ts"', "input list = [1, 2]", "input on = false", "node off = scale(map list, 2) when on", 'node fixed = scale(map list, 3)  [pin: "./pins/rates.json"]', "node last = echo(list)"].join("\n"));
+    const { orchestrator } = await open(t, "single.graph", {}, ws);
+    orchestrator.stopOnEntry();
+    const stops = [where(orchestrator)];
+    for (let outcome = await after(orchestrator, () => orchestrator.step()); outcome !== "finished"; outcome = await after(orchestrator, () => orchestrator.step())) stops.push(where(orchestrator));
+    assert.deepEqual(stops, ["off", "fixed", "last"]);
+    assert.equal(orchestrator.state("off").status, "skipped");
+    assert.equal(orchestrator.state("fixed").status, "pinned");
+  });
 });
 
 describe("entering a subgraph", () => {
