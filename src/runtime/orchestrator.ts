@@ -19,6 +19,7 @@ import type { BuiltModule } from "./module-bundler";
 import { isDone, isSettled, type CacheState, type NodeFailure, type NodeRecord, type NodeState } from "./node-state";
 import type { ProcessPool } from "./process-pool";
 import { CachedCall, cacheTtlMs } from "./cached-call";
+import { callsOf, type ElementCall } from "./element-calls";
 import { resolveJobInput } from "./job-input";
 import { argumentValues } from "./node-arguments";
 import { retryDelayAfter } from "./node-call";
@@ -39,13 +40,6 @@ export interface OrchestratorOptions {
   jobId?: string;
   /** The value of each pin file, by absolute path (graph-loader reads them). */
   pins?: ReadonlyMap<string, unknown>;
-}
-
-/** One call a node makes: the whole node, or one element of a `map`. */
-interface ElementCall {
-  args: unknown[];
-  index?: number;
-  count?: number;
 }
 
 type CallResult = ({ ok: true; value: unknown; key?: string } | { ok: false; error: NodeFailure }) & { cache: CacheState; attempts: number; ranForMs: number };
@@ -149,7 +143,7 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
   get currentElement(): ElementStop | undefined {
     const index = this.currentElementIndex;
     if (index === undefined || this.currentNode === undefined) return undefined;
-    const calls = this.elementRun?.state.node.name === this.currentNode ? this.elementRun.calls : this.callsOf(this.state(this.currentNode).node, this.argumentValues(this.state(this.currentNode).node));
+    const calls = this.elementRun?.state.node.name === this.currentNode ? this.elementRun.calls : callsOf(this.state(this.currentNode).node, this.argumentValues(this.state(this.currentNode).node));
     if (!Array.isArray(calls) || index >= calls.length) return undefined;
     return { index, count: calls.length, args: calls[index].args };
   }
@@ -443,7 +437,7 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
   private firstElement(node: NodeModel): number | undefined {
     if (node.mapIndex === undefined || node.pin !== undefined || this.state(node.name).status !== "pending") return undefined;
     if (skipReason(node, (name) => this.state(name).status === "skipped", (name) => this.valueNamed(name))) return undefined;
-    const calls = this.callsOf(node, this.argumentValues(node));
+    const calls = callsOf(node, this.argumentValues(node));
     return Array.isArray(calls) && calls.length > 0 ? 0 : undefined;
   }
 
@@ -509,7 +503,7 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
       return void finish("pinned");
     }
 
-    const calls = this.callsOf(node, args);
+    const calls = callsOf(node, args);
     if (!Array.isArray(calls)) {
       state.error = calls;
       state.cache = "off";
@@ -550,19 +544,6 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
     const values = results.map((r) => (r as Extract<CallResult, { ok: true }>).value);
     state.value = node.mapIndex === undefined ? values[0] : values;
     return finish(results.length > 0 && results.every((r) => r.cache === "hit" || r.cache === "edited" || r.cache === "pinned") ? "cached" : "ran");
-  }
-
-  /**
-   * The calls a node makes: one, or one per element of its `map` argument (the element in
-   * its place, the others unchanged). A failure when the mapped value is not an array.
-   */
-  private callsOf(node: NodeModel, args: unknown[]): ElementCall[] | NodeFailure {
-    if (node.mapIndex === undefined) return [{ args }];
-    const list = args[node.mapIndex];
-    if (!Array.isArray(list)) {
-      return { kind: "input", message: `node '${node.name}' maps over ${node.args[node.mapIndex].text}, which is ${describeKind(list)}, not an array` };
-    }
-    return list.map((element, index) => ({ args: args.map((arg, i) => (i === node.mapIndex ? element : arg)), index, count: list.length }));
   }
 
   /** One call: a subgraph run, or the function from the cache or on a node host, with its retries. */
@@ -694,12 +675,4 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
     if (this.driving) throw new Error(`cannot ${what} while the graph is running`);
     if (this.disposed) throw new Error(`cannot ${what}: the session has ended`);
   }
-}
-
-/** A value's kind, for a message: "a string", "null", "an object". */
-function describeKind(value: unknown): string {
-  if (value === null) return "null";
-  if (value === undefined) return "undefined";
-  const kind = value instanceof Map ? "Map" : value instanceof Set ? "Set" : value instanceof Date ? "Date" : typeof value;
-  return `${/^[aeiouAEIOU]/.test(kind) ? "an" : "a"} ${kind}`;
 }
