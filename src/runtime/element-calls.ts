@@ -32,3 +32,11 @@ function describeKind(value: unknown): string {
   const kind = value instanceof Map ? "Map" : value instanceof Set ? "Set" : value instanceof Date ? "Date" : typeof value;
   return `${/^[aeiouAEIOU]/.test(kind) ? "an" : "a"} ${kind}`;
 }
+
+/** Element `index`'s call of a map node, without building the others; undefined when it has no such element. */
+export function elementCall(node: Pick<NodeModel, "mapIndex">, args: unknown[], index: number): (ElementCall & { index: number; count: number }) | undefined {
+  const mapIndex = node.mapIndex;
+  const list = mapIndex === undefined ? undefined : args[mapIndex];
+  if (!Array.isArray(list) || index >= list.length) return undefined;
+  return { args: args.map((arg, i) => (i === mapIndex ? list[index] : arg)), index, count: list.length };
+}

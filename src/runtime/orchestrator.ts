@@ -19,7 +19,7 @@ import type { BuiltModule } from "./module-bundler";
 import { isDone, isSettled, type CacheState, type NodeFailure, type NodeRecord, type NodeState } from "./node-state";
 import type { ProcessPool } from "./process-pool";
 import { CachedCall, cacheTtlMs } from "./cached-call";
-import { callsOf, type ElementCall } from "./element-calls";
+import { callsOf, elementCall, type ElementCall } from "./element-calls";
 import { resolveJobInput } from "./job-input";
 import { argumentValues } from "./node-arguments";
 import { retryDelayAfter } from "./node-call";
@@ -143,9 +143,11 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
   get currentElement(): ElementStop | undefined {
     const index = this.currentElementIndex;
     if (index === undefined || this.currentNode === undefined) return undefined;
-    const calls = this.elementRun?.state.node.name === this.currentNode ? this.elementRun.calls : callsOf(this.state(this.currentNode).node, this.argumentValues(this.state(this.currentNode).node));
-    if (!Array.isArray(calls) || index >= calls.length) return undefined;
-    return { index, count: calls.length, args: calls[index].args };
+    const run = this.elementRun;
+    if (run?.state.node.name === this.currentNode) return index < run.calls.length ? { index, count: run.calls.length, args: run.calls[index].args } : undefined;
+    const node = this.state(this.currentNode).node;
+    const call = elementCall(node, this.argumentValues(node), index);
+    return call && { index, count: call.count, args: call.args };
   }
 
   /** Where the run is stopped, outermost first: this job, then the subgraph jobs entered. Empty while it is not stopped. */
@@ -437,8 +439,7 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
   private firstElement(node: NodeModel): number | undefined {
     if (node.mapIndex === undefined || node.pin !== undefined || this.state(node.name).status !== "pending") return undefined;
     if (skipReason(node, (name) => this.state(name).status === "skipped", (name) => this.valueNamed(name))) return undefined;
-    const calls = callsOf(node, this.argumentValues(node));
-    return Array.isArray(calls) && calls.length > 0 ? 0 : undefined;
+    return elementCall(node, this.argumentValues(node), 0) ? 0 : undefined;
   }
 
   private stopAt({ node, reason, element }: StopChoice): void {
