@@ -642,6 +642,7 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
   private assertNotUsedInside(name: string, what: string): void {
     const inside = this.elementRun?.state.node.name ?? this.entered?.node;
     if (inside === undefined) return;
+    if (name === inside) throw new Error(`cannot ${what} '${name}' while stopped inside it: step out of it first`);
     const downstream = new Set(this.state(name).node.dependents);
     for (const dependent of downstream) {
       if (dependent === inside) throw new Error(`cannot ${what} '${name}' while stopped inside '${inside}', which uses it: step out of '${inside}' first`);

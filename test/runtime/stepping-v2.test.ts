@@ -118,6 +118,7 @@ describe("map elements are steps", () => {
     const refusal = /cannot (edit|re-run) 'items' while stopped inside 'scaled', which uses it: step out of 'scaled' first/;
     await assert.rejects(orchestrator.editOutput("items", [7]), refusal);
     await assert.rejects(orchestrator.rerun("items"), refusal);
+    await assert.rejects(orchestrator.rerun("scaled"), /cannot re-run 'scaled' while stopped inside it: step out of it first/);
     assert.deepEqual(orchestrator.state("items").value, [1, 2, 3, 4], "unchanged");
     assert.equal(await after(orchestrator, () => orchestrator.continue()), "finished");
     assert.deepEqual(orchestrator.outputs().scaled, [10, 20, 30, 40]);
