@@ -1,6 +1,8 @@
 // The DAP session: translates between the Debug Adapter Protocol and the Orchestrator.
-// Every graph node is a step; the job has one thread; the call stack is the current node
-// and, below it, the nodes that fed it. Nothing here runs node code or knows Redis.
+// Every graph node is a step (and each element of a map node stepped through); the job has
+// one thread; the call stack is the current node and, below it, the nodes that fed it, and
+// inside a subgraph, those of the subgraph above those of its caller. Nothing here runs
+// node code or knows Redis.
 import {
   Breakpoint,
   Handles,
@@ -17,13 +19,13 @@ import {
 import type { DebugProtocol } from "@vscode/debugprotocol";
 import { basename, dirname, join } from "node:path";
 import { inspect } from "node:util";
-import type { NodeModel } from "../src/graph/model";
+import type { GraphModel, NodeModel } from "../src/graph/model";
 import { defaultInputFile } from "../src/runtime/default-input";
 import { openDevSession, type DevSession } from "../src/runtime/dev-session";
 import { JobInputError, readJobInputFile } from "../src/runtime/job-input";
 import { ExpressionEvaluator } from "../src/runtime/expression-evaluator";
 import { isDone, isSettled, type NodeRecord } from "../src/runtime/node-state";
-import type { Orchestrator, StopReason } from "../src/runtime/orchestrator";
+import type { ElementStop, Orchestrator, StopReason } from "../src/runtime/orchestrator";
 import { parseRedisChoice } from "../src/store/open-cache-storage";
 import { hitConditionHolds, interpolateLogMessage, nodeLinesOf, normalizePath, placeBreakpoint } from "./breakpoints";
 import { checkLaunchArguments, LaunchArgumentError, type LaunchArguments } from "./launch-arguments";
@@ -48,11 +50,18 @@ export interface ServerAccess {
   refuse(): void;
 }
 
+/** A stack frame: a node of a job (the top job's, or a subgraph's), at an element for a map node stepped through. */
+interface Frame {
+  job: Orchestrator;
+  node: string;
+  element?: ElementStop;
+}
+
 /** What a variablesReference stands for until the next resume. */
 type Container =
-  | { kind: "inputs"; node: string }
-  | { kind: "node"; node: string }
-  | { kind: "outputs" }
+  | { kind: "inputs"; frame: Frame }
+  | { kind: "node"; frame: Frame }
+  | { kind: "outputs"; job: Orchestrator }
   | { kind: "value"; value: unknown; evaluateName: string; edit?: { node: string; path: PathStep[] } };
 
 export class StepgraphDebugSession extends LoggingDebugSession {
@@ -65,7 +74,7 @@ export class StepgraphDebugSession extends LoggingDebugSession {
   private nextBreakpointId = 1;
   private stopOnNodeErrors = true;
   private handles = new Handles<Container>();
-  private frames = new Map<number, string>();
+  private frames = new Map<number, Frame>();
   /** Set while stepped back: the history record shown as the current step. */
   private cursor: number | undefined;
   private ended = false;
@@ -195,13 +204,13 @@ export class StepgraphDebugSession extends LoggingDebugSession {
       const error = status === "failed" ? `: ${orchestrator.state(node).error?.message}` : "";
       this.output(`● ${node} ${status} ${durationMs.toFixed(1)} ms${error}\n`, "console");
     });
-    orchestrator.on("stopped", ({ reason, node }) => this.stopped(reason, node));
+    orchestrator.on("stopped", ({ reason }) => this.stopped(reason));
     orchestrator.on("finished", ({ outputs, failed }) => {
       const shown = Object.entries(outputs).map(([name, value]) => `  ${name}: ${inspect(value, { depth: 4, breakLength: 100 }).replace(/\n/g, "\n  ")}`);
       this.output(`graph ${failed ? "finished with failures" : "finished"}; outputs:\n${shown.join("\n")}\n`, "console");
       this.end();
     });
-    orchestrator.setStopCondition((node, nodeArgs, values) => this.shouldStop(node, nodeArgs, values));
+    orchestrator.setStopCondition((node, nodeArgs, values, graph) => this.shouldStop(node, nodeArgs, values, graph));
   }
 
   private startJob(args: LaunchArguments): void {
@@ -250,8 +259,8 @@ export class StepgraphDebugSession extends LoggingDebugSession {
   }
 
   /** The stop condition the Orchestrator asks before each node. */
-  private async shouldStop(node: NodeModel, nodeArgs: unknown[], values: Record<string, unknown>): Promise<boolean> {
-    const specs = this.breakpoints.get(normalizePath(this.orchestrator?.graph.file ?? "")) ?? [];
+  private async shouldStop(node: NodeModel, nodeArgs: unknown[], values: Record<string, unknown>, graph: GraphModel): Promise<boolean> {
+    const specs = this.breakpoints.get(normalizePath(graph.file)) ?? [];
     let stop = false;
     for (const spec of specs.filter((s) => s.node === node.name)) {
       const scope = { ...this.namedArguments(node, nodeArgs), ...values };
@@ -281,11 +290,14 @@ export class StepgraphDebugSession extends LoggingDebugSession {
 
   // --- stopping and resuming ------------------------------------------------------------
 
-  private stopped(reason: StopReason | "restart", node: string): void {
+  private stopped(reason: StopReason | "restart"): void {
     this.resetReferences();
     const event = new StoppedEvent(reason, THREAD_ID) as DebugProtocol.StoppedEvent;
-    event.body.description = reason === "exception" ? `node '${node}' failed` : `before node '${node}'`;
-    if (reason === "exception") event.body.text = this.orchestrator?.state(node).error?.message;
+    const top = this.stopFrames()[0];
+    const name = top ? frameNodeName(top) : "";
+    const where = top && top.job !== this.orchestrator ? ` of subgraph '${top.job.graph.name}'` : "";
+    event.body.description = reason === "exception" ? `node '${name}' failed` : `before node '${name}'${where}`;
+    if (reason === "exception" && top) event.body.text = top.job.state(top.node).error?.message;
     this.sendEvent(event);
   }
 
@@ -322,16 +334,17 @@ export class StepgraphDebugSession extends LoggingDebugSession {
     this.stepForward(response);
   }
 
+  /** Into a subgraph node, or to element 0 of a map node; elsewhere as next (node code is not stepped into yet). */
   protected override stepInRequest(response: DebugProtocol.StepInResponse): void {
-    // Until node-source debugging lands, stepping in is stepping over the node.
-    this.stepForward(response);
+    this.stepForward(response, true);
   }
 
-  private stepForward(response: DebugProtocol.Response): void {
+  private stepForward(response: DebugProtocol.Response, into = false): void {
     if (!this.whenStopped(response)) return;
     this.sendResponse(response);
     if (this.inPast()) return this.travel((this.cursor as number) + 1);
-    void this.resume(() => (this.orchestrator as Orchestrator).step());
+    const orchestrator = this.orchestrator as Orchestrator;
+    void this.resume(() => (into ? orchestrator.stepIn() : orchestrator.step()));
   }
 
   protected override stepOutRequest(response: DebugProtocol.StepOutResponse): void {
@@ -370,21 +383,21 @@ export class StepgraphDebugSession extends LoggingDebugSession {
   private travel(at: number | undefined): void {
     const orchestrator = this.orchestrator as Orchestrator;
     this.cursor = at === undefined || at >= orchestrator.history.length ? undefined : at;
-    this.stopped("step", this.currentNode() ?? "");
+    this.stopped("step");
   }
 
   protected override async restartFrameRequest(response: DebugProtocol.RestartFrameResponse, args: DebugProtocol.RestartFrameArguments): Promise<void> {
     if (!this.whenStopped(response)) return;
-    const node = this.frames.get(args.frameId);
-    if (!node) return this.fail(response, 1011, "unknown frame");
+    const frame = this.frames.get(args.frameId);
+    if (!frame) return this.fail(response, 1011, "unknown frame");
     this.sendResponse(response);
     this.cursor = undefined;
     try {
-      await (this.orchestrator as Orchestrator).rerun(node);
+      await frame.job.rerun(frame.node);
     } catch (e) {
-      this.output(`cannot re-run ${node}: ${(e as Error).message}\n`, "stderr");
+      this.output(`cannot re-run ${frame.node}: ${(e as Error).message}\n`, "stderr");
     }
-    this.stopped("restart", this.currentNode() ?? node);
+    this.stopped("restart");
   }
 
   // --- what a stop shows ----------------------------------------------------------------
@@ -396,36 +409,46 @@ export class StepgraphDebugSession extends LoggingDebugSession {
     return this.cursor === undefined ? orchestrator.current : orchestrator.history[this.cursor].name;
   }
 
+  /**
+   * The node of each job the stop is in, innermost first (a subgraph's node above its
+   * calling node); while stepped back, the history record's node.
+   */
+  private stopFrames(): Frame[] {
+    const orchestrator = this.orchestrator;
+    if (!orchestrator) return [];
+    if (this.cursor !== undefined) return [{ job: orchestrator, node: orchestrator.history[this.cursor].name }];
+    return orchestrator.levels.reverse().map(({ job, node, element }) => ({ job, node, ...(element ? { element } : {}) }));
+  }
+
   private inPast(): boolean {
     return this.cursor !== undefined;
   }
 
   protected override stackTraceRequest(response: DebugProtocol.StackTraceResponse, args: DebugProtocol.StackTraceArguments): void {
     if (!this.whenStopped(response)) return;
-    const orchestrator = this.orchestrator as Orchestrator;
-    const top = this.currentNode();
-    const names = top ? upstreamOf(orchestrator, top) : [];
-    const source = new Source(basename(orchestrator.graph.file), orchestrator.graph.file);
+    // Each job's stop node, then the nodes that fed it; the element only on the stop node.
+    const all = this.stopFrames().flatMap((stop) => upstreamOf(stop.job, stop.node).map((name): Frame => (name === stop.node ? stop : { job: stop.job, node: name })));
     const start = args.startFrame ?? 0;
-    const count = args.levels && args.levels > 0 ? args.levels : names.length;
-    const frames = names.slice(start, start + count).map((name, i) => {
+    const count = args.levels && args.levels > 0 ? args.levels : all.length;
+    const frames = all.slice(start, start + count).map((frame, i) => {
       const id = start + i + 1;
-      this.frames.set(id, name);
-      const node = orchestrator.state(name).node;
-      return new StackFrame(id, `${name} = ${node.callText}(…)`, source, this.convertDebuggerLineToClient(node.line + 1), 1);
+      this.frames.set(id, frame);
+      const node = frame.job.state(frame.node).node;
+      const file = frame.job.graph.file;
+      return new StackFrame(id, `${frameNodeName(frame)} = ${node.callText}(…)`, new Source(basename(file), file), this.convertDebuggerLineToClient(node.line + 1), 1);
     });
-    response.body = { stackFrames: frames, totalFrames: names.length };
+    response.body = { stackFrames: frames, totalFrames: all.length };
     this.sendResponse(response);
   }
 
   protected override scopesRequest(response: DebugProtocol.ScopesResponse, args: DebugProtocol.ScopesArguments): void {
-    const node = this.frames.get(args.frameId);
-    if (!node) return this.fail(response, 1011, "unknown frame");
+    const frame = this.frames.get(args.frameId);
+    if (!frame) return this.fail(response, 1011, "unknown frame");
     response.body = {
       scopes: [
-        new Scope("Inputs", this.handles.create({ kind: "inputs", node }), false),
-        new Scope("Node", this.handles.create({ kind: "node", node }), false),
-        new Scope("Outputs", this.handles.create({ kind: "outputs" }), false),
+        new Scope("Inputs", this.handles.create({ kind: "inputs", frame }), false),
+        new Scope("Node", this.handles.create({ kind: "node", frame }), false),
+        new Scope("Outputs", this.handles.create({ kind: "outputs", job: frame.job }), false),
       ],
     };
     this.sendResponse(response);
@@ -440,15 +463,15 @@ export class StepgraphDebugSession extends LoggingDebugSession {
   }
 
   private variablesOf(container: Container, page?: { start: number; count: number }): DebugProtocol.Variable[] {
-    const orchestrator = this.orchestrator as Orchestrator;
     switch (container.kind) {
       case "inputs": {
-        const { node, values } = this.recordedArguments(container.node);
+        const { node, values } = this.recordedArguments(container.frame);
         return node.args.map((arg, i) => this.variable(node.function.parameters[i]?.name ?? arg.text, values[i], arg.kind === "literal" ? arg.text : arg.text));
       }
       case "node": {
-        const state = orchestrator.state(container.node);
-        const record = this.recordOf(container.node);
+        const { job, element } = container.frame;
+        const state = job.state(container.frame.node);
+        const record = this.recordOf(container.frame);
         const rows: [string, unknown][] = [
           // The signature names the function; an alias, when the call has one, goes in front.
           ["function", `${state.node.callText.includes(".") ? `${state.node.callText.split(".")[0]}.` : ""}${state.node.function.signature}`],
@@ -468,13 +491,15 @@ export class StepgraphDebugSession extends LoggingDebugSession {
         if (skip?.reason === "dependency") rows.push(["skipped", `it needs '${skip.node}', which was skipped`]);
         const elements = (record ?? state).elements;
         if (mapIndex !== undefined) rows.push(["map", `${state.node.args[mapIndex].text}${elements ? `: ${elements.finished} of ${elements.count} elements` : ""}`]);
+        if (element) rows.push(["index", element.index], ["count", element.count]);
         if (state.node.subgraph) rows.push(["subgraph", state.node.subgraph.file]);
         const error = record?.error ?? state.error;
         if (error) rows.push(["error", error.message]);
         return rows.map(([name, value]) => this.variable(name, value, JSON.stringify(value ?? null)));
       }
       case "outputs":
-        return Object.entries(this.outputsNow()).map(([name, value]) => this.variable(name, value, name, { node: name, path: [] }));
+        // Only the top job's outputs can be edited: a subgraph's job ends with its node.
+        return Object.entries(this.outputsNow(container.job)).map(([name, value]) => this.variable(name, value, name, container.job === this.orchestrator ? { node: name, path: [] } : undefined));
       case "value":
         return childrenOf(container.value, container.evaluateName, page).map((child) =>
           this.variable(child.name, child.value, child.evaluateName, container.edit ? { node: container.edit.node, path: [...container.edit.path, child.step] } : undefined),
@@ -490,29 +515,32 @@ export class StepgraphDebugSession extends LoggingDebugSession {
     return variable;
   }
 
-  /** The node and its argument values: as recorded when stepped back, else as they are now. */
-  private recordedArguments(name: string): { node: NodeModel; values: unknown[] } {
-    const orchestrator = this.orchestrator as Orchestrator;
-    const state = orchestrator.state(name);
-    const record = this.recordOf(name);
+  /**
+   * The node and its argument values: at a map element, that element's call; as recorded
+   * when stepped back; else as they are now.
+   */
+  private recordedArguments({ job, node: name, element }: Frame): { node: NodeModel; values: unknown[] } {
+    const state = job.state(name);
+    if (element) return { node: state.node, values: element.args };
+    const record = this.recordOf({ job, node: name });
     if (record?.args) return { node: state.node, values: record.args };
     if (state.args && state.status !== "pending") return { node: state.node, values: state.args };
-    const ready = state.node.dependencies.every((d) => isSettled(orchestrator.state(d)));
-    return { node: state.node, values: ready ? orchestrator.argumentValues(state.node) : [] };
+    const ready = state.node.dependencies.every((d) => isSettled(job.state(d)));
+    return { node: state.node, values: ready ? job.argumentValues(state.node) : [] };
   }
 
-  /** The latest record of a node up to the cursor (only while stepped back). */
-  private recordOf(name: string): NodeRecord | undefined {
-    if (this.cursor === undefined) return undefined;
-    const history = (this.orchestrator as Orchestrator).history;
-    for (let i = this.cursor; i >= 0; i--) if (history[i].name === name) return history[i];
+  /** The latest record of a node up to the cursor (only while stepped back, which shows the top job only). */
+  private recordOf({ job, node }: Frame): NodeRecord | undefined {
+    if (this.cursor === undefined || job !== this.orchestrator) return undefined;
+    const history = job.history;
+    for (let i = this.cursor; i >= 0; i--) if (history[i].name === node) return history[i];
     return undefined;
   }
 
-  /** Every finished node's output (as of the cursor while stepped back). */
-  private outputsNow(): Record<string, unknown> {
-    const orchestrator = this.orchestrator as Orchestrator;
-    if (this.cursor === undefined) {
+  /** Every finished node's output of a job (as of the cursor while stepped back). */
+  private outputsNow(job = this.orchestrator as Orchestrator): Record<string, unknown> {
+    const orchestrator = job;
+    if (this.cursor === undefined || job !== this.orchestrator) {
       const inputs = new Set(orchestrator.graph.inputs.map((i) => i.name));
       return Object.fromEntries(Object.entries(orchestrator.values()).filter(([name]) => !inputs.has(name)));
     }
@@ -531,12 +559,12 @@ export class StepgraphDebugSession extends LoggingDebugSession {
     return named;
   }
 
-  /** Names an expression can use at a frame: the node's parameters, the inputs, the outputs so far. */
+  /** Names an expression can use at a frame (the top one by default): the node's parameters, its job's inputs and outputs so far. */
   private scopeFor(frameId: number | undefined): Record<string, unknown> {
-    const orchestrator = this.orchestrator as Orchestrator;
-    const node = (frameId !== undefined ? this.frames.get(frameId) : undefined) ?? this.currentNode();
-    const parameters = node ? this.namedArguments(orchestrator.state(node).node, this.recordedArguments(node).values) : {};
-    return { ...parameters, ...orchestrator.inputs, ...this.outputsNow() };
+    const frame = (frameId !== undefined ? this.frames.get(frameId) : undefined) ?? this.stopFrames()[0];
+    if (!frame) return { ...this.orchestrator?.inputs, ...this.outputsNow() };
+    const parameters = this.namedArguments(frame.job.state(frame.node).node, this.recordedArguments(frame).values);
+    return { ...parameters, ...frame.job.inputs, ...this.outputsNow(frame.job) };
   }
 
   protected override exceptionInfoRequest(response: DebugProtocol.ExceptionInfoResponse): void {
@@ -565,7 +593,9 @@ export class StepgraphDebugSession extends LoggingDebugSession {
   }
 
   protected override async setVariableRequest(response: DebugProtocol.SetVariableResponse, args: DebugProtocol.SetVariableArguments): Promise<void> {
-    const target = this.editTarget(this.handles.get(args.variablesReference), args.name);
+    const container = this.handles.get(args.variablesReference);
+    if (container?.kind === "outputs" && container.job !== this.orchestrator) return this.fail(response, 1035, "a subgraph's outputs cannot be changed: its job ends with its node (change the output of a node of this graph)");
+    const target = this.editTarget(container, args.name);
     if (!target) return this.fail(response, 1030, "only node outputs, and values inside them, can be changed");
     await this.edit(response, target, args.value, (value) => {
       response.body = { value: preview(value), type: typeName(value), variablesReference: 0 };
@@ -574,7 +604,7 @@ export class StepgraphDebugSession extends LoggingDebugSession {
 
   /** The output and the path inside it that the variable `name` of `container` stands for. */
   private editTarget(container: Container | undefined, name: string): { node: string; path: PathStep[] } | undefined {
-    if (container?.kind === "outputs") return { node: name, path: [] };
+    if (container?.kind === "outputs") return container.job === this.orchestrator ? { node: name, path: [] } : undefined;
     if (container?.kind !== "value" || !container.edit) return undefined;
     const child = childrenOf(container.value, "").find((c) => c.name === name);
     return child ? { node: container.edit.node, path: [...container.edit.path, child.step] } : undefined;
@@ -667,6 +697,11 @@ function readInputFile(file: string): unknown {
     if (e instanceof JobInputError) throw new Error(`the input file ${e.message}`, { cause: e });
     throw e;
   }
+}
+
+/** A frame's node as the call stack names it: `scaled[1]` at a map element. */
+function frameNodeName(frame: Frame): string {
+  return frame.element ? `${frame.node}[${frame.element.index}]` : frame.node;
 }
 
 /** The current node, then the nodes that fed it, nearest first (breadth-first). */

@@ -5,6 +5,11 @@
 // While continuing, every ready node is started at once and the ProcessPool runs as many
 // as it has hosts; while stepping, exactly one node runs, the next in the graph's
 // deterministic order. Before a node starts, the caller's stop condition is asked.
+//
+// Steps go below nodes in two places. A `map` node reached by a step is run element by
+// element (each element a step; continue runs the rest at once). A subgraph node entered
+// with stepIn, or whose subgraph stops at a breakpoint, keeps its nested Orchestrator in
+// `entered`: until that job ends, resuming drives it, and its stops are this job's stops.
 import { randomUUID } from "node:crypto";
 import { EventEmitter } from "node:events";
 import type { GraphModel, NodeModel, SubgraphCallModel } from "../graph/model";
@@ -14,6 +19,7 @@ import type { BuiltModule } from "./module-bundler";
 import { isDone, isSettled, type CacheState, type NodeFailure, type NodeRecord, type NodeState } from "./node-state";
 import type { ProcessPool } from "./process-pool";
 import { CachedCall, cacheTtlMs } from "./cached-call";
+import { callsOf, elementCall, type ElementCall } from "./element-calls";
 import { resolveJobInput } from "./job-input";
 import { argumentValues } from "./node-arguments";
 import { retryDelayAfter } from "./node-call";
@@ -36,32 +42,62 @@ export interface OrchestratorOptions {
   pins?: ReadonlyMap<string, unknown>;
 }
 
-/** One call a node makes: the whole node, or one element of a `map`. */
-interface ElementCall {
-  args: unknown[];
-  index?: number;
-  count?: number;
-}
-
 type CallResult = ({ ok: true; value: unknown; key?: string } | { ok: false; error: NodeFailure }) & { cache: CacheState; attempts: number; ranForMs: number };
 
 export type StopReason = "entry" | "breakpoint" | "step" | "pause" | "exception";
 
-/** Asked before each node starts: stop here? `values` holds the inputs and the outputs so far. */
-export type StopCondition = (node: NodeModel, args: unknown[], values: Readonly<Record<string, unknown>>) => boolean | Promise<boolean>;
+/**
+ * Asked before each node starts: stop here? `values` holds the inputs and the outputs so
+ * far; `graph` is the graph the node is in (a subgraph's, for the nodes of one).
+ */
+export type StopCondition = (node: NodeModel, args: unknown[], values: Readonly<Record<string, unknown>>, graph: GraphModel) => boolean | Promise<boolean>;
+
+/** The element of a `map` node a stop is before: its index, how many there are, its call's arguments. */
+export interface ElementStop {
+  index: number;
+  count: number;
+  args: unknown[];
+}
+
+/** One job's part of where the run is stopped: its node, and the element of it when it is a map node run element by element. */
+export interface StopLevel {
+  job: Orchestrator;
+  node: string;
+  element?: ElementStop;
+}
 
 export interface OrchestratorEvents {
   nodeStarted: [{ node: string }];
   nodeFinished: [{ node: string; status: "ran" | "cached" | "pinned" | "failed" | "skipped"; durationMs: number }];
   log: [{ node: string; level: LogLevel | "warn"; text: string }];
-  stopped: [{ reason: StopReason; node: string }];
+  /** `node` is this job's node; `element` is set at a map node's element. */
+  stopped: [{ reason: StopReason; node: string; element?: number }];
   finished: [{ outputs: Record<string, unknown>; failed: boolean }];
 }
 
-interface DriveMode {
-  steps: number;
-  /** Stop before the first node for which this holds (stepOut). */
-  until?: (node: NodeModel) => boolean;
+type DriveMode = "continue" | "next" | "in" | "out";
+
+/** A node's calls once it has started, and the results of those that finished (by index). */
+interface StartedCalls {
+  state: NodeState;
+  calls: ElementCall[];
+  results: (CallResult | undefined)[];
+  started: number;
+  skipCacheRead: boolean;
+}
+
+/** A stop chosen while driving: the node, and for a map node reached by a step, its element. */
+interface StopChoice {
+  node: string;
+  reason: StopReason;
+  element?: number;
+}
+
+/** A subgraph job stopped inside: the calling node, and why the subgraph stopped. */
+interface EnteredSubgraph {
+  node: string;
+  job: Orchestrator;
+  reason: StopReason;
 }
 
 export class Orchestrator extends EventEmitter<OrchestratorEvents> {
@@ -73,6 +109,14 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
   /** Unset, no node is asked about (and the values it would see are not gathered). */
   private stopCondition: StopCondition | undefined;
   private currentNode: string | undefined;
+  /** Set when stopped before an element of the current (map) node. */
+  private currentElementIndex: number | undefined;
+  /** The map node being run element by element, until its last element finished. */
+  private elementRun: StartedCalls | undefined;
+  /** The subgraph job the run is stopped inside. */
+  private entered: EnteredSubgraph | undefined;
+  /** The subgraph job a resume is driving, for pause(). */
+  private delegate: Orchestrator | undefined;
   private driving = false;
   private pauseRequested = false;
   private wakeUp: () => void = () => undefined;
@@ -93,6 +137,25 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
   /** The node the run is stopped at (before it, or at it when it failed or still runs). */
   get current(): string | undefined {
     return this.currentNode;
+  }
+
+  /** Before which element of the current map node the run is stopped; undefined before a whole node. */
+  get currentElement(): ElementStop | undefined {
+    const index = this.currentElementIndex;
+    if (index === undefined || this.currentNode === undefined) return undefined;
+    const run = this.elementRun;
+    if (run?.state.node.name === this.currentNode) return index < run.calls.length ? { index, count: run.calls.length, args: run.calls[index].args } : undefined;
+    const node = this.state(this.currentNode).node;
+    const call = elementCall(node, this.argumentValues(node), index);
+    return call && { index, count: call.count, args: call.args };
+  }
+
+  /** Where the run is stopped, outermost first: this job, then the subgraph jobs entered. Empty while it is not stopped. */
+  get levels(): StopLevel[] {
+    if (this.currentNode === undefined) return [];
+    const element = this.currentElement;
+    const here: StopLevel = { job: this, node: this.currentNode, ...(element ? { element } : {}) };
+    return this.entered ? [here, ...this.entered.job.levels] : [here];
   }
 
   get isRunning(): boolean {
@@ -116,32 +179,46 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
 
   /** Stops before the first node, without running anything. */
   stopOnEntry(): void {
-    const first = this.readyNodes()[0];
+    const first = this.stepStop("entry");
     if (!first) return this.finishIfDone();
-    this.currentNode = first.name;
-    this.emit("stopped", { reason: "entry", node: first.name });
+    this.stopAt(first);
   }
 
   /** Runs until a stop, a failure (with stopOnError) or the end. */
   continue(): Promise<void> {
-    return this.drive({ steps: Infinity });
+    return this.drive("continue");
   }
 
-  /** Runs the next node in order and stops before the one after it. */
+  /**
+   * Runs the next node in order and stops before the one after it. At a map node's element:
+   * runs that element and stops before the next (after the last, before the next node).
+   */
   step(): Promise<void> {
-    return this.drive({ steps: 1 });
+    return this.drive("next");
   }
 
-  /** Runs to the end of the current node's loop: stops before the first node of another loop. */
+  /**
+   * Before a subgraph node: enters it, stopping before the subgraph's first node. Before a
+   * map node with elements: stops before its element 0, running nothing. Else as step().
+   */
+  stepIn(): Promise<void> {
+    return this.drive("in");
+  }
+
+  /**
+   * Inside a subgraph: runs the rest of it and stops after its node. At a map node's
+   * element: runs the remaining elements and stops after the node. Else runs to the end of
+   * the current node's loop: stops before the first node of another loop.
+   */
   stepOut(): Promise<void> {
-    const loop = this.currentNode ? this.state(this.currentNode).node.loop : undefined;
-    return this.drive({ steps: Infinity, until: (node) => node.loop !== loop });
+    return this.drive("out");
   }
 
   /** Stops before the next node to start; a node still running is where it stops. */
   pause(): void {
     if (!this.driving) return;
     this.pauseRequested = true;
+    this.delegate?.pause();
     this.wakeUp();
   }
 
@@ -166,6 +243,7 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
   async rerun(name: string): Promise<void> {
     this.assertStopped("re-run a node");
     const state = this.state(name);
+    this.assertNotUsedInside(name, "re-run");
     if (state.node.dependencies.some((d) => !isSettled(this.state(d)))) throw new Error(`node '${name}' cannot run yet: not every node it uses has finished`);
     this.markStale(name);
     await this.execute(state, { skipCacheRead: true });
@@ -175,6 +253,7 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
   async editOutput(name: string, value: unknown): Promise<void> {
     this.assertStopped("edit an output");
     const state = this.state(name);
+    this.assertNotUsedInside(name, "edit");
     if (!isDone(state)) throw new Error(`node '${name}' has no output to edit yet`);
     const encoded = encodeValue(value);
     state.value = decodeValue(encoded);
@@ -209,39 +288,70 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
     await Promise.resolve();
     // The node we are stopped at was already asked about; resuming must not stop there again.
     const resumedFrom = this.currentNode;
+    const resumedElement = this.currentElementIndex;
+    const entered = this.entered;
     this.currentNode = undefined;
-    let steps = mode.steps;
-    if (resumedFrom !== undefined && this.inFlight.has(resumedFrom)) steps = 0;
-    let stopAt: { node: string; reason: StopReason } | undefined;
+    this.currentElementIndex = undefined;
+    this.entered = undefined;
+    let steps = mode === "continue" ? Infinity : 1;
+    let until: ((node: NodeModel) => boolean) | undefined;
+    let stopAt: StopChoice | undefined;
     let failed: string | undefined;
     try {
+      if (entered) {
+        await this.driveEntered(entered, mode);
+        // Stopped again inside (the loop below stops at once), or the subgraph's job ended
+        // and its node finishes: a step stops after it.
+        if (mode !== "continue") steps = 0;
+      } else if (resumedFrom !== undefined && resumedElement !== undefined && this.runElements(resumedFrom, resumedElement, mode)) {
+        if (mode !== "continue") steps = 0;
+      } else if (mode === "in" && resumedFrom !== undefined && this.firstElement(this.state(resumedFrom).node) !== undefined) {
+        stopAt = { node: resumedFrom, reason: "step", element: 0 };
+      } else if (mode === "out") {
+        const loop = resumedFrom ? this.state(resumedFrom).node.loop : undefined;
+        steps = Infinity;
+        until = (node) => node.loop !== loop;
+      } else if (resumedFrom !== undefined && this.inFlight.has(resumedFrom)) {
+        // Paused at a running node: resuming waits for it, then stops as after a step.
+        steps = 0;
+      }
       for (;;) {
         if (this.disposed) return;
+        // A subgraph job stopped inside: this job stops there at once, its other nodes running on.
+        const inside = this.insideSubgraph();
+        if (inside) {
+          stopAt = { node: inside.node, reason: inside.reason };
+          break;
+        }
         if (stopAt === undefined && failed === undefined && !this.pauseRequested) {
-          for (const node of this.readyNodes()) {
-            if (steps === 0) {
-              stopAt = { node: node.name, reason: "step" };
+          if (steps === 0) {
+            // The step is chosen once what runs has finished: the next in order from there.
+            if (this.inFlight.size === 0) {
+              stopAt = this.stepStop("step");
               break;
             }
-            // stepOut: nodes past the current loop wait, while the loop's own nodes run on.
-            if (mode.until?.(node)) continue;
-            if (node.name !== resumedFrom && this.stopCondition && (await this.stopCondition(node, this.argumentValues(node), this.values()))) {
-              stopAt = { node: node.name, reason: "breakpoint" };
-              break;
+          } else {
+            for (const node of this.readyNodes()) {
+              // stepOut: nodes past the current loop wait, while the loop's own nodes run on.
+              if (until?.(node)) continue;
+              if (node.name !== resumedFrom && this.stopCondition && (await this.stopCondition(node, this.argumentValues(node), this.values(), this.graph))) {
+                stopAt = { node: node.name, reason: "breakpoint" };
+                break;
+              }
+              if (this.disposed) return;
+              this.launch(node, mode === "in" && node.name === resumedFrom);
+              // Stepping runs exactly one node, and the next is chosen once it has finished.
+              if (--steps === 0) break;
             }
-            if (this.disposed) return;
-            this.launch(node);
-            steps--;
-            // Stepping runs exactly one node, and the next is chosen once it has finished.
-            if (mode.steps !== Infinity) break;
           }
         }
         if (this.inFlight.size === 0) break;
+        if (this.insideSubgraph()) continue;
         const woken = new Promise<void>((resolve) => (this.wakeUp = resolve));
         const finished = await Promise.race([...this.inFlight.entries()].map(([name, done]) => done.then(() => name)).concat(woken.then(() => "")));
         if (finished !== "" && this.options.stopOnError && this.state(finished).status === "failed") failed ??= finished;
         // A pause stops at once, even while a node runs on (one that never returns, say).
-        if (this.pauseRequested && this.inFlight.size > 0) {
+        if (this.pauseRequested && this.inFlight.size > 0 && !this.insideSubgraph()) {
           stopAt = { node: [...this.inFlight.keys()].sort((a, b) => this.order(a) - this.order(b))[0], reason: "pause" };
           break;
         }
@@ -251,17 +361,91 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
       this.driving = false;
     }
     if (this.disposed) return;
-    if (failed !== undefined) return this.stopAt(failed, "exception");
-    if (stopAt) return this.stopAt(stopAt.node, stopAt.reason);
+    const inside = this.insideSubgraph();
+    if (inside) return this.stopAt({ node: inside.node, reason: inside.reason });
+    if (failed !== undefined) return this.stopAt({ node: failed, reason: "exception" });
+    if (stopAt) return this.stopAt(stopAt);
     const next = this.readyNodes()[0];
-    if (this.pauseRequested && next) return this.stopAt(next.name, "pause");
-    if (mode.until && next) return this.stopAt(next.name, "step");
+    if (this.pauseRequested && next) return this.stopAt({ node: next.name, reason: "pause" });
+    const afterLoop = until ? this.stepStop("step") : undefined;
+    if (afterLoop) return this.stopAt(afterLoop);
     this.finishIfDone();
   }
 
-  private stopAt(node: string, reason: StopReason): void {
+  /** The subgraph job stopped inside (set by its stopped event, at any await). */
+  private insideSubgraph(): EnteredSubgraph | undefined {
+    return this.entered;
+  }
+
+  /**
+   * Resumes the subgraph job stopped inside. `out` leaves it (it runs to its end) unless
+   * the stop is deeper still (a subgraph or a map element inside it), which it then leaves.
+   */
+  private async driveEntered(entered: EnteredSubgraph, mode: DriveMode): Promise<void> {
+    const job = entered.job;
+    const deeper = job.entered !== undefined || job.currentElementIndex !== undefined;
+    this.delegate = job;
+    try {
+      if (mode === "continue" || (mode === "out" && !deeper)) await job.continue();
+      else if (mode === "next") await job.step();
+      else if (mode === "in") await job.stepIn();
+      else await job.stepOut();
+    } finally {
+      this.delegate = undefined;
+    }
+  }
+
+  /**
+   * At element `from` of map node `name`: runs that element (a step) or every remaining one
+   * (continue, stepOut; stepIn is a step), as the node's run in flight. False when the node
+   * has no such element any more (an edit upstream changed its list): then it runs as a node.
+   */
+  private runElements(name: string, from: number, mode: DriveMode): boolean {
+    const state = this.state(name);
+    let run = this.elementRun;
+    if (run?.state !== state) {
+      if (state.status !== "pending" || this.firstElement(state.node) === undefined) return false;
+      run = this.start(state, false) ?? undefined;
+      if (!run) return false;
+      this.elementRun = run;
+    }
+    if (from >= run.calls.length) return false;
+    const started = run;
+    const to = mode === "next" || mode === "in" ? from + 1 : started.calls.length;
+    const indices = Array.from({ length: to - from }, (_, i) => from + i);
+    const done = this.runCalls(started, indices).then(() => {
+      if (started.results.includes(undefined)) return;
+      this.elementRun = undefined;
+      this.conclude(started);
+    });
+    this.inFlight.set(name, done.finally(() => this.inFlight.delete(name)));
+    return true;
+  }
+
+  /**
+   * Where a step stops: the map node run element by element, at its next element; else
+   * the next ready node, at its element 0 when it is a map node with elements to run.
+   */
+  private stepStop(reason: "step" | "entry"): StopChoice | undefined {
+    const run = this.elementRun;
+    if (run) return { node: run.state.node.name, reason, element: run.results.findIndex((r) => r === undefined) };
+    const next = this.readyNodes()[0];
+    if (!next) return undefined;
+    const element = this.firstElement(next);
+    return { node: next.name, reason, ...(element === undefined ? {} : { element }) };
+  }
+
+  /** 0 when a ready node is a map node with elements to run (not skipped, not pinned); else undefined. */
+  private firstElement(node: NodeModel): number | undefined {
+    if (node.mapIndex === undefined || node.pin !== undefined || this.state(node.name).status !== "pending") return undefined;
+    if (skipReason(node, (name) => this.state(name).status === "skipped", (name) => this.valueNamed(name))) return undefined;
+    return elementCall(node, this.argumentValues(node), 0) ? 0 : undefined;
+  }
+
+  private stopAt({ node, reason, element }: StopChoice): void {
     this.currentNode = node;
-    this.emit("stopped", { reason, node });
+    this.currentElementIndex = element;
+    this.emit("stopped", { reason, node, ...(element === undefined ? {} : { element }) });
   }
 
   private finishIfDone(): void {
@@ -283,12 +467,24 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
     });
   }
 
-  private launch(node: NodeModel): void {
-    const done = this.execute(this.state(node.name), { skipCacheRead: false }).finally(() => this.inFlight.delete(node.name));
+  private launch(node: NodeModel, enter = false): void {
+    const done = this.execute(this.state(node.name), { skipCacheRead: false, enter }).finally(() => this.inFlight.delete(node.name));
     this.inFlight.set(node.name, done);
   }
 
-  private async execute(state: NodeState, { skipCacheRead }: { skipCacheRead: boolean }): Promise<void> {
+  /** `enter`: a subgraph node's job stops before its first node (stepIn). */
+  private async execute(state: NodeState, { skipCacheRead, enter = false }: { skipCacheRead: boolean; enter?: boolean }): Promise<void> {
+    const started = this.start(state, skipCacheRead);
+    if (!started) return;
+    await this.runCalls(started, started.calls.map((_, i) => i), enter);
+    this.conclude(started);
+  }
+
+  /**
+   * Starts a node: skipped, pinned, or a map over something that is not an array, it
+   * finishes at once (undefined); else its calls, to run.
+   */
+  private start(state: NodeState, skipCacheRead: boolean): StartedCalls | undefined {
     const node = state.node;
     const started = performance.now();
     Object.assign(state, { status: "running", error: undefined, value: undefined, skip: undefined, elements: undefined, key: undefined });
@@ -298,30 +494,41 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
     state.skip = skipReason(node, (name) => this.state(name).status === "skipped", (name) => this.valueNamed(name));
     if (state.skip) {
       state.cache = undefined;
-      return finish("skipped");
+      return void finish("skipped");
     }
     const args = this.argumentValues(node);
     state.args = args;
     if (node.pin !== undefined) {
       state.value = structuredClone(this.options.pins?.get(node.pin));
       state.cache = "pinned";
-      return finish("pinned");
+      return void finish("pinned");
     }
 
-    const calls = this.callsOf(node, args);
+    const calls = callsOf(node, args);
     if (!Array.isArray(calls)) {
       state.error = calls;
       state.cache = "off";
-      return finish("failed");
+      return void finish("failed");
     }
     if (node.mapIndex !== undefined) state.elements = { count: calls.length, finished: 0 };
-    const results = await Promise.all(
-      calls.map(async (call) => {
-        const result = await this.invoke(node, call, state, skipCacheRead);
+    return { state, calls, results: new Array<CallResult | undefined>(calls.length).fill(undefined), started, skipCacheRead };
+  }
+
+  private async runCalls(started: StartedCalls, indices: number[], enter = false): Promise<void> {
+    const { state } = started;
+    await Promise.all(
+      indices.map(async (i) => {
+        started.results[i] = await this.invoke(state.node, started.calls[i], state, started.skipCacheRead, enter);
         if (state.elements) state.elements.finished++;
-        return result;
       }),
     );
+  }
+
+  /** Finishes a node whose every call has its result. */
+  private conclude({ state, results: maybeResults, started }: StartedCalls): void {
+    const node = state.node;
+    const results = maybeResults as CallResult[];
+    const finish = (status: "ran" | "cached" | "failed") => this.finish(state, status, performance.now() - started);
     const failure = results.findIndex((r) => !r.ok);
     state.attempts = Math.max(0, ...results.map((r) => r.attempts));
     state.ranForMs = results.reduce((sum, r) => sum + r.ranForMs, 0);
@@ -340,22 +547,9 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
     return finish(results.length > 0 && results.every((r) => r.cache === "hit" || r.cache === "edited" || r.cache === "pinned") ? "cached" : "ran");
   }
 
-  /**
-   * The calls a node makes: one, or one per element of its `map` argument (the element in
-   * its place, the others unchanged). A failure when the mapped value is not an array.
-   */
-  private callsOf(node: NodeModel, args: unknown[]): ElementCall[] | NodeFailure {
-    if (node.mapIndex === undefined) return [{ args }];
-    const list = args[node.mapIndex];
-    if (!Array.isArray(list)) {
-      return { kind: "input", message: `node '${node.name}' maps over ${node.args[node.mapIndex].text}, which is ${describeKind(list)}, not an array` };
-    }
-    return list.map((element, index) => ({ args: args.map((arg, i) => (i === node.mapIndex ? element : arg)), index, count: list.length }));
-  }
-
   /** One call: a subgraph run, or the function from the cache or on a node host, with its retries. */
-  private async invoke(node: NodeModel, call: ElementCall, state: NodeState, skipCacheRead: boolean): Promise<CallResult> {
-    if (node.subgraph) return this.runSubgraph(node, node.subgraph, call.args);
+  private async invoke(node: NodeModel, call: ElementCall, state: NodeState, skipCacheRead: boolean, enter: boolean): Promise<CallResult> {
+    if (node.subgraph) return this.runSubgraph(node, node.subgraph, call, enter);
     const cached = this.cachedCall(node, call.args);
     if (cached && !skipCacheRead && this.options.cacheMode === "use") {
       const lookup = await cached.read();
@@ -401,15 +595,26 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
   /**
    * A subgraph call: the subgraph's own job, its nodes cached as nodes of its own file, on
    * the same node hosts and cache. Its output is the object of its outputs by name.
+   *
+   * A call of the whole node (not an element of a map) can be stepped through: the stop
+   * condition holds inside, `enter` stops before its first node, and while its job is
+   * stopped, this job is stopped inside it (`entered`) and resuming drives that job.
    */
-  private async runSubgraph(node: NodeModel, subgraph: SubgraphCallModel, args: unknown[]): Promise<CallResult> {
+  private async runSubgraph(node: NodeModel, subgraph: SubgraphCallModel, call: ElementCall, enter: boolean): Promise<CallResult> {
     const started = performance.now();
-    const given = Object.fromEntries(subgraph.inputs.flatMap((name, i) => (args[i] === undefined ? [] : [[name, args[i]]])));
+    const given = Object.fromEntries(subgraph.inputs.flatMap((name, i) => (call.args[i] === undefined ? [] : [[name, call.args[i]]])));
     const inner = new Orchestrator(subgraph.graph, this.modules, resolveJobInput(subgraph.graph, given), { ...this.options, stopOnError: false, jobId: this.jobId });
     inner.on("log", ({ node: innerNode, level, text }) => this.emit("log", { node: `${node.name}/${innerNode}`, level, text }));
     const finished = new Promise<{ failed: boolean }>((resolve) => inner.once("finished", resolve));
-    inner.stopOnEntry();
-    await inner.continue();
+    if (call.index === undefined) {
+      inner.setStopCondition(this.stopCondition);
+      inner.on("stopped", ({ reason }) => {
+        this.entered = { node: node.name, job: inner, reason: reason === "entry" ? "step" : reason };
+        this.wakeUp();
+      });
+    }
+    if (enter && call.index === undefined) inner.stopOnEntry();
+    else await inner.continue();
     await finished;
     const ranForMs = performance.now() - started;
     const failedNode = inner.graph.nodes.find((n) => inner.state(n.name).status === "failed");
@@ -428,6 +633,21 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
     this.history.push({ ...record, name: node.name, finishedAt: Date.now() });
     // Runs cancelled by dispose() end quietly: the session is over.
     if (!this.disposed) this.emit("nodeFinished", { node: node.name, status, durationMs });
+  }
+
+  /**
+   * The node the run is stopped inside (a map node between its elements, a subgraph node
+   * entered) has started with the values it uses: changing one would leave it half stale.
+   */
+  private assertNotUsedInside(name: string, what: string): void {
+    const inside = this.elementRun?.state.node.name ?? this.entered?.node;
+    if (inside === undefined) return;
+    if (name === inside) throw new Error(`cannot ${what} '${name}' while stopped inside it: step out of it first`);
+    const downstream = new Set(this.state(name).node.dependents);
+    for (const dependent of downstream) {
+      if (dependent === inside) throw new Error(`cannot ${what} '${name}' while stopped inside '${inside}', which uses it: step out of '${inside}' first`);
+      for (const next of this.state(dependent).node.dependents) downstream.add(next);
+    }
   }
 
   /** Makes every finished node downstream of `name` pending again. */
@@ -457,12 +677,4 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
     if (this.driving) throw new Error(`cannot ${what} while the graph is running`);
     if (this.disposed) throw new Error(`cannot ${what}: the session has ended`);
   }
-}
-
-/** A value's kind, for a message: "a string", "null", "an object". */
-function describeKind(value: unknown): string {
-  if (value === null) return "null";
-  if (value === undefined) return "undefined";
-  const kind = value instanceof Map ? "Map" : value instanceof Set ? "Set" : value instanceof Date ? "Date" : typeof value;
-  return `${/^[aeiouAEIOU]/.test(kind) ? "an" : "a"} ${kind}`;
 }

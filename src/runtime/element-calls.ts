@@ -1,0 +1,42 @@
+// The calls a node makes: one, or one per element of its `map` argument. The Orchestrator
+// runs them all at once, or one by one while the debugger steps through the elements.
+import type { NodeModel } from "../graph/model";
+import type { NodeFailure } from "./node-state";
+
+/** One call a node makes: the whole node, or one element of a `map`. */
+export interface ElementCall {
+  args: unknown[];
+  index?: number;
+  count?: number;
+}
+
+/**
+ * The calls of a node with these argument values: one, or one per element of its `map`
+ * argument (the element in its place, the others unchanged). A failure when the mapped
+ * value is not an array.
+ */
+export function callsOf(node: Pick<NodeModel, "name" | "args" | "mapIndex">, args: unknown[]): ElementCall[] | NodeFailure {
+  const mapIndex = node.mapIndex;
+  if (mapIndex === undefined) return [{ args }];
+  const list = args[mapIndex];
+  if (!Array.isArray(list)) {
+    return { kind: "input", message: `node '${node.name}' maps over ${node.args[mapIndex].text}, which is ${describeKind(list)}, not an array` };
+  }
+  return list.map((element, index) => ({ args: args.map((arg, i) => (i === mapIndex ? element : arg)), index, count: list.length }));
+}
+
+/** A value's kind, for a message: "a string", "null", "an object". */
+function describeKind(value: unknown): string {
+  if (value === null) return "null";
+  if (value === undefined) return "undefined";
+  const kind = value instanceof Map ? "Map" : value instanceof Set ? "Set" : value instanceof Date ? "Date" : typeof value;
+  return `${/^[aeiouAEIOU]/.test(kind) ? "an" : "a"} ${kind}`;
+}
+
+/** Element `index`'s call of a map node, without building the others; undefined when it has no such element. */
+export function elementCall(node: Pick<NodeModel, "mapIndex">, args: unknown[], index: number): (ElementCall & { index: number; count: number }) | undefined {
+  const mapIndex = node.mapIndex;
+  const list = mapIndex === undefined ? undefined : args[mapIndex];
+  if (!Array.isArray(list) || index >= list.length) return undefined;
+  return { args: args.map((arg, i) => (i === mapIndex ? list[index] : arg)), index, count: list.length };
+}
