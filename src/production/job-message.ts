@@ -17,8 +17,13 @@ export interface JobMessage {
   q: number;
   /** Encoded values by input or node name (no prototype). */
   values: Record<string, string>;
-  /** Failed attempts so far, by node (a retried job; no prototype). */
+  /**
+   * Failed attempts so far, by node, or by `NODE#I` for element I of a mapped node (a
+   * retried job; no prototype).
+   */
   failed?: Record<string, number>;
+  /** The nodes of earlier loops that were skipped (`when`) and that this loop or a later one reads; absent when none. */
+  s?: string[];
 }
 
 export class BadJobError extends Error {}
@@ -38,11 +43,14 @@ function joinParts(parts: JobMessage[]): JobMessage {
   if (parts.length === 0) throw new BadJobError("a join of no parts");
   const joined: JobMessage = { ...parts[0], values: byName(), q: Math.max(...parts.map((p) => p.q)) };
   for (const part of parts) Object.assign(joined.values, part.values);
+  const skipped = [...new Set(parts.flatMap((p) => p.s ?? []))];
+  if (skipped.length > 0) joined.s = skipped;
+  else delete joined.s;
   return joined;
 }
 
 function checkMessage(raw: unknown): JobMessage {
-  if (!isRecord(raw) || typeof raw.id !== "string" || typeof raw.v !== "number" || typeof raw.t !== "number" || typeof raw.q !== "number" || !isRecord(raw.values)) {
+  if (!isRecord(raw) || typeof raw.id !== "string" || typeof raw.v !== "number" || typeof raw.t !== "number" || typeof raw.q !== "number" || !isRecord(raw.values) || !isNameList(raw.s)) {
     throw new BadJobError(`not a job: ${JSON.stringify(raw).slice(0, 80)}`);
   }
   const message = raw as unknown as JobMessage;
@@ -60,6 +68,11 @@ export function byName<T>(): Record<string, T> {
 /** The value of `name` in a record keyed by node name, if it has one of its own. */
 export function ownValue<T>(record: Readonly<Record<string, T>> | undefined, name: string): T | undefined {
   return record !== undefined && Object.hasOwn(record, name) ? record[name] : undefined;
+}
+
+/** Absent, or a list of names. */
+function isNameList(value: unknown): boolean {
+  return value === undefined || (Array.isArray(value) && value.every((name) => typeof name === "string"));
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

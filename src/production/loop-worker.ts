@@ -9,6 +9,7 @@ import type { NodeCache } from "../store/node-cache";
 import type { QueueStore } from "../store/queue-store";
 import { withTimeout } from "../store/redis-connection";
 import { isOutOfMemoryError } from "../store/redis-memory";
+import { ElementSlots } from "./element-slots";
 import { BadJobError, parseJobMessage, type JobMessage } from "./job-message";
 import type { LeaseKeeper } from "./lease-keeper";
 import { loadVersion, type LoadedVersion } from "./loaded-version";
@@ -62,6 +63,8 @@ export class LoopWorker {
   /** Jobs being run, by their text as it is in the processing list. */
   private readonly inFlight = new Set<string>();
   private concurrency = 1;
+  /** Shared by the `map` elements of every job: at most `concurrency` run at once. */
+  private elementSlots = new ElementSlots(1);
   private stopping = false;
   /** Set once stop() has returned this worker's jobs: what is still running is no longer ours. */
   private released = false;
@@ -110,6 +113,7 @@ export class LoopWorker {
     const loop = version.loops.get(this.options.loop);
     if (loop === undefined) throw new WorkerStartError(`graph '${this.store.graph}' (version ${active}) has no loop '${this.options.loop}' (its loops: ${[...version.loops.keys()].join(", ")})`);
     this.concurrency = this.options.concurrency ?? loop.concurrency;
+    this.elementSlots = new ElementSlots(this.concurrency);
     this.watchLease(await this.options.startLeaseKeeper());
     // Said once per outage; commands wait meanwhile (ioredis reconnects and resends them).
     this.store.redis.on("close", () => this.stopping || this.redisFailed(new Error("connection closed")));
@@ -244,11 +248,11 @@ export class LoopWorker {
       this.finished.dead++;
       return;
     }
-    const outcome = await runLoop(version, loop, job, { cache: this.options.cache, signal: this.givenUp.signal, log: (node, line) => this.options.log(`job ${job.id} ${node}: ${line}`) });
+    const outcome = await runLoop(version, loop, job, { cache: this.options.cache, signal: this.givenUp.signal, elementSlots: this.elementSlots, log: (node, line) => this.options.log(`job ${job.id} ${node}: ${line}`) });
     // Given back by stop(): the job is in the queue again, whatever became of this run.
     if (this.released) return;
     if (outcome.ok) {
-      const committed = await this.persist(() => manager.finish(version.graph, loop, workerId, text, job, outcome.values));
+      const committed = await this.persist(() => manager.finish(version.graph, loop, workerId, text, job, outcome.values, outcome.skipped));
       if (committed) this.finished.done++;
       else this.finished.lost++;
       return;
@@ -257,12 +261,12 @@ export class LoopWorker {
     const delayMs = outcome.retryable ? retryDelayAfter(node.options, attempt, "prod") : undefined;
     if (delayMs !== undefined) {
       this.options.log(`job ${job.id} ${node.name}: attempt ${attempt} of ${node.options.retry + 1} failed: ${outcome.message}; retrying${delayMs > 0 ? ` in ${delayMs} ms` : ""}`);
-      const retried: JobMessage = { ...job, q: Date.now(), values: outcome.values, failed: { ...job.failed, [node.name]: attempt } };
+      const retried: JobMessage = { ...job, q: Date.now(), values: outcome.values, failed: { ...job.failed, ...outcome.failedAttempts } };
       if (await this.persist(() => manager.retry(loop, workerId, text, retried, delayMs))) this.finished.retried++;
       return;
     }
     this.options.log(`job ${job.id} ${node.name}: failed after ${attempt} attempt${attempt === 1 ? "" : "s"}: ${outcome.message}; moved to the dead-letter list`);
-    const record = { node: node.name, attempts: attempt, error: outcome.message, stack: outcome.stack, values: outcome.values };
+    const record = { node: node.name, ...(outcome.element === undefined ? {} : { element: outcome.element }), attempts: attempt, error: outcome.message, stack: outcome.stack, values: outcome.values };
     if (await this.persist(() => manager.bury(loopName, workerId, text, job, record))) this.finished.dead++;
   }
 

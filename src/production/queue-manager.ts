@@ -17,6 +17,8 @@ export interface DeadRecord {
   id: string;
   loop: string;
   node: string;
+  /** For a mapped node: the element that failed its last attempt. */
+  element?: number;
   attempts: number;
   error: string;
   stack?: string;
@@ -119,12 +121,15 @@ export class QueueManager {
    * Hands a job on from `loop` (to each next loop, or into the result) and removes it from
    * the worker's processing list, atomically. False: the job was no longer this worker's.
    * Jobs finished in the same turn of the event loop are committed by one script call.
+   * `skipped`: the nodes skipped so far; each next loop is told of those it reads.
    */
-  finish(graph: ProductionGraph, loop: ProductionLoop, worker: string, jobText: string, job: JobMessage, values: Record<string, string>): Promise<boolean> {
+  finish(graph: ProductionGraph, loop: ProductionLoop, worker: string, jobText: string, job: JobMessage, values: Record<string, string>, skipped: string[] = []): Promise<boolean> {
     const now = Date.now();
     const targets: CommitTarget[] = loop.downstream.map((down) => {
       // Field by field: spreading the job and blanking `failed` made a slow object (2.5 µs more a message).
-      const payload = JSON.stringify({ id: job.id, v: job.v, ...(job.b === undefined ? {} : { b: job.b }), t: job.t, q: now, values: pick(values, loop.handOn[down]) } satisfies JobMessage);
+      const handOn = loop.handOn[down];
+      const skips = skipped.length === 0 ? skipped : skipped.filter((name) => handOn.includes(name));
+      const payload = JSON.stringify({ id: job.id, v: job.v, ...(job.b === undefined ? {} : { b: job.b }), t: job.t, q: now, values: pick(values, handOn), ...(skips.length === 0 ? {} : { s: skips }) } satisfies JobMessage);
       const upstreamCount = graph.loops.find((l) => l.name === down)?.upstream.length ?? 1;
       return upstreamCount > 1 ? { kind: "join", loop: down, payload, part: loop.name, expectedParts: upstreamCount } : { kind: "push", loop: down, payload };
     });
@@ -165,7 +170,7 @@ export class QueueManager {
   }
 
   /** Moves a job whose node failed its last attempt to the dead-letter list. */
-  bury(loop: string, worker: string, jobText: string, job: JobMessage, failure: { node: string; attempts: number; error: string; stack?: string; values: Record<string, string> }): Promise<boolean> {
+  bury(loop: string, worker: string, jobText: string, job: JobMessage, failure: { node: string; element?: number; attempts: number; error: string; stack?: string; values: Record<string, string> }): Promise<boolean> {
     const { values, ...rest } = failure;
     const entered: JobMessage = { ...job, failed: undefined };
     const state = Object.fromEntries(Object.entries(values).map(([name, encoded]) => [name, decodedForRecord(encoded)]));
