@@ -3,7 +3,9 @@
 // nodes with an explicit `cache:`) the NodeCache that development mode shares. A node is
 // skipped as in development mode (node-skip.ts); a skip an earlier loop handed on counts
 // too. A mapped node calls its function once per element, each element with its own
-// attempts; a retry of the job resumes at the elements that failed.
+// attempts; a retry of the job resumes at the elements that failed. A map of many elements
+// is not run here: the outcome asks the worker to spread its elements over the loop's
+// workers (each element then runs as `runElement`), and the job comes back with their results.
 import { CachedCall, cacheTtlMs } from "../runtime/cached-call";
 import type { ContextFields, NodeErrorInfo } from "../runtime/host-protocol";
 import { JobInputError, resolveJobInput } from "../runtime/job-input";
@@ -28,7 +30,9 @@ export type LoopOutcome =
    * `attempt` is the failed attempt that counts (for a map, the element furthest along, whose
    * index is `element`); `failedAttempts` holds every attempt that failed (by `NODE` or `NODE#I`).
    */
-  | { ok: false; node: ProductionNode; attempt: number; element?: number; failedAttempts: Record<string, number>; retryable: boolean; message: string; stack?: string; values: Record<string, string> };
+  | { ok: false; node: ProductionNode; attempt: number; element?: number; failedAttempts: Record<string, number>; retryable: boolean; message: string; stack?: string; values: Record<string, string> }
+  /** `node`'s elements (those not done yet: index and encoded arguments) are to be spread; `values`: what the job holds meanwhile. */
+  | { ok: "spread"; node: ProductionNode; count: number; elements: { index: number; args: string }[]; values: Record<string, string> };
 
 export interface LoopRunOptions {
   cache?: NodeCache;
@@ -36,7 +40,18 @@ export interface LoopRunOptions {
   signal?: AbortSignal;
   /** The slots every `map` element of the worker takes while it runs. */
   elementSlots: ElementSlots;
+  /** A map of at least this many elements is spread over the loop's workers; unset: none is. */
+  spreadElements?: number;
   log(node: string, text: string): void;
+}
+
+/** A mapped node whose elements are to be spread: the nodes after it wait for the job's return. */
+class SpreadRequest {
+  constructor(
+    readonly node: ProductionNode,
+    readonly count: number,
+    readonly elements: { index: number; args: string }[],
+  ) {}
 }
 
 /** A node's failure, passed on unchanged by the nodes that depend on it. */
@@ -87,7 +102,7 @@ export async function runLoop(version: LoadedVersion, loop: ProductionLoop, job:
         else if (node.mapIndex !== undefined) output = await runElements(version, node, fn as NodeFunction, args, job, { encoded, decoded, valueOf }, options);
         else output = await computeNode(version, node, fn as NodeFunction, args, job, attempt, options);
       } catch (e) {
-        if (e instanceof NodeFailure) throw e;
+        if (e instanceof NodeFailure || e instanceof SpreadRequest) throw e;
         if (e instanceof UndecodableValueError) throw new NodeFailure(node, attempt, { message: e.message }, false);
         // A cache that does not answer: the node fails as if it threw.
         output = { ok: false, kind: "error", error: describeNodeError(e, isCallerFrame) };
@@ -101,7 +116,11 @@ export async function runLoop(version: LoadedVersion, loop: ProductionLoop, job:
   };
 
   const settled = await Promise.allSettled(loop.nodes.map(run));
-  const failure = settled.find((s): s is PromiseRejectedResult => s.status === "rejected")?.reason as NodeFailure | undefined;
+  const stops = settled.flatMap((s) => (s.status === "rejected" ? [s.reason as NodeFailure | SpreadRequest] : []));
+  // A failure goes first: the job is retried (or dead) before any spreading.
+  const failure = stops.find((s): s is NodeFailure => s instanceof NodeFailure);
+  const spread = stops.find((s): s is SpreadRequest => s instanceof SpreadRequest);
+  if (failure === undefined && spread !== undefined) return { ok: "spread", node: spread.node, count: spread.count, elements: spread.elements, values: encoded };
   if (failure === undefined) return { ok: true, values: encoded, skipped: [...skipped] };
   const { message, stack } = failure.error;
   const { node, attempt, element, failedAttempts, retryable } = failure;
@@ -158,13 +177,17 @@ async function runElements(version: LoadedVersion, node: ProductionNode, fn: Nod
   const notAnArray = notAnArrayMessage(node.cacheAs?.node ?? node.name, node.args[mapIndex].text, list);
   if (notAnArray !== undefined || !Array.isArray(list)) throw new NodeFailure(node, 1, { message: notAnArray ?? "" }, false);
   const count = list.length;
+  const elementArgs = (index: number) => args.map((arg, i) => (i === mapIndex ? list[index] : arg));
+  if (options.spreadElements !== undefined && count >= options.spreadElements) {
+    const missing = list.flatMap((_, index) => (Object.hasOwn(values.encoded, `${node.name}#${index}`) ? [] : [index]));
+    if (missing.length > 0) throw new SpreadRequest(node, count, missing.map((index) => ({ index, args: encodeValue(elementArgs(index)) })));
+  }
   const results = await Promise.all(
-    list.map(async (element: unknown, index) => {
+    list.map(async (_: unknown, index) => {
       const key = `${node.name}#${index}`;
       const attempt = (ownValue(job.failed, key) ?? 0) + 1;
       if (Object.hasOwn(values.encoded, key)) return { key, attempt, outcome: { ok: true, value: values.valueOf(key), encoded: values.encoded[key] } as NodeCallOutcome };
-      const elementArgs = args.map((arg, i) => (i === mapIndex ? element : arg));
-      const outcome = await options.elementSlots.run(() => computeNode(version, node, fn, elementArgs, job, attempt, options, { index, count })).catch(
+      const outcome = await options.elementSlots.run(() => computeNode(version, node, fn, elementArgs(index), job, attempt, options, { index, count })).catch(
         (e: unknown): NodeCallOutcome => ({ ok: false, kind: "error", error: describeNodeError(e, isCallerFrame) }),
       );
       if (outcome.ok) {
@@ -188,6 +211,16 @@ async function runElements(version: LoadedVersion, node: ProductionNode, fn: Nod
     values.decoded.delete(key);
   }
   return { ok: true, value, encoded: encodeValue(value) };
+}
+
+/** One element of a spread map, run as a message of its own: from the cache, else from calling it. */
+export async function runElement(version: LoadedVersion, node: ProductionNode, fn: NodeFunction, args: unknown[], job: JobMessage, element: { index: number; count: number; attempt: number }, options: LoopRunOptions): Promise<NodeCallOutcome> {
+  try {
+    return await computeNode(version, node, fn, args, job, element.attempt, options, { index: element.index, count: element.count });
+  } catch (e) {
+    // A cache that does not answer: the element fails as if it threw.
+    return { ok: false, kind: "error", error: describeNodeError(e, isCallerFrame) };
+  }
 }
 
 function decodeJobValue(job: JobMessage, name: string, text: string): unknown {
