@@ -1,10 +1,12 @@
 // The artifact of a deployed version: every node module of the graph bundled by esbuild
 // into one self-contained CommonJS file (packages included), so that workers need no
-// checkout and no node_modules. Module i of the graph is the artifact's export `m{i}`.
+// checkout and no node_modules. Module i of the graph (its subgraphs' included) is the
+// artifact's export `m{i}`.
 import { build } from "esbuild";
 import { dirname, parse, resolve } from "node:path";
 import type { GraphModel } from "../graph/model";
 import { GraphLoadError } from "../runtime/graph-loader";
+import { functionNodes } from "./production-graph";
 
 export interface Artifact {
   code: string;
@@ -13,7 +15,7 @@ export interface Artifact {
 }
 
 export async function buildArtifact(graph: GraphModel): Promise<Artifact> {
-  const modulePaths = [...new Set(graph.nodes.map((n) => n.modulePath))];
+  const modulePaths = [...new Set(functionNodes(graph).map((n) => n.modulePath))];
   const entry = modulePaths.map((path, i) => `export * as m${i} from ${JSON.stringify(path)};`).join("\n");
   const result = await build({
     stdin: { contents: entry, resolveDir: dirname(graph.file), sourcefile: `${graph.name}.artifact.js`, loader: "js" },

@@ -1,6 +1,9 @@
 // A job as it waits in a loop's list: its id, the version it started on, and the values
 // (inputs and node outputs, each encoded) the loop needs. A loop with several upstream
-// loops receives `{"join":[part, ...]}`, one part per upstream loop, joined here.
+// loops receives `{"join":[part, ...]}`, one part per upstream loop, joined here. An
+// element of a spread map is a message of its own (`e`, first); a job whose elements are
+// all done comes back as `{"gather":{"job":JOB,"node":NODE,"results":{"I":RESULT,...}}}`,
+// its elements' results becoming its values `NODE#I`.
 //
 // Values are keyed by node name, and a node may be called `toString` or `__proto__`: the
 // records keyed so are made without a prototype, and read with own-property checks only.
@@ -17,8 +20,29 @@ export interface JobMessage {
   q: number;
   /** Encoded values by input or node name (no prototype). */
   values: Record<string, string>;
-  /** Failed attempts so far, by node (a retried job; no prototype). */
+  /**
+   * Failed attempts so far, by node, or by `NODE#I` for element I of a mapped node (a
+   * retried job; no prototype).
+   */
   failed?: Record<string, number>;
+  /** Set on the message of one element of a spread map: which element, of which spreading. */
+  e?: ElementWork;
+  /** The nodes of earlier loops that were skipped (`when`) and that this loop or a later one reads; absent when none. */
+  s?: string[];
+}
+
+export interface ElementWork {
+  /** The spreading's token (part of its gather hash's key). */
+  g: string;
+  /** The mapped node. */
+  n: string;
+  i: number;
+  /** How many elements. */
+  c: number;
+  /** The element call's arguments, encoded. */
+  a: string;
+  /** The element's failed attempts so far. */
+  k?: number;
 }
 
 export class BadJobError extends Error {}
@@ -31,6 +55,7 @@ export function parseJobMessage(text: string): JobMessage {
     throw new BadJobError(`not JSON: ${text.slice(0, 80)}`);
   }
   if (isRecord(raw) && Array.isArray(raw.join)) return joinParts(raw.join.map(checkMessage));
+  if (isRecord(raw) && isRecord(raw.gather)) return gathered(raw.gather);
   return checkMessage(raw);
 }
 
@@ -38,11 +63,22 @@ function joinParts(parts: JobMessage[]): JobMessage {
   if (parts.length === 0) throw new BadJobError("a join of no parts");
   const joined: JobMessage = { ...parts[0], values: byName(), q: Math.max(...parts.map((p) => p.q)) };
   for (const part of parts) Object.assign(joined.values, part.values);
+  const skipped = [...new Set(parts.flatMap((p) => p.s ?? []))];
+  if (skipped.length > 0) joined.s = skipped;
+  else delete joined.s;
   return joined;
 }
 
+function gathered(raw: Record<string, unknown>): JobMessage {
+  const { node, results } = raw;
+  if (typeof node !== "string" || !isRecord(results) || !Object.values(results).every((r) => typeof r === "string")) throw new BadJobError(`not a gathered job: ${JSON.stringify(raw).slice(0, 80)}`);
+  const job = checkMessage(raw.job);
+  for (const [index, result] of Object.entries(results as Record<string, string>)) job.values[`${node}#${index}`] = result;
+  return job;
+}
+
 function checkMessage(raw: unknown): JobMessage {
-  if (!isRecord(raw) || typeof raw.id !== "string" || typeof raw.v !== "number" || typeof raw.t !== "number" || typeof raw.q !== "number" || !isRecord(raw.values)) {
+  if (!isRecord(raw) || typeof raw.id !== "string" || typeof raw.v !== "number" || typeof raw.t !== "number" || typeof raw.q !== "number" || !isRecord(raw.values) || !isNameList(raw.s) || !isElementWork(raw.e)) {
     throw new BadJobError(`not a job: ${JSON.stringify(raw).slice(0, 80)}`);
   }
   const message = raw as unknown as JobMessage;
@@ -60,6 +96,16 @@ export function byName<T>(): Record<string, T> {
 /** The value of `name` in a record keyed by node name, if it has one of its own. */
 export function ownValue<T>(record: Readonly<Record<string, T>> | undefined, name: string): T | undefined {
   return record !== undefined && Object.hasOwn(record, name) ? record[name] : undefined;
+}
+
+/** Absent, or an element's work. */
+function isElementWork(value: unknown): boolean {
+  return value === undefined || (isRecord(value) && typeof value.g === "string" && typeof value.n === "string" && typeof value.i === "number" && typeof value.c === "number" && typeof value.a === "string" && (value.k === undefined || typeof value.k === "number"));
+}
+
+/** Absent, or a list of names. */
+function isNameList(value: unknown): boolean {
+  return value === undefined || (Array.isArray(value) && value.every((name) => typeof name === "string"));
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -13,7 +13,8 @@ import type { NodeFunction } from "../runtime/node-call";
 export interface LoadedVersion {
   version: number;
   graph: ProductionGraph;
-  nodes: ReadonlyMap<string, { node: ProductionNode; fn: NodeFunction }>;
+  /** Every node with its function (none for the nodes that gather a subgraph call's inputs and outputs). */
+  nodes: ReadonlyMap<string, { node: ProductionNode; fn?: NodeFunction }>;
   loops: ReadonlyMap<string, ProductionLoop>;
 }
 
@@ -35,8 +36,12 @@ export async function loadVersion(store: QueueStore, version: number, deployKey:
     throw new VersionRefusedError(`version ${version} of graph '${store.graph}' cannot be loaded: its node code throws: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`);
   }
   const modules = artifact.exports as Record<string, Record<string, unknown> | undefined>;
-  const nodes = new Map<string, { node: ProductionNode; fn: NodeFunction }>();
+  const nodes = new Map<string, { node: ProductionNode; fn?: NodeFunction }>();
   for (const node of manifest.graph.nodes) {
+    if (node.kind !== "call") {
+      nodes.set(node.name, { node });
+      continue;
+    }
     const exported = modules[`m${node.module}`];
     const fn = exported !== undefined && Object.hasOwn(exported, node.exportName) ? exported[node.exportName] : undefined;
     if (typeof fn !== "function") throw new VersionRefusedError(`version ${version}: '${node.exportName}' (node '${node.name}') is not a function in the artifact`);

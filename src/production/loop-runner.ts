@@ -1,31 +1,57 @@
 // Runs one job through one loop's nodes, inside the worker process: each node as soon as
 // the nodes it needs in this loop have finished, with its timeout, its context, and (for
-// nodes with an explicit `cache:`) the NodeCache that development mode shares.
+// nodes with an explicit `cache:`) the NodeCache that development mode shares. A node is
+// skipped as in development mode (node-skip.ts); a skip an earlier loop handed on counts
+// too. A mapped node calls its function once per element, each element with its own
+// attempts; a retry of the job resumes at the elements that failed. A map of many elements
+// is not run here: the outcome asks the worker to spread its elements over the loop's
+// workers (each element then runs as `runElement`), and the job comes back with their results.
 import { CachedCall, cacheTtlMs } from "../runtime/cached-call";
-import type { NodeErrorInfo } from "../runtime/host-protocol";
+import type { ContextFields, NodeErrorInfo } from "../runtime/host-protocol";
+import { JobInputError, resolveJobInput } from "../runtime/job-input";
+import { notAnArrayMessage } from "../runtime/mapped-value";
 import { argumentValues } from "../runtime/node-arguments";
 import { callNodeFunction, describeNodeError, type NodeCallOutcome, type NodeFunction } from "../runtime/node-call";
-import { decodeValue } from "../runtime/values";
+import { skipReason } from "../runtime/node-skip";
+import { decodeValue, encodeValue, valueAtPath } from "../runtime/values";
 import type { NodeCache } from "../store/node-cache";
+import type { ElementSlots } from "./element-slots";
 import { byName, ownValue, type JobMessage } from "./job-message";
 import type { LoadedVersion } from "./loaded-version";
 import type { ProductionLoop, ProductionNode } from "./production-graph";
 import { nodeRuns } from "./stray-errors";
 
 export type LoopOutcome =
-  /** `values`: everything the job holds after the loop, encoded. */
-  | { ok: true; values: Record<string, string> }
+  /** `values`: everything the job holds after the loop, encoded; `skipped`: the nodes skipped so far, earlier loops' included. */
+  | { ok: true; values: Record<string, string>; skipped: string[] }
   /**
    * `values`: what it held when `node` failed, so that a retry resumes there. Not
    * `retryable`: the job itself is at fault (a value that does not decode), not the node.
+   * `attempt` is the failed attempt that counts (for a map, the element furthest along, whose
+   * index is `element`); `failedAttempts` holds every attempt that failed (by `NODE` or `NODE#I`).
    */
-  | { ok: false; node: ProductionNode; attempt: number; retryable: boolean; message: string; stack?: string; values: Record<string, string> };
+  | { ok: false; node: ProductionNode; attempt: number; element?: number; failedAttempts: Record<string, number>; retryable: boolean; message: string; stack?: string; values: Record<string, string> }
+  /** `node`'s elements (those not done yet: index and encoded arguments) are to be spread; `values`: what the job holds meanwhile. */
+  | { ok: "spread"; node: ProductionNode; count: number; elements: { index: number; args: string }[]; values: Record<string, string> };
 
 export interface LoopRunOptions {
   cache?: NodeCache;
   /** Aborted when the worker gives the job up (stopped past its grace period): aborts every node's signal. */
   signal?: AbortSignal;
+  /** The slots every `map` element of the worker takes while it runs. */
+  elementSlots: ElementSlots;
+  /** A map of at least this many elements is spread over the loop's workers; unset: none is. */
+  spreadElements?: number;
   log(node: string, text: string): void;
+}
+
+/** A mapped node whose elements are to be spread: the nodes after it wait for the job's return. */
+class SpreadRequest {
+  constructor(
+    readonly node: ProductionNode,
+    readonly count: number,
+    readonly elements: { index: number; args: string }[],
+  ) {}
 }
 
 /** A node's failure, passed on unchanged by the nodes that depend on it. */
@@ -35,6 +61,8 @@ class NodeFailure {
     readonly attempt: number,
     readonly error: NodeErrorInfo,
     readonly retryable = true,
+    readonly failedAttempts: Record<string, number> = { [node.name]: attempt },
+    readonly element?: number,
   ) {}
 }
 
@@ -45,6 +73,7 @@ export async function runLoop(version: LoadedVersion, loop: ProductionLoop, job:
   // Keyed by node name: no prototype, so that a node may be called `constructor`.
   const encoded = Object.assign(byName<string>(), job.values);
   const decoded = new Map<string, unknown>();
+  const skipped = new Set(job.s);
   const valueOf = (name: string): unknown => {
     if (!decoded.has(name)) decoded.set(name, Object.hasOwn(encoded, name) ? decodeJobValue(job, name, encoded[name]) : undefined);
     return decoded.get(name);
@@ -60,10 +89,20 @@ export async function runLoop(version: LoadedVersion, loop: ProductionLoop, job:
       // Computed by an earlier attempt of this job.
       if (Object.hasOwn(encoded, name)) return;
       const attempt = (ownValue(job.failed, name) ?? 0) + 1;
+      const valueIn = scopedValues(node, valueOf);
       let output: NodeCallOutcome;
       try {
-        output = await computeNode(version, node, fn, argumentValues(node.args, valueOf), job, attempt, options);
+        if (skipReason(node, (dependency) => skipped.has(dependency), valueIn) !== undefined) {
+          skipped.add(name);
+          return;
+        }
+        const args = argumentValues(node.args, valueIn);
+        if (node.kind === "subgraph-inputs") output = subgraphInputs(node, args);
+        else if (node.kind === "subgraph-outputs") output = subgraphOutputs(node, skipped, valueOf);
+        else if (node.mapIndex !== undefined) output = await runElements(version, node, fn as NodeFunction, args, job, { encoded, decoded, valueOf }, options);
+        else output = await computeNode(version, node, fn as NodeFunction, args, job, attempt, options);
       } catch (e) {
+        if (e instanceof NodeFailure || e instanceof SpreadRequest) throw e;
         if (e instanceof UndecodableValueError) throw new NodeFailure(node, attempt, { message: e.message }, false);
         // A cache that does not answer: the node fails as if it threw.
         output = { ok: false, kind: "error", error: describeNodeError(e, isCallerFrame) };
@@ -77,10 +116,111 @@ export async function runLoop(version: LoadedVersion, loop: ProductionLoop, job:
   };
 
   const settled = await Promise.allSettled(loop.nodes.map(run));
-  const failure = settled.find((s): s is PromiseRejectedResult => s.status === "rejected")?.reason as NodeFailure | undefined;
-  if (failure === undefined) return { ok: true, values: encoded };
+  const stops = settled.flatMap((s) => (s.status === "rejected" ? [s.reason as NodeFailure | SpreadRequest] : []));
+  // A failure goes first: the job is retried (or dead) before any spreading.
+  const failure = stops.find((s): s is NodeFailure => s instanceof NodeFailure);
+  const spread = stops.find((s): s is SpreadRequest => s instanceof SpreadRequest);
+  if (failure === undefined && spread !== undefined) return { ok: "spread", node: spread.node, count: spread.count, elements: spread.elements, values: encoded };
+  if (failure === undefined) return { ok: true, values: encoded, skipped: [...skipped] };
   const { message, stack } = failure.error;
-  return { ok: false, node: failure.node, attempt: failure.attempt, retryable: failure.retryable, message, stack, values: encoded };
+  const { node, attempt, element, failedAttempts, retryable } = failure;
+  return { ok: false, node, attempt, ...(element === undefined ? {} : { element }), failedAttempts, retryable, message, stack, values: encoded };
+}
+
+/**
+ * The values a node's arguments and condition read, by the names they were written with:
+ * inside a subgraph, its inputs come from the call's inputs node and its nodes carry the
+ * call's prefix.
+ */
+function scopedValues(node: ProductionNode, valueOf: (name: string) => unknown): (name: string) => unknown {
+  const scope = node.scope;
+  if (scope === undefined) return valueOf;
+  return (name) => (scope.inputs.includes(name) ? valueAtPath(valueOf(scope.inputsNode), [name]) : valueOf(scope.prefix + name));
+}
+
+/** A subgraph call's inputs, by name: its arguments (one that is `undefined`, from `REF?`, counts as left out), then the defaults. */
+function subgraphInputs(node: ProductionNode, args: readonly unknown[]): NodeCallOutcome {
+  const { inputs, given } = node.subgraphInputs as NonNullable<ProductionNode["subgraphInputs"]>;
+  const values = Object.fromEntries(given.flatMap((name, i) => (args[i] === undefined ? [] : [[name, args[i]]])));
+  let value: Record<string, unknown>;
+  try {
+    value = resolveJobInput({ inputs }, values);
+  } catch (e) {
+    if (!(e instanceof JobInputError)) throw e;
+    // Not retried: the same arguments would fail the same way.
+    throw new NodeFailure(node, 1, { message: `the subgraph call of node '${node.name.replace(/\/\(inputs\)$/, "")}': ${e.message}` }, false);
+  }
+  return { ok: true, value, encoded: encodeValue(value) };
+}
+
+/** A subgraph call's value: the object of the subgraph's outputs by name, skipped ones left out. */
+function subgraphOutputs(node: ProductionNode, skipped: ReadonlySet<string>, valueOf: (name: string) => unknown): NodeCallOutcome {
+  const entries = (node.subgraphOutputs ?? []).filter((o) => !skipped.has(o.node)).map((o): [string, unknown] => [o.name, valueOf(o.node)]);
+  const value = Object.fromEntries(entries);
+  return { ok: true, value, encoded: encodeValue(value) };
+}
+
+interface JobValues {
+  encoded: Record<string, string>;
+  decoded: Map<string, unknown>;
+  valueOf(name: string): unknown;
+}
+
+/**
+ * A mapped node: one call per element (the element in place of the mapped argument), up to
+ * the worker's element slots at once. Element I's output is kept as `NODE#I` until every
+ * element is done, so that a retry runs only the elements that failed.
+ */
+async function runElements(version: LoadedVersion, node: ProductionNode, fn: NodeFunction, args: unknown[], job: JobMessage, values: JobValues, options: LoopRunOptions): Promise<NodeCallOutcome> {
+  const mapIndex = node.mapIndex as number;
+  const list = args[mapIndex];
+  const notAnArray = notAnArrayMessage(node.cacheAs?.node ?? node.name, node.args[mapIndex].text, list);
+  if (notAnArray !== undefined || !Array.isArray(list)) throw new NodeFailure(node, 1, { message: notAnArray ?? "" }, false);
+  const count = list.length;
+  const elementArgs = (index: number) => args.map((arg, i) => (i === mapIndex ? list[index] : arg));
+  if (options.spreadElements !== undefined && count >= options.spreadElements) {
+    const missing = list.flatMap((_, index) => (Object.hasOwn(values.encoded, `${node.name}#${index}`) ? [] : [index]));
+    if (missing.length > 0) throw new SpreadRequest(node, count, missing.map((index) => ({ index, args: encodeValue(elementArgs(index)) })));
+  }
+  const results = await Promise.all(
+    list.map(async (_: unknown, index) => {
+      const key = `${node.name}#${index}`;
+      const attempt = (ownValue(job.failed, key) ?? 0) + 1;
+      if (Object.hasOwn(values.encoded, key)) return { key, attempt, outcome: { ok: true, value: values.valueOf(key), encoded: values.encoded[key] } as NodeCallOutcome };
+      const outcome = await options.elementSlots.run(() => computeNode(version, node, fn, elementArgs(index), job, attempt, options, { index, count })).catch(
+        (e: unknown): NodeCallOutcome => ({ ok: false, kind: "error", error: describeNodeError(e, isCallerFrame) }),
+      );
+      if (outcome.ok) {
+        values.encoded[key] = outcome.encoded;
+        values.decoded.set(key, outcome.value);
+      }
+      return { key, attempt, outcome };
+    }),
+  );
+  const failed = results.flatMap((r, index) => (r.outcome.ok ? [] : [{ ...r, index, error: r.outcome.error }]));
+  if (failed.length > 0) {
+    // The element furthest along in its attempts decides: a retry while it has attempts left, else a dead letter.
+    const first = failed.reduce((furthest, f) => (f.attempt > furthest.attempt ? f : furthest));
+    const prefix = `element ${first.index} of ${count}: `;
+    const error = { ...first.error, message: prefix + first.error.message, stack: first.error.stack && prefix + first.error.stack };
+    throw new NodeFailure(node, first.attempt, error, true, Object.fromEntries(failed.map((f) => [f.key, f.attempt])), first.index);
+  }
+  const value = results.map((r) => (r.outcome as Extract<NodeCallOutcome, { ok: true }>).value);
+  for (const { key } of results) {
+    Reflect.deleteProperty(values.encoded, key);
+    values.decoded.delete(key);
+  }
+  return { ok: true, value, encoded: encodeValue(value) };
+}
+
+/** One element of a spread map, run as a message of its own: from the cache, else from calling it. */
+export async function runElement(version: LoadedVersion, node: ProductionNode, fn: NodeFunction, args: unknown[], job: JobMessage, element: { index: number; count: number; attempt: number }, options: LoopRunOptions): Promise<NodeCallOutcome> {
+  try {
+    return await computeNode(version, node, fn, args, job, element.attempt, options, { index: element.index, count: element.count });
+  } catch (e) {
+    // A cache that does not answer: the element fails as if it threw.
+    return { ok: false, kind: "error", error: describeNodeError(e, isCallerFrame) };
+  }
 }
 
 function decodeJobValue(job: JobMessage, name: string, text: string): unknown {
@@ -91,13 +231,23 @@ function decodeJobValue(job: JobMessage, name: string, text: string): unknown {
   }
 }
 
-/** The node's output for this job: from the cache, else from calling it. */
-async function computeNode(version: LoadedVersion, node: ProductionNode, fn: NodeFunction, args: unknown[], job: JobMessage, attempt: number, options: LoopRunOptions): Promise<NodeCallOutcome> {
-  const cached = cachedCall(version.graph.name, node, args, options.cache);
+/** The node's output for this job (or for one element of its map): from the cache, else from calling it. */
+async function computeNode(
+  version: LoadedVersion,
+  node: ProductionNode,
+  fn: NodeFunction,
+  args: unknown[],
+  job: JobMessage,
+  attempt: number,
+  options: LoopRunOptions,
+  element?: { index: number; count: number },
+): Promise<NodeCallOutcome> {
+  const identity = node.cacheAs ?? { graph: version.graph.name, node: node.name };
+  const cached = cachedCall(identity, node, args, options.cache);
   const hit = await cached?.read();
   if (hit?.kind === "hit") return { ok: true, value: hit.value, encoded: hit.entry.value };
   const started = performance.now();
-  const fields = { graph: version.graph.name, node: node.name, jobId: job.id, attempt, mode: "prod" as const };
+  const fields: ContextFields = { ...identity, jobId: job.id, attempt, mode: "prod", ...element };
   // Stray errors of the node's code are told apart by the run they come from (stray-errors.ts).
   const inRun: NodeFunction = (...callArgs) => nodeRuns.run({ node: node.name, jobId: job.id }, () => fn(...callArgs));
   const outcome = await callNodeFunction(inRun, args, fields, { timeoutMs: node.options.timeoutMs, signal: options.signal, log: (text) => options.log(node.name, text), isCallerFrame });
@@ -109,9 +259,9 @@ function isCallerFrame(line: string): boolean {
   return line.includes(__filename);
 }
 
-/** Production caches only nodes with an explicit `cache:` duration or `forever`. */
-function cachedCall(graph: string, node: ProductionNode, args: readonly unknown[], cache: NodeCache | undefined): CachedCall | undefined {
+/** Production caches only nodes with an explicit `cache:` duration or `forever`; a subgraph's nodes as nodes of their own graph. */
+function cachedCall(identity: { graph: string; node: string }, node: ProductionNode, args: readonly unknown[], cache: NodeCache | undefined): CachedCall | undefined {
   const policy = node.options.cache;
   if (cache === undefined || policy === undefined || policy.kind === "off") return undefined;
-  return new CachedCall(cache, { graph, node: node.name, codeHash: node.codeHash, options: node.options }, args, cacheTtlMs(policy, undefined));
+  return new CachedCall(cache, { ...identity, codeHash: node.codeHash, options: node.options }, args, cacheTtlMs(policy, undefined));
 }

@@ -5,15 +5,17 @@
 // of its own list that it is not running (left there by a reply lost with a connection).
 import { setMaxListeners } from "node:events";
 import type Redis from "ioredis";
-import { retryDelayAfter } from "../runtime/node-call";
+import { retryDelayAfter, type NodeCallOutcome } from "../runtime/node-call";
 import type { NodeCache } from "../store/node-cache";
 import type { QueueStore } from "../store/queue-store";
 import { withTimeout } from "../store/redis-connection";
 import { isOutOfMemoryError } from "../store/redis-memory";
+import { ElementSlots } from "./element-slots";
 import { BadJobError, parseJobMessage, type JobMessage } from "./job-message";
 import type { LeaseKeeper } from "./lease-keeper";
 import { loadVersion, type LoadedVersion } from "./loaded-version";
-import { runLoop } from "./loop-runner";
+import { runElement, runLoop } from "./loop-runner";
+import { decodeValue } from "../runtime/values";
 import type { ProductionLoop } from "./production-graph";
 import { RESULT_TTL_SECONDS, type QueueManager } from "./queue-manager";
 import { checkMaxmemoryPolicy, EvictingRedisError } from "./redis-policy";
@@ -51,6 +53,8 @@ const RELEASE_TIMEOUT_MS = 5000;
 const LEFT_LEASE_MS = 10_000;
 /** A job whose worker dies this many times while running it (a node that crashes the process) is dead at the next death. */
 const MAX_WORKER_DEATHS = 3;
+/** A map of this many elements or more is spread over the loop's workers; a smaller one runs in the job's worker. */
+export const SPREAD_ELEMENTS = 32;
 
 export class LoopWorker {
   private readonly store: QueueStore;
@@ -63,6 +67,8 @@ export class LoopWorker {
   /** Jobs being run, by their text as it is in the processing list. */
   private readonly inFlight = new Set<string>();
   private concurrency = 1;
+  /** Shared by the `map` elements of every job: at most `concurrency` run at once. */
+  private elementSlots = new ElementSlots(1);
   private stopping = false;
   /** Set once stop() has returned this worker's jobs: what is still running is no longer ours. */
   private released = false;
@@ -83,7 +89,7 @@ export class LoopWorker {
   failure: string | undefined;
   /** Jobs of our list not in flight at the previous sweep: returned if still so at the next. */
   private strays = new Set<string>();
-  readonly finished = { done: 0, retried: 0, dead: 0, lost: 0 };
+  readonly finished = { done: 0, retried: 0, dead: 0, lost: 0, spread: 0, elements: 0 };
 
   constructor(private readonly options: LoopWorkerOptions) {
     this.store = options.manager.store;
@@ -115,6 +121,7 @@ export class LoopWorker {
     const loop = version.loops.get(this.options.loop);
     if (loop === undefined) throw new WorkerStartError(`graph '${this.store.graph}' (version ${active}) has no loop '${this.options.loop}' (its loops: ${[...version.loops.keys()].join(", ")})`);
     this.concurrency = this.options.concurrency ?? loop.concurrency;
+    this.elementSlots = new ElementSlots(this.concurrency);
     this.watchLease(await this.options.startLeaseKeeper());
     // Said once per outage; commands wait meanwhile (ioredis reconnects and resends them).
     this.store.redis.on("close", () => this.stopping || this.redisFailed(new Error("connection closed")));
@@ -255,11 +262,16 @@ export class LoopWorker {
       this.finished.dead++;
       return;
     }
-    const outcome = await runLoop(version, loop, job, { cache: this.options.cache, signal: this.givenUp.signal, log: (node, line) => this.options.log(`job ${job.id} ${node}: ${line}`) });
+    if (job.e !== undefined) return this.runElementJob(version, loop, text, { ...job, e: job.e });
+    const outcome = await runLoop(version, loop, job, { ...this.runOptions(job), spreadElements: SPREAD_ELEMENTS });
     // Given back by stop(): the job is in the queue again, whatever became of this run.
     if (this.released) return;
+    if (outcome.ok === "spread") {
+      if (await this.persist(() => manager.spread(loop, workerId, text, job, outcome.node.name, outcome.count, outcome.elements, outcome.values))) this.finished.spread++;
+      return;
+    }
     if (outcome.ok) {
-      const committed = await this.persist(() => manager.finish(version.graph, loop, workerId, text, job, outcome.values));
+      const committed = await this.persist(() => manager.finish(version.graph, loop, workerId, text, job, outcome.values, outcome.skipped));
       if (committed) this.finished.done++;
       else this.finished.lost++;
       return;
@@ -268,13 +280,52 @@ export class LoopWorker {
     const delayMs = outcome.retryable ? retryDelayAfter(node.options, attempt, "prod") : undefined;
     if (delayMs !== undefined) {
       this.options.log(`job ${job.id} ${node.name}: attempt ${attempt} of ${node.options.retry + 1} failed: ${outcome.message}; retrying${delayMs > 0 ? ` in ${delayMs} ms` : ""}`);
-      const retried: JobMessage = { ...job, q: Date.now(), values: outcome.values, failed: { ...job.failed, [node.name]: attempt } };
+      const retried: JobMessage = { ...job, q: Date.now(), values: outcome.values, failed: { ...job.failed, ...outcome.failedAttempts } };
       if (await this.persist(() => manager.retry(loop, workerId, text, retried, delayMs))) this.finished.retried++;
       return;
     }
     this.options.log(`job ${job.id} ${node.name}: failed after ${attempt} attempt${attempt === 1 ? "" : "s"}: ${outcome.message}; moved to the dead-letter list`);
-    const record = { node: node.name, attempts: attempt, error: outcome.message, stack: outcome.stack, values: outcome.values };
+    const record = { node: node.name, ...(outcome.element === undefined ? {} : { element: outcome.element }), attempts: attempt, error: outcome.message, stack: outcome.stack, values: outcome.values };
     if (await this.persist(() => manager.bury(loopName, workerId, text, job, record))) this.finished.dead++;
+  }
+
+  private runOptions(job: JobMessage): Parameters<typeof runLoop>[3] {
+    return { cache: this.options.cache, signal: this.givenUp.signal, elementSlots: this.elementSlots, log: (node, line) => this.options.log(`job ${job.id} ${node}: ${line}`) };
+  }
+
+  /** One element of a spread map: its result goes to the job's gather hash; a failure is retried as the element alone, or buries the job. */
+  private async runElementJob(version: LoadedVersion, loop: ProductionLoop, text: string, job: JobMessage & { e: NonNullable<JobMessage["e"]> }): Promise<void> {
+    const { manager, workerId } = this.options;
+    const { n: name, i: index, c: count } = job.e;
+    const attempt = (job.e.k ?? 0) + 1;
+    const entry = version.nodes.get(name);
+    let args: unknown;
+    try {
+      args = decodeValue(job.e.a);
+    } catch {
+      args = undefined;
+    }
+    const outcome: NodeCallOutcome =
+      entry?.fn === undefined || !Array.isArray(args)
+        ? { ok: false, kind: "error", error: { message: entry?.fn === undefined ? `version ${job.v} has no mapped node '${name}'` : `the arguments of element ${index} of job ${job.id} cannot be decoded: the job is damaged` } }
+        : await runElement(version, entry.node, entry.fn, args, job, { index, count, attempt }, this.runOptions(job));
+    if (this.released) return;
+    if (outcome.ok) {
+      if (await this.persist(() => manager.gather(loop.name, workerId, text, job, outcome.encoded))) this.finished.elements++;
+      return;
+    }
+    const retryable = entry?.fn !== undefined && Array.isArray(args);
+    const delayMs = retryable && entry ? retryDelayAfter(entry.node.options, attempt, "prod") : undefined;
+    if (delayMs !== undefined && entry) {
+      this.options.log(`job ${job.id} ${name}: attempt ${attempt} of ${entry.node.options.retry + 1} of element ${index} failed: ${outcome.error.message}; retrying${delayMs > 0 ? ` in ${delayMs} ms` : ""}`);
+      const retried: JobMessage = { e: { ...job.e, k: attempt }, id: job.id, v: job.v, ...(job.b === undefined ? {} : { b: job.b }), t: job.t, q: Date.now(), values: {} };
+      if (await this.persist(() => manager.retry(loop, workerId, text, retried, delayMs))) this.finished.retried++;
+      return;
+    }
+    const error = `element ${index} of ${count}: ${outcome.error.message}`;
+    this.options.log(`job ${job.id} ${name}: element ${index} failed after ${attempt} attempt${attempt === 1 ? "" : "s"}: ${outcome.error.message}; moved the job to the dead-letter list`);
+    const stack = outcome.error.stack && `element ${index} of ${count}: ${outcome.error.stack}`;
+    if (await this.persist(() => manager.buryElement(loop.name, workerId, text, job, { attempts: attempt, error, stack }))) this.finished.dead++;
   }
 
   /**

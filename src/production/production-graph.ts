@@ -1,22 +1,52 @@
 // The compiled graph that a deployed version carries: what a worker needs to run its
 // loop and to hand each job on, with no source files at hand. Built from the checked
 // GraphModel at deploy time, signed with the artifact.
-import type { ArgumentModel, GraphModel, InputModel } from "../graph/model";
+//
+// A subgraph call is inlined into the calling node's loop (the subgraph's own loops are
+// ignored): the call `C` becomes a node `C/(inputs)` that gathers the subgraph's inputs
+// (with `C`'s arguments, condition and skips), the subgraph's nodes as `C/NAME` (nested
+// calls as `C/D/NAME`), and `C` itself, which gathers the subgraph's outputs. Names with a
+// `/` cannot clash with the caller's own, which are identifiers.
+import type { ArgumentModel, ConditionModel, GraphModel, InputModel, NodeModel } from "../graph/model";
 import type { NodeOptions } from "../graph/options";
 
 /** Bumped when the shape below changes; a worker refuses a version of another format. */
-export const PRODUCTION_GRAPH_FORMAT = 1;
+export const PRODUCTION_GRAPH_FORMAT = 2;
+
+/** How the names a node's arguments and condition were written with resolve to the job's values (set inside a subgraph). */
+export interface NameScope {
+  /** Prefix of the scope's node names in the job's values: `C/`. */
+  prefix: string;
+  /** The node holding the subgraph's inputs, as an object by input name. */
+  inputsNode: string;
+  inputs: string[];
+}
 
 export interface ProductionNode {
   name: string;
-  /** Index of its module among the artifact's exports (`m0`, `m1`, ...). */
+  /** A function of the artifact; the inputs of a subgraph call; its outputs (the call's value). */
+  kind: "call" | "subgraph-inputs" | "subgraph-outputs";
+  /** Index of its module among the artifact's exports (`m0`, `m1`, ...); -1 for the subgraph kinds. */
   module: number;
   exportName: string;
   args: ArgumentModel[];
   options: NodeOptions;
+  /** The nodes of its loop it waits for. */
   dependencies: string[];
+  /** The nodes, of any loop, whose skip skips it (referenced without `?`). */
+  requiredDependencies: string[];
+  when?: ConditionModel;
+  /** The argument written `map REF`: the function runs once per element. */
+  mapIndex?: number;
   /** Hash of the node's code (as in development mode): part of its cache key. */
   codeHash: string;
+  scope?: NameScope;
+  /** Inside a subgraph: the graph and node its cache key and context name (the subgraph's own names, as in development mode). */
+  cacheAs?: { graph: string; node: string };
+  /** subgraph-inputs: the subgraph's inputs, and the input each argument gives. */
+  subgraphInputs?: { inputs: Pick<InputModel, "name" | "hasDefault" | "default">[]; given: string[] };
+  /** subgraph-outputs: each output of the subgraph and the node that computes it. */
+  subgraphOutputs?: { name: string; node: string }[];
 }
 
 export interface ProductionLoop {
@@ -76,7 +106,9 @@ export function compileProductionGraph(graph: GraphModel, modulePaths: readonly 
     const own = new Set(loop.nodes);
     const wanted = new Set<string>();
     for (const name of loop.nodes) {
-      for (const arg of graph.nodesByName.get(name)?.args ?? []) if (arg.kind !== "literal") wanted.add(arg.name);
+      const node = graph.nodesByName.get(name);
+      for (const arg of node?.args ?? []) if (arg.kind !== "literal") wanted.add(arg.name);
+      for (const ref of node?.when?.references ?? []) wanted.add(ref.name);
     }
     const after = downstream.get(loop.name) ?? [];
     for (const down of after) for (const name of needs.get(down) ?? []) wanted.add(name);
@@ -85,13 +117,16 @@ export function compileProductionGraph(graph: GraphModel, modulePaths: readonly 
     needs.set(loop.name, new Set([...wanted].filter((name) => !own.has(name) && available.has(name))));
   }
 
+  const moduleIndex = new Map(modulePaths.map((path, i) => [path, i]));
+  const flattened = new Map(graph.nodes.map((node) => [node.name, inlineNode(node, graph, { moduleIndex, codeHashes, sameLoop: (d) => loopOf.get(d) === node.loop })]));
+
   const loops = graph.loops.map((loop): ProductionLoop => {
     const has = new Set([...loop.nodes, ...(needs.get(loop.name) ?? [])]);
     const after = downstream.get(loop.name) ?? [];
     const handOn = Object.fromEntries(after.map((down) => [down, [...(needs.get(down) ?? [])].filter((name) => has.has(name))]));
     return {
       name: loop.name,
-      nodes: loop.nodes,
+      nodes: loop.nodes.flatMap((name) => (flattened.get(name) ?? []).map((n) => n.name)),
       concurrency: loop.options.concurrency,
       upstream: loop.upstream,
       downstream: after,
@@ -101,23 +136,82 @@ export function compileProductionGraph(graph: GraphModel, modulePaths: readonly 
     };
   });
 
-  const moduleIndex = new Map(modulePaths.map((path, i) => [path, i]));
   return {
     format: PRODUCTION_GRAPH_FORMAT,
     name: graph.name,
     inputs: graph.inputs.map(({ name, hasDefault, default: value }) => ({ name, hasDefault, ...(hasDefault ? { default: value } : {}) })),
     outputs: graph.outputs,
-    nodes: graph.nodes.map((node) => ({
-      name: node.name,
-      module: moduleIndex.get(node.modulePath) ?? -1,
-      exportName: node.exportName,
-      args: node.args,
-      options: node.options,
-      dependencies: node.dependencies.filter((d) => loopOf.get(d) === node.loop),
-      codeHash: `${codeHashes.get(node.modulePath)}#${node.exportName}`,
-    })),
+    nodes: [...flattened.values()].flat(),
     loops,
     entryLoops: loops.filter((l) => l.upstream.length === 0).map((l) => l.name),
     lastLoops: loops.filter((l) => l.downstream.length === 0).map((l) => l.name),
   };
+}
+
+interface InlineContext {
+  moduleIndex: ReadonlyMap<string, number>;
+  codeHashes: ReadonlyMap<string, string>;
+  /** Whether a dependency (named as in the node's own graph) is in the node's loop: it is inside a subgraph. */
+  sameLoop(dependency: string): boolean;
+  scope?: NameScope;
+}
+
+/** The production nodes of one node of `graph`: itself, or, for a subgraph call, the call inlined (in order). */
+function inlineNode(node: NodeModel, graph: GraphModel, context: InlineContext): ProductionNode[] {
+  const { scope } = context;
+  const prefix = scope?.prefix ?? "";
+  // Inside a subgraph every node waits for (and is skipped with) the subgraph call's inputs.
+  const gate = scope === undefined ? [] : [scope.inputsNode];
+  const common = {
+    args: node.args,
+    options: node.options,
+    dependencies: [...node.dependencies.filter((d) => context.sameLoop(d)).map((d) => prefix + d), ...gate],
+    requiredDependencies: [...node.requiredDependencies.map((d) => prefix + d), ...gate],
+    ...(node.when === undefined ? {} : { when: node.when }),
+    ...(scope === undefined ? {} : { scope }),
+  };
+  const subgraph = node.subgraph;
+  if (subgraph === undefined) {
+    return [
+      {
+        name: prefix + node.name,
+        kind: "call",
+        module: context.moduleIndex.get(node.modulePath) ?? -1,
+        exportName: node.exportName,
+        ...common,
+        ...(node.mapIndex === undefined ? {} : { mapIndex: node.mapIndex }),
+        codeHash: `${context.codeHashes.get(node.modulePath)}#${node.exportName}`,
+        ...(scope === undefined ? {} : { cacheAs: { graph: graph.name, node: node.name } }),
+      },
+    ];
+  }
+  const inner: NameScope = { prefix: `${prefix}${node.name}/`, inputsNode: `${prefix}${node.name}/(inputs)`, inputs: subgraph.graph.inputs.map((i) => i.name) };
+  const inputs: ProductionNode = {
+    name: inner.inputsNode,
+    kind: "subgraph-inputs",
+    module: -1,
+    exportName: "",
+    ...common,
+    codeHash: "",
+    subgraphInputs: { inputs: subgraph.graph.inputs.map(({ name, hasDefault, default: value }) => ({ name, hasDefault, ...(hasDefault ? { default: value } : {}) })), given: subgraph.inputs },
+  };
+  const nodes = subgraph.graph.nodes.flatMap((n) => inlineNode(n, subgraph.graph, { ...context, scope: inner, sameLoop: () => true }));
+  const outputs: ProductionNode = {
+    name: prefix + node.name,
+    kind: "subgraph-outputs",
+    module: -1,
+    exportName: "",
+    args: [],
+    options: node.options,
+    dependencies: [inner.inputsNode, ...subgraph.graph.outputs.map((o) => inner.prefix + o)],
+    requiredDependencies: [inner.inputsNode],
+    codeHash: "",
+    subgraphOutputs: subgraph.graph.outputs.map((o) => ({ name: o, node: inner.prefix + o })),
+  };
+  return [inputs, ...nodes, outputs];
+}
+
+/** Every node of the graph and of the subgraphs it calls that calls a function (the artifact's modules). */
+export function functionNodes(graph: GraphModel): NodeModel[] {
+  return graph.nodes.flatMap((node) => (node.subgraph === undefined ? [node] : functionNodes(node.subgraph.graph)));
 }

@@ -6,7 +6,7 @@ import { randomUUID } from "node:crypto";
 import type { CommitTarget, FinishedJob, LoopCounts, GraphTotals } from "../store/queue-store";
 import { QueueStore } from "../store/queue-store";
 import { decodeValue, encodeValue, toJsonValue } from "../runtime/values";
-import { pick, type JobMessage } from "./job-message";
+import { pick, type ElementWork, type JobMessage } from "./job-message";
 import type { ProductionGraph, ProductionLoop } from "./production-graph";
 import { readPointer, type VersionManifest } from "./signed-version";
 
@@ -17,6 +17,8 @@ export interface DeadRecord {
   id: string;
   loop: string;
   node: string;
+  /** For a mapped node: the element that failed its last attempt. */
+  element?: number;
   attempts: number;
   error: string;
   stack?: string;
@@ -119,12 +121,15 @@ export class QueueManager {
    * Hands a job on from `loop` (to each next loop, or into the result) and removes it from
    * the worker's processing list, atomically. False: the job was no longer this worker's.
    * Jobs finished in the same turn of the event loop are committed by one script call.
+   * `skipped`: the nodes skipped so far; each next loop is told of those it reads.
    */
-  finish(graph: ProductionGraph, loop: ProductionLoop, worker: string, jobText: string, job: JobMessage, values: Record<string, string>): Promise<boolean> {
+  finish(graph: ProductionGraph, loop: ProductionLoop, worker: string, jobText: string, job: JobMessage, values: Record<string, string>, skipped: string[] = []): Promise<boolean> {
     const now = Date.now();
     const targets: CommitTarget[] = loop.downstream.map((down) => {
       // Field by field: spreading the job and blanking `failed` made a slow object (2.5 µs more a message).
-      const payload = JSON.stringify({ id: job.id, v: job.v, ...(job.b === undefined ? {} : { b: job.b }), t: job.t, q: now, values: pick(values, loop.handOn[down]) } satisfies JobMessage);
+      const handOn = loop.handOn[down];
+      const skips = skipped.length === 0 ? skipped : skipped.filter((name) => handOn.includes(name));
+      const payload = JSON.stringify({ id: job.id, v: job.v, ...(job.b === undefined ? {} : { b: job.b }), t: job.t, q: now, values: pick(values, handOn), ...(skips.length === 0 ? {} : { s: skips }) } satisfies JobMessage);
       const upstreamCount = graph.loops.find((l) => l.name === down)?.upstream.length ?? 1;
       return upstreamCount > 1 ? { kind: "join", loop: down, payload, part: loop.name, expectedParts: upstreamCount } : { kind: "push", loop: down, payload };
     });
@@ -164,8 +169,41 @@ export class QueueManager {
     return this.store.retry(loop.name, worker, { text: jobText, id: retried.id }, JSON.stringify(retried), delayMs);
   }
 
+  /**
+   * Spreads the elements of a job's mapped node over the loop's workers: the job (with
+   * `values`, what it holds so far) waits in a gather hash, holding no slot, and each element
+   * in `elements` (its index and encoded arguments) becomes a message of the loop's queue.
+   */
+  spread(loop: ProductionLoop, worker: string, jobText: string, job: JobMessage, node: string, count: number, elements: readonly { index: number; args: string }[], values: Record<string, string>): Promise<boolean> {
+    const token = randomUUID();
+    const now = Date.now();
+    const resume: JobMessage = { ...job, values };
+    const entered: JobMessage = { ...job, failed: undefined };
+    const state = JSON.stringify(Object.fromEntries(Object.entries(values).map(([name, encoded]) => [name, decodedForRecord(encoded)])));
+    // `e` first: the reaper tells an element from a job by it.
+    const messages = elements.map(({ index, args }) =>
+      JSON.stringify({ e: { g: token, n: node, i: index, c: count, a: args }, id: job.id, v: job.v, ...(job.b === undefined ? {} : { b: job.b }), t: job.t, q: now, values: {} } satisfies JobMessage),
+    );
+    return this.store.spread(loop.name, worker, { text: jobText, id: job.id, token }, { resume: JSON.stringify(resume), entered: JSON.stringify(entered), state, node }, messages);
+  }
+
+  /** An element of a spread map is done: its result joins its job's; the last one sends the job on in its loop. */
+  gather(loop: string, worker: string, elementText: string, job: JobMessage & { e: ElementWork }, result: string): Promise<boolean> {
+    return this.store.gather(loop, worker, { text: elementText, jobId: job.id, token: job.e.g, index: job.e.i }, result);
+  }
+
+  /** An element of a spread map failed its last attempt: its job goes to the dead-letter list, with the element's index. */
+  buryElement(loop: string, worker: string, elementText: string, job: JobMessage & { e: ElementWork }, failure: { attempts: number; error: string; stack?: string }): Promise<boolean> {
+    const node = job.e.n;
+    const head = { id: job.id, loop, version: job.v, diedAt: Date.now(), node, element: job.e.i, attempts: failure.attempts, error: failure.error, ...(failure.stack === undefined ? {} : { stack: failure.stack }) };
+    // The record's state and job are the gather hash's: the script completes it.
+    const recordHead = `${JSON.stringify(head).slice(0, -1)},"state":`;
+    const error = JSON.stringify({ message: failure.error, node, loop, attempts: failure.attempts });
+    return this.store.buryElement(loop, worker, { text: elementText, jobId: job.id, token: job.e.g, version: job.v, batch: job.b }, recordHead, error, RESULT_TTL_SECONDS);
+  }
+
   /** Moves a job whose node failed its last attempt to the dead-letter list. */
-  bury(loop: string, worker: string, jobText: string, job: JobMessage, failure: { node: string; attempts: number; error: string; stack?: string; values: Record<string, string> }): Promise<boolean> {
+  bury(loop: string, worker: string, jobText: string, job: JobMessage, failure: { node: string; element?: number; attempts: number; error: string; stack?: string; values: Record<string, string> }): Promise<boolean> {
     const { values, ...rest } = failure;
     const entered: JobMessage = { ...job, failed: undefined };
     const state = Object.fromEntries(Object.entries(values).map(([name, encoded]) => [name, decodedForRecord(encoded)]));

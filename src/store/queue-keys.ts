@@ -34,6 +34,12 @@ export interface QueueKeys {
   delayed(loop: string): string;
   /** The parts of a job gathered for a loop with several upstream loops. */
   join(loop: string, jobId: string): string;
+  /**
+   * Hash of a job whose mapped node's elements are spread over the loop's workers: the job
+   * to resume, the elements left, each element's result. `token` names one spreading, so
+   * that elements of an earlier one (a job that died, retried since) are not gathered into it.
+   */
+  gather(loop: string, jobId: string, token: string): string;
   /** The workers of a loop that have registered (alive or not). */
   workers(loop: string): string;
   /** A worker's processing list: the jobs it has taken. */
@@ -67,6 +73,7 @@ export function queueKeys(graph: string): QueueKeys {
     waiting: (name) => `${loop(name)}waiting`,
     delayed: (name) => `${loop(name)}delayed`,
     join: (name, jobId) => `${loop(name)}join:${jobId}`,
+    gather: (name, jobId, token) => `${loop(name)}gather:${jobId}:${token}`,
     workers: (name) => `${loop(name)}workers`,
     processing: (name, worker) => `${loop(name)}processing:${worker}`,
     lease: (name, worker) => `${loop(name)}lease:${worker}`,

@@ -167,6 +167,74 @@ redis.call('HINCRBY', KEYS[3], 'failed', 1)
 return 1`,
   },
 
+  /**
+   * A job's mapped node spreads its elements over the loop's workers: the job leaves the
+   * processing list for its gather hash, and one message per element joins the waiting list.
+   * KEYS: processing, gather hash, waiting, deaths hash. ARGV: job, job id, the job to resume
+   * (with its values so far), the job as it entered the loop (for a dead letter), its state
+   * (JSON, for a dead letter), the node, then the element messages. Returns 1, or 0 when the
+   * job was no longer in the list.
+   */
+  spread: {
+    keys: 4,
+    lua: `
+if redis.call('LREM', KEYS[1], -1, ARGV[1]) == 0 then return 0 end
+redis.call('HDEL', KEYS[4], ARGV[2])
+redis.call('HSET', KEYS[2], 'job', ARGV[3], 'entered', ARGV[4], 'state', ARGV[5], 'node', ARGV[6], 'left', #ARGV - 6)
+for s = 7, #ARGV, 500 do
+  redis.call('LPUSH', KEYS[3], unpack(ARGV, s, math.min(s + 499, #ARGV)))
+end
+return 1`,
+  },
+
+  /**
+   * An element of a spread map finished: its result goes into the gather hash once (a second
+   * run of the same element, after its worker's lease expired, adds nothing); the last
+   * element's result pushes the job, with every element's result, back to the waiting list
+   * and deletes the hash. When the hash is gone (the job died of another element) the element
+   * only leaves the list. KEYS: processing, gather hash, waiting. ARGV: element message,
+   * element index, its result (encoded). Returns 1, or 0 when the element was no longer in the list.
+   */
+  gather: {
+    keys: 3,
+    lua: `
+if redis.call('LREM', KEYS[1], -1, ARGV[1]) == 0 then return 0 end
+if redis.call('EXISTS', KEYS[2]) == 0 then return 1 end
+if redis.call('HSETNX', KEYS[2], 'r:' .. ARGV[2], ARGV[3]) == 1 and redis.call('HINCRBY', KEYS[2], 'left', -1) <= 0 then
+  local fields = redis.call('HGETALL', KEYS[2])
+  local results = {}
+  for i = 1, #fields, 2 do
+    if string.sub(fields[i], 1, 2) == 'r:' then results[#results + 1] = cjson.encode(string.sub(fields[i], 3)) .. ':' .. cjson.encode(fields[i + 1]) end
+  end
+  local job = redis.call('HGET', KEYS[2], 'job')
+  local node = redis.call('HGET', KEYS[2], 'node')
+  redis.call('LPUSH', KEYS[3], '{"gather":{"job":' .. job .. ',"node":' .. cjson.encode(node) .. ',"results":{' .. table.concat(results, ',') .. '}}}')
+  redis.call('DEL', KEYS[2])
+end
+return 1`,
+  },
+
+  /**
+   * An element of a spread map failed its last attempt: its job goes to the dead-letter list
+   * (once: later elements of a dead job find no gather hash) and the gather hash goes. KEYS:
+   * processing, totals, loop stats, dead hash, result hash, notify list (= result hash: none),
+   * deaths hash, gather hash. ARGV: element message, job id, the dead record's JSON up to its
+   * state (the hash's state and job complete it), error (JSON), ttl s, the job's version.
+   */
+  buryElement: {
+    keys: 8,
+    lua: `${ADD_DEAD_RECORD}
+if redis.call('LREM', KEYS[1], -1, ARGV[1]) == 0 then return 0 end
+if redis.call('EXISTS', KEYS[8]) == 0 then return 1 end
+local state = redis.call('HGET', KEYS[8], 'state')
+local entered = redis.call('HGET', KEYS[8], 'entered')
+redis.call('DEL', KEYS[8])
+redis.call('HDEL', KEYS[7], ARGV[2])
+redis.call('HINCRBY', KEYS[3], 'dead', 1)
+add_dead_record(KEYS[4], KEYS[2], KEYS[5], KEYS[6] ~= KEYS[5] and KEYS[6], ARGV[2], ARGV[3] .. state .. ',"job":' .. cjson.encode(entered) .. '}', ARGV[4], ARGV[5], ARGV[6])
+return 1`,
+  },
+
   /** Moves up to ARGV[1] due jobs from a delayed set to the front of the waiting list. KEYS: delayed, waiting. */
   promote: {
     keys: 2,
@@ -224,7 +292,9 @@ for _, worker in ipairs(redis.call('SMEMBERS', KEYS[1])) do
       -- The fields are read from the job's JSON as the QueueManager writes it (id first).
       local id = string.match(job, '"id":"(.-)"')
       local deaths = 0
-      if id and not left then deaths = redis.call('HINCRBY', KEYS[3], id, 1) end
+      -- An element of a spread map (its message starts with "e") goes back without a count: its job is not in this list.
+      local element = string.sub(job, 1, 5) == '{"e":'
+      if id and not left and not element then deaths = redis.call('HINCRBY', KEYS[3], id, 1) end
       if deaths > tonumber(ARGV[3]) then
         redis.call('HDEL', KEYS[3], id)
         local message = 'its worker died (or lost its lease) while running it ' .. deaths .. ' times'

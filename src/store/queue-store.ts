@@ -155,6 +155,37 @@ export class QueueStore {
     return ((await this.script("commit", keys, args)) as number[]).map((committed) => committed === 1);
   }
 
+  /**
+   * Moves a job from the worker's processing list into its gather hash and enqueues its
+   * elements (see the spread script). False: the job was no longer this worker's.
+   */
+  async spread(loop: string, worker: string, job: { text: string; id: string; token: string }, gathered: { resume: string; entered: string; state: string; node: string }, elements: readonly string[]): Promise<boolean> {
+    const keys = [this.keys.processing(loop, worker), this.keys.gather(loop, job.id, job.token), this.keys.waiting(loop), this.keys.deaths(loop)];
+    return (await this.script("spread", keys, [job.text, job.id, gathered.resume, gathered.entered, gathered.state, gathered.node, ...elements])) === 1;
+  }
+
+  /** Adds a finished element's result to its job's gather hash; the last one pushes the job on. */
+  async gather(loop: string, worker: string, element: { text: string; jobId: string; token: string; index: number }, result: string): Promise<boolean> {
+    const keys = [this.keys.processing(loop, worker), this.keys.gather(loop, element.jobId, element.token), this.keys.waiting(loop)];
+    return (await this.script("gather", keys, [element.text, element.index, result])) === 1;
+  }
+
+  /** Sends the job of an element that failed its last attempt to the dead-letter list (see buryElement). */
+  async buryElement(loop: string, worker: string, element: { text: string; jobId: string; token: string; version: number; batch?: string }, recordHead: string, error: string, ttlSeconds: number): Promise<boolean> {
+    const result = this.keys.result(element.jobId);
+    const keys = [
+      this.keys.processing(loop, worker),
+      this.keys.totals,
+      this.keys.loopStats(loop),
+      this.keys.dead,
+      result,
+      element.batch === undefined ? result : this.keys.notify(element.batch),
+      this.keys.deaths(loop),
+      this.keys.gather(loop, element.jobId, element.token),
+    ];
+    return (await this.script("buryElement", keys, [element.text, element.jobId, recordHead, error, ttlSeconds, element.version])) === 1;
+  }
+
   async retry(loop: string, worker: string, job: { text: string; id: string }, retried: string, delayMs: number): Promise<boolean> {
     const keys = [this.keys.processing(loop, worker), this.keys.delayed(loop), this.keys.loopStats(loop), this.keys.waiting(loop), this.keys.deaths(loop)];
     return (await this.script("retry", keys, [job.text, retried, Math.round(delayMs), job.id])) === 1;

@@ -57,3 +57,33 @@ test("the orders example: values skip loops that do not need them only when no l
   const outputs = new Set(orders.lastLoops.flatMap((name) => loop(orders, name)?.resultPart ?? []));
   assert.deepEqual([...outputs].sort(), [...orders.outputs].sort());
 });
+
+test("a subgraph call is inlined into the caller's loop: its inputs, its nodes as caller/NAME (nested ones too), then the call gathering its outputs", () => {
+  const uses = compile(fixturePath("production", "fixtures", "v2", "uses.graph"));
+  assert.deepEqual(uses.loops.map((l) => l.name), ["calling", "after"], "the subgraph's own loop is not one of the caller's");
+  assert.deepEqual(loop(uses, "calling")?.nodes, [
+    "said/(inputs)",
+    "said/text",
+    "said/loud",
+    "said",
+    "polite/(inputs)",
+    "polite/text",
+    "polite/loud",
+    "polite",
+    "nested/(inputs)",
+    "nested/first/(inputs)",
+    "nested/first/text",
+    "nested/first/loud",
+    "nested/first",
+    "nested/both",
+    "nested",
+  ]);
+  // The calls' values go on (to `again` and the result); their inner nodes' do not.
+  assert.deepEqual(loop(uses, "calling")?.handOn, { after: ["said", "polite", "nested"] });
+  const node = (name: string) => uses.nodes.find((n) => n.name === name);
+  assert.deepEqual(node("said/text")?.cacheAs, { graph: "greeting", node: "text" });
+  assert.deepEqual(node("said/text")?.requiredDependencies, ["said/(inputs)"]);
+  assert.equal(node("polite/(inputs)")?.when?.text, "formal");
+  assert.deepEqual(node("nested/both")?.requiredDependencies, ["nested/first", "nested/(inputs)"]);
+  assert.deepEqual(node("nested")?.subgraphOutputs, [{ name: "both", node: "nested/both" }]);
+});
