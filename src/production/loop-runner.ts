@@ -9,7 +9,7 @@
 import { CachedCall, cacheTtlMs } from "../runtime/cached-call";
 import type { ContextFields, NodeErrorInfo } from "../runtime/host-protocol";
 import { JobInputError, resolveJobInput } from "../runtime/job-input";
-import { notAnArrayMessage } from "../runtime/mapped-value";
+import { elementCall, notAnArrayMessage, type ElementCall } from "../runtime/element-calls";
 import { argumentValues } from "../runtime/node-arguments";
 import { callNodeFunction, describeNodeError, type NodeCallOutcome, type NodeFunction } from "../runtime/node-call";
 import { skipReason } from "../runtime/node-skip";
@@ -174,10 +174,9 @@ interface JobValues {
 async function runElements(version: LoadedVersion, node: ProductionNode, fn: NodeFunction, args: unknown[], job: JobMessage, values: JobValues, options: LoopRunOptions): Promise<NodeCallOutcome> {
   const mapIndex = node.mapIndex as number;
   const list = args[mapIndex];
-  const notAnArray = notAnArrayMessage(node.cacheAs?.node ?? node.name, node.args[mapIndex].text, list);
-  if (notAnArray !== undefined || !Array.isArray(list)) throw new NodeFailure(node, 1, { message: notAnArray ?? "" }, false);
+  if (!Array.isArray(list)) throw new NodeFailure(node, 1, { message: notAnArrayMessage(node.cacheAs?.node ?? node.name, node.args[mapIndex].text, list) }, false);
   const count = list.length;
-  const elementArgs = (index: number) => args.map((arg, i) => (i === mapIndex ? list[index] : arg));
+  const elementArgs = (index: number) => (elementCall(node, args, index) as ElementCall).args;
   if (options.spreadElements !== undefined && count >= options.spreadElements) {
     const missing = list.flatMap((_, index) => (Object.hasOwn(values.encoded, `${node.name}#${index}`) ? [] : [index]));
     if (missing.length > 0) throw new SpreadRequest(node, count, missing.map((index) => ({ index, args: encodeValue(elementArgs(index)) })));

@@ -1,5 +1,7 @@
-// The calls a node makes: one, or one per element of its `map` argument. The Orchestrator
-// runs them all at once, or one by one while the debugger steps through the elements.
+// The calls a node makes: one, or one per element of its `map` argument, in both modes. The
+// Orchestrator runs them all at once, or one by one while the debugger steps through the
+// elements; a production worker runs them or spreads them over its loop's workers. A mapped
+// value that is not an array fails the node, with a message naming it and what it is.
 import type { NodeModel } from "../graph/model";
 import type { NodeFailure } from "./node-state";
 
@@ -19,18 +21,8 @@ export function callsOf(node: Pick<NodeModel, "name" | "args" | "mapIndex">, arg
   const mapIndex = node.mapIndex;
   if (mapIndex === undefined) return [{ args }];
   const list = args[mapIndex];
-  if (!Array.isArray(list)) {
-    return { kind: "input", message: `node '${node.name}' maps over ${node.args[mapIndex].text}, which is ${describeKind(list)}, not an array` };
-  }
+  if (!Array.isArray(list)) return { kind: "input", message: notAnArrayMessage(node.name, node.args[mapIndex].text, list) };
   return list.map((element, index) => ({ args: args.map((arg, i) => (i === mapIndex ? element : arg)), index, count: list.length }));
-}
-
-/** A value's kind, for a message: "a string", "null", "an object". */
-function describeKind(value: unknown): string {
-  if (value === null) return "null";
-  if (value === undefined) return "undefined";
-  const kind = value instanceof Map ? "Map" : value instanceof Set ? "Set" : value instanceof Date ? "Date" : typeof value;
-  return `${/^[aeiouAEIOU]/.test(kind) ? "an" : "a"} ${kind}`;
 }
 
 /** Element `index`'s call of a map node, without building the others; undefined when it has no such element. */
@@ -39,4 +31,17 @@ export function elementCall(node: Pick<NodeModel, "mapIndex">, args: unknown[], 
   const list = mapIndex === undefined ? undefined : args[mapIndex];
   if (!Array.isArray(list) || index >= list.length) return undefined;
   return { args: args.map((arg, i) => (i === mapIndex ? list[index] : arg)), index, count: list.length };
+}
+
+/** The message for a mapped value that is not an array. */
+export function notAnArrayMessage(node: string, argumentText: string, value: unknown): string {
+  return `node '${node}' maps over ${argumentText}, which is ${describeKind(value)}, not an array`;
+}
+
+/** A value's kind, for a message: "a string", "null", "an object". */
+function describeKind(value: unknown): string {
+  if (value === null) return "null";
+  if (value === undefined) return "undefined";
+  const kind = value instanceof Map ? "Map" : value instanceof Set ? "Set" : value instanceof Date ? "Date" : typeof value;
+  return `${/^[aeiouAEIOU]/.test(kind) ? "an" : "a"} ${kind}`;
 }
