@@ -2,21 +2,11 @@
 // longer than any TTL, or a dead job retried days later, must still finish. The passing of
 // time is simulated: every key of the graph that has a TTL is made to expire at once.
 import assert from "node:assert/strict";
-import { after, before, beforeEach, test } from "node:test";
+import { test } from "node:test";
 import type Redis from "ioredis";
-import { startTestRedis, type TestRedis } from "../redis-harness";
-import { deploy, loopsWorkspace, queueManager, startWorker, stepgraph, stopWorkers, submit, waitFor, waitForRest } from "./production-harness";
+import { deploy, fileTestRedis, loopsWorkspace, queueManager, startWorker, stepgraph, stopWorkers, submit, waitFor, waitForRest } from "./production-harness";
 
-let redis: TestRedis;
-before(async () => {
-  redis = await startTestRedis();
-});
-after(async () => {
-  await redis.stop();
-});
-beforeEach(async () => {
-  await redis.client.flushall();
-});
+const redis = fileTestRedis();
 
 /** The keys of `graph` that have a TTL, but for workers' leases and the loops' throughput buckets (no job's data). */
 async function volatileKeys(client: Redis, graph: string): Promise<string[]> {

@@ -1,29 +1,14 @@
 // Errors that are a job's or a node's, not an outage: the worker dead-letters the job (or
 // logs the stray error against its node) and goes on serving the others.
 import assert from "node:assert/strict";
-import { after, before, beforeEach, test } from "node:test";
-import { startTestRedis, type TestRedis } from "../redis-harness";
-import type { CliResult } from "../helpers";
-import { deploy, loopsWorkspace, queueManager, startWorker, stepgraph, stopWorkers, submit, waitFor, waitForRest } from "./production-harness";
+import { test } from "node:test";
+import { deploy, fileTestRedis, jsonLines, loopsWorkspace, queueManager, startWorker, stepgraph, stopWorkers, submit, waitFor, waitForRest } from "./production-harness";
 import type { VersionManifest } from "../../src/production/signed-version";
 import { resolveJobInput } from "../../src/runtime/job-input";
 
 const LOOPS = ["first", "second", "third"];
 
-let redis: TestRedis;
-before(async () => {
-  redis = await startTestRedis();
-});
-after(async () => {
-  await redis.stop();
-});
-beforeEach(async () => {
-  await redis.client.flushall();
-});
-
-function jsonLines(result: CliResult): Record<string, unknown>[] {
-  return result.stdout.trim().split("\n").map((line) => JSON.parse(line) as Record<string, unknown>);
-}
+const redis = fileTestRedis();
 
 test("a job holding a value that does not decode goes to the dead-letter list with the reason; the worker serves the next jobs", async () => {
   const ws = loopsWorkspace();

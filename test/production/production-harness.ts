@@ -6,7 +6,9 @@ import Redis from "ioredis";
 import { QueueManager } from "../../src/production/queue-manager";
 import { resolveJobInput } from "../../src/runtime/job-input";
 import { QueueStore } from "../../src/store/queue-store";
+import { after, before, beforeEach } from "node:test";
 import { repoRoot, runCli, type CliResult } from "../helpers";
+import { startTestRedis, type TestRedis, type TestRedisOptions } from "../redis-harness";
 import { copyFixture, type Workspace } from "../runtime/workspace";
 
 export const DEPLOY_KEY = "test-deploy-key-0123456789";
@@ -94,4 +96,39 @@ export async function waitForRest(manager: QueueManager, timeoutMs: number): Pro
     timeoutMs,
     `graph ${manager.graphName} to finish its jobs`,
   );
+}
+
+/**
+ * The redis-server of a test file: started before its first test, emptied before each (it
+ * is the file's own, started by the harness), stopped after the last.
+ */
+export function fileTestRedis(options?: TestRedisOptions): TestRedis {
+  let server: TestRedis | undefined;
+  before(async () => {
+    server = await startTestRedis(options);
+  });
+  after(() => server?.stop());
+  beforeEach(() => server?.client.flushall());
+  const current = (): TestRedis => {
+    if (server === undefined) throw new Error("the test file's redis-server is not started yet (use it inside a test)");
+    return server;
+  };
+  return {
+    get url() {
+      return current().url;
+    },
+    get port() {
+      return current().port;
+    },
+    get client() {
+      return current().client;
+    },
+    restart: (restartOptions) => current().restart(restartOptions),
+    stop: () => current().stop(),
+  };
+}
+
+/** The JSON lines a command printed (`submit --wait --json`, `dead list --json`). */
+export function jsonLines(result: CliResult): Record<string, unknown>[] {
+  return result.stdout.trim().split("\n").map((line) => JSON.parse(line) as Record<string, unknown>);
 }

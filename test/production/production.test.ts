@@ -1,29 +1,15 @@
 // Production mode end to end on one machine: deploy with the CLI, real worker processes,
 // jobs submitted and awaited, a real redis-server the test started.
 import assert from "node:assert/strict";
-import { after, before, beforeEach, test } from "node:test";
-import { startTestRedis, type TestRedis } from "../redis-harness";
+import { test } from "node:test";
+import { startTestRedis } from "../redis-harness";
 import type { CliResult } from "../helpers";
 import type { VersionManifest } from "../../src/production/signed-version";
-import { deploy, loopsWorkspace, queueManager, startWorker, stepgraph, stopWorkers, submit, waitFor, waitForRest } from "./production-harness";
+import { deploy, fileTestRedis, jsonLines, loopsWorkspace, queueManager, startWorker, stepgraph, stopWorkers, submit, waitFor, waitForRest } from "./production-harness";
 
 const LOOPS = ["first", "second", "third"];
 
-let redis: TestRedis;
-before(async () => {
-  redis = await startTestRedis();
-});
-after(async () => {
-  await redis.stop();
-});
-// Each test starts from an empty Redis (its own: the harness started it).
-beforeEach(async () => {
-  await redis.client.flushall();
-});
-
-function jsonLines(result: CliResult): Record<string, unknown>[] {
-  return result.stdout.trim().split("\n").map((line) => JSON.parse(line) as Record<string, unknown>);
-}
+const redis = fileTestRedis();
 
 /** One clear line on stderr and no stack trace: a user's mistake, not a crash. */
 function assertOneLine(result: CliResult, status: number, pattern: RegExp): void {

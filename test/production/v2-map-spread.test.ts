@@ -2,15 +2,11 @@
 // a message of the loop's queue, gathered exactly once by a script, the job going on when
 // the last element is done; a worker killed mid-map loses no element.
 import assert from "node:assert/strict";
-import { after, before, beforeEach, test } from "node:test";
-import { startTestRedis, type TestRedis } from "../redis-harness";
+import { test } from "node:test";
 import { copyFixture } from "../runtime/workspace";
-import { deploy, queueManager, startWorker, stopWorkers, submit, waitFor, waitForRest, type WorkerProcess } from "./production-harness";
+import { deploy, fileTestRedis, queueManager, startWorker, stopWorkers, submit, waitFor, waitForRest, type WorkerProcess } from "./production-harness";
 
-let redis: TestRedis;
-before(async () => (redis = await startTestRedis()));
-after(() => redis.stop());
-beforeEach(() => redis.client.flushall());
+const redis = fileTestRedis();
 
 const expected = (n: number) => {
   const scaled = Array.from({ length: n }, (_, i) => (i + 1) * 3);

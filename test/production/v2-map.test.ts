@@ -2,15 +2,11 @@
 // count, its retries its own; an element out of retries sends the job to the dead-letter
 // list with the element's index; elements run concurrently up to the loop's concurrency.
 import assert from "node:assert/strict";
-import { after, before, beforeEach, test } from "node:test";
-import { startTestRedis, type TestRedis } from "../redis-harness";
+import { test } from "node:test";
 import { copyFixture } from "../runtime/workspace";
-import { deploy, queueManager, startWorker, stopWorkers, submit, waitFor, waitForRest } from "./production-harness";
+import { deploy, fileTestRedis, queueManager, startWorker, stopWorkers, submit, waitFor, waitForRest } from "./production-harness";
 
-let redis: TestRedis;
-before(async () => (redis = await startTestRedis()));
-after(() => redis.stop());
-beforeEach(() => redis.client.flushall());
+const redis = fileTestRedis();
 
 test("a mapped node's output is the array of its elements' results; a failed element is retried alone", async () => {
   const ws = copyFixture("v2", "production");

@@ -1,16 +1,12 @@
 // `when`, skips and `REF?` in production: the semantics of development mode, across loops
 // too (a skip handed on stays a skip), skipped outputs left out of the result.
 import assert from "node:assert/strict";
-import { after, before, beforeEach, test } from "node:test";
-import { startTestRedis, type TestRedis } from "../redis-harness";
+import { test } from "node:test";
 import { parseJobMessage } from "../../src/production/job-message";
 import { copyFixture } from "../runtime/workspace";
-import { deploy, queueManager, startWorker, stopWorkers, submit, waitFor, waitForRest } from "./production-harness";
+import { deploy, fileTestRedis, queueManager, startWorker, stopWorkers, submit, waitFor, waitForRest } from "./production-harness";
 
-let redis: TestRedis;
-before(async () => (redis = await startTestRedis()));
-after(() => redis.stop());
-beforeEach(() => redis.client.flushall());
+const redis = fileTestRedis();
 
 test("a node whose condition fails is skipped, and so are the nodes that need it, in later loops too; REF? passes undefined", async () => {
   const ws = copyFixture("v2", "production");

@@ -1,15 +1,11 @@
 // Language v2 at deploy: a subgraph called with `map` is refused with one line naming the
 // node, and nothing is stored; a pin is warned about, and production runs the node.
 import assert from "node:assert/strict";
-import { after, before, beforeEach, test } from "node:test";
-import { startTestRedis, type TestRedis } from "../redis-harness";
+import { test } from "node:test";
 import { copyFixture } from "../runtime/workspace";
-import { queueManager, startWorker, stepgraph, stopWorkers, submit, waitForRest } from "./production-harness";
+import { fileTestRedis, queueManager, startWorker, stepgraph, stopWorkers, submit, waitForRest } from "./production-harness";
 
-let redis: TestRedis;
-before(async () => (redis = await startTestRedis()));
-after(() => redis.stop());
-beforeEach(() => redis.client.flushall());
+const redis = fileTestRedis();
 
 test("deploy refuses a subgraph called with map, naming the node, and stores nothing", async () => {
   const ws = copyFixture("v2", "production");

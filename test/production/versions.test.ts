@@ -4,31 +4,16 @@ import assert from "node:assert/strict";
 import { mkdtempSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { after, before, beforeEach, test } from "node:test";
+import { test } from "node:test";
 import Redis from "ioredis";
 import { deployGraph } from "../../src/production/deploy";
 import { QueueStore } from "../../src/store/queue-store";
-import { startTestRedis, type TestRedis } from "../redis-harness";
-import type { CliResult } from "../helpers";
 import type { Workspace } from "../runtime/workspace";
-import { DEPLOY_KEY, deploy, loopsWorkspace, queueManager, startWorker, stepgraph, stopWorkers, submit, waitFor, waitForRest } from "./production-harness";
+import { deploy, DEPLOY_KEY, fileTestRedis, jsonLines, loopsWorkspace, queueManager, startWorker, stepgraph, stopWorkers, submit, waitFor, waitForRest } from "./production-harness";
 
 const LOOPS = ["first", "second", "third"];
 
-let redis: TestRedis;
-before(async () => {
-  redis = await startTestRedis();
-});
-after(async () => {
-  await redis.stop();
-});
-beforeEach(async () => {
-  await redis.client.flushall();
-});
-
-function jsonLines(result: CliResult): Record<string, unknown>[] {
-  return result.stdout.trim().split("\n").map((line) => JSON.parse(line) as Record<string, unknown>);
-}
+const redis = fileTestRedis();
 
 /** Deploys `file` of `ws` in this process (as `stepgraph deploy` does), `times` times. */
 async function deployTimes(ws: Workspace, file: string, times: number): Promise<void> {

@@ -1,20 +1,10 @@
 // How a worker stops, and what it does when part of it fails: a job that reaches a worker's
 // list after it left, a second SIGTERM, a lease keeper thread that dies, a --grace too long.
 import assert from "node:assert/strict";
-import { after, before, beforeEach, test } from "node:test";
-import { startTestRedis, type TestRedis } from "../redis-harness";
-import { deploy, loopsWorkspace, queueManager, startWorker, stepgraph, stopWorkers, submit, waitFor, waitForRest, type WorkerProcess } from "./production-harness";
+import { test } from "node:test";
+import { deploy, fileTestRedis, loopsWorkspace, queueManager, startWorker, stepgraph, stopWorkers, submit, waitFor, waitForRest, type WorkerProcess } from "./production-harness";
 
-let redis: TestRedis;
-before(async () => {
-  redis = await startTestRedis();
-});
-after(async () => {
-  await redis.stop();
-});
-beforeEach(async () => {
-  await redis.client.flushall();
-});
+const redis = fileTestRedis();
 
 function workerId(worker: WorkerProcess): string {
   const match = /worker (\S+) serving loop/.exec(worker.output());
