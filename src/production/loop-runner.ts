@@ -113,10 +113,10 @@ export async function runLoop(version: RunnableNodes, loop: Pick<ProductionLoop,
         else if (node.kind === "subgraph-outputs") output = subgraphOutputs(node, skipped, valueOf);
         else if (node.kind === "mapped-subgraph") {
           const callElement: CallElement = (elementArgs) => runSubgraphElement(version, node, program as ReadonlyMap<string, LoadedNode>, elementArgs, job, options);
-          output = await runElements(node, args, job, { encoded, decoded, valueOf }, options, callElement, false);
+          output = await runElements(node, args, job, { encoded, decoded, valueOf }, options, callElement, true);
         } else if (node.mapIndex !== undefined) {
           const callElement: CallElement = (elementArgs, elementAttempt, element) => computeNode(version, node, fn as NodeFunction, elementArgs, job, elementAttempt, options, element);
-          output = await runElements(node, args, job, { encoded, decoded, valueOf }, options, callElement, true);
+          output = await runElements(node, args, job, { encoded, decoded, valueOf }, options, callElement, false);
         }
         else output = await computeNode(version, node, fn as NodeFunction, args, job, attempt, options);
       } catch (e) {
@@ -187,16 +187,18 @@ interface JobValues {
 /**
  * A mapped node: one call per element (the element in place of the mapped argument), up to
  * the worker's element slots at once. Element I's output is kept as `NODE#I` until every
- * element is done, so that a retry runs only the elements that failed. A `spreadable` map
- * of many elements is spread instead.
+ * element is done, so that a retry runs only the elements that failed. A map of many
+ * elements is spread instead, unless its elements are `subgraphRuns`: those are never
+ * spread, and an element that failed is not retried as a job either (its nodes had their
+ * retries inside, and development mode does not retry a subgraph call as a whole).
  */
-async function runElements(node: ProductionNode, args: unknown[], job: JobMessage, values: JobValues, options: LoopRunOptions, callElement: CallElement, spreadable: boolean): Promise<NodeCallOutcome> {
+async function runElements(node: ProductionNode, args: unknown[], job: JobMessage, values: JobValues, options: LoopRunOptions, callElement: CallElement, subgraphRuns: boolean): Promise<NodeCallOutcome> {
   const mapIndex = node.mapIndex as number;
   const list = args[mapIndex];
   if (!Array.isArray(list)) throw new NodeFailure(node, 1, { message: notAnArrayMessage(node.cacheAs?.node ?? node.name, node.args[mapIndex].text, list) }, false);
   const count = list.length;
   const elementArgs = (index: number) => (elementCall(node, args, index) as ElementCall).args;
-  if (spreadable && options.spreadElements !== undefined && count >= options.spreadElements) {
+  if (!subgraphRuns && options.spreadElements !== undefined && count >= options.spreadElements) {
     const missing = list.flatMap((_, index) => (Object.hasOwn(values.encoded, `${node.name}#${index}`) ? [] : [index]));
     if (missing.length > 0) throw new SpreadRequest(node, count, missing.map((index) => ({ index, args: encodeValue(elementArgs(index)) })));
   }
@@ -221,7 +223,7 @@ async function runElements(node: ProductionNode, args: unknown[], job: JobMessag
     const first = failed.reduce((furthest, f) => (f.attempt > furthest.attempt ? f : furthest));
     const prefix = `element ${first.index} of ${count}: `;
     const error = { ...first.error, message: prefix + first.error.message, stack: first.error.stack && prefix + first.error.stack };
-    throw new NodeFailure(node, first.attempt, error, true, Object.fromEntries(failed.map((f) => [f.key, f.attempt])), first.index);
+    throw new NodeFailure(node, first.attempt, error, !subgraphRuns, Object.fromEntries(failed.map((f) => [f.key, f.attempt])), first.index);
   }
   const value = results.map((r) => (r.outcome as Extract<NodeCallOutcome, { ok: true }>).value);
   for (const { key } of results) {

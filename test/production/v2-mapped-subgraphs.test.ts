@@ -40,8 +40,11 @@ test("an element whose inner node fails its last attempt sends the job to the de
   try {
     const [id] = await submit(manager, [{}]);
     await waitFor(async () => (await manager.deadJobs()).length === 1, 30_000, "a dead record");
-    const records = (await manager.deadJobs()).map(({ loop, node, element, error }) => ({ loop, node, element, error }));
-    assert.deepEqual(records, [{ loop: "main", node: "all", element: 2, error: "element 2 of 4: node 'checked' of subgraph 'three' failed: three is bad (attempt 2)" }]);
+    const records = (await manager.deadJobs()).map(({ loop, node, element, attempts, error }) => ({ loop, node, element, attempts, error }));
+    // `checked` ran twice inside the element (its `retry: 1`); the job itself was not retried.
+    assert.deepEqual(records, [{ loop: "main", node: "all", element: 2, attempts: 1, error: "element 2 of 4: node 'checked' of subgraph 'three' failed: three is bad (attempt 2)" }]);
+    assert.match(workers[0].output(), /job \d+ all\/checked: attempt 1 failed: three is bad \(attempt 1\); retrying/);
+    assert.doesNotMatch(workers[0].output(), /job \d+ all: attempt 1 of 3 failed/);
     assert.equal((await manager.outcomes([id]))[0].status, "dead");
   } finally {
     close();
