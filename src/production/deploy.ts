@@ -6,7 +6,7 @@ import { buildArtifact } from "./artifact";
 import { compileProductionGraph } from "./production-graph";
 import { checkMaxmemoryPolicy } from "./redis-policy";
 import { sha256, signPointer, signVersion } from "./signed-version";
-import { pinWarnings, refuseUnsupportedConstructs } from "./v2-support";
+import { pinWarnings } from "./pin-warnings";
 
 /** Versions kept in Redis besides those an unfinished job uses (docs/production.md, "Deploy and versions"). */
 export const KEPT_VERSIONS = 10;
@@ -32,7 +32,6 @@ export interface DeployOptions {
 /** Throws GraphLoadError when the graph has errors or its code does not build, EvictingRedisError for a Redis that evicts. */
 export async function deployGraph(options: DeployOptions): Promise<DeployResult> {
   const { graph, modules } = await loadGraph(options.file, { stateDir: options.stateDir });
-  refuseUnsupportedConstructs(graph);
   for (const warning of pinWarnings(graph)) options.warn(warning);
   const artifact = await buildArtifact(graph);
   const codeHashes = new Map([...modules].map(([path, built]) => [path, built.codeHash]));

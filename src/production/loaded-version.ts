@@ -14,8 +14,15 @@ export interface LoadedVersion {
   version: number;
   graph: ProductionGraph;
   /** Every node with its function (none for the nodes that gather a subgraph call's inputs and outputs). */
-  nodes: ReadonlyMap<string, { node: ProductionNode; fn?: NodeFunction }>;
+  nodes: ReadonlyMap<string, LoadedNode>;
   loops: ReadonlyMap<string, ProductionLoop>;
+}
+
+export interface LoadedNode {
+  node: ProductionNode;
+  fn?: NodeFunction;
+  /** A subgraph called with `map`: the nodes each element runs, loaded alike. */
+  program?: ReadonlyMap<string, LoadedNode>;
 }
 
 /** The part of Node's CommonJS loader that compiles a module's code, which @types/node does not declare. */
@@ -35,9 +42,17 @@ export async function loadVersion(store: QueueStore, version: number, deployKey:
   } catch (e) {
     throw new VersionRefusedError(`version ${version} of graph '${store.graph}' cannot be loaded: its node code throws: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`);
   }
-  const modules = artifact.exports as Record<string, Record<string, unknown> | undefined>;
-  const nodes = new Map<string, { node: ProductionNode; fn?: NodeFunction }>();
-  for (const node of manifest.graph.nodes) {
+  const nodes = loadNodes(manifest.graph.nodes, artifact.exports as Record<string, Record<string, unknown> | undefined>, version);
+  return { version, graph: manifest.graph, nodes, loops: new Map(manifest.graph.loops.map((l) => [l.name, l])) };
+}
+
+function loadNodes(compiled: readonly ProductionNode[], modules: Record<string, Record<string, unknown> | undefined>, version: number): Map<string, LoadedNode> {
+  const nodes = new Map<string, LoadedNode>();
+  for (const node of compiled) {
+    if (node.kind === "mapped-subgraph") {
+      nodes.set(node.name, { node, program: loadNodes(node.subgraphProgram?.nodes ?? [], modules, version) });
+      continue;
+    }
     if (node.kind !== "call") {
       nodes.set(node.name, { node });
       continue;
@@ -47,5 +62,5 @@ export async function loadVersion(store: QueueStore, version: number, deployKey:
     if (typeof fn !== "function") throw new VersionRefusedError(`version ${version}: '${node.exportName}' (node '${node.name}') is not a function in the artifact`);
     nodes.set(node.name, { node, fn: fn as NodeFunction });
   }
-  return { version, graph: manifest.graph, nodes, loops: new Map(manifest.graph.loops.map((l) => [l.name, l])) };
+  return nodes;
 }

@@ -6,19 +6,22 @@
 // attempts; a retry of the job resumes at the elements that failed. A map of many elements
 // is not run here: the outcome asks the worker to spread its elements over the loop's
 // workers (each element then runs as `runElement`), and the job comes back with their results.
+// A subgraph called with `map` runs its program once per element here (never spread): each
+// element runs the subgraph's nodes as a loop of their own, retrying a failed node in place.
+import { setTimeout as sleep } from "node:timers/promises";
 import { CachedCall, cacheTtlMs } from "../runtime/cached-call";
 import type { ContextFields, NodeErrorInfo } from "../runtime/host-protocol";
 import { JobInputError, resolveJobInput } from "../runtime/job-input";
 import { elementCall, notAnArrayMessage, type ElementCall } from "../runtime/element-calls";
 import { argumentValues } from "../runtime/node-arguments";
-import { callNodeFunction, describeNodeError, type NodeCallOutcome, type NodeFunction } from "../runtime/node-call";
+import { callNodeFunction, describeNodeError, retryDelayAfter, type NodeCallOutcome, type NodeFunction } from "../runtime/node-call";
 import { skipReason } from "../runtime/node-skip";
 import { decodeValue, encodeValue, valueAtPath } from "../runtime/values";
 import type { NodeCache } from "../store/node-cache";
 import type { ElementSlots } from "./element-slots";
 import { byName, ownValue, type JobMessage } from "./job-message";
-import type { LoadedVersion } from "./loaded-version";
-import type { ProductionLoop, ProductionNode } from "./production-graph";
+import type { LoadedNode } from "./loaded-version";
+import { PROGRAM_INPUTS, PROGRAM_OUTPUTS, type ProductionGraph, type ProductionLoop, type ProductionNode } from "./production-graph";
 import { nodeRuns } from "./stray-errors";
 
 export type LoopOutcome =
@@ -69,7 +72,16 @@ class NodeFailure {
 /** A value the job holds that does not decode: running the node again will not help. */
 class UndecodableValueError extends Error {}
 
-export async function runLoop(version: LoadedVersion, loop: ProductionLoop, job: JobMessage, options: LoopRunOptions): Promise<LoopOutcome> {
+/** What a loop runs: a deployed version's nodes, or the program of a subgraph called with `map`. */
+interface RunnableNodes {
+  graph: Pick<ProductionGraph, "name">;
+  nodes: ReadonlyMap<string, LoadedNode>;
+}
+
+/** One call of a mapped node: element `element.index`, with these arguments, on this attempt. */
+type CallElement = (args: unknown[], attempt: number, element: { index: number; count: number }) => Promise<NodeCallOutcome>;
+
+export async function runLoop(version: RunnableNodes, loop: Pick<ProductionLoop, "nodes">, job: JobMessage, options: LoopRunOptions): Promise<LoopOutcome> {
   // Keyed by node name: no prototype, so that a node may be called `constructor`.
   const encoded = Object.assign(byName<string>(), job.values);
   const decoded = new Map<string, unknown>();
@@ -83,7 +95,7 @@ export async function runLoop(version: LoadedVersion, loop: ProductionLoop, job:
   const run = (name: string): Promise<void> => {
     let promise = running.get(name);
     if (promise) return promise;
-    const { node, fn } = version.nodes.get(name) as NonNullable<ReturnType<LoadedVersion["nodes"]["get"]>>;
+    const { node, fn, program } = version.nodes.get(name) as LoadedNode;
     promise = (async () => {
       await Promise.all(node.dependencies.map(run));
       // Computed by an earlier attempt of this job.
@@ -99,7 +111,13 @@ export async function runLoop(version: LoadedVersion, loop: ProductionLoop, job:
         const args = argumentValues(node.args, valueIn);
         if (node.kind === "subgraph-inputs") output = subgraphInputs(node, args);
         else if (node.kind === "subgraph-outputs") output = subgraphOutputs(node, skipped, valueOf);
-        else if (node.mapIndex !== undefined) output = await runElements(version, node, fn as NodeFunction, args, job, { encoded, decoded, valueOf }, options);
+        else if (node.kind === "mapped-subgraph") {
+          const callElement: CallElement = (elementArgs) => runSubgraphElement(version, node, program as ReadonlyMap<string, LoadedNode>, elementArgs, job, options);
+          output = await runElements(node, args, job, { encoded, decoded, valueOf }, options, callElement, true);
+        } else if (node.mapIndex !== undefined) {
+          const callElement: CallElement = (elementArgs, elementAttempt, element) => computeNode(version, node, fn as NodeFunction, elementArgs, job, elementAttempt, options, element);
+          output = await runElements(node, args, job, { encoded, decoded, valueOf }, options, callElement, false);
+        }
         else output = await computeNode(version, node, fn as NodeFunction, args, job, attempt, options);
       } catch (e) {
         if (e instanceof NodeFailure || e instanceof SpreadRequest) throw e;
@@ -169,15 +187,18 @@ interface JobValues {
 /**
  * A mapped node: one call per element (the element in place of the mapped argument), up to
  * the worker's element slots at once. Element I's output is kept as `NODE#I` until every
- * element is done, so that a retry runs only the elements that failed.
+ * element is done, so that a retry runs only the elements that failed. A map of many
+ * elements is spread instead, unless its elements are `subgraphRuns`: those are never
+ * spread, and an element that failed is not retried as a job either (its nodes had their
+ * retries inside, and development mode does not retry a subgraph call as a whole).
  */
-async function runElements(version: LoadedVersion, node: ProductionNode, fn: NodeFunction, args: unknown[], job: JobMessage, values: JobValues, options: LoopRunOptions): Promise<NodeCallOutcome> {
+async function runElements(node: ProductionNode, args: unknown[], job: JobMessage, values: JobValues, options: LoopRunOptions, callElement: CallElement, subgraphRuns: boolean): Promise<NodeCallOutcome> {
   const mapIndex = node.mapIndex as number;
   const list = args[mapIndex];
   if (!Array.isArray(list)) throw new NodeFailure(node, 1, { message: notAnArrayMessage(node.cacheAs?.node ?? node.name, node.args[mapIndex].text, list) }, false);
   const count = list.length;
   const elementArgs = (index: number) => (elementCall(node, args, index) as ElementCall).args;
-  if (options.spreadElements !== undefined && count >= options.spreadElements) {
+  if (!subgraphRuns && options.spreadElements !== undefined && count >= options.spreadElements) {
     const missing = list.flatMap((_, index) => (Object.hasOwn(values.encoded, `${node.name}#${index}`) ? [] : [index]));
     if (missing.length > 0) throw new SpreadRequest(node, count, missing.map((index) => ({ index, args: encodeValue(elementArgs(index)) })));
   }
@@ -186,7 +207,7 @@ async function runElements(version: LoadedVersion, node: ProductionNode, fn: Nod
       const key = `${node.name}#${index}`;
       const attempt = (ownValue(job.failed, key) ?? 0) + 1;
       if (Object.hasOwn(values.encoded, key)) return { key, attempt, outcome: { ok: true, value: values.valueOf(key), encoded: values.encoded[key] } as NodeCallOutcome };
-      const outcome = await options.elementSlots.run(() => computeNode(version, node, fn, elementArgs(index), job, attempt, options, { index, count })).catch(
+      const outcome = await options.elementSlots.run(() => callElement(elementArgs(index), attempt, { index, count })).catch(
         (e: unknown): NodeCallOutcome => ({ ok: false, kind: "error", error: describeNodeError(e, isCallerFrame) }),
       );
       if (outcome.ok) {
@@ -202,7 +223,7 @@ async function runElements(version: LoadedVersion, node: ProductionNode, fn: Nod
     const first = failed.reduce((furthest, f) => (f.attempt > furthest.attempt ? f : furthest));
     const prefix = `element ${first.index} of ${count}: `;
     const error = { ...first.error, message: prefix + first.error.message, stack: first.error.stack && prefix + first.error.stack };
-    throw new NodeFailure(node, first.attempt, error, true, Object.fromEntries(failed.map((f) => [f.key, f.attempt])), first.index);
+    throw new NodeFailure(node, first.attempt, error, !subgraphRuns, Object.fromEntries(failed.map((f) => [f.key, f.attempt])), first.index);
   }
   const value = results.map((r) => (r.outcome as Extract<NodeCallOutcome, { ok: true }>).value);
   for (const { key } of results) {
@@ -212,8 +233,48 @@ async function runElements(version: LoadedVersion, node: ProductionNode, fn: Nod
   return { ok: true, value, encoded: encodeValue(value) };
 }
 
+/**
+ * One element of a subgraph called with `map`: the subgraph's nodes run as a loop of the
+ * element's own, as in development mode (skips, caches as nodes of the subgraph's graph). A
+ * failed node is retried in place after its backoff; one out of attempts fails the element.
+ */
+async function runSubgraphElement(version: RunnableNodes, node: ProductionNode, program: ReadonlyMap<string, LoadedNode>, args: unknown[], job: JobMessage, options: LoopRunOptions): Promise<NodeCallOutcome> {
+  const { alias } = node.subgraphProgram as NonNullable<ProductionNode["subgraphProgram"]>;
+  let inputs: NodeCallOutcome;
+  try {
+    inputs = subgraphInputs(node, args);
+  } catch (e) {
+    if (e instanceof NodeFailure) return { ok: false, kind: "error", error: e.error };
+    throw e;
+  }
+  if (!inputs.ok) return inputs;
+  const loop = { nodes: [...program.keys()] };
+  const inner = { graph: version.graph, nodes: program };
+  const log = (name: string, text: string) => options.log(`${node.name}/${name}`, text);
+  // The inner run's nodes are not spread, and its own job's values and attempts are the element's.
+  const innerOptions: LoopRunOptions = { ...options, spreadElements: undefined, log };
+  let values: Record<string, string> = Object.assign(byName<string>(), { [PROGRAM_INPUTS]: inputs.encoded });
+  let failed: Record<string, number> = byName<number>();
+  for (;;) {
+    const outcome = await runLoop(inner, loop, { ...job, values, failed, s: undefined }, innerOptions);
+    if (outcome.ok === true) {
+      const encoded = outcome.values[PROGRAM_OUTPUTS];
+      return { ok: true, value: decodeValue(encoded), encoded };
+    }
+    if (outcome.ok === "spread") throw new Error(`node '${outcome.node.name}' of subgraph '${alias}' asked to be spread`);
+    const delayMs = outcome.retryable ? retryDelayAfter(outcome.node.options, outcome.attempt, "prod") : undefined;
+    if (delayMs === undefined) {
+      return { ok: false, kind: "error", error: { message: `node '${outcome.node.name}' of subgraph '${alias}' failed: ${outcome.message}`, ...(outcome.stack === undefined ? {} : { stack: outcome.stack }) } };
+    }
+    log(outcome.node.name, `attempt ${outcome.attempt} failed: ${outcome.message}; retrying${delayMs > 0 ? ` in ${delayMs} ms` : ""}`);
+    await sleep(delayMs, undefined, { signal: options.signal });
+    values = outcome.values;
+    failed = Object.assign(byName<number>(), failed, outcome.failedAttempts);
+  }
+}
+
 /** One element of a spread map, run as a message of its own: from the cache, else from calling it. */
-export async function runElement(version: LoadedVersion, node: ProductionNode, fn: NodeFunction, args: unknown[], job: JobMessage, element: { index: number; count: number; attempt: number }, options: LoopRunOptions): Promise<NodeCallOutcome> {
+export async function runElement(version: RunnableNodes, node: ProductionNode, fn: NodeFunction, args: unknown[], job: JobMessage, element: { index: number; count: number; attempt: number }, options: LoopRunOptions): Promise<NodeCallOutcome> {
   try {
     return await computeNode(version, node, fn, args, job, element.attempt, options, { index: element.index, count: element.count });
   } catch (e) {
@@ -232,7 +293,7 @@ function decodeJobValue(job: JobMessage, name: string, text: string): unknown {
 
 /** The node's output for this job (or for one element of its map): from the cache, else from calling it. */
 async function computeNode(
-  version: LoadedVersion,
+  version: RunnableNodes,
   node: ProductionNode,
   fn: NodeFunction,
   args: unknown[],

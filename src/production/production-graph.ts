@@ -7,11 +7,15 @@
 // (with `C`'s arguments, condition and skips), the subgraph's nodes as `C/NAME` (nested
 // calls as `C/D/NAME`), and `C` itself, which gathers the subgraph's outputs. Names with a
 // `/` cannot clash with the caller's own, which are identifiers.
+//
+// A subgraph called with `map` is not inlined: it stays one node of the caller's loop that
+// carries the subgraph's program (its nodes compiled as above, under their own names, behind
+// an `(inputs)` node and gathered by an `(outputs)` node), run once per element in the worker.
 import type { ArgumentModel, ConditionModel, GraphModel, InputModel, NodeModel } from "../graph/model";
 import type { NodeOptions } from "../graph/options";
 
 /** Bumped when the shape below changes; a worker refuses a version of another format. */
-export const PRODUCTION_GRAPH_FORMAT = 2;
+export const PRODUCTION_GRAPH_FORMAT = 3;
 
 /** How the names a node's arguments and condition were written with resolve to the job's values (set inside a subgraph). */
 export interface NameScope {
@@ -24,8 +28,8 @@ export interface NameScope {
 
 export interface ProductionNode {
   name: string;
-  /** A function of the artifact; the inputs of a subgraph call; its outputs (the call's value). */
-  kind: "call" | "subgraph-inputs" | "subgraph-outputs";
+  /** A function of the artifact; the inputs of a subgraph call; its outputs (the call's value); a subgraph called with `map`. */
+  kind: "call" | "subgraph-inputs" | "subgraph-outputs" | "mapped-subgraph";
   /** Index of its module among the artifact's exports (`m0`, `m1`, ...); -1 for the subgraph kinds. */
   module: number;
   exportName: string;
@@ -43,11 +47,24 @@ export interface ProductionNode {
   scope?: NameScope;
   /** Inside a subgraph: the graph and node its cache key and context name (the subgraph's own names, as in development mode). */
   cacheAs?: { graph: string; node: string };
-  /** subgraph-inputs: the subgraph's inputs, and the input each argument gives. */
+  /** subgraph-inputs, mapped-subgraph: the subgraph's inputs, and the input each argument gives. */
   subgraphInputs?: { inputs: Pick<InputModel, "name" | "hasDefault" | "default">[]; given: string[] };
   /** subgraph-outputs: each output of the subgraph and the node that computes it. */
   subgraphOutputs?: { name: string; node: string }[];
+  /** mapped-subgraph: what each element runs. */
+  subgraphProgram?: SubgraphProgram;
 }
+
+/** A subgraph's nodes as one element of a mapped call runs them, as one loop in topological order. */
+export interface SubgraphProgram {
+  /** The alias the caller calls it by, for messages. */
+  alias: string;
+  /** Holds the element's inputs (set before the run); then the subgraph's nodes; `(outputs)` last, the element's value. */
+  nodes: ProductionNode[];
+}
+
+export const PROGRAM_INPUTS = "(inputs)";
+export const PROGRAM_OUTPUTS = "(outputs)";
 
 export interface ProductionLoop {
   name: string;
@@ -171,6 +188,21 @@ function inlineNode(node: NodeModel, graph: GraphModel, context: InlineContext):
     ...(scope === undefined ? {} : { scope }),
   };
   const subgraph = node.subgraph;
+  if (subgraph !== undefined && node.mapIndex !== undefined) {
+    return [
+      {
+        name: prefix + node.name,
+        kind: "mapped-subgraph",
+        module: -1,
+        exportName: "",
+        ...common,
+        mapIndex: node.mapIndex,
+        codeHash: "",
+        subgraphInputs: subgraphInputs(subgraph.graph, subgraph.inputs),
+        subgraphProgram: { alias: subgraph.alias, nodes: subgraphProgram(subgraph.graph, node.options, context) },
+      },
+    ];
+  }
   if (subgraph === undefined) {
     return [
       {
@@ -193,7 +225,7 @@ function inlineNode(node: NodeModel, graph: GraphModel, context: InlineContext):
     exportName: "",
     ...common,
     codeHash: "",
-    subgraphInputs: { inputs: subgraph.graph.inputs.map(({ name, hasDefault, default: value }) => ({ name, hasDefault, ...(hasDefault ? { default: value } : {}) })), given: subgraph.inputs },
+    subgraphInputs: subgraphInputs(subgraph.graph, subgraph.inputs),
   };
   const nodes = subgraph.graph.nodes.flatMap((n) => inlineNode(n, subgraph.graph, { ...context, scope: inner, sameLoop: () => true }));
   const outputs: ProductionNode = {
@@ -207,6 +239,26 @@ function inlineNode(node: NodeModel, graph: GraphModel, context: InlineContext):
     requiredDependencies: [inner.inputsNode],
     codeHash: "",
     subgraphOutputs: subgraph.graph.outputs.map((o) => ({ name: o, node: inner.prefix + o })),
+  };
+  return [inputs, ...nodes, outputs];
+}
+
+function subgraphInputs(graph: GraphModel, given: string[]): NonNullable<ProductionNode["subgraphInputs"]> {
+  return { inputs: graph.inputs.map(({ name, hasDefault, default: value }) => ({ name, hasDefault, ...(hasDefault ? { default: value } : {}) })), given };
+}
+
+/** The nodes one element of a mapped call of `graph` runs, in topological order. */
+function subgraphProgram(graph: GraphModel, options: NodeOptions, context: InlineContext): ProductionNode[] {
+  const scope: NameScope = { prefix: "", inputsNode: PROGRAM_INPUTS, inputs: graph.inputs.map((i) => i.name) };
+  const gathering = { module: -1, exportName: "", args: [], options, requiredDependencies: [], codeHash: "" };
+  const inputs: ProductionNode = { name: PROGRAM_INPUTS, kind: "subgraph-inputs", ...gathering, dependencies: [] };
+  const nodes = graph.nodes.flatMap((n) => inlineNode(n, graph, { ...context, scope, sameLoop: () => true }));
+  const outputs: ProductionNode = {
+    name: PROGRAM_OUTPUTS,
+    kind: "subgraph-outputs",
+    ...gathering,
+    dependencies: [PROGRAM_INPUTS, ...graph.outputs],
+    subgraphOutputs: graph.outputs.map((o) => ({ name: o, node: o })),
   };
   return [inputs, ...nodes, outputs];
 }
