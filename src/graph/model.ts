@@ -114,3 +114,10 @@ export interface GraphModel {
 }
 
 export const IMPLICIT_LOOP = "main";
+
+/** Every node of the graph and of each subgraph it calls, however deep (each subgraph file once), with the graph it belongs to. */
+export function nodesWithSubgraphs(graph: GraphModel, seen = new Set<string>()): { graph: GraphModel; node: NodeModel }[] {
+  if (seen.has(graph.file)) return [];
+  seen.add(graph.file);
+  return graph.nodes.flatMap((node) => [{ graph, node }, ...(node.subgraph ? nodesWithSubgraphs(node.subgraph.graph, seen) : [])]);
+}

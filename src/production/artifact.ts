@@ -4,9 +4,8 @@
 // artifact's export `m{i}`.
 import { build } from "esbuild";
 import { dirname, parse, resolve } from "node:path";
-import type { GraphModel } from "../graph/model";
+import { nodesWithSubgraphs, type GraphModel } from "../graph/model";
 import { GraphLoadError } from "../runtime/graph-loader";
-import { functionNodes } from "./production-graph";
 
 export interface Artifact {
   code: string;
@@ -15,7 +14,7 @@ export interface Artifact {
 }
 
 export async function buildArtifact(graph: GraphModel): Promise<Artifact> {
-  const modulePaths = [...new Set(functionNodes(graph).map((n) => n.modulePath))];
+  const modulePaths = [...new Set(nodesWithSubgraphs(graph).flatMap(({ node }) => (node.subgraph === undefined ? [node.modulePath] : [])))];
   const entry = modulePaths.map((path, i) => `export * as m${i} from ${JSON.stringify(path)};`).join("\n");
   const result = await build({
     stdin: { contents: entry, resolveDir: dirname(graph.file), sourcefile: `${graph.name}.artifact.js`, loader: "js" },

@@ -263,7 +263,3 @@ function subgraphProgram(graph: GraphModel, options: NodeOptions, context: Inlin
   return [inputs, ...nodes, outputs];
 }
 
-/** Every node of the graph and of the subgraphs it calls that calls a function (the artifact's modules). */
-export function functionNodes(graph: GraphModel): NodeModel[] {
-  return graph.nodes.flatMap((node) => (node.subgraph === undefined ? [node] : functionNodes(node.subgraph.graph)));
-}

@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { checkText } from "../graph/checker";
 import { formatDiagnostic, type Diagnostic } from "../graph/diagnostics";
-import type { GraphModel, NodeModel } from "../graph/model";
+import { nodesWithSubgraphs, type GraphModel, type NodeModel } from "../graph/model";
 import type { ModuleReader } from "../graph/module-exports";
 import { createModuleReader } from "../graph/module-reader";
 import { readGraphSource } from "../graph/source-file";
@@ -44,7 +44,7 @@ export async function loadGraph(path: string, options: LoadOptions): Promise<Loa
     throw new GraphLoadError(`${path} has ${errors.length} error${errors.length === 1 ? "" : "s"}:\n${lines.join("\n")}`, errors);
   }
   const graph = result.graph;
-  const nodes = nodesWithSubgraphs(graph);
+  const nodes = nodesWithSubgraphs(graph).map(({ node }) => node);
   const pins = readPins(nodes);
   const modulePaths = [...new Set(nodes.filter((n) => n.subgraph === undefined).map((n) => n.modulePath))];
   const outDir = join(options.stateDir, "build", graph.name);
@@ -53,22 +53,6 @@ export async function loadGraph(path: string, options: LoadOptions): Promise<Loa
     throw e;
   });
   return { graph, modules: new Map(built.map((m) => [m.modulePath, m])), pins };
-}
-
-/** The graph's nodes and those of every subgraph it calls, however deep. */
-function nodesWithSubgraphs(graph: GraphModel): NodeModel[] {
-  const nodes: NodeModel[] = [];
-  const seen = new Set<string>();
-  const visit = (g: GraphModel) => {
-    if (seen.has(g.file)) return;
-    seen.add(g.file);
-    for (const node of g.nodes) {
-      nodes.push(node);
-      if (node.subgraph) visit(node.subgraph.graph);
-    }
-  };
-  visit(graph);
-  return nodes;
 }
 
 function readPins(nodes: readonly NodeModel[]): Map<string, unknown> {
