@@ -4,10 +4,9 @@
 // `name`, `noDebug`, `__sessionId`, ...) are left alone.
 import type { DebugProtocol } from "@vscode/debugprotocol";
 import { statSync } from "node:fs";
+import { CACHE_MODES, type CacheMode } from "../src/runtime/orchestrator";
 import { MAX_POOL_SIZE } from "../src/runtime/process-pool";
 import { parseRedisChoice } from "../src/store/open-cache-storage";
-
-export const CACHE_MODES = ["use", "refresh", "off"] as const;
 
 export interface LaunchArguments extends DebugProtocol.LaunchRequestArguments {
   /** Path of the .graph file. */
@@ -18,7 +17,7 @@ export interface LaunchArguments extends DebugProtocol.LaunchRequestArguments {
   inputFile?: string;
   /** Stop before the first node (default true). */
   stopOnEntry?: boolean;
-  cache?: (typeof CACHE_MODES)[number];
+  cache?: CacheMode;
   /** Overrides the setting and STEPGRAPH_REDIS_URL; also `private` or `memory`. */
   redisUrl?: string;
   /** The workspace folder, whose .stepgraph/ holds bundles and a private Redis's data (default: the graph's folder). */

@@ -25,7 +25,7 @@ import { openDevSession, type DevSession } from "../src/runtime/dev-session";
 import { JobInputError, readJobInputFile } from "../src/runtime/job-input";
 import { ExpressionEvaluator } from "../src/runtime/expression-evaluator";
 import { isDone, isSettled, type NodeRecord } from "../src/runtime/node-state";
-import type { ElementStop, Orchestrator, StopReason } from "../src/runtime/orchestrator";
+import type { Orchestrator, StopLevel, StopReason } from "../src/runtime/orchestrator";
 import { parseRedisChoice } from "../src/store/open-cache-storage";
 import { hitConditionHolds, interpolateLogMessage, nodeLinesOf, normalizePath, placeBreakpoint } from "./breakpoints";
 import { checkLaunchArguments, LaunchArgumentError, type LaunchArguments } from "./launch-arguments";
@@ -51,11 +51,8 @@ export interface ServerAccess {
 }
 
 /** A stack frame: a node of a job (the top job's, or a subgraph's), at an element for a map node stepped through. */
-interface Frame {
-  job: Orchestrator;
-  node: string;
-  element?: ElementStop;
-}
+/** A stack frame: a node of a job, and the element when it is a map node's. */
+type Frame = StopLevel;
 
 /** What a variablesReference stands for until the next resume. */
 type Container =
@@ -417,7 +414,7 @@ export class StepgraphDebugSession extends LoggingDebugSession {
     const orchestrator = this.orchestrator;
     if (!orchestrator) return [];
     if (this.cursor !== undefined) return [{ job: orchestrator, node: orchestrator.history[this.cursor].name }];
-    return orchestrator.levels.reverse().map(({ job, node, element }) => ({ job, node, ...(element ? { element } : {}) }));
+    return orchestrator.levels.reverse();
   }
 
   private inPast(): boolean {

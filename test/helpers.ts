@@ -38,3 +38,13 @@ export function runCli(args: readonly string[], options: { cwd?: string; env?: N
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
+
+/** Whether a process of this pid is running (signal 0 only asks). */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -4,7 +4,7 @@ import { inspect } from "node:util";
 import { GraphLoadError } from "../runtime/graph-loader";
 import { JobInputError } from "../runtime/job-input";
 import { openDevSession, type DevSession } from "../runtime/dev-session";
-import type { CacheMode } from "../runtime/orchestrator";
+import { CACHE_MODES, type CacheMode } from "../runtime/orchestrator";
 import { toJsonValue } from "../runtime/values";
 import { parseRedisChoice } from "../store/open-cache-storage";
 import { RedisUnavailableError } from "../store/redis-connection";
@@ -14,7 +14,6 @@ import { JOB_INPUT_OPTIONS, readJobPayload } from "./job-input-options";
 import { parseArguments } from "./parse-arguments";
 import { RunReporter } from "./run-reporter";
 
-const CACHE_MODES: readonly CacheMode[] = ["use", "refresh", "off"];
 
 export const runCommand: Command = {
   name: "run",

@@ -26,7 +26,8 @@ import { retryDelayAfter } from "./node-call";
 import { skipReason } from "./node-skip";
 import { decodeValue, encodeValue } from "./values";
 
-export type CacheMode = "use" | "refresh" | "off";
+export const CACHE_MODES = ["use", "refresh", "off"] as const;
+export type CacheMode = (typeof CACHE_MODES)[number];
 
 export interface OrchestratorOptions {
   pool: ProcessPool;

@@ -7,7 +7,7 @@ import { once } from "node:events";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
-import { repoRoot } from "../helpers";
+import { isAlive, repoRoot } from "../helpers";
 import { copyFixture } from "../runtime/workspace";
 
 /** The processes whose parent is `pid`, with their command lines (Linux /proc). */
@@ -23,15 +23,6 @@ function childrenOf(pid: number): { pid: number; command: string }[] {
         return []; // gone meanwhile
       }
     });
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 test("the evaluating process dies with the adapter, even while an expression spins in it", async (t) => {

@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { after, before, describe, test } from "node:test";
 import { startTestRedis, type TestRedis } from "../redis-harness";
+import { isAlive } from "../helpers";
 import { copyFixture, type Workspace } from "../runtime/workspace";
 import { adapterPath, collectOutput, launch, scopeValues, stoppedAt, variables } from "./dap-helpers";
 
@@ -201,7 +202,7 @@ describe("stepping", () => {
     assert.ok(hosts.length >= 1);
     await Promise.all([client.terminateRequest(), client.waitForEvent("terminated")]);
     await new Promise((resolve) => setTimeout(resolve, 200));
-    assert.deepEqual(hosts.filter(alive), []);
+    assert.deepEqual(hosts.filter(isAlive), []);
   });
 });
 
@@ -311,11 +312,3 @@ function hostPids(client: DebugClient): number[] {
   return out.trim().split("\n").filter(Boolean).map(Number);
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
