@@ -45,7 +45,7 @@ interface BreakpointSpec {
 }
 
 /** A server's session: served once a launch gives the token; `refuse` closes the connection. */
-export interface ServerAccess {
+interface ServerAccess {
   token: string;
   refuse(): void;
 }

@@ -49,7 +49,7 @@ function operandText(operand: ConditionExpr, parent: ConditionExpr["kind"]): str
  * The value of a condition. `valueOf` gives the value of an input or node by name
  * (`undefined` for a skipped node reached through `REF?`, which reads as `null`).
  */
-export function conditionValue(condition: ConditionExpr, valueOf: (name: string) => unknown): unknown {
+function conditionValue(condition: ConditionExpr, valueOf: (name: string) => unknown): unknown {
   switch (condition.kind) {
     case "ref":
       return valueAtPath(valueOf(condition.root.text), condition.path) ?? null;

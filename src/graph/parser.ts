@@ -277,11 +277,11 @@ export function parse(text: string): ParseResult {
   function parseWhen(): WhenClause {
     const keyword = next();
     if (atEndOfStatement() || isPunct(peek(), "[")) fail(`expected a condition after 'when', found ${describe(peek())}`);
-    chained = 0;
     try {
       const condition = parseOr();
       return { keywordRange: keyword.range, condition, range: keyword.range.to(previousEnd()) };
     } finally {
+      // A condition abandoned by a syntax error leaves its count behind: the next starts at 0.
       chained = 0;
     }
   }

@@ -9,7 +9,7 @@ import type { GraphSourceReader } from "../graph/graph-uses";
 import { readGraphSource } from "../graph/source-file";
 import { pathOfUri, type Analyses } from "./analysis";
 
-export const GRAPH_FILES_GLOB = "**/*.graph";
+const GRAPH_FILES_GLOB = "**/*.graph";
 
 export function graphSourceReader(documents: TextDocuments<TextDocument>): GraphSourceReader {
   return (path) => {

@@ -12,9 +12,9 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { CachedCall, cacheTtlMs } from "../runtime/cached-call";
 import type { ContextFields, NodeErrorInfo } from "../runtime/host-protocol";
 import { JobInputError, resolveJobInput } from "../runtime/job-input";
-import { elementCall, notAnArrayMessage, type ElementCall } from "../runtime/element-calls";
+import { callsOf } from "../runtime/element-calls";
 import { argumentValues } from "../runtime/node-arguments";
-import { callNodeFunction, describeNodeError, retryDelayAfter, type NodeCallOutcome, type NodeFunction } from "../runtime/node-call";
+import { callNodeFunction, describeNodeError, retryDelayAfter, retryingIn, type NodeCallOutcome, type NodeFunction } from "../runtime/node-call";
 import { skipReason } from "../runtime/node-skip";
 import { decodeValue, encodeValue, valueAtPath } from "../runtime/values";
 import type { NodeCache } from "../store/node-cache";
@@ -193,17 +193,17 @@ interface JobValues {
  * retries inside, and development mode does not retry a subgraph call as a whole).
  */
 async function runElements(node: ProductionNode, args: unknown[], job: JobMessage, values: JobValues, options: LoopRunOptions, callElement: CallElement, subgraphRuns: boolean): Promise<NodeCallOutcome> {
-  const mapIndex = node.mapIndex as number;
-  const list = args[mapIndex];
-  if (!Array.isArray(list)) throw new NodeFailure(node, 1, { message: notAnArrayMessage(node.cacheAs?.node ?? node.name, node.args[mapIndex].text, list) }, false);
-  const count = list.length;
-  const elementArgs = (index: number) => (elementCall(node, args, index) as ElementCall).args;
+  // Named as the user wrote it (an inlined subgraph node's own name) in the not-an-array message.
+  const calls = callsOf({ ...node, name: node.cacheAs?.node ?? node.name }, args);
+  if (!Array.isArray(calls)) throw new NodeFailure(node, 1, { message: calls.message }, false);
+  const count = calls.length;
+  const elementArgs = (index: number) => calls[index].args;
   if (!subgraphRuns && options.spreadElements !== undefined && count >= options.spreadElements) {
-    const missing = list.flatMap((_, index) => (Object.hasOwn(values.encoded, `${node.name}#${index}`) ? [] : [index]));
+    const missing = calls.flatMap((_, index) => (Object.hasOwn(values.encoded, `${node.name}#${index}`) ? [] : [index]));
     if (missing.length > 0) throw new SpreadRequest(node, count, missing.map((index) => ({ index, args: encodeValue(elementArgs(index)) })));
   }
   const results = await Promise.all(
-    list.map(async (_: unknown, index) => {
+    calls.map(async (_: unknown, index) => {
       const key = `${node.name}#${index}`;
       const attempt = (ownValue(job.failed, key) ?? 0) + 1;
       if (Object.hasOwn(values.encoded, key)) return { key, attempt, outcome: { ok: true, value: values.valueOf(key), encoded: values.encoded[key] } as NodeCallOutcome };
@@ -266,7 +266,7 @@ async function runSubgraphElement(version: RunnableNodes, node: ProductionNode, 
     if (delayMs === undefined) {
       return { ok: false, kind: "error", error: { message: `node '${outcome.node.name}' of subgraph '${alias}' failed: ${outcome.message}`, ...(outcome.stack === undefined ? {} : { stack: outcome.stack }) } };
     }
-    log(outcome.node.name, `attempt ${outcome.attempt} failed: ${outcome.message}; retrying${delayMs > 0 ? ` in ${delayMs} ms` : ""}`);
+    log(outcome.node.name, `attempt ${outcome.attempt} failed: ${outcome.message}; ${retryingIn(delayMs)}`);
     await sleep(delayMs, undefined, { signal: options.signal });
     values = outcome.values;
     failed = Object.assign(byName<number>(), failed, outcome.failedAttempts);

@@ -5,7 +5,7 @@
 // of its own list that it is not running (left there by a reply lost with a connection).
 import { setMaxListeners } from "node:events";
 import type Redis from "ioredis";
-import { retryDelayAfter, type NodeCallOutcome } from "../runtime/node-call";
+import { retryDelayAfter, retryingIn, type NodeCallOutcome } from "../runtime/node-call";
 import type { NodeCache } from "../store/node-cache";
 import type { QueueStore } from "../store/queue-store";
 import { withTimeout } from "../store/redis-connection";
@@ -279,7 +279,7 @@ export class LoopWorker {
     const { node, attempt } = outcome;
     const delayMs = outcome.retryable ? retryDelayAfter(node.options, attempt, "prod") : undefined;
     if (delayMs !== undefined) {
-      this.options.log(`job ${job.id} ${node.name}: attempt ${attempt} of ${node.options.retry + 1} failed: ${outcome.message}; retrying${delayMs > 0 ? ` in ${delayMs} ms` : ""}`);
+      this.options.log(`job ${job.id} ${node.name}: attempt ${attempt} of ${node.options.retry + 1} failed: ${outcome.message}; ${retryingIn(delayMs)}`);
       const retried: JobMessage = { ...job, q: Date.now(), values: outcome.values, failed: { ...job.failed, ...outcome.failedAttempts } };
       if (await this.persist(() => manager.retry(loop, workerId, text, retried, delayMs))) this.finished.retried++;
       return;
@@ -317,7 +317,7 @@ export class LoopWorker {
     const retryable = entry?.fn !== undefined && Array.isArray(args);
     const delayMs = retryable && entry ? retryDelayAfter(entry.node.options, attempt, "prod") : undefined;
     if (delayMs !== undefined && entry) {
-      this.options.log(`job ${job.id} ${name}: attempt ${attempt} of ${entry.node.options.retry + 1} of element ${index} failed: ${outcome.error.message}; retrying${delayMs > 0 ? ` in ${delayMs} ms` : ""}`);
+      this.options.log(`job ${job.id} ${name}: attempt ${attempt} of ${entry.node.options.retry + 1} of element ${index} failed: ${outcome.error.message}; ${retryingIn(delayMs)}`);
       const retried: JobMessage = { e: { ...job.e, k: attempt }, id: job.id, v: job.v, ...(job.b === undefined ? {} : { b: job.b }), t: job.t, q: Date.now(), values: {} };
       if (await this.persist(() => manager.retry(loop, workerId, text, retried, delayMs))) this.finished.retried++;
       return;

@@ -5,7 +5,7 @@ import type { CachePolicy, NodeOptions } from "../graph/options";
 import type { CacheEntry, NodeCache } from "../store/node-cache";
 import { decodeValue, hashValue } from "./values";
 
-export interface CachedNodeIdentity {
+interface CachedNodeIdentity {
   graph: string;
   node: string;
   /** The node's code: its module and everything it imports, and the export it calls. */

@@ -34,7 +34,7 @@ export function elementCall(node: Pick<NodeModel, "mapIndex">, args: unknown[], 
 }
 
 /** The message for a mapped value that is not an array. */
-export function notAnArrayMessage(node: string, argumentText: string, value: unknown): string {
+function notAnArrayMessage(node: string, argumentText: string, value: unknown): string {
   return `node '${node}' maps over ${argumentText}, which is ${describeKind(value)}, not an array`;
 }
 

@@ -98,6 +98,11 @@ export function describeNodeError(e: unknown, isCallerFrame: (line: string) => b
   return { message: e.message, stack: e.stack && userFrames(e.stack, (line) => /\bnode-call\.(ts|js)\b/.test(line) || isCallerFrame(line)), name: e.name };
 }
 
+/** How a log line says what follows a failed attempt: "retrying", "retrying in 400 ms". */
+export function retryingIn(delayMs: number): string {
+  return `retrying${delayMs > 0 ? ` in ${delayMs} ms` : ""}`;
+}
+
 /** The longest wait between attempts: development mode is interactive, production is not. */
 const MAX_RETRY_DELAY_MS = { dev: 60_000, prod: 10 * 60_000 } as const;
 

@@ -22,8 +22,8 @@ import { CachedCall, cacheTtlMs } from "./cached-call";
 import { callsOf, elementCall, type ElementCall } from "./element-calls";
 import { resolveJobInput } from "./job-input";
 import { argumentValues } from "./node-arguments";
-import { retryDelayAfter } from "./node-call";
-import { skipReason } from "./node-skip";
+import { retryDelayAfter, retryingIn } from "./node-call";
+import { skipReason, type SkipReason } from "./node-skip";
 import { decodeValue, encodeValue } from "./values";
 
 export const CACHE_MODES = ["use", "refresh", "off"] as const;
@@ -226,6 +226,11 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
   /** The argument values a node gets from the inputs and the outputs so far. */
   argumentValues(node: NodeModel): unknown[] {
     return argumentValues(node.args, (name) => this.valueNamed(name));
+  }
+
+  /** Why the node is skipped, given what has run so far; undefined when it runs. */
+  private skipOf(node: NodeModel): SkipReason | undefined {
+    return skipReason(node, (name) => this.state(name).status === "skipped", (name) => this.valueNamed(name));
   }
 
   /** An input's value, or a node's output (undefined while it has none, or when it was skipped). */
@@ -439,7 +444,7 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
   /** 0 when a ready node is a map node with elements to run (not skipped, not pinned); else undefined. */
   private firstElement(node: NodeModel): number | undefined {
     if (node.mapIndex === undefined || node.pin !== undefined || this.state(node.name).status !== "pending") return undefined;
-    if (skipReason(node, (name) => this.state(name).status === "skipped", (name) => this.valueNamed(name))) return undefined;
+    if (this.skipOf(node)) return undefined;
     return elementCall(node, this.argumentValues(node), 0) ? 0 : undefined;
   }
 
@@ -492,7 +497,7 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
     this.emit("nodeStarted", { node: node.name });
     const finish = (status: "ran" | "cached" | "pinned" | "failed" | "skipped") => this.finish(state, status, performance.now() - started);
 
-    state.skip = skipReason(node, (name) => this.state(name).status === "skipped", (name) => this.valueNamed(name));
+    state.skip = this.skipOf(node);
     if (state.skip) {
       state.cache = undefined;
       return void finish("skipped");
@@ -588,7 +593,7 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
       const error = { ...result.error, kind: result.kind } satisfies NodeFailure;
       const delayMs = retryDelayAfter(node.options, attempt, "dev");
       if (result.kind === "cancelled" || delayMs === undefined || this.disposed) return { ok: false, error, cache, attempts: attempt, ranForMs };
-      this.emit("log", { node: node.name, level: "warn", text: `attempt ${attempt} of ${attempts}${element} failed: ${result.error.message}; retrying${delayMs > 0 ? ` in ${delayMs} ms` : ""}` });
+      this.emit("log", { node: node.name, level: "warn", text: `attempt ${attempt} of ${attempts}${element} failed: ${result.error.message}; ${retryingIn(delayMs)}` });
       if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
     }
   }

@@ -5,7 +5,7 @@
 const TAG = "$stepgraph";
 
 /** A pin file that does not hold a pin value; `path` is where inside the value. */
-export class PinFormatError extends Error {}
+class PinFormatError extends Error {}
 
 /** The value a pin file's text holds. Throws PinFormatError (or SyntaxError for bad JSON). */
 export function parsePinText(text: string): unknown {
