@@ -4,7 +4,7 @@
 import { dirname, resolve } from "node:path";
 import type { Argument, Callee, GraphFile, InputStatement, LoopStatement, Name, NodeStatement, RefExpr, Statement, UseGraphStatement, UseStatement } from "./ast";
 import { checkFunctionArguments, checkMapArguments, checkSubgraphArguments } from "./call-arguments";
-import { conditionReferences, conditionText } from "./condition";
+import { conditionReferences, conditionText, statementReferences } from "./condition";
 import { Code, error, limitDiagnostics, omittedSummary, warning, type Diagnostic, type DiagnosticCode } from "./diagnostics";
 import { cyclePath, findCycles, topologicalOrder } from "./graph-algorithms";
 import { readGraphUses, type GraphSourceReader, type GraphUseInfo, type GraphUseSession } from "./graph-uses";
@@ -130,8 +130,7 @@ function checkWithin(parsed: ParseResult, options: CheckOptions, stack: readonly
     }
     const mapIndex = checkMapArguments(args, diagnostics);
     if (mapIndex !== undefined) mapIndexes.set(node, mapIndex);
-    const refs = [...args.filter((arg): arg is Argument & RefExpr => arg.kind === "ref"), ...(node.when ? conditionReferences(node.when.condition) : [])];
-    for (const ref of refs) {
+    for (const ref of statementReferences(node)) {
       const symbol = resolveName(ref.root, symbols, ["input", "node"], "an input or node", Code.UnknownReference, diagnostics);
       if (symbol === undefined) continue;
       references.push({ name: ref.root, symbol });

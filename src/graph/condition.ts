@@ -2,8 +2,14 @@
 // evaluates a condition itself, never as JavaScript: `==` and `!=` compare deeply, `<`
 // `<=` `>` `>=` compare numbers with numbers and strings with strings only (anything else
 // is false), a path that leads nowhere is `null`, and `and` `or` `not` give true or false.
-import type { ConditionExpr, RefExpr } from "./ast";
+import type { Argument, ConditionExpr, NodeStatement, RefExpr } from "./ast";
 import { valueAtPath } from "./value-path";
+
+/** The references a node statement writes, in its arguments and then its condition, in the order written. */
+export function statementReferences(node: Pick<NodeStatement, "call" | "when">): RefExpr[] {
+  const args = (node.call?.args ?? []).filter((arg): arg is Argument & RefExpr => arg.kind === "ref");
+  return node.when ? [...args, ...conditionReferences(node.when.condition)] : args;
+}
 
 /** The references of a condition, in the order they are written. */
 export function conditionReferences(condition: ConditionExpr): RefExpr[] {

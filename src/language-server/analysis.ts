@@ -7,7 +7,7 @@ import type { TextDocument } from "vscode-languageserver-textdocument";
 import type { Name, NodeStatement, Statement } from "../graph/ast";
 import { checkGraph, type CheckResult, type Reference, type SymbolInfo } from "../graph/checker";
 import type { GraphSourceReader, GraphUseInfo } from "../graph/graph-uses";
-import { conditionReferences } from "../graph/condition";
+import { statementReferences } from "../graph/condition";
 import type { ModuleReader } from "../graph/module-exports";
 import { parse, type ParseResult } from "../graph/parser";
 
@@ -95,9 +95,8 @@ export class Analysis {
       map.set(key, list);
     };
     for (const node of this.nodes) {
-      const refs = [...(node.call?.args ?? []), ...(node.when ? conditionReferences(node.when.condition) : [])];
-      for (const ref of refs) {
-        if (ref.kind !== "ref" || this.referenceAt(ref.root) === undefined) continue;
+      for (const ref of statementReferences(node)) {
+        if (this.referenceAt(ref.root) === undefined) continue;
         add(upstream, node.name.text, ref.root.text);
         add(downstream, ref.root.text, node.name.text);
       }

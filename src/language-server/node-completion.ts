@@ -3,8 +3,8 @@
 // and `map`; after the call, `when`; in a condition, names, `not`, then `and`/`or`; after
 // `REF.`, the fields known for that path. Read from the statement's tokens, as completion.ts.
 import { CompletionItemKind, type CompletionItem } from "vscode-languageserver";
-import type { Argument, NodeStatement, RefExpr } from "../graph/ast";
-import { conditionReferences } from "../graph/condition";
+import type { NodeStatement, RefExpr } from "../graph/ast";
+import { statementReferences } from "../graph/condition";
 import type { GraphUseInfo } from "../graph/graph-uses";
 import type { Token } from "../graph/lexer";
 import { valueAtPath } from "../graph/value-path";
@@ -141,7 +141,7 @@ function pathItems(tokens: readonly Token[], analysis: Analysis, offset: number)
 /** Every reference written in an argument or a condition of the file's nodes. */
 function writtenReferences(analysis: Analysis): RefExpr[] {
   return analysis.statements.flatMap((s) =>
-    s.kind === "node" ? [...(s.call?.args ?? []).filter((arg): arg is Argument & RefExpr => arg.kind === "ref"), ...(s.when ? conditionReferences(s.when.condition) : [])] : [],
+    s.kind === "node" ? statementReferences(s) : [],
   );
 }
 

@@ -3,7 +3,7 @@
 import type { Range } from "vscode-languageserver";
 import type { Name, NodeStatement, OptionEntry, Statement, UseGraphStatement, UseStatement } from "../graph/ast";
 import type { Reference, SymbolInfo } from "../graph/checker";
-import { conditionReferences } from "../graph/condition";
+import { statementReferences } from "../graph/condition";
 import type { TextRange } from "../graph/text-range";
 import type { Analysis } from "./analysis";
 
@@ -79,11 +79,7 @@ function namesOf(statement: Statement): Name[] {
     case "input":
       return [statement.name];
     case "node":
-      return [
-        statement.name,
-        ...(statement.call?.args ?? []).flatMap((arg) => (arg.kind === "ref" ? [arg.root] : [])),
-        ...(statement.when ? conditionReferences(statement.when.condition).map((ref) => ref.root) : []),
-      ];
+      return [statement.name, ...statementReferences(statement).map((ref) => ref.root)];
     case "output":
       return statement.names;
     case "loop":

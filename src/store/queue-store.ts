@@ -2,6 +2,7 @@
 // script of queue-scripts.ts. It moves opaque job strings; what is in a job, and where it
 // goes next, is the production room's business.
 import type Redis from "ioredis";
+import { readMaxmemoryPolicy } from "./redis-memory";
 import { queueKeys, type QueueKeys } from "./queue-keys";
 import { LIVE_LEASE, QUEUE_SCRIPTS, type QueueScriptName } from "./queue-scripts";
 
@@ -64,6 +65,11 @@ export class QueueStore {
   private script(name: QueueScriptName, keys: readonly string[], args: readonly (string | number)[]): Promise<unknown> {
     const call = (this.redis as unknown as Record<string, ScriptCall>)[`stepgraph_${name}`].bind(this.redis);
     return "variadicKeys" in QUEUE_SCRIPTS[name] ? call(keys.length, ...keys, ...args) : call(...keys, ...args);
+  }
+
+  /** Redis's maxmemory-policy, or undefined when neither CONFIG nor INFO will tell. */
+  maxmemoryPolicy(): Promise<string | undefined> {
+    return readMaxmemoryPolicy(this.redis);
   }
 
   // ---- versions ----
