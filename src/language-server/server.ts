@@ -1,6 +1,8 @@
 // Wires the LSP connection: the documents, their analyses and one handler per feature.
 import {
   CodeActionKind,
+  ErrorCodes,
+  ResponseError,
   TextDocuments,
   TextDocumentSyncKind,
   type ClientCapabilities,
@@ -19,6 +21,8 @@ import { DiagnosticsPublisher } from "./diagnostics";
 import { foldingRanges } from "./folding";
 import { formattingEdits } from "./formatting";
 import { followGraphFiles, graphSourceReader, registerGraphFileWatcher } from "./graph-files";
+import { GraphPictures } from "./graph-picture";
+import { GRAPH_PICTURE_METHOD, type GraphPictureParams, type GraphPictureResult } from "./graph-picture-protocol";
 import { hover } from "./hover";
 import { prepareRename, references, rename } from "./references-and-rename";
 import { documentSymbols } from "./symbols";
@@ -33,7 +37,9 @@ interface InitializationOptions {
 
 export function startServer(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);
-  const analyses = new Analyses(createModuleReader(), graphSourceReader(documents));
+  const modules = createModuleReader();
+  const analyses = new Analyses(modules, graphSourceReader(documents));
+  const pictures = new GraphPictures(modules);
   const log = (message: string) => connection.console.log(message);
   const publisher = new DiagnosticsPublisher(connection, analyses, (uri) => documents.get(uri), log);
   let previews = new CachePreviews(undefined, log);
@@ -115,6 +121,13 @@ export function startServer(connection: Connection): void {
   connection.onCodeAction(({ textDocument, range }) => {
     const document = documents.get(textDocument.uri);
     return document ? codeActions(analyses.get(document), range, (uri) => documents.get(uri)) : [];
+  });
+  // The graph view's picture: of the editor's text when the document is open, else of the file.
+  connection.onRequest(GRAPH_PICTURE_METHOD, (params: GraphPictureParams | undefined): GraphPictureResult | ResponseError => {
+    const uri = params?.uri;
+    if (typeof uri !== "string" || uri === "") return new ResponseError(ErrorCodes.InvalidParams, `${GRAPH_PICTURE_METHOD} needs { uri: string }`);
+    const document = documents.get(uri);
+    return document ? pictures.ofAnalysis(analyses.get(document)) : pictures.ofFile(uri);
   });
   connection.onShutdown(() => {
     publisher.close();
