@@ -321,6 +321,17 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
         // Paused at a running node: resuming waits for it, then stops as after a step.
         steps = 0;
       }
+      // The nodes this drive waits for: those it launches, and one still running from before
+      // (paused at it). Their failures are looked for, not taken from the race below: a node
+      // can finish while a stop condition is asked, or beside another node.
+      const running = new Set(this.inFlight.keys());
+      const noticeFailures = () => {
+        for (const name of running) {
+          if (this.inFlight.has(name)) continue;
+          running.delete(name);
+          if (this.options.stopOnError && this.state(name).status === "failed") failed ??= name;
+        }
+      };
       for (;;) {
         if (this.disposed) return;
         // A subgraph job stopped inside: this job stops there at once, its other nodes running on.
@@ -346,16 +357,18 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
               }
               if (this.disposed) return;
               this.launch(node, mode === "in" && node.name === resumedFrom);
+              running.add(node.name);
               // Stepping runs exactly one node, and the next is chosen once it has finished.
               if (--steps === 0) break;
             }
           }
         }
+        noticeFailures();
         if (this.inFlight.size === 0) break;
         if (this.insideSubgraph()) continue;
         const woken = new Promise<void>((resolve) => (this.wakeUp = resolve));
-        const finished = await Promise.race([...this.inFlight.entries()].map(([name, done]) => done.then(() => name)).concat(woken.then(() => "")));
-        if (finished !== "" && this.options.stopOnError && this.state(finished).status === "failed") failed ??= finished;
+        await Promise.race([...this.inFlight.values(), woken]);
+        noticeFailures();
         // A pause stops at once, even while a node runs on (one that never returns, say).
         if (this.pauseRequested && this.inFlight.size > 0 && !this.insideSubgraph()) {
           stopAt = { node: [...this.inFlight.keys()].sort((a, b) => this.order(a) - this.order(b))[0], reason: "pause" };
