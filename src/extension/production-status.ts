@@ -1,13 +1,27 @@
 // What `stepgraph status NAME --json` reports, read defensively, and what the extension
-// makes of it: the Show Production Status notification, and which loops Start Local
-// Workers starts a worker for.
+// makes of it: the Show Production Status notification, which loops Start Local Workers
+// starts a worker for, and the figures the graph view writes into each loop's frame.
+import type { LoopStats } from "../webview/messages";
 import { isRecord, lastJsonValue } from "./cli-json";
 import type { DeployResult } from "./deploy-result";
 
-/** Of each loop's counters only the name is used: the human-readable status shows the rest. */
+/** A loop's counters as the CLI prints them; a counter it leaves out (an older CLI) is undefined. */
 export interface LoopStatus {
   name: string;
+  waiting?: number;
+  delayed?: number;
+  inFlight?: number;
+  done?: number;
+  failed?: number;
+  dead?: number;
+  workers?: number;
+  /** Jobs per second over the last 10 to 20 seconds. */
+  throughput?: number;
+  /** Mean time from entering the loop's list to leaving the loop, over that window; null when none finished. */
+  latencyMs?: number | null;
 }
+
+const LOOP_COUNTERS = ["waiting", "delayed", "inFlight", "done", "failed", "dead", "workers", "throughput"] as const;
 
 export interface ProductionStatus {
   graph: string;
@@ -27,7 +41,10 @@ export function parseProductionStatus(stdout: string): ProductionStatus | undefi
   const loops: LoopStatus[] = [];
   for (const loop of Array.isArray(value.loops) ? value.loops : []) {
     if (!isRecord(loop) || typeof loop.name !== "string") return undefined;
-    loops.push({ name: loop.name });
+    const status: LoopStatus = { name: loop.name };
+    for (const counter of LOOP_COUNTERS) if (typeof loop[counter] === "number") status[counter] = loop[counter];
+    if (typeof loop.latencyMs === "number" || loop.latencyMs === null) status.latencyMs = loop.latencyMs;
+    loops.push(status);
   }
   return {
     graph: value.graph,
@@ -44,6 +61,11 @@ export function statusSummary(status: ProductionStatus): string {
   if (status.activeVersion === null) return `${status.graph} is not deployed`;
   const submitted = status.submitted === undefined ? "" : ` (${status.submitted} submitted)`;
   return `${status.graph} version ${status.activeVersion}: completed ${status.completed ?? "?"}, dead ${status.dead ?? "?"}${submitted}`;
+}
+
+/** The graph view's figures of each loop: waiting, in flight and jobs per second (0 for a counter the CLI left out). */
+export function loopStatsOf(status: ProductionStatus): LoopStats[] {
+  return status.loops.map((loop) => ({ name: loop.name, waiting: loop.waiting ?? 0, inFlight: loop.inFlight ?? 0, rate: loop.throughput ?? 0 }));
 }
 
 export type LoopChoice = { ok: true; loops: string[]; from: "status" | "last deploy" } | { ok: false; message: string };

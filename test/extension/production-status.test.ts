@@ -3,10 +3,12 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import type { DeployResult } from "../../src/extension/deploy-result";
-import { chooseWorkerLoops, neverDeployedMessage, parseProductionStatus, statusSummary, type ProductionStatus } from "../../src/extension/production-status";
+import { chooseWorkerLoops, loopStatsOf, neverDeployedMessage, parseProductionStatus, statusSummary, type ProductionStatus } from "../../src/extension/production-status";
+import type { GraphStatus } from "../../src/production/queue-manager";
 
 const loopCounters = { waiting: 0, delayed: 0, inFlight: 1, done: 7, failed: 1, dead: 1, workers: 1, throughput: 2.5, latencyMs: 120 };
-const statusJson = JSON.stringify({
+// Typed as what the CLI prints (`status --json` writes a GraphStatus), so that the two keep the same shape.
+const cliStatus: GraphStatus = {
   graph: "orders",
   activeVersion: 3,
   submitted: 10,
@@ -14,22 +16,31 @@ const statusJson = JSON.stringify({
   dead: 1,
   loops: [
     { name: "intake", ...loopCounters },
-    { name: "billing", ...loopCounters },
+    { name: "billing", ...loopCounters, waiting: 4, inFlight: 2, throughput: 0.5, latencyMs: null },
   ],
-});
+};
+const statusJson = JSON.stringify(cliStatus);
 const neverDeployed: ProductionStatus = { graph: "orders", activeVersion: null, loops: [] };
 const lastDeploy: DeployResult = { graph: "orders", version: 2, loops: [{ name: "intake", workers: 0 }, { name: "shipping", workers: 0 }] };
 
 describe("parseProductionStatus", () => {
-  test("the totals and the loops' names", () => {
+  test("the totals and each loop's counters", () => {
     assert.deepEqual(parseProductionStatus(statusJson), {
       graph: "orders",
       activeVersion: 3,
       submitted: 10,
       completed: 8,
       dead: 1,
-      loops: [{ name: "intake" }, { name: "billing" }],
+      loops: [
+        { name: "intake", ...loopCounters },
+        { name: "billing", ...loopCounters, waiting: 4, inFlight: 2, throughput: 0.5, latencyMs: null },
+      ],
     });
+  });
+
+  test("a loop's counters that are missing or not numbers are left out", () => {
+    const status = parseProductionStatus('{"graph":"g","activeVersion":1,"loops":[{"name":"a","waiting":"3","inFlight":2}]}');
+    assert.deepEqual(status?.loops, [{ name: "a", inFlight: 2 }]);
   });
 
   test("a graph never deployed has no active version", () => {
@@ -54,6 +65,21 @@ describe("statusSummary", () => {
   test("a graph not deployed says so; missing counters show as '?'", () => {
     assert.equal(statusSummary(neverDeployed), "orders is not deployed");
     assert.equal(statusSummary({ graph: "g", activeVersion: 1, loops: [] }), "g version 1: completed ?, dead ?");
+  });
+});
+
+describe("loopStatsOf", () => {
+  test("waiting, in flight and jobs per second of each loop, for the graph view", () => {
+    const status = parseProductionStatus(statusJson);
+    assert.ok(status);
+    assert.deepEqual(loopStatsOf(status), [
+      { name: "intake", waiting: 0, inFlight: 1, rate: 2.5 },
+      { name: "billing", waiting: 4, inFlight: 2, rate: 0.5 },
+    ]);
+  });
+
+  test("a counter the CLI left out counts as 0", () => {
+    assert.deepEqual(loopStatsOf({ graph: "g", activeVersion: 1, loops: [{ name: "a", waiting: 3 }] }), [{ name: "a", waiting: 3, inFlight: 0, rate: 0 }]);
   });
 });
 
