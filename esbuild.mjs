@@ -74,6 +74,19 @@ const builds = args.has("--vscode-tests")
         external: shippedExternal,
         banner: { js: "#!/usr/bin/env node" },
       },
+      // The graph view's page (src/webview), for the browser. elkjs stays out of it: the
+      // webview loads dist/elk.bundled.js with a script tag and hands its ELK to the layout.
+      {
+        entryPoints: { webview: "src/webview/main.ts" },
+        outdir: "dist",
+        bundle: true,
+        platform: "browser",
+        format: "iife",
+        target: "es2022",
+        sourcemap: true,
+        logLevel: "warning",
+        external: ["elkjs"],
+      },
     ];
 
 if (!args.has("--tests") && !args.has("--vscode-tests")) copyTypeScriptLibFiles();
