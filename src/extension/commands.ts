@@ -1,7 +1,7 @@
 // The commands of the "Stepgraph" category: Debug Graph, Run Graph (no stops) and Clear
-// Cache for This Graph; and production's Deploy Graph, Start/Stop Local Workers, Submit
-// Job, Show Production Status and Set Deploy Key. Each acts on the file whose editor-title
-// button was pressed, else the active editor's graph file.
+// Cache for This Graph; Show Graph (the graph view); and production's Deploy Graph,
+// Start/Stop Local Workers, Submit Job, Show Production Status and Set Deploy Key. Each acts
+// on the file whose editor-title button was pressed, else the active editor's graph file.
 import { dirname } from "node:path";
 import * as vscode from "vscode";
 import { SHOW_OUTPUT_COMMAND } from "./cache-status-bar";
@@ -24,6 +24,7 @@ export function registerCommands(context: StepgraphContext): vscode.Disposable {
     vscode.commands.registerCommand("stepgraph.debugGraph", (uri?: vscode.Uri) => launchGraph(uri, false)),
     vscode.commands.registerCommand("stepgraph.runGraph", (uri?: vscode.Uri) => launchGraph(uri, true)),
     vscode.commands.registerCommand("stepgraph.clearCache", (uri?: vscode.Uri) => clearCache(context, uri)),
+    vscode.commands.registerCommand("stepgraph.showGraph", (uri?: vscode.Uri) => showGraph(context, uri)),
     vscode.commands.registerCommand("stepgraph.deployGraph", (uri?: vscode.Uri) => deployGraph(context, uri)),
     vscode.commands.registerCommand("stepgraph.startLocalWorkers", (uri?: vscode.Uri) => startLocalWorkers(context, uri)),
     vscode.commands.registerCommand("stepgraph.stopLocalWorkers", () => stopLocalWorkers(context)),
@@ -40,6 +41,12 @@ async function launchGraph(uri: vscode.Uri | undefined, noDebug: boolean): Promi
   if (!graph) return;
   const folder = vscode.workspace.getWorkspaceFolder(graph);
   await vscode.debug.startDebugging(folder, graphLaunchConfiguration(graph.fsPath, { noDebug }), { noDebug });
+}
+
+/** The graph view of the file, beside its editor (and focused). */
+function showGraph(context: StepgraphContext, uri: vscode.Uri | undefined): void {
+  const graph = targetGraph(uri, vscode.l10n.t("Stepgraph: open a .graph file to show its graph."));
+  if (graph) context.graphPanels.show(graph, { preserveFocus: false });
 }
 
 /** `stepgraph cache clear FILE` in a child process, against the Redis the setting names. */

@@ -1,6 +1,7 @@
 // The extension's state, in one place (as rust-analyzer's Ctx): the output channel, the
 // cache status bar item, the language client, the paths of the bundles it starts, the
-// secret storage holding the deploy key, and production's local workers and last deploys.
+// secret storage holding the deploy key, production's local workers and last deploys, and
+// the open graph views.
 import * as vscode from "vscode";
 import type { LanguageClient } from "vscode-languageclient/node";
 import { CacheStatusBar } from "./cache-status-bar";
@@ -12,6 +13,7 @@ import { LocalWorkers, type WorkerLog } from "./local-workers";
 import { createOutputChannel, errorText } from "./output";
 import { plural } from "./plural";
 import { launchSettings, serverTraceLevel } from "./settings";
+import { GraphPanels } from "./views/graph-panels";
 import { unexpectedExitMessage } from "./worker-messages";
 
 /** The bundles next to dist/extension.js. */
@@ -29,12 +31,13 @@ export class StepgraphContext implements vscode.Disposable {
   readonly localWorkers: LocalWorkers;
   /** This window's last deploy of each graph (by name): the loops to start workers for when the status cannot say. */
   readonly deployments = new Map<string, DeployResult>();
+  readonly graphPanels: GraphPanels;
   private client: LanguageClient | undefined;
   private traceChannel: vscode.OutputChannel | undefined;
   private disposed = false;
 
   constructor(
-    extensionUri: vscode.Uri,
+    readonly extensionUri: vscode.Uri,
     readonly secrets: vscode.SecretStorage,
   ) {
     const bundle = (name: string) => vscode.Uri.joinPath(extensionUri, "dist", name).fsPath;
@@ -42,6 +45,7 @@ export class StepgraphContext implements vscode.Disposable {
     this.localWorkers = new LocalWorkers(this.paths.cli, this.workerLog(), (worker, exit, lastStderrLine) =>
       showWarningWithOutput(this, withDeployKeyHint(unexpectedExitMessage(worker, exit, lastStderrLine))),
     );
+    this.graphPanels = new GraphPanels({ extensionUri, output: this.output, cliPath: this.paths.cli, languageClient: () => this.client });
   }
 
   /** Starts the language server; a failure is logged, and the rest of the extension works on. */
@@ -80,6 +84,7 @@ export class StepgraphContext implements vscode.Disposable {
 
   dispose(): void {
     this.disposed = true;
+    this.graphPanels.dispose();
     void this.stopLanguageClient();
     void this.stopLocalWorkers();
     this.statusBar.dispose();

@@ -7,12 +7,13 @@ import { DebugAdapterFactory, DebugAdapterLogger } from "./debug-adapter";
 import { DEBUG_TYPE } from "./debug-configuration";
 import { GraphFilesConfigurationProvider, StepgraphConfigurationResolver } from "./debug-configuration-provider";
 import { affectsLanguageServer } from "./settings";
+import { followDebugSessions } from "./views/graph-view-events";
 
 let context: StepgraphContext | undefined;
 
 export async function activate(extension: vscode.ExtensionContext): Promise<void> {
   context = new StepgraphContext(extension.extensionUri, extension.secrets);
-  extension.subscriptions.push(context, registerDebugger(context), registerCommands(context), watchEditorsAndSettings(context));
+  extension.subscriptions.push(context, registerDebugger(context), registerCommands(context), watchEditorsAndSettings(context), followDebugSessions(context.graphPanels));
   void context.statusBar.update(vscode.window.activeTextEditor);
   await context.startLanguageClient();
 }

@@ -5,6 +5,9 @@ import type { LaunchSettings } from "./debug-configuration";
 
 export type TraceLevel = "off" | "messages" | "verbose";
 
+/** `stepgraph.graphView.open`: whether a debug session opens its graph's view. */
+export type GraphViewOpen = "onDebug" | "never";
+
 export function launchSettings(scope?: vscode.ConfigurationScope): LaunchSettings {
   const configuration = vscode.workspace.getConfiguration("stepgraph", scope);
   return {
@@ -16,6 +19,10 @@ export function launchSettings(scope?: vscode.ConfigurationScope): LaunchSetting
 /** `stepgraph.deploy.confirm`: whether Deploy Graph asks before deploying. */
 export function deployConfirm(scope?: vscode.ConfigurationScope): boolean {
   return vscode.workspace.getConfiguration("stepgraph", scope).get<boolean>("deploy.confirm", true);
+}
+
+export function graphViewOpen(scope?: vscode.ConfigurationScope): GraphViewOpen {
+  return vscode.workspace.getConfiguration("stepgraph", scope).get<GraphViewOpen>("graphView.open", "onDebug") === "never" ? "never" : "onDebug";
 }
 
 export function serverTraceLevel(): TraceLevel {

@@ -10,6 +10,7 @@ interface Command {
   command: string;
   title: string;
   category?: string;
+  icon?: string;
 }
 interface MenuItem {
   command: string;
@@ -126,6 +127,7 @@ describe("package.json contributions", () => {
         ["stepgraph.debugGraph", "Debug Graph", "Stepgraph"],
         ["stepgraph.runGraph", "Run Graph", "Stepgraph"],
         ["stepgraph.clearCache", "Clear Cache for This Graph", "Stepgraph"],
+        ["stepgraph.showGraph", "Show Graph", "Stepgraph"],
         ["stepgraph.deployGraph", "Deploy Graph", "Stepgraph"],
         ["stepgraph.startLocalWorkers", "Start Local Workers", "Stepgraph"],
         ["stepgraph.stopLocalWorkers", "Stop Local Workers", "Stepgraph"],
@@ -149,19 +151,24 @@ describe("package.json contributions", () => {
     assert.deepEqual(registered.filter((id) => !contributes.commands.some((c) => c.command === id)), ["stepgraph.showOutput"]);
   });
 
-  test("Run and Debug buttons in the editor title of graph files", () => {
+  test("Run, Debug and Show Graph buttons in the editor title of graph files, each with an icon", () => {
     const buttons = contributes.menus["editor/title"];
-    assert.deepEqual(buttons.map((b) => b.command).sort(), ["stepgraph.debugGraph", "stepgraph.runGraph"]);
-    for (const button of buttons) assert.equal(button.when, "resourceLangId == stepgraph");
+    assert.deepEqual(buttons.map((b) => b.command), ["stepgraph.runGraph", "stepgraph.debugGraph", "stepgraph.showGraph"]);
+    for (const button of buttons) {
+      assert.equal(button.when, "resourceLangId == stepgraph");
+      assert.match(contributes.commands.find((c) => c.command === button.command)?.icon ?? "", /^\$\([a-z-]+\)$/, button.command);
+    }
   });
 
   test("the settings, redis.url overridable per machine", () => {
     const settings = contributes.configuration.properties;
-    assert.deepEqual(Object.keys(settings).sort(), ["stepgraph.cache.defaultTtl", "stepgraph.deploy.confirm", "stepgraph.redis.url", "stepgraph.trace.server"]);
+    assert.deepEqual(Object.keys(settings).sort(), ["stepgraph.cache.defaultTtl", "stepgraph.deploy.confirm", "stepgraph.graphView.open", "stepgraph.redis.url", "stepgraph.trace.server"]);
     assert.equal(settings["stepgraph.redis.url"].scope, "machine-overridable");
     assert.equal(settings["stepgraph.cache.defaultTtl"].default, "7d");
     assert.equal(settings["stepgraph.deploy.confirm"].type, "boolean");
     assert.deepEqual(settings["stepgraph.trace.server"].enum, ["off", "messages", "verbose"]);
+    assert.deepEqual(settings["stepgraph.graphView.open"].enum, ["onDebug", "never"]);
+    assert.equal(settings["stepgraph.graphView.open"].default, "onDebug");
   });
 
   test("activation on graph files and stepgraph debugging only", () => {

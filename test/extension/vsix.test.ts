@@ -47,6 +47,9 @@ describe("the .vsix", () => {
       // The worker's lease keeper thread, next to the CLI that Start Local Workers runs.
       "dist/lease-keeper.js",
       "dist/cli.js",
+      // The graph view's page and its style sheet.
+      "dist/webview.js",
+      "media/graph-view.css",
       "dist/lib.es5.d.ts",
       "dist/lib.es2015.collection.d.ts",
       "node_modules/esbuild/package.json",
