@@ -117,7 +117,9 @@ export class GraphPanel implements vscode.Disposable {
         if (this.production) this.post({ type: "loopStats", ...this.production.last });
         return this.refreshPicture();
       case "reveal":
-        return revealLine(this.file, message.line, this.panel.viewColumn).catch((error: unknown) => this.host.output.warn(`graph view: revealing line ${message.line + 1}: ${errorText(error)}`));
+        return revealLine(this.file, message.line, this.panel.viewColumn).catch((error: unknown) =>
+          this.host.output.warn(vscode.l10n.t("graph view: revealing line {0} of {1} failed: {2}", message.line + 1, this.file.fsPath, errorText(error))),
+        );
       case "production":
         return message.on ? this.startProduction() : this.stopProduction();
     }
@@ -143,7 +145,7 @@ export class GraphPanel implements vscode.Disposable {
       // An answer overtaken by a newer request is dropped.
       if (request === this.pictureRequests) this.post({ type: "picture", picture: result.picture, errorCount: result.errorCount });
     } catch (error) {
-      this.host.output.warn(`graph view: asking the language server for the picture of ${this.file.fsPath}: ${errorText(error)}`);
+      this.host.output.warn(vscode.l10n.t("graph view: the language server did not give the picture of {0}: {1}", this.file.fsPath, errorText(error)));
     }
   }
 
