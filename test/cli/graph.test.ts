@@ -61,6 +61,10 @@ describe("stepgraph graph", () => {
     assert.equal(readFileSync(out, "utf8"), runCli(["graph", orders]).stdout);
   });
 
+  test("docs/images/orders.svg is what it draws now (npm run docs:images redraws it)", () => {
+    assert.equal(readFileSync(join(repoRoot, "docs", "images", "orders.svg"), "utf8"), runCli(["graph", orders]).stdout);
+  });
+
   test("a graph with errors: its diagnostics on stderr, nothing drawn, exit 1", () => {
     const result = runCli(["graph", broken]);
     assert.equal(result.status, 1);
