@@ -119,6 +119,8 @@ function elkGraph(picture: GraphPicture): ElkNode {
         "elk.padding": `[top=${m.frameTop},left=${m.framePadding},bottom=${m.framePadding},right=${m.framePadding}]`,
         "elk.nodeSize.constraints": "MINIMUM_SIZE",
         "elk.nodeSize.minimum": `(${m.frameMinWidth}, ${m.frameTop + m.framePadding})`,
+        // A loop without nodes would otherwise sit in the first layer, beside the inputs.
+        ...(loop.nodes.length === 0 ? { "elk.layered.layering.layerConstraint": "LAST" } : {}),
       },
       children: picture.nodes.filter((node) => node.loop === loop.name).map(elkNode),
     }));

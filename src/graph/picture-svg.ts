@@ -16,7 +16,6 @@ export function renderSvg(picture: GraphPicture, layout: PictureLayout, options:
   const boxes = {
     inputs: new Map(layout.inputs.map((b) => [b.name, b])),
     nodes: new Map(layout.nodes.map((b) => [b.name, b])),
-    loops: new Map(layout.loops.map((b) => [b.name, b])),
   };
   const found = <T>(map: Map<string, T>, name: string, what: string): T => {
     const value = map.get(name);

@@ -47,6 +47,9 @@ describe("the .vsix", () => {
       // The worker's lease keeper thread, next to the CLI that Start Local Workers runs.
       "dist/lease-keeper.js",
       "dist/cli.js",
+      // elkjs, once: the CLI requires it at run time and the graph view loads it.
+      "dist/elk.bundled.js",
+      "dist/elk.LICENSE.md",
       // The graph view's page and its style sheet.
       "dist/webview.js",
       "media/graph-view.css",

@@ -19,6 +19,7 @@ export const pictureFiles: Record<string, string> = {
   reviews: join(repoRoot, "examples", "reviews", "reviews.graph"),
   sentiment: join(repoRoot, "examples", "reviews", "sentiment.graph"),
   features: featuresGraphPath,
+  loops: fixturePath("graph", "fixtures", "picture", "loops.graph"),
 };
 
 export function pictureOf(file: string): GraphPicture {
