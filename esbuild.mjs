@@ -101,7 +101,8 @@ const builds = args.has("--vscode-tests")
         banner: { js: "#!/usr/bin/env node" },
       },
       // The graph view's page (src/webview), for the browser. elkjs stays out of it: the
-      // webview loads dist/elk.bundled.js with a script tag and hands its ELK to the layout.
+      // webview loads dist/elk.bundled.js with a script tag and hands its ELK to the layout
+      // (so the layout's own import of it, left pointing at that file, never runs there).
       {
         entryPoints: { webview: "src/webview/main.ts" },
         outdir: "dist",
@@ -111,7 +112,7 @@ const builds = args.has("--vscode-tests")
         target: "es2022",
         sourcemap: true,
         logLevel: "warning",
-        external: ["elkjs"],
+        plugins: [elkFromDist],
       },
     ];
 
