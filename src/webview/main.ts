@@ -6,7 +6,7 @@
 import { layoutPicture, type ElkApi, type PictureLayout } from "../graph/picture-layout";
 import { renderSvg } from "../graph/picture-svg";
 import { announcement } from "./announcements";
-import { bannerText } from "./banner";
+import { bannerText, pictureLabel } from "./banner";
 import { applyLoopTexts, applyNodeDisplays, loopFrameNames, nodeElement } from "./graph-dom";
 import { ARROW_KEYS, neighbour } from "./keyboard-navigation";
 import { loopStatsTexts } from "./loop-stats";
@@ -84,6 +84,7 @@ function draw(): void {
   }
   const focused = (document.activeElement as SVGGElement | HTMLElement | null)?.dataset?.node;
   page.graph.innerHTML = renderSvg(picture, layout.value, { standalone: false });
+  page.graph.querySelector("svg")?.setAttribute("aria-label", pictureLabel(picture, strings));
   showStates();
   showLoops();
   if (focused !== undefined) nodeElement(page.graph, focused)?.focus();

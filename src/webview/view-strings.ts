@@ -39,6 +39,9 @@ export interface ViewStrings {
   /** The Production toggle and its tooltip. */
   production: string;
   productionTitle: string;
+  /** "graph {0}, {1} nodes": what a screen reader says of the whole picture. */
+  pictureLabel: string;
+  pictureLabelOneNode: string;
   /** "The layout failed: {0}". */
   layoutFailed: string;
 }

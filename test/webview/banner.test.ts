@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import type { GraphPicture } from "../../src/graph/picture";
-import { bannerText } from "../../src/webview/banner";
+import { bannerText, pictureLabel } from "../../src/webview/banner";
 import { format } from "../../src/webview/view-strings";
 import { STRINGS } from "./strings";
 
@@ -22,6 +22,14 @@ describe("bannerText", () => {
   test("no errors: no banner, unless there is no picture yet", () => {
     assert.equal(bannerText(picture, 0, STRINGS), "");
     assert.match(bannerText(null, 0, STRINGS), /^No graph to show yet/);
+  });
+});
+
+describe("pictureLabel", () => {
+  test("the graph's name and how many nodes it has", () => {
+    const node = { name: "b", line: 1, loop: "main", kind: "function" as const, callText: "f", pinned: false, output: true };
+    assert.equal(pictureLabel({ ...picture, nodes: [node] }, STRINGS), "graph g, 1 node");
+    assert.equal(pictureLabel({ ...picture, nodes: [node, { ...node, name: "c" }] }, STRINGS), "graph g, 2 nodes");
   });
 });
 

@@ -97,6 +97,7 @@ describe("the graph view's page", () => {
   test("says ready, then draws the picture it is sent: each node with its data-node and data-line", async () => {
     await until(`window.posted.some((m) => m.type === "ready")`);
     await showPicture(reviews);
+    assert.equal(await page.locator("svg.sg-picture").getAttribute("aria-label"), `graph reviews, ${reviews.nodes.length} nodes`);
     for (const node of reviews.nodes) assert.equal(await nodeAttribute(node.name, "data-line"), String(node.line), node.name);
     assert.equal(await page.locator("g.sg-input[data-input]").count(), reviews.inputs.length);
     // The implicit main loop alone has no frame.

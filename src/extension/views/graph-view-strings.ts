@@ -46,6 +46,8 @@ export function graphViewStrings(): ViewStrings {
     noPicture: vscode.l10n.t("No graph to show yet: waiting for the language server."),
     production: vscode.l10n.t("Production"),
     productionTitle: vscode.l10n.t("Show each loop's waiting and in-flight jobs and jobs per second, from the production Redis"),
+    pictureLabel: vscode.l10n.t("graph {0}, {1} nodes", P0, P1),
+    pictureLabelOneNode: vscode.l10n.t("graph {0}, 1 node", P0),
     layoutFailed: vscode.l10n.t("The graph could not be laid out: {0}", P0),
   };
 }
