@@ -1,6 +1,7 @@
 // Wires the LSP connection: the documents, their analyses and one handler per feature.
 import {
   CodeActionKind,
+  CodeLensRefreshRequest,
   TextDocuments,
   TextDocumentSyncKind,
   type ClientCapabilities,
@@ -13,6 +14,7 @@ import { createModuleReader } from "../graph/module-reader";
 import { Analyses } from "./analysis";
 import { CachePreviews } from "./cache-preview";
 import { codeActions } from "./code-actions";
+import { codeLenses, resolveCodeLens } from "./code-lens";
 import { completions } from "./completion";
 import { definition } from "./definition";
 import { DiagnosticsPublisher } from "./diagnostics";
@@ -27,9 +29,14 @@ declare const PACKAGE_VERSION: string;
 
 /** What the client may pass as initializationOptions. */
 interface InitializationOptions {
-  /** The cache's Redis, for previews of cached outputs on hover. */
+  /** The cache's Redis, for previews of cached outputs on hover and the CodeLens of cached nodes. */
   redisUrl?: string;
+  /** The stepgraph.codeLens setting: false turns CodeLens off (default true). */
+  codeLens?: boolean;
 }
+
+/** From the extension: the cache may have changed (a run ended, the cache was cleared), so lenses should be asked for again. */
+const CACHE_CHANGED_NOTIFICATION = "stepgraph/cacheChanged";
 
 export function startServer(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);
@@ -38,10 +45,12 @@ export function startServer(connection: Connection): void {
   const publisher = new DiagnosticsPublisher(connection, analyses, (uri) => documents.get(uri), log);
   let previews = new CachePreviews(undefined, log);
   let clientCapabilities: ClientCapabilities = {};
+  let lensesOn = true;
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
     previews = new CachePreviews(redisUrlFrom(params.initializationOptions), log);
     clientCapabilities = params.capabilities;
+    lensesOn = (params.initializationOptions as InitializationOptions | null | undefined)?.codeLens !== false;
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -54,6 +63,7 @@ export function startServer(connection: Connection): void {
         foldingRangeProvider: true,
         documentFormattingProvider: true,
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.RefactorRewrite] },
+        ...(lensesOn ? { codeLensProvider: { resolveProvider: true } } : {}),
       },
       serverInfo: { name: "stepgraph-language-server", version: typeof PACKAGE_VERSION === "string" ? PACKAGE_VERSION : "dev" },
     };
@@ -115,6 +125,16 @@ export function startServer(connection: Connection): void {
   connection.onCodeAction(({ textDocument, range }) => {
     const document = documents.get(textDocument.uri);
     return document ? codeActions(analyses.get(document), range, (uri) => documents.get(uri)) : [];
+  });
+  connection.onCodeLens(({ textDocument }) => {
+    const document = documents.get(textDocument.uri);
+    return document && lensesOn ? codeLenses(analyses.get(document), previews) : [];
+  });
+  connection.onCodeLensResolve((lens) => resolveCodeLens(lens, previews));
+  connection.onNotification(CACHE_CHANGED_NOTIFICATION, () => {
+    if (lensesOn && clientCapabilities.workspace?.codeLens?.refreshSupport === true) {
+      connection.sendRequest(CodeLensRefreshRequest.type).catch((error: unknown) => log(`stepgraph: asking the client to refresh CodeLens failed: ${error instanceof Error ? error.message : String(error)}`));
+    }
   });
   connection.onShutdown(() => {
     publisher.close();
