@@ -2,6 +2,9 @@
 import {
   CodeActionKind,
   CodeLensRefreshRequest,
+  ErrorCodes,
+  LSPErrorCodes,
+  ResponseError,
   TextDocuments,
   TextDocumentSyncKind,
   type ClientCapabilities,
@@ -11,7 +14,7 @@ import {
 } from "vscode-languageserver";
 import { TextDocument } from "vscode-languageserver-textdocument";
 import { createModuleReader } from "../graph/module-reader";
-import { Analyses } from "./analysis";
+import { Analyses, pathOfUri } from "./analysis";
 import { CachePreviews } from "./cache-preview";
 import { codeActions } from "./code-actions";
 import { codeLenses, resolveCodeLens } from "./code-lens";
@@ -22,6 +25,7 @@ import { foldingRanges } from "./folding";
 import { formattingEdits } from "./formatting";
 import { followGraphFiles, graphSourceReader, registerGraphFileWatcher } from "./graph-files";
 import { hover } from "./hover";
+import { PIN_EDIT_REQUEST, pinEdit, type PinEditParams, type PinEditResult } from "./pin-edit";
 import { prepareRename, references, rename } from "./references-and-rename";
 import { documentSymbols } from "./symbols";
 
@@ -136,6 +140,15 @@ export function startServer(connection: Connection): void {
       connection.sendRequest(CodeLensRefreshRequest.type).catch((error: unknown) => log(`stepgraph: asking the client to refresh CodeLens failed: ${error instanceof Error ? error.message : String(error)}`));
     }
   });
+  connection.onRequest(PIN_EDIT_REQUEST, (params: unknown): PinEditResult => {
+    const { uri, node, pin } = checkedPinEditParams(params);
+    // The open document's text when there is one (unsaved edits included), else the file on disk.
+    const source = graphSourceReader(documents)(pathOfUri(uri));
+    if (!source.ok) throw new ResponseError(LSPErrorCodes.RequestFailed, `${pathOfUri(uri)} ${source.message}`);
+    const outcome = pinEdit(source.text, node, pin);
+    if (!outcome.ok) throw new ResponseError(LSPErrorCodes.RequestFailed, outcome.message);
+    return outcome.result;
+  });
   connection.onShutdown(() => {
     publisher.close();
     return previews.close();
@@ -151,4 +164,11 @@ function redisUrlFrom(options: unknown): string | undefined {
   if (typeof given === "string" && given !== "") return given;
   const fromEnvironment = process.env.STEPGRAPH_REDIS_URL;
   return fromEnvironment !== undefined && fromEnvironment !== "" ? fromEnvironment : undefined;
+}
+
+function checkedPinEditParams(params: unknown): PinEditParams {
+  const p = (params ?? {}) as Partial<Record<keyof PinEditParams, unknown>>;
+  const valid = typeof p.uri === "string" && typeof p.node === "string" && (p.pin === null || (typeof p.pin === "string" && p.pin !== ""));
+  if (!valid) throw new ResponseError(ErrorCodes.InvalidParams, `${PIN_EDIT_REQUEST} takes { uri: string, node: string, pin: string (not empty) | null }`);
+  return p as PinEditParams;
 }
