@@ -9,22 +9,7 @@ import type { NodeStatement, OptionEntry } from "../graph/ast";
 import { formatGraph } from "../graph/formatter";
 import { parse } from "../graph/parser";
 import type { LineMap } from "../graph/text-range";
-
-export const PIN_EDIT_REQUEST = "stepgraph/pinEdit";
-
-export interface PinEditParams {
-  uri: string;
-  node: string;
-  /** The pin file's path as the option writes it (relative to the graph, like "./pins/g/rates.json"); null to unpin. */
-  pin: string | null;
-}
-
-export interface PinEditResult {
-  /** One edit of the graph file, or none when the text stays as it is. */
-  edits: TextEdit[];
-  /** The pin paths, as written, that the edit takes out of the node's options. */
-  removedPins: string[];
-}
+import type { PinEditResult } from "./custom-protocol";
 
 export type PinEditOutcome = { ok: true; result: PinEditResult } | { ok: false; message: string };
 

@@ -25,7 +25,8 @@ import { foldingRanges } from "./folding";
 import { formattingEdits } from "./formatting";
 import { followGraphFiles, graphSourceReader, registerGraphFileWatcher } from "./graph-files";
 import { hover } from "./hover";
-import { PIN_EDIT_REQUEST, pinEdit, type PinEditParams, type PinEditResult } from "./pin-edit";
+import { CACHE_CHANGED_NOTIFICATION, PIN_EDIT_REQUEST, type PinEditParams, type PinEditResult } from "./custom-protocol";
+import { pinEdit } from "./pin-edit";
 import { prepareRename, references, rename } from "./references-and-rename";
 import { documentSymbols } from "./symbols";
 
@@ -39,8 +40,6 @@ interface InitializationOptions {
   codeLens?: boolean;
 }
 
-/** From the extension: the cache may have changed (a run ended, the cache was cleared), so lenses should be asked for again. */
-const CACHE_CHANGED_NOTIFICATION = "stepgraph/cacheChanged";
 
 export function startServer(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);
