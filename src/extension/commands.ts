@@ -1,7 +1,8 @@
 // The commands of the "Stepgraph" category: Debug Graph, Run Graph (no stops) and Clear
 // Cache for This Graph; and production's Deploy Graph, Start/Stop Local Workers, Submit
 // Job, Show Production Status and Set Deploy Key. Each acts on the file whose editor-title
-// button was pressed, else the active editor's graph file.
+// button (or CodeLens) was pressed, else the active editor's graph file. And Pin Output and
+// Unpin, from the Variables pane's context menu on a node's output.
 import { dirname } from "node:path";
 import * as vscode from "vscode";
 import { SHOW_OUTPUT_COMMAND } from "./cache-status-bar";
@@ -12,23 +13,26 @@ import { deployGraph } from "./deploy-command";
 import { setDeployKey } from "./deploy-key";
 import { startLocalWorkers, stopLocalWorkers } from "./local-workers-commands";
 import { errorText } from "./output";
+import { pinOutput, unpinOutput } from "./pin-output";
 import { runCli } from "./run-cli";
 import { launchSettings } from "./settings";
 import { showProductionStatus } from "./status-command";
 import { submitJob } from "./submit-command";
-import { targetGraph } from "./target-graph";
+import { graphArgument, targetGraph } from "./target-graph";
 import { refusedAsUntrusted } from "./workspace-trust";
 
 export function registerCommands(context: StepgraphContext): vscode.Disposable {
   return vscode.Disposable.from(
-    vscode.commands.registerCommand("stepgraph.debugGraph", (uri?: vscode.Uri) => launchGraph(uri, false)),
-    vscode.commands.registerCommand("stepgraph.runGraph", (uri?: vscode.Uri) => launchGraph(uri, true)),
-    vscode.commands.registerCommand("stepgraph.clearCache", (uri?: vscode.Uri) => clearCache(context, uri)),
-    vscode.commands.registerCommand("stepgraph.deployGraph", (uri?: vscode.Uri) => deployGraph(context, uri)),
-    vscode.commands.registerCommand("stepgraph.startLocalWorkers", (uri?: vscode.Uri) => startLocalWorkers(context, uri)),
+    vscode.commands.registerCommand("stepgraph.debugGraph", (uri?: unknown) => launchGraph(graphArgument(uri), false)),
+    vscode.commands.registerCommand("stepgraph.runGraph", (uri?: unknown) => launchGraph(graphArgument(uri), true)),
+    vscode.commands.registerCommand("stepgraph.clearCache", (uri?: unknown) => clearCache(context, graphArgument(uri))),
+    vscode.commands.registerCommand("stepgraph.deployGraph", (uri?: unknown) => deployGraph(context, graphArgument(uri))),
+    vscode.commands.registerCommand("stepgraph.startLocalWorkers", (uri?: unknown) => startLocalWorkers(context, graphArgument(uri))),
     vscode.commands.registerCommand("stepgraph.stopLocalWorkers", () => stopLocalWorkers(context)),
-    vscode.commands.registerCommand("stepgraph.submitJob", (uri?: vscode.Uri) => submitJob(context, uri)),
-    vscode.commands.registerCommand("stepgraph.showProductionStatus", (uri?: vscode.Uri) => showProductionStatus(context, uri)),
+    vscode.commands.registerCommand("stepgraph.submitJob", (uri?: unknown) => submitJob(context, graphArgument(uri))),
+    vscode.commands.registerCommand("stepgraph.showProductionStatus", (uri?: unknown) => showProductionStatus(context, graphArgument(uri))),
+    vscode.commands.registerCommand("stepgraph.pinOutput", (menuContext?: unknown) => pinOutput(context, menuContext)),
+    vscode.commands.registerCommand("stepgraph.unpinOutput", (menuContext?: unknown) => unpinOutput(context, menuContext)),
     vscode.commands.registerCommand("stepgraph.setDeployKey", (key?: unknown) => setDeployKey(context.secrets, key)),
     vscode.commands.registerCommand(SHOW_OUTPUT_COMMAND, () => context.output.show(true)),
   );
@@ -57,6 +61,7 @@ async function clearCache(context: StepgraphContext, uri: vscode.Uri | undefined
     const result = await runCli(context.paths.cli, args, { cwd });
     if (result.stderr.trim()) context.output.warn(result.stderr.trim());
     if (result.exitCode === 0) {
+      context.notifyCacheChanged();
       context.output.info(result.stdout.trim());
       void vscode.window.showInformationMessage(`Stepgraph: ${result.stdout.trim()}`);
     } else {

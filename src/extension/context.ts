@@ -3,6 +3,7 @@
 // secret storage holding the deploy key, and production's local workers and last deploys.
 import * as vscode from "vscode";
 import type { LanguageClient } from "vscode-languageclient/node";
+import { CACHE_CHANGED_NOTIFICATION } from "../language-server/custom-protocol";
 import { CacheStatusBar } from "./cache-status-bar";
 import { withDeployKeyHint } from "./deploy-key-text";
 import type { DeployResult } from "./deploy-result";
@@ -11,7 +12,7 @@ import { createLanguageClient } from "./language-client";
 import { LocalWorkers, type WorkerLog } from "./local-workers";
 import { createOutputChannel, errorText } from "./output";
 import { plural } from "./plural";
-import { launchSettings, serverTraceLevel } from "./settings";
+import { codeLensEnabled, launchSettings, serverTraceLevel } from "./settings";
 import { unexpectedExitMessage } from "./worker-messages";
 
 /** The bundles next to dist/extension.js. */
@@ -49,6 +50,7 @@ export class StepgraphContext implements vscode.Disposable {
     const client = createLanguageClient({
       serverPath: this.paths.languageServer,
       redisUrl: launchSettings().redisUrl.trim() || undefined,
+      codeLens: codeLensEnabled(),
       outputChannel: this.output,
       traceOutputChannel: serverTraceLevel() === "off" ? undefined : this.languageServerTraceChannel(),
     });
@@ -64,6 +66,16 @@ export class StepgraphContext implements vscode.Disposable {
   async restartLanguageClient(): Promise<void> {
     await this.stopLanguageClient();
     await this.startLanguageClient();
+  }
+
+  /** The running language server, for the extension's own requests (Pin Output); undefined when it is not running. */
+  get languageClient(): LanguageClient | undefined {
+    return this.client?.isRunning() ? this.client : undefined;
+  }
+
+  /** Tells the language server that the cache may have changed, so that the CodeLens of cached nodes is asked for again. */
+  notifyCacheChanged(): void {
+    this.languageClient?.sendNotification(CACHE_CHANGED_NOTIFICATION).catch((e: unknown) => this.output.warn(`telling the language server the cache changed: ${errorText(e)}`));
   }
 
   async stopLanguageClient(): Promise<void> {

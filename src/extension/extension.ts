@@ -41,6 +41,8 @@ function watchEditorsAndSettings(context: StepgraphContext): vscode.Disposable {
       if (session.type !== DEBUG_TYPE) return;
       context.statusBar.invalidate();
       void context.statusBar.update(vscode.window.activeTextEditor);
+      // The run cached outputs: the CodeLens above their nodes is asked for again.
+      context.notifyCacheChanged();
     }),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (event.affectsConfiguration("stepgraph.redis.url")) {

@@ -7,6 +7,8 @@ export interface LanguageClientSetup {
   serverPath: string;
   /** `stepgraph.redis.url`, for the server's cached-value previews; undefined when unset. */
   redisUrl: string | undefined;
+  /** `stepgraph.codeLens`. */
+  codeLens: boolean;
   outputChannel: vscode.OutputChannel;
   /** Where LSP traces go; only given while stepgraph.trace.server is on. */
   traceOutputChannel?: vscode.OutputChannel;
@@ -17,7 +19,7 @@ export function createLanguageClient(setup: LanguageClientSetup): LanguageClient
   const serverOptions: ServerOptions = { module: setup.serverPath, transport: TransportKind.stdio };
   const clientOptions: LanguageClientOptions = {
     documentSelector: [{ language: "stepgraph" }],
-    initializationOptions: { redisUrl: setup.redisUrl },
+    initializationOptions: { redisUrl: setup.redisUrl, codeLens: setup.codeLens },
     outputChannel: setup.outputChannel,
     traceOutputChannel: setup.traceOutputChannel,
   };

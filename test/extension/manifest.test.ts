@@ -4,6 +4,8 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, test } from "node:test";
 import ts from "typescript";
+import { OUTPUT_MENU_CONTEXT, PINNED_OUTPUT_MENU_CONTEXT } from "../../debug-adapter/output-pins";
+import { GRAPH_LENS_COMMANDS } from "../../src/language-server/code-lens";
 import { repoRoot } from "../helpers";
 
 interface Command {
@@ -132,14 +134,32 @@ describe("package.json contributions", () => {
         ["stepgraph.submitJob", "Submit Job", "Stepgraph"],
         ["stepgraph.showProductionStatus", "Show Production Status", "Stepgraph"],
         ["stepgraph.setDeployKey", "Set Deploy Key", "Stepgraph"],
+        ["stepgraph.pinOutput", "Pin Output", "Stepgraph"],
+        ["stepgraph.unpinOutput", "Unpin", "Stepgraph"],
       ],
     );
   });
 
-  test("every command is in the palette for graph editors only", () => {
+  test("every command is in the palette for graph editors only, but Pin Output and Unpin, which need a variable", () => {
     const palette = contributes.menus.commandPalette;
     assert.deepEqual(palette.map((item) => item.command).sort(), contributes.commands.map((c) => c.command).sort());
-    for (const item of palette) assert.equal(item.when, "editorLangId == stepgraph", item.command);
+    const fromVariables = ["stepgraph.pinOutput", "stepgraph.unpinOutput"];
+    for (const item of palette) assert.equal(item.when, fromVariables.includes(item.command) ? "false" : "editorLangId == stepgraph", item.command);
+  });
+
+  test("Pin Output on every output in the Variables pane of a stepgraph session, Unpin on pinned ones: the adapter's menu contexts", () => {
+    const items = contributes.menus["debug/variables/context"];
+    assert.deepEqual(
+      items.map((item) => [item.command, item.when]),
+      [
+        ["stepgraph.pinOutput", `debugType == stepgraph && (debugProtocolVariableMenuContext == ${OUTPUT_MENU_CONTEXT} || debugProtocolVariableMenuContext == ${PINNED_OUTPUT_MENU_CONTEXT})`],
+        ["stepgraph.unpinOutput", `debugType == stepgraph && debugProtocolVariableMenuContext == ${PINNED_OUTPUT_MENU_CONTEXT}`],
+      ],
+    );
+  });
+
+  test("the language server's CodeLens runs contributed commands", () => {
+    for (const { command } of GRAPH_LENS_COMMANDS) assert.ok(contributes.commands.some((c) => c.command === command), command);
   });
 
   test("every contributed command is registered by the extension, and every registered one is contributed", () => {
@@ -157,7 +177,8 @@ describe("package.json contributions", () => {
 
   test("the settings, redis.url overridable per machine", () => {
     const settings = contributes.configuration.properties;
-    assert.deepEqual(Object.keys(settings).sort(), ["stepgraph.cache.defaultTtl", "stepgraph.deploy.confirm", "stepgraph.redis.url", "stepgraph.trace.server"]);
+    assert.deepEqual(Object.keys(settings).sort(), ["stepgraph.cache.defaultTtl", "stepgraph.codeLens", "stepgraph.deploy.confirm", "stepgraph.redis.url", "stepgraph.trace.server"]);
+    assert.deepEqual([settings["stepgraph.codeLens"].type, settings["stepgraph.codeLens"].default], ["boolean", true]);
     assert.equal(settings["stepgraph.redis.url"].scope, "machine-overridable");
     assert.equal(settings["stepgraph.cache.defaultTtl"].default, "7d");
     assert.equal(settings["stepgraph.deploy.confirm"].type, "boolean");
