@@ -26,6 +26,31 @@ const shippedExternal = ["vscode", "esbuild"];
 // into dist/*.js: ts.getDefaultLibFilePath is then dist/, so they are copied there.
 const typescriptLibFiles = ["lib.es5.d.ts", "lib.es2015.collection.d.ts"];
 
+// elkjs (1.6 MB) ships once, as dist/elk.bundled.js: the webview loads that file in the
+// browser, and the shipped node bundles require it from there at run time (only when a
+// picture is laid out), instead of each bundling a copy. Test bundles import it from
+// node_modules like any package.
+const ELK_FILE = "elk.bundled.js";
+
+/** Copies elkjs's bundled build, and its licence (EPL-2.0), which the .vsix ships with it. */
+function copyElk() {
+  const elk = createRequire(import.meta.url).resolve(`elkjs/lib/${ELK_FILE}`);
+  mkdirSync("dist", { recursive: true });
+  copyFileSync(elk, join("dist", ELK_FILE));
+  copyFileSync(join(dirname(elk), "..", "LICENSE.md"), join("dist", "elk.LICENSE.md"));
+}
+
+/** Resolves every import of elkjs to the copy next to the bundle: `require("./elk.bundled.js")`. */
+const elkFromDist = {
+  name: "elk-from-dist",
+  setup(build) {
+    build.onResolve({ filter: /^elkjs(\/|$)/ }, (resolved) => {
+      if (resolved.path !== `elkjs/lib/${ELK_FILE}`) return { errors: [{ text: `import elkjs as 'elkjs/lib/${ELK_FILE}' (the file dist/ ships), not '${resolved.path}'` }] };
+      return { path: `./${ELK_FILE}`, external: true };
+    });
+  },
+};
+
 function copyTypeScriptLibFiles() {
   const libDir = dirname(createRequire(import.meta.url).resolve("typescript"));
   mkdirSync("dist", { recursive: true });
@@ -72,11 +97,15 @@ const builds = args.has("--vscode-tests")
         entryPoints: { extension: "src/extension/extension.ts", cli: "src/cli/main.ts", "node-host": "src/runtime/node-host.ts", "debug-adapter": "debug-adapter/standalone.ts", "language-server": "src/language-server/main.ts", "lease-keeper": "src/production/lease-keeper-thread.ts" },
         outdir: "dist",
         external: shippedExternal,
+        plugins: [elkFromDist],
         banner: { js: "#!/usr/bin/env node" },
       },
     ];
 
-if (!args.has("--tests") && !args.has("--vscode-tests")) copyTypeScriptLibFiles();
+if (!args.has("--tests") && !args.has("--vscode-tests")) {
+  copyTypeScriptLibFiles();
+  copyElk();
+}
 
 for (const options of builds) {
   if (args.has("--watch")) {

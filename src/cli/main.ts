@@ -5,13 +5,14 @@ import { Exit, UserError, type Command } from "./command";
 import { dapCommand } from "./dap";
 import { deadCommand } from "./dead";
 import { deployCommand } from "./deploy";
+import { graphCommand } from "./graph";
 import { lspCommand } from "./lsp";
 import { runCommand } from "./run";
 import { statusCommand } from "./status";
 import { submitCommand } from "./submit";
 import { workerCommand } from "./worker";
 
-const commands: readonly Command[] = [checkCommand, runCommand, dapCommand, lspCommand, deployCommand, workerCommand, submitCommand, statusCommand, deadCommand, cacheCommand];
+const commands: readonly Command[] = [checkCommand, runCommand, graphCommand, dapCommand, lspCommand, deployCommand, workerCommand, submitCommand, statusCommand, deadCommand, cacheCommand];
 
 function usage(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

@@ -47,6 +47,9 @@ describe("the .vsix", () => {
       // The worker's lease keeper thread, next to the CLI that Start Local Workers runs.
       "dist/lease-keeper.js",
       "dist/cli.js",
+      // elkjs, once: the CLI requires it at run time and the graph view loads it.
+      "dist/elk.bundled.js",
+      "dist/elk.LICENSE.md",
       "dist/lib.es5.d.ts",
       "dist/lib.es2015.collection.d.ts",
       "node_modules/esbuild/package.json",
