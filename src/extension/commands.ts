@@ -63,12 +63,12 @@ async function clearCache(context: StepgraphContext, uri: vscode.Uri | undefined
     if (result.exitCode === 0) {
       context.notifyCacheChanged();
       context.output.info(result.stdout.trim());
-      void vscode.window.showInformationMessage(`Stepgraph: ${result.stdout.trim()}`);
+      void vscode.window.showInformationMessage(vscode.l10n.t("Stepgraph: {0}", result.stdout.trim()));
     } else {
-      void vscode.window.showErrorMessage(`Stepgraph: clearing the cache failed: ${cliFailureLine(result)}`);
+      void vscode.window.showErrorMessage(vscode.l10n.t("Stepgraph: clearing the cache failed: {0}", cliFailureLine(result)));
     }
   } catch (e) {
-    context.output.error(`cache clear: ${errorText(e)}`);
-    void vscode.window.showErrorMessage(`Stepgraph: clearing the cache failed: ${errorText(e)}`);
+    context.output.error(vscode.l10n.t("clearing the cache failed: {0}", errorText(e)));
+    void vscode.window.showErrorMessage(vscode.l10n.t("Stepgraph: clearing the cache failed: {0}", errorText(e)));
   }
 }

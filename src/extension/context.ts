@@ -11,7 +11,6 @@ import { showWarningWithOutput } from "./failure-messages";
 import { createLanguageClient } from "./language-client";
 import { LocalWorkers, type WorkerLog } from "./local-workers";
 import { createOutputChannel, errorText } from "./output";
-import { plural } from "./plural";
 import { codeLensEnabled, launchSettings, serverTraceLevel } from "./settings";
 import { unexpectedExitMessage } from "./worker-messages";
 
@@ -58,7 +57,7 @@ export class StepgraphContext implements vscode.Disposable {
     try {
       await client.start();
     } catch (e) {
-      this.output.error(`the language server did not start: ${errorText(e)}`);
+      this.output.error(vscode.l10n.t("the language server did not start: {0}", errorText(e)));
     }
   }
 
@@ -81,13 +80,15 @@ export class StepgraphContext implements vscode.Disposable {
   async stopLanguageClient(): Promise<void> {
     const client = this.client;
     this.client = undefined;
-    if (client?.needsStop()) await client.stop().catch((e: unknown) => this.output.warn(`stopping the language server: ${errorText(e)}`));
+    if (client?.needsStop()) await client.stop().catch((e: unknown) => this.output.warn(vscode.l10n.t("stopping the language server: {0}", errorText(e))));
   }
 
   /** SIGTERM to the local workers, waiting until they have finished their jobs in flight. */
   async stopLocalWorkers(): Promise<void> {
     const report = await this.localWorkers.stopAll();
-    if (report.stopped.length > 0 && !this.disposed) this.output.info(`stopped ${plural(report.stopped.length, "local worker")} as the extension stopped`);
+    const count = report.stopped.length;
+    if (count === 0 || this.disposed) return;
+    this.output.info(count === 1 ? vscode.l10n.t("stopped 1 local worker as the extension stopped") : vscode.l10n.t("stopped {0} local workers as the extension stopped", count));
   }
 
   dispose(): void {
@@ -113,7 +114,7 @@ export class StepgraphContext implements vscode.Disposable {
 
   /** Made only once tracing is on, so that the channel list stays short. */
   private languageServerTraceChannel(): vscode.OutputChannel {
-    this.traceChannel ??= vscode.window.createOutputChannel("Stepgraph Language Server Trace");
+    this.traceChannel ??= vscode.window.createOutputChannel(vscode.l10n.t("Stepgraph Language Server Trace"));
     return this.traceChannel;
   }
 }

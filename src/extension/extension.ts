@@ -1,5 +1,6 @@
 // The extension's entry point (bundled to dist/extension.js): wires the context, the
 // debugger, the commands and the listeners that keep the status bar and server current.
+import * as l10n from "@vscode/l10n";
 import * as vscode from "vscode";
 import { registerCommands } from "./commands";
 import { StepgraphContext } from "./context";
@@ -11,6 +12,7 @@ import { affectsLanguageServer } from "./settings";
 let context: StepgraphContext | undefined;
 
 export async function activate(extension: vscode.ExtensionContext): Promise<void> {
+  shareTranslations();
   context = new StepgraphContext(extension.extensionUri, extension.secrets);
   extension.subscriptions.push(context, registerDebugger(context), registerCommands(context), watchEditorsAndSettings(context));
   void context.statusBar.update(vscode.window.activeTextEditor);
@@ -22,6 +24,16 @@ export async function deactivate(): Promise<void> {
   // VS Code does not wait that long.
   await Promise.all([context?.stopLanguageClient(), context?.stopLocalWorkers()]);
   context = undefined;
+}
+
+/**
+ * The modules of src/extension that import no `vscode` (pure, so that node:test covers their
+ * messages) translate through @vscode/l10n; it is handed the bundle VS Code loaded for the
+ * display language, the same l10n/bundle.l10n.json that vscode.l10n.t reads. No bundle (English):
+ * both return the English text.
+ */
+function shareTranslations(): void {
+  if (vscode.l10n.bundle) l10n.config({ contents: vscode.l10n.bundle });
 }
 
 function registerDebugger(context: StepgraphContext): vscode.Disposable {

@@ -1,6 +1,6 @@
 // The language client: starts dist/language-server.js (LSP over stdio, `--stdio`) for
 // stepgraph files. It runs in untrusted workspaces too: the server reads, never runs, code.
-import type * as vscode from "vscode";
+import * as vscode from "vscode";
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from "vscode-languageclient/node";
 
 export interface LanguageClientSetup {
@@ -24,5 +24,5 @@ export function createLanguageClient(setup: LanguageClientSetup): LanguageClient
     traceOutputChannel: setup.traceOutputChannel,
   };
   // The id "stepgraph" makes the client follow the stepgraph.trace.server setting.
-  return new LanguageClient("stepgraph", "Stepgraph Language Server", serverOptions, clientOptions);
+  return new LanguageClient("stepgraph", vscode.l10n.t("Stepgraph Language Server"), serverOptions, clientOptions);
 }

@@ -1,7 +1,7 @@
 // The graph file a command acts on: the one whose editor-title button was pressed (or
 // explorer entry chosen, or CodeLens clicked), else the active editor's graph file.
 import * as vscode from "vscode";
-import { NO_GRAPH_MESSAGE } from "./debug-configuration";
+import { noGraphMessage } from "./debug-configuration";
 
 /**
  * A command's file argument as a Uri: VS Code's menus pass a Uri, the language server's
@@ -13,11 +13,12 @@ export function graphArgument(argument: unknown): vscode.Uri | undefined {
   return typeof argument === "string" && argument !== "" ? vscode.Uri.parse(argument, true) : undefined;
 }
 
-/** The graph file, or undefined after telling the user there is none (`noGraphMessage`). */
-export function targetGraph(uri: vscode.Uri | undefined, noGraphMessage = NO_GRAPH_MESSAGE): vscode.Uri | undefined {
+/** The graph file, or undefined after telling the user there is none (`missingMessage`). */
+export function targetGraph(uri: vscode.Uri | undefined, missingMessage = noGraphMessage()): vscode.Uri | undefined {
+
   const document = vscode.window.activeTextEditor?.document;
   const target = uri ?? (document?.languageId === "stepgraph" ? document.uri : undefined);
   if (target?.scheme === "file") return target;
-  void vscode.window.showErrorMessage(noGraphMessage);
+  void vscode.window.showErrorMessage(missingMessage);
   return undefined;
 }

@@ -7,6 +7,7 @@ import ts from "typescript";
 import { OUTPUT_MENU_CONTEXT, PINNED_OUTPUT_MENU_CONTEXT } from "../../debug-adapter/output-pins";
 import { GRAPH_LENS_COMMANDS } from "../../src/language-server/code-lens";
 import { repoRoot } from "../helpers";
+import { localized, readManifest } from "./manifest-nls";
 
 interface Command {
   command: string;
@@ -42,7 +43,8 @@ interface Manifest {
   };
 }
 
-const manifest = JSON.parse(readFileSync(join(repoRoot, "package.json"), "utf8")) as Manifest;
+// Read as VS Code shows it in English; l10n.test.ts checks the placeholders themselves.
+const manifest = localized(readManifest()) as Manifest;
 const { contributes } = manifest;
 const [debuggerContribution] = contributes.debuggers;
 

@@ -36,6 +36,9 @@ describe("the .vsix", () => {
     const platformBinary = /^node_modules\/@esbuild\/[a-z0-9-]+\/(package\.json|bin\/esbuild|esbuild\.exe)$/;
     const expected = [
       "package.json",
+      // The English texts of package.json and of the extension's messages (vscode.l10n).
+      "package.nls.json",
+      "l10n/bundle.l10n.json",
       "readme.md",
       "LICENSE.txt",
       "language-configuration.json",
