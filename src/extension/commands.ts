@@ -2,7 +2,8 @@
 // Cache for This Graph; and production's Deploy Graph, Start/Stop Local Workers, Submit
 // Job, Show Production Status and Set Deploy Key. Each acts on the file whose editor-title
 // button (or CodeLens) was pressed, else the active editor's graph file. And Pin Output and
-// Unpin, from the Variables pane's context menu on a node's output.
+// Unpin, from the Variables pane's context menu on a node's output. Open Example (the
+// walkthrough's first step) needs no graph.
 import { dirname } from "node:path";
 import * as vscode from "vscode";
 import { SHOW_OUTPUT_COMMAND } from "./cache-status-bar";
@@ -11,6 +12,7 @@ import type { StepgraphContext } from "./context";
 import { graphLaunchConfiguration } from "./debug-configuration";
 import { deployGraph } from "./deploy-command";
 import { setDeployKey } from "./deploy-key";
+import { openExample } from "./example-command";
 import { startLocalWorkers, stopLocalWorkers } from "./local-workers-commands";
 import { errorText } from "./output";
 import { pinOutput, unpinOutput } from "./pin-output";
@@ -34,6 +36,7 @@ export function registerCommands(context: StepgraphContext): vscode.Disposable {
     vscode.commands.registerCommand("stepgraph.pinOutput", (menuContext?: unknown) => pinOutput(context, menuContext)),
     vscode.commands.registerCommand("stepgraph.unpinOutput", (menuContext?: unknown) => unpinOutput(context, menuContext)),
     vscode.commands.registerCommand("stepgraph.setDeployKey", (key?: unknown) => setDeployKey(context.secrets, key)),
+    vscode.commands.registerCommand("stepgraph.openExample", () => openExample(context.paths.example)),
     vscode.commands.registerCommand(SHOW_OUTPUT_COMMAND, () => context.output.show(true)),
   );
 }

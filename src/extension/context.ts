@@ -14,11 +14,13 @@ import { createOutputChannel, errorText } from "./output";
 import { codeLensEnabled, launchSettings, serverTraceLevel } from "./settings";
 import { unexpectedExitMessage } from "./worker-messages";
 
-/** The bundles next to dist/extension.js. */
+/** The bundles next to dist/extension.js, and the example the extension ships. */
 export interface BundlePaths {
   debugAdapter: string;
   languageServer: string;
   cli: string;
+  /** examples/orders, which Open Example copies. */
+  example: string;
 }
 
 export class StepgraphContext implements vscode.Disposable {
@@ -38,7 +40,12 @@ export class StepgraphContext implements vscode.Disposable {
     readonly secrets: vscode.SecretStorage,
   ) {
     const bundle = (name: string) => vscode.Uri.joinPath(extensionUri, "dist", name).fsPath;
-    this.paths = { debugAdapter: bundle("debug-adapter.js"), languageServer: bundle("language-server.js"), cli: bundle("cli.js") };
+    this.paths = {
+      debugAdapter: bundle("debug-adapter.js"),
+      languageServer: bundle("language-server.js"),
+      cli: bundle("cli.js"),
+      example: vscode.Uri.joinPath(extensionUri, "examples", "orders").fsPath,
+    };
     this.localWorkers = new LocalWorkers(this.paths.cli, this.workerLog(), (worker, exit, lastStderrLine) =>
       showWarningWithOutput(this, withDeployKeyHint(unexpectedExitMessage(worker, exit, lastStderrLine))),
     );

@@ -14,6 +14,13 @@ interface Command {
   title: string;
   category?: string;
 }
+interface WalkthroughStep {
+  id: string;
+  title: string;
+  description: string;
+  media: { markdown?: string };
+  completionEvents?: string[];
+}
 interface MenuItem {
   command: string;
   when?: string;
@@ -40,6 +47,7 @@ interface Manifest {
     commands: Command[];
     menus: Record<string, MenuItem[]>;
     configuration: { properties: Record<string, { type: string; scope?: string; default?: unknown; enum?: string[] }> };
+    walkthroughs: { id: string; title: string; description: string; steps: WalkthroughStep[] }[];
   };
 }
 
@@ -65,6 +73,14 @@ function registeredCommandIds(): string[] {
   const showOutput = /SHOW_OUTPUT_COMMAND = "([^"]+)"/.exec(statusBar);
   assert.ok(showOutput && commands.includes("registerCommand(SHOW_OUTPUT_COMMAND"));
   return [...literals, showOutput[1]];
+}
+
+/** The commands of a step's buttons: VS Code draws a line that is a single link as a button. */
+function buttonCommands(description: string): string[] {
+  return description.split("\n").flatMap((line) => {
+    const button = /^\[[^\]]+\]\(command:([\w.]+)\)$/.exec(line.trim());
+    return button ? [button[1]] : [];
+  });
 }
 
 describe("package.json contributions", () => {
@@ -138,13 +154,16 @@ describe("package.json contributions", () => {
         ["stepgraph.setDeployKey", "Set Deploy Key", "Stepgraph"],
         ["stepgraph.pinOutput", "Pin Output", "Stepgraph"],
         ["stepgraph.unpinOutput", "Unpin", "Stepgraph"],
+        ["stepgraph.openExample", "Open Example", "Stepgraph"],
       ],
     );
   });
 
-  test("every command is in the palette for graph editors only, but Pin Output and Unpin, which need a variable", () => {
+  test("every command is in the palette for graph editors only, but Pin Output and Unpin, which need a variable, and Open Example, which needs no graph", () => {
     const palette = contributes.menus.commandPalette;
-    assert.deepEqual(palette.map((item) => item.command).sort(), contributes.commands.map((c) => c.command).sort());
+    // Open Example is left out of the list, so the palette shows it everywhere.
+    const listed = contributes.commands.map((c) => c.command).filter((id) => id !== "stepgraph.openExample");
+    assert.deepEqual(palette.map((item) => item.command).sort(), listed.sort());
     const fromVariables = ["stepgraph.pinOutput", "stepgraph.unpinOutput"];
     for (const item of palette) assert.equal(item.when, fromVariables.includes(item.command) ? "false" : "editorLangId == stepgraph", item.command);
   });
@@ -185,6 +204,41 @@ describe("package.json contributions", () => {
     assert.equal(settings["stepgraph.cache.defaultTtl"].default, "7d");
     assert.equal(settings["stepgraph.deploy.confirm"].type, "boolean");
     assert.deepEqual(settings["stepgraph.trace.server"].enum, ["off", "messages", "verbose"]);
+  });
+
+  test("the walkthrough: open the example, F5, step, edit a value, deploy; each step with its page and its command", () => {
+    assert.equal(contributes.walkthroughs.length, 1);
+    const [walkthrough] = contributes.walkthroughs;
+    assert.equal(walkthrough.id, "stepgraph.getStarted");
+    assert.equal(walkthrough.title, "Get started with Stepgraph");
+    assert.ok(walkthrough.description);
+    // The step, the command of its button, and what ticks it off.
+    const expected: [step: string, button: string, completionEvents: string[]][] = [
+      ["openExample", "stepgraph.openExample", ["onCommand:stepgraph.openExample"]],
+      ["debug", "stepgraph.debugGraph", ["onContext:debugType == 'stepgraph'"]],
+      ["step", "workbench.action.debug.stepOver", ["onCommand:workbench.action.debug.stepOver", "onCommand:workbench.action.debug.stepInto"]],
+      ["editValue", "workbench.debug.variablesView.focus", ["onCommand:debug.setVariable"]],
+      ["deploy", "stepgraph.deployGraph", ["onCommand:stepgraph.deployGraph"]],
+    ];
+    assert.deepEqual(
+      walkthrough.steps.map((step) => [step.id, buttonCommands(step.description), step.completionEvents]),
+      expected.map(([id, button, events]) => [id, [button], events]),
+    );
+    const contributed = new Set(contributes.commands.map((c) => c.command));
+    for (const step of walkthrough.steps) {
+      assert.ok(step.title, step.id);
+      // Every link to one of ours, in a button or in the text, names a contributed command.
+      for (const [, id] of step.description.matchAll(/\]\(command:([\w.]+)/g)) if (id.startsWith("stepgraph.")) assert.ok(contributed.has(id), `${step.id}: ${id}`);
+      for (const event of step.completionEvents ?? []) {
+        const [kind, argument] = [event.slice(0, event.indexOf(":")), event.slice(event.indexOf(":") + 1)];
+        assert.ok(["onCommand", "onContext", "onView", "onSettingChanged", "onLink"].includes(kind), event);
+        if (kind === "onCommand" && argument.startsWith("stepgraph.")) assert.ok(contributed.has(argument), event);
+      }
+      // Its page: a markdown file under walkthrough/ that says what the step is about.
+      assert.match(step.media.markdown ?? "", /^walkthrough\/[a-z-]+\.md$/, step.id);
+      const page = readFileSync(join(repoRoot, step.media.markdown ?? ""), "utf8");
+      assert.match(page, /^# \S/, step.media.markdown);
+    }
   });
 
   test("activation on graph files and stepgraph debugging only", () => {
