@@ -7,6 +7,10 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from "node:os";
 import { dirname, join, relative } from "node:path";
 import { after, describe, test } from "node:test";
+import * as l10n from "@vscode/l10n";
+import { untrustedMessage } from "../../src/extension/debug-configuration";
+import { deployedMessage } from "../../src/extension/deploy-result";
+import { jobMessage } from "../../src/extension/submit-result";
 import { repoRoot } from "../helpers";
 import { placeholderKey, readManifest, readNls, stringValues } from "./manifest-nls";
 import { rawUiStrings } from "./raw-ui-strings";
@@ -63,6 +67,29 @@ describe("the l10n bundle", () => {
     const checkedIn = readJson(join(repoRoot, "l10n", "bundle.l10n.json"));
     assert.equal(fresh["A message nobody exported, {0}"], "A message nobody exported, {0}");
     assert.notDeepEqual(checkedIn, fresh);
+  });
+});
+
+describe("translations reach the modules that import no vscode", () => {
+  test("handed a bundle as activate() hands over vscode.l10n.bundle, their messages are translated, arguments in place", () => {
+    const checkedIn = readJson(join(repoRoot, "l10n", "bundle.l10n.json"));
+    const translations: Record<string, string> = {
+      "Job {0} of {1}: done": "Auftrag {0} von {1}: erledigt",
+      "Deployed {0} version {1}: loops {2}": "{0} Version {1} bereitgestellt: Schleifen {2}",
+      "{0} (1 worker)": "{0} (1 Worker)",
+    };
+    for (const key of Object.keys(translations)) assert.ok(key in checkedIn, key);
+    // English until a bundle is given (VS Code gives none for English).
+    assert.equal(jobMessage("orders", { id: "7", status: "done" }), "Job 7 of orders: done");
+    l10n.config({ contents: translations });
+    try {
+      assert.equal(jobMessage("orders", { id: "7", status: "done" }), "Auftrag 7 von orders: erledigt");
+      assert.equal(deployedMessage({ graph: "orders", version: 3, loops: [{ name: "intake", workers: 1 }] }), "orders Version 3 bereitgestellt: Schleifen intake (1 Worker)");
+      // What the bundle lacks stays English.
+      assert.match(untrustedMessage(), /^Stepgraph runs no graph in an untrusted workspace/);
+    } finally {
+      l10n.config({ contents: {} });
+    }
   });
 });
 
