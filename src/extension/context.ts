@@ -81,7 +81,7 @@ export class StepgraphContext implements vscode.Disposable {
 
   /** Tells the language server that the cache may have changed, so that the CodeLens of cached nodes is asked for again. */
   notifyCacheChanged(): void {
-    this.languageClient?.sendNotification(CACHE_CHANGED_NOTIFICATION).catch((e: unknown) => this.output.warn(`telling the language server the cache changed: ${errorText(e)}`));
+    this.languageClient?.sendNotification(CACHE_CHANGED_NOTIFICATION).catch((e: unknown) => this.output.warn(vscode.l10n.t("telling the language server the cache changed: {0}", errorText(e))));
   }
 
   async stopLanguageClient(): Promise<void> {

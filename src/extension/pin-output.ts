@@ -29,7 +29,7 @@ export async function pinOutput(context: StepgraphContext, menuContext: unknown)
     edit.createFile(vscode.Uri.file(location.file), { overwrite: true, contents: new TextEncoder().encode(output.text) });
     setTextEdits(edit, graph, edits);
     if (!(await vscode.workspace.applyEdit(edit))) return failed(vscode.l10n.t("the edit could not be applied"));
-    context.output.info(`pinned the output of ${output.node} to ${location.file}`);
+    context.output.info(vscode.l10n.t("pinned the output of {0} to {1}", output.node, location.file));
     vscode.window.setStatusBarMessage(vscode.l10n.t("Stepgraph: pinned {0} to {1}; the next run uses it", output.node, location.option), 8000);
   } catch (e) {
     failed(errorText(e));
@@ -50,7 +50,7 @@ export async function unpinOutput(context: StepgraphContext, menuContext: unknow
     setTextEdits(edit, graph, edits);
     for (const pin of removedPins) edit.deleteFile(vscode.Uri.file(pinFileOf(output.file, pin)), { ignoreIfNotExists: true });
     if (!(await vscode.workspace.applyEdit(edit))) return failed(vscode.l10n.t("the edit could not be applied"));
-    context.output.info(`unpinned ${output.node} (${removedPins.join(", ")})`);
+    context.output.info(vscode.l10n.t("unpinned {0} ({1})", output.node, removedPins.join(", ")));
     vscode.window.setStatusBarMessage(vscode.l10n.t("Stepgraph: unpinned {0}; the next run runs it", output.node), 8000);
   } catch (e) {
     failed(errorText(e));
