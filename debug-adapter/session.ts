@@ -26,9 +26,11 @@ import { JobInputError, readJobInputFile } from "../src/runtime/job-input";
 import { ExpressionEvaluator } from "../src/runtime/expression-evaluator";
 import { isDone, isSettled, type NodeRecord } from "../src/runtime/node-state";
 import type { Orchestrator, StopLevel, StopReason } from "../src/runtime/orchestrator";
+import { PinValueError, pinText } from "../src/runtime/pin-file";
 import { parseRedisChoice } from "../src/store/open-cache-storage";
 import { hitConditionHolds, interpolateLogMessage, nodeLinesOf, normalizePath, placeBreakpoint } from "./breakpoints";
 import { checkLaunchArguments, LaunchArgumentError, type LaunchArguments } from "./launch-arguments";
+import { checkedPinTextArguments, outputMenuContext, PIN_TEXT_REQUEST, PIN_TEXT_USAGE, type MenuVariable, type PinTextBody } from "./output-pins";
 import { TOKEN_REFUSAL, tokenMatches } from "./server-token";
 import { childrenOf, hasChildren, indexedCount, preview, replaceAt, typeName, type PathStep } from "./values-view";
 
@@ -495,8 +497,11 @@ export class StepgraphDebugSession extends LoggingDebugSession {
         return rows.map(([name, value]) => this.variable(name, value, JSON.stringify(value ?? null)));
       }
       case "outputs":
-        // Only the top job's outputs can be edited: a subgraph's job ends with its node.
-        return Object.entries(this.outputsNow(container.job)).map(([name, value]) => this.variable(name, value, name, container.job === this.orchestrator ? { node: name, path: [] } : undefined));
+        // Only the top job's outputs can be edited: a subgraph's job ends with its node. Any can be pinned.
+        return Object.entries(this.outputsNow(container.job)).map(([name, value]): MenuVariable => ({
+          ...this.variable(name, value, name, container.job === this.orchestrator ? { node: name, path: [] } : undefined),
+          __vscodeVariableMenuContext: outputMenuContext(container.job.state(name).node),
+        }));
       case "value":
         return childrenOf(container.value, container.evaluateName, page).map((child) =>
           this.variable(child.name, child.value, child.evaluateName, container.edit ? { node: container.edit.node, path: [...container.edit.path, child.step] } : undefined),
@@ -629,6 +634,35 @@ export class StepgraphDebugSession extends LoggingDebugSession {
     }
     this.output(`edited the output of ${target.node}; the nodes downstream of it will run again\n`, "console");
     describe(parsed.value);
+    this.sendResponse(response);
+  }
+
+  // --- pinning ------------------------------------------------------------------------
+
+  protected override customRequest(command: string, response: DebugProtocol.Response, args: unknown): void {
+    if (command === PIN_TEXT_REQUEST) return this.pinTextRequest(response, args);
+    super.customRequest(command, response, args);
+  }
+
+  /** The pin file text of an output as the Outputs scope shows it (as of the step shown, while stepped back). */
+  private pinTextRequest(response: DebugProtocol.Response, raw: unknown): void {
+    const args = checkedPinTextArguments(raw);
+    if (!args) return this.fail(response, 1050, PIN_TEXT_USAGE);
+    if (!this.whenStopped(response)) return;
+    const container = this.handles.get(args.variablesReference);
+    if (container?.kind !== "outputs") return this.fail(response, 1051, "only an output in the Outputs scope can be pinned (and these variables may be gone: the graph has moved on)", true);
+    const outputs = this.outputsNow(container.job);
+    if (!Object.hasOwn(outputs, args.name)) return this.fail(response, 1052, `'${args.name}' has no output here`, true);
+    let text: string;
+    try {
+      text = pinText(outputs[args.name]);
+    } catch (e) {
+      if (!(e instanceof PinValueError)) throw e;
+      return this.fail(response, 1053, `the output of '${args.name}' cannot be pinned: ${e.message}`, true);
+    }
+    const { pin } = container.job.state(args.name).node;
+    const body: PinTextBody = { node: args.name, file: container.job.graph.file, text, ...(pin === undefined ? {} : { pin }) };
+    response.body = body;
     this.sendResponse(response);
   }
 

@@ -18,7 +18,7 @@ export class CacheStatusBar implements vscode.Disposable {
 
   /** `redisSetting` reads stepgraph.redis.url for a document (it may differ per folder). */
   constructor(private readonly redisSetting: (document: vscode.Uri) => string) {
-    this.item.name = "Stepgraph Cache";
+    this.item.name = vscode.l10n.t("Stepgraph Cache");
     this.item.command = SHOW_OUTPUT_COMMAND;
   }
 
@@ -55,8 +55,8 @@ export class CacheStatusBar implements vscode.Disposable {
   private render(location: CacheLocation, reachability: Reachability): void {
     const probed = location.probe !== undefined;
     const icon = !probed || reachability === "unchecked" ? "$(database)" : reachability === "answers" ? "$(check)" : "$(warning)";
-    this.item.text = `${icon} Stepgraph cache: ${location.label}`;
-    this.item.tooltip = [location.description, probed ? reachabilityText(location, reachability) : "", "Click to open the Stepgraph output."]
+    this.item.text = `${icon} ${vscode.l10n.t("Stepgraph cache: {0}", location.label)}`;
+    this.item.tooltip = [location.description, probed ? reachabilityText(location, reachability) : "", vscode.l10n.t("Click to open the Stepgraph output.")]
       .filter((line) => line !== "")
       .join("\n\n");
   }
@@ -64,7 +64,7 @@ export class CacheStatusBar implements vscode.Disposable {
 
 function reachabilityText(location: CacheLocation, reachability: Reachability): string {
   const address = `${location.probe?.host}:${location.probe?.port}`;
-  if (reachability === "answers") return `${address} accepts connections.`;
-  if (reachability === "no answer") return `Nothing answers on ${address}.`;
-  return `Checking ${address}...`;
+  if (reachability === "answers") return vscode.l10n.t("{0} accepts connections.", address);
+  if (reachability === "no answer") return vscode.l10n.t("Nothing answers on {0}.", address);
+  return vscode.l10n.t("Checking {0}...", address);
 }

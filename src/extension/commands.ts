@@ -1,7 +1,9 @@
 // The commands of the "Stepgraph" category: Debug Graph, Run Graph (no stops) and Clear
 // Cache for This Graph; Show Graph (the graph view); and production's Deploy Graph,
 // Start/Stop Local Workers, Submit Job, Show Production Status and Set Deploy Key. Each acts
-// on the file whose editor-title button was pressed, else the active editor's graph file.
+// on the file whose editor-title button (or CodeLens) was pressed, else the active editor's
+// graph file. And Pin Output and Unpin, from the Variables pane's context menu on a node's
+// output. Open Example (the walkthrough's first step) needs no graph.
 import { dirname } from "node:path";
 import * as vscode from "vscode";
 import { SHOW_OUTPUT_COMMAND } from "./cache-status-bar";
@@ -10,27 +12,32 @@ import type { StepgraphContext } from "./context";
 import { graphLaunchConfiguration } from "./debug-configuration";
 import { deployGraph } from "./deploy-command";
 import { setDeployKey } from "./deploy-key";
+import { openExample } from "./example-command";
 import { startLocalWorkers, stopLocalWorkers } from "./local-workers-commands";
 import { errorText } from "./output";
+import { pinOutput, unpinOutput } from "./pin-output";
 import { runCli } from "./run-cli";
 import { launchSettings } from "./settings";
 import { showProductionStatus } from "./status-command";
 import { submitJob } from "./submit-command";
-import { targetGraph } from "./target-graph";
+import { graphArgument, targetGraph } from "./target-graph";
 import { refusedAsUntrusted } from "./workspace-trust";
 
 export function registerCommands(context: StepgraphContext): vscode.Disposable {
   return vscode.Disposable.from(
-    vscode.commands.registerCommand("stepgraph.debugGraph", (uri?: vscode.Uri) => launchGraph(uri, false)),
-    vscode.commands.registerCommand("stepgraph.runGraph", (uri?: vscode.Uri) => launchGraph(uri, true)),
-    vscode.commands.registerCommand("stepgraph.clearCache", (uri?: vscode.Uri) => clearCache(context, uri)),
-    vscode.commands.registerCommand("stepgraph.showGraph", (uri?: vscode.Uri) => showGraph(context, uri)),
-    vscode.commands.registerCommand("stepgraph.deployGraph", (uri?: vscode.Uri) => deployGraph(context, uri)),
-    vscode.commands.registerCommand("stepgraph.startLocalWorkers", (uri?: vscode.Uri) => startLocalWorkers(context, uri)),
+    vscode.commands.registerCommand("stepgraph.debugGraph", (uri?: unknown) => launchGraph(graphArgument(uri), false)),
+    vscode.commands.registerCommand("stepgraph.runGraph", (uri?: unknown) => launchGraph(graphArgument(uri), true)),
+    vscode.commands.registerCommand("stepgraph.clearCache", (uri?: unknown) => clearCache(context, graphArgument(uri))),
+    vscode.commands.registerCommand("stepgraph.showGraph", (uri?: unknown) => showGraph(context, graphArgument(uri))),
+    vscode.commands.registerCommand("stepgraph.deployGraph", (uri?: unknown) => deployGraph(context, graphArgument(uri))),
+    vscode.commands.registerCommand("stepgraph.startLocalWorkers", (uri?: unknown) => startLocalWorkers(context, graphArgument(uri))),
     vscode.commands.registerCommand("stepgraph.stopLocalWorkers", () => stopLocalWorkers(context)),
-    vscode.commands.registerCommand("stepgraph.submitJob", (uri?: vscode.Uri) => submitJob(context, uri)),
-    vscode.commands.registerCommand("stepgraph.showProductionStatus", (uri?: vscode.Uri) => showProductionStatus(context, uri)),
+    vscode.commands.registerCommand("stepgraph.submitJob", (uri?: unknown) => submitJob(context, graphArgument(uri))),
+    vscode.commands.registerCommand("stepgraph.showProductionStatus", (uri?: unknown) => showProductionStatus(context, graphArgument(uri))),
+    vscode.commands.registerCommand("stepgraph.pinOutput", (menuContext?: unknown) => pinOutput(context, menuContext)),
+    vscode.commands.registerCommand("stepgraph.unpinOutput", (menuContext?: unknown) => unpinOutput(context, menuContext)),
     vscode.commands.registerCommand("stepgraph.setDeployKey", (key?: unknown) => setDeployKey(context.secrets, key)),
+    vscode.commands.registerCommand("stepgraph.openExample", () => openExample(context.paths.example)),
     vscode.commands.registerCommand(SHOW_OUTPUT_COMMAND, () => context.output.show(true)),
   );
 }
@@ -64,13 +71,14 @@ async function clearCache(context: StepgraphContext, uri: vscode.Uri | undefined
     const result = await runCli(context.paths.cli, args, { cwd });
     if (result.stderr.trim()) context.output.warn(result.stderr.trim());
     if (result.exitCode === 0) {
+      context.notifyCacheChanged();
       context.output.info(result.stdout.trim());
-      void vscode.window.showInformationMessage(`Stepgraph: ${result.stdout.trim()}`);
+      void vscode.window.showInformationMessage(vscode.l10n.t("Stepgraph: {0}", result.stdout.trim()));
     } else {
-      void vscode.window.showErrorMessage(`Stepgraph: clearing the cache failed: ${cliFailureLine(result)}`);
+      void vscode.window.showErrorMessage(vscode.l10n.t("Stepgraph: clearing the cache failed: {0}", cliFailureLine(result)));
     }
   } catch (e) {
-    context.output.error(`cache clear: ${errorText(e)}`);
-    void vscode.window.showErrorMessage(`Stepgraph: clearing the cache failed: ${errorText(e)}`);
+    context.output.error(vscode.l10n.t("clearing the cache failed: {0}", errorText(e)));
+    void vscode.window.showErrorMessage(vscode.l10n.t("Stepgraph: clearing the cache failed: {0}", errorText(e)));
   }
 }

@@ -4,6 +4,7 @@
 // the open graph views.
 import * as vscode from "vscode";
 import type { LanguageClient } from "vscode-languageclient/node";
+import { CACHE_CHANGED_NOTIFICATION } from "../language-server/custom-protocol";
 import { CacheStatusBar } from "./cache-status-bar";
 import { withDeployKeyHint } from "./deploy-key-text";
 import type { DeployResult } from "./deploy-result";
@@ -11,16 +12,17 @@ import { showWarningWithOutput } from "./failure-messages";
 import { createLanguageClient } from "./language-client";
 import { LocalWorkers, type WorkerLog } from "./local-workers";
 import { createOutputChannel, errorText } from "./output";
-import { plural } from "./plural";
-import { launchSettings, serverTraceLevel } from "./settings";
+import { codeLensEnabled, launchSettings, serverTraceLevel } from "./settings";
 import { GraphPanels } from "./views/graph-panels";
 import { unexpectedExitMessage } from "./worker-messages";
 
-/** The bundles next to dist/extension.js. */
+/** The bundles next to dist/extension.js, and the example the extension ships. */
 export interface BundlePaths {
   debugAdapter: string;
   languageServer: string;
   cli: string;
+  /** examples/orders, which Open Example copies. */
+  example: string;
 }
 
 export class StepgraphContext implements vscode.Disposable {
@@ -41,7 +43,12 @@ export class StepgraphContext implements vscode.Disposable {
     readonly secrets: vscode.SecretStorage,
   ) {
     const bundle = (name: string) => vscode.Uri.joinPath(extensionUri, "dist", name).fsPath;
-    this.paths = { debugAdapter: bundle("debug-adapter.js"), languageServer: bundle("language-server.js"), cli: bundle("cli.js") };
+    this.paths = {
+      debugAdapter: bundle("debug-adapter.js"),
+      languageServer: bundle("language-server.js"),
+      cli: bundle("cli.js"),
+      example: vscode.Uri.joinPath(extensionUri, "examples", "orders").fsPath,
+    };
     this.localWorkers = new LocalWorkers(this.paths.cli, this.workerLog(), (worker, exit, lastStderrLine) =>
       showWarningWithOutput(this, withDeployKeyHint(unexpectedExitMessage(worker, exit, lastStderrLine))),
     );
@@ -53,6 +60,7 @@ export class StepgraphContext implements vscode.Disposable {
     const client = createLanguageClient({
       serverPath: this.paths.languageServer,
       redisUrl: launchSettings().redisUrl.trim() || undefined,
+      codeLens: codeLensEnabled(),
       outputChannel: this.output,
       traceOutputChannel: serverTraceLevel() === "off" ? undefined : this.languageServerTraceChannel(),
     });
@@ -60,7 +68,7 @@ export class StepgraphContext implements vscode.Disposable {
     try {
       await client.start();
     } catch (e) {
-      this.output.error(`the language server did not start: ${errorText(e)}`);
+      this.output.error(vscode.l10n.t("the language server did not start: {0}", errorText(e)));
     }
   }
 
@@ -70,16 +78,28 @@ export class StepgraphContext implements vscode.Disposable {
     await this.startLanguageClient();
   }
 
+  /** The running language server, for the extension's own requests (Pin Output); undefined when it is not running. */
+  get languageClient(): LanguageClient | undefined {
+    return this.client?.isRunning() ? this.client : undefined;
+  }
+
+  /** Tells the language server that the cache may have changed, so that the CodeLens of cached nodes is asked for again. */
+  notifyCacheChanged(): void {
+    this.languageClient?.sendNotification(CACHE_CHANGED_NOTIFICATION).catch((e: unknown) => this.output.warn(vscode.l10n.t("telling the language server the cache changed: {0}", errorText(e))));
+  }
+
   async stopLanguageClient(): Promise<void> {
     const client = this.client;
     this.client = undefined;
-    if (client?.needsStop()) await client.stop().catch((e: unknown) => this.output.warn(`stopping the language server: ${errorText(e)}`));
+    if (client?.needsStop()) await client.stop().catch((e: unknown) => this.output.warn(vscode.l10n.t("stopping the language server: {0}", errorText(e))));
   }
 
   /** SIGTERM to the local workers, waiting until they have finished their jobs in flight. */
   async stopLocalWorkers(): Promise<void> {
     const report = await this.localWorkers.stopAll();
-    if (report.stopped.length > 0 && !this.disposed) this.output.info(`stopped ${plural(report.stopped.length, "local worker")} as the extension stopped`);
+    const count = report.stopped.length;
+    if (count === 0 || this.disposed) return;
+    this.output.info(count === 1 ? vscode.l10n.t("stopped 1 local worker as the extension stopped") : vscode.l10n.t("stopped {0} local workers as the extension stopped", count));
   }
 
   dispose(): void {
@@ -106,7 +126,7 @@ export class StepgraphContext implements vscode.Disposable {
 
   /** Made only once tracing is on, so that the channel list stays short. */
   private languageServerTraceChannel(): vscode.OutputChannel {
-    this.traceChannel ??= vscode.window.createOutputChannel("Stepgraph Language Server Trace");
+    this.traceChannel ??= vscode.window.createOutputChannel(vscode.l10n.t("Stepgraph Language Server Trace"));
     return this.traceChannel;
   }
 }

@@ -2,6 +2,7 @@
 // the Debug/Run Graph commands. Pure (no `vscode` import) so every branch is unit-tested;
 // debug-configuration-provider.ts gathers the inputs from the editor and the settings.
 import { basename } from "node:path";
+import * as l10n from "@vscode/l10n";
 import { DURATION_UNITS } from "../graph/lexer";
 
 export const DEBUG_TYPE = "stepgraph";
@@ -34,8 +35,15 @@ export interface ResolutionContext {
 
 export type Resolution = { ok: true; configuration: LaunchConfiguration } | { ok: false; message: string };
 
-export const UNTRUSTED_MESSAGE = "Stepgraph runs no graph in an untrusted workspace: its nodes would run this workspace's code. Trust the workspace to debug or run it.";
-export const NO_GRAPH_MESSAGE = "Stepgraph: open a .graph file to debug it, or name one in the launch configuration ('graph').";
+// Functions, not constants: a message is looked up in the bundle when it is shown, after
+// activation has handed @vscode/l10n the bundle (extension.ts), not when the module loads.
+export function untrustedMessage(): string {
+  return l10n.t("Stepgraph runs no graph in an untrusted workspace: its nodes would run this workspace's code. Trust the workspace to debug or run it.");
+}
+
+export function noGraphMessage(): string {
+  return l10n.t("Stepgraph: open a .graph file to debug it, or name one in the launch configuration ('graph').");
+}
 
 const DURATION = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)$/;
 
@@ -48,8 +56,8 @@ export function parseDuration(text: string): number | undefined {
 
 /** A launch of one graph file: the Debug Graph command, and F5 with no launch.json. */
 export function graphLaunchConfiguration(graphPath: string, options: { noDebug?: boolean } = {}): LaunchConfiguration {
-  if (options.noDebug) return { type: DEBUG_TYPE, request: "launch", name: `Run ${basename(graphPath)}`, graph: graphPath, stopOnEntry: false, noDebug: true };
-  return { type: DEBUG_TYPE, request: "launch", name: `Debug ${basename(graphPath)}`, graph: graphPath, stopOnEntry: true };
+  if (options.noDebug) return { type: DEBUG_TYPE, request: "launch", name: l10n.t("Run {0}", basename(graphPath)), graph: graphPath, stopOnEntry: false, noDebug: true };
+  return { type: DEBUG_TYPE, request: "launch", name: l10n.t("Debug {0}", basename(graphPath)), graph: graphPath, stopOnEntry: true };
 }
 
 /**
@@ -58,15 +66,15 @@ export function graphLaunchConfiguration(graphPath: string, options: { noDebug?:
  * the user wrote are never overridden.
  */
 export function resolveDebugConfiguration(config: Partial<LaunchConfiguration>, context: ResolutionContext): Resolution {
-  if (!context.trusted) return { ok: false, message: UNTRUSTED_MESSAGE };
+  if (!context.trusted) return { ok: false, message: untrustedMessage() };
   const graph = config.graph ?? activeGraphFile(context);
-  if (graph === undefined) return { ok: false, message: NO_GRAPH_MESSAGE };
-  if (typeof graph !== "string" || graph.trim() === "") return { ok: false, message: "Stepgraph: the launch configuration's 'graph' must be the path of a .graph file." };
+  if (graph === undefined) return { ok: false, message: noGraphMessage() };
+  if (typeof graph !== "string" || graph.trim() === "") return { ok: false, message: l10n.t("Stepgraph: the launch configuration's 'graph' must be the path of a .graph file.") };
   const request = config.request ?? "launch";
-  if (request !== "launch") return { ok: false, message: `Stepgraph: a debug session is always launched (request "launch"), not "${String(request)}".` };
+  if (request !== "launch") return { ok: false, message: l10n.t('Stepgraph: a debug session is always launched (request "launch"), not "{0}".', String(request)) };
   const defaultTtlMs = config.defaultTtlMs ?? settingTtlMs(context.settings.defaultTtl);
   if (defaultTtlMs === null) {
-    return { ok: false, message: `Stepgraph: the setting stepgraph.cache.defaultTtl '${context.settings.defaultTtl}' is not a duration (e.g. 7d, 12h, 30m).` };
+    return { ok: false, message: l10n.t("Stepgraph: the setting stepgraph.cache.defaultTtl '{0}' is not a duration (e.g. 7d, 12h, 30m).", context.settings.defaultTtl) };
   }
   const configuration: LaunchConfiguration = { ...graphLaunchConfiguration(graph), ...config, type: DEBUG_TYPE, request, graph };
   setWhenMissing(configuration, "redisUrl", context.settings.redisUrl.trim() || undefined);

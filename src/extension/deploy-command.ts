@@ -12,8 +12,6 @@ import { runCli } from "./run-cli";
 import { deployConfirm } from "./settings";
 import { refusedAsUntrusted } from "./workspace-trust";
 
-const DEPLOY = "Deploy";
-
 export async function deployGraph(context: StepgraphContext, uri: vscode.Uri | undefined): Promise<void> {
   // Deploying bundles the workspace's node code for workers to run.
   if (refusedAsUntrusted()) return;
@@ -23,10 +21,10 @@ export async function deployGraph(context: StepgraphContext, uri: vscode.Uri | u
   if (key === undefined) return;
 
   const args = deployArguments(target.file.fsPath, target.redis);
-  const what = `deploying ${target.graph}`;
+  const what = vscode.l10n.t({ message: "deploying {0}", args: [target.graph], comment: "what failed, in 'Stepgraph: {0} failed: …'" });
   context.output.info(displayedCommand(args));
   try {
-    const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Deploying ${target.graph}…` }, () =>
+    const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t("Deploying {0}…", target.graph) }, () =>
       runCli(context.paths.cli, args, { cwd: target.cwd, env: { [DEPLOY_KEY_ENV]: key } }),
     );
     if (result.exitCode !== 0) {
@@ -36,7 +34,7 @@ export async function deployGraph(context: StepgraphContext, uri: vscode.Uri | u
     if (result.stderr.trim()) context.output.warn(result.stderr.trimEnd());
     const deployed = parseDeployResult(result.stdout);
     if (!deployed) {
-      reportError(context, what, new Error(`the CLI printed no deploy result: ${result.stdout.trim() || "(nothing)"}`));
+      reportError(context, what, new Error(vscode.l10n.t("the CLI printed no deploy result: {0}", result.stdout.trim() || vscode.l10n.t("(nothing)"))));
       return;
     }
     context.deployments.set(deployed.graph, deployed);
@@ -51,10 +49,11 @@ export async function deployGraph(context: StepgraphContext, uri: vscode.Uri | u
 /** A modal confirmation, unless stepgraph.deploy.confirm is off. */
 async function confirmed(target: ProductionTarget): Promise<boolean> {
   if (!deployConfirm(target.scope)) return true;
+  const deploy = vscode.l10n.t("Deploy");
   const choice = await vscode.window.showWarningMessage(
-    `Deploy graph ${target.graph} to ${target.redis.label}?`,
-    { modal: true, detail: "It becomes the active version: running workers switch to it between jobs. (Setting: stepgraph.deploy.confirm.)" },
-    DEPLOY,
+    vscode.l10n.t("Deploy graph {0} to {1}?", target.graph, target.redis.label),
+    { modal: true, detail: vscode.l10n.t("It becomes the active version: running workers switch to it between jobs. (Setting: stepgraph.deploy.confirm.)") },
+    deploy,
   );
-  return choice === DEPLOY;
+  return choice === deploy;
 }

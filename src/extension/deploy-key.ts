@@ -16,8 +16,8 @@ export async function deployKey(secrets: vscode.SecretStorage): Promise<string |
 /** Asks for the key and stores it; undefined when the user cancels. */
 export async function askDeployKey(secrets: vscode.SecretStorage): Promise<string | undefined> {
   const key = await vscode.window.showInputBox({
-    title: "Stepgraph Deploy Key",
-    prompt: "The key that signs deployed graphs (the same on every worker: they run only what it signed). Kept in VS Code's secret storage.",
+    title: vscode.l10n.t("Stepgraph Deploy Key"),
+    prompt: vscode.l10n.t("The key that signs deployed graphs (the same on every worker: they run only what it signed). Kept in VS Code's secret storage."),
     password: true,
     ignoreFocusOut: true,
     validateInput: deployKeyProblem,
@@ -35,9 +35,9 @@ export async function askDeployKey(secrets: vscode.SecretStorage): Promise<strin
 export async function setDeployKey(secrets: vscode.SecretStorage, given?: unknown): Promise<void> {
   if (typeof given === "string") {
     const problem = deployKeyProblem(given);
-    if (problem) throw new Error(`Stepgraph: ${problem}`);
+    if (problem) throw new Error(vscode.l10n.t("Stepgraph: {0}", problem));
     await secrets.store(DEPLOY_KEY_SECRET, storedDeployKey(given));
     return;
   }
-  if ((await askDeployKey(secrets)) !== undefined) void vscode.window.showInformationMessage("Stepgraph: the deploy key is stored in VS Code's secret storage.");
+  if ((await askDeployKey(secrets)) !== undefined) void vscode.window.showInformationMessage(vscode.l10n.t("Stepgraph: the deploy key is stored in VS Code's secret storage."));
 }

@@ -1,8 +1,8 @@
 // What `stepgraph deploy FILE --json` reports, read defensively (it comes from another
 // process, possibly another version of the CLI), and the message the Deploy Graph command
 // shows for it.
+import * as l10n from "@vscode/l10n";
 import { isRecord, lastJsonValue } from "./cli-json";
-import { plural } from "./plural";
 
 export interface DeployedLoop {
   name: string;
@@ -30,6 +30,7 @@ export function parseDeployResult(stdout: string): DeployResult | undefined {
 
 /** "Deployed orders version 3: loops intake (0 workers), billing (1 worker)". */
 export function deployedMessage(result: DeployResult): string {
-  const loops = result.loops.map((loop) => `${loop.name} (${plural(loop.workers, "worker")})`);
-  return `Deployed ${result.graph} version ${result.version}: ${loops.length === 0 ? "no loops" : `loops ${loops.join(", ")}`}`;
+  const loops = result.loops.map((loop) => (loop.workers === 1 ? l10n.t("{0} (1 worker)", loop.name) : l10n.t("{0} ({1} workers)", loop.name, loop.workers)));
+  if (loops.length === 0) return l10n.t("Deployed {0} version {1}: no loops", result.graph, result.version);
+  return l10n.t("Deployed {0} version {1}: loops {2}", result.graph, result.version, loops.join(", "));
 }

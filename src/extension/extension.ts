@@ -1,5 +1,6 @@
 // The extension's entry point (bundled to dist/extension.js): wires the context, the
 // debugger, the commands and the listeners that keep the status bar and server current.
+import * as l10n from "@vscode/l10n";
 import * as vscode from "vscode";
 import { registerCommands } from "./commands";
 import { StepgraphContext } from "./context";
@@ -12,6 +13,7 @@ import { followDebugSessions } from "./views/graph-view-events";
 let context: StepgraphContext | undefined;
 
 export async function activate(extension: vscode.ExtensionContext): Promise<void> {
+  shareTranslations();
   context = new StepgraphContext(extension.extensionUri, extension.secrets);
   extension.subscriptions.push(context, registerDebugger(context), registerCommands(context), watchEditorsAndSettings(context), followDebugSessions(context.graphPanels));
   void context.statusBar.update(vscode.window.activeTextEditor);
@@ -23,6 +25,16 @@ export async function deactivate(): Promise<void> {
   // VS Code does not wait that long.
   await Promise.all([context?.stopLanguageClient(), context?.stopLocalWorkers()]);
   context = undefined;
+}
+
+/**
+ * The modules of src/extension that import no `vscode` (pure, so that node:test covers their
+ * messages) translate through @vscode/l10n; it is handed the bundle VS Code loaded for the
+ * display language, the same l10n/bundle.l10n.json that vscode.l10n.t reads. No bundle (English):
+ * both return the English text.
+ */
+function shareTranslations(): void {
+  if (vscode.l10n.bundle) l10n.config({ contents: vscode.l10n.bundle });
 }
 
 function registerDebugger(context: StepgraphContext): vscode.Disposable {
@@ -42,6 +54,8 @@ function watchEditorsAndSettings(context: StepgraphContext): vscode.Disposable {
       if (session.type !== DEBUG_TYPE) return;
       context.statusBar.invalidate();
       void context.statusBar.update(vscode.window.activeTextEditor);
+      // The run cached outputs: the CodeLens above their nodes is asked for again.
+      context.notifyCacheChanged();
     }),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (event.affectsConfiguration("stepgraph.redis.url")) {

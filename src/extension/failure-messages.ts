@@ -7,29 +7,31 @@ import { withDeployKeyHint } from "./deploy-key-text";
 import { errorText } from "./output";
 import type { CliResult } from "./run-cli";
 
-const SHOW_OUTPUT = "Show Output";
-
-/** A CLI run that exited non-zero: `what` names the action, e.g. "deploying orders". */
+/** A CLI run that exited non-zero: `what` names the action, e.g. "deploying orders" (translated by the caller). */
 export function reportCliFailure(context: StepgraphContext, what: string, result: CliResult): void {
-  context.output.error(`${what} failed (exit code ${result.exitCode})${result.stderr.trim() ? `:\n${result.stderr.trimEnd()}` : ""}`);
+  const failed = vscode.l10n.t("{0} failed (exit code {1})", what, result.exitCode);
+  // The CLI's stderr on lines of its own, as it printed them.
+  context.output.error(result.stderr.trim() ? `${failed}:\n${result.stderr.trimEnd()}` : failed);
   if (result.stdout.trim()) context.output.info(result.stdout.trimEnd());
-  showErrorWithOutput(context, withDeployKeyHint(`Stepgraph: ${what} failed: ${cliFailureLine(result)}`));
+  showErrorWithOutput(context, withDeployKeyHint(vscode.l10n.t("Stepgraph: {0} failed: {1}", what, cliFailureLine(result))));
 }
 
 /** A CLI that could not be run at all (or printed what could not be read). */
 export function reportError(context: StepgraphContext, what: string, error: unknown): void {
-  context.output.error(`${what} failed: ${errorText(error)}`);
-  showErrorWithOutput(context, `Stepgraph: ${what} failed: ${errorText(error)}`);
+  context.output.error(vscode.l10n.t("{0} failed: {1}", what, errorText(error)));
+  showErrorWithOutput(context, vscode.l10n.t("Stepgraph: {0} failed: {1}", what, errorText(error)));
 }
 
 export function showErrorWithOutput(context: StepgraphContext, message: string): void {
-  void vscode.window.showErrorMessage(message, SHOW_OUTPUT).then((choice) => {
-    if (choice === SHOW_OUTPUT) context.output.show(true);
+  const showOutput = vscode.l10n.t("Show Output");
+  void vscode.window.showErrorMessage(message, showOutput).then((choice) => {
+    if (choice === showOutput) context.output.show(true);
   });
 }
 
 export function showWarningWithOutput(context: StepgraphContext, message: string): void {
-  void vscode.window.showWarningMessage(message, SHOW_OUTPUT).then((choice) => {
-    if (choice === SHOW_OUTPUT) context.output.show(true);
+  const showOutput = vscode.l10n.t("Show Output");
+  void vscode.window.showWarningMessage(message, showOutput).then((choice) => {
+    if (choice === showOutput) context.output.show(true);
   });
 }

@@ -6,7 +6,6 @@ import type { StepgraphContext } from "./context";
 import { deployKey } from "./deploy-key";
 import { reportError } from "./failure-messages";
 import { STOP_GRACE_MS } from "./local-workers";
-import { plural } from "./plural";
 import { DEPLOY_KEY_ENV, displayedCommand, statusArguments } from "./production-arguments";
 import { chooseWorkerLoops, parseProductionStatus, type LoopChoice } from "./production-status";
 import { productionTarget } from "./production-target";
@@ -28,22 +27,22 @@ export async function startLocalWorkers(context: StepgraphContext, uri: vscode.U
   context.output.info(displayedCommand(args));
   let choice: LoopChoice;
   try {
-    const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Reading the status of ${target.graph}` }, () =>
+    const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: vscode.l10n.t("Reading the status of {0}", target.graph) }, () =>
       runCli(context.paths.cli, args, { cwd: target.cwd }),
     );
     const status = result.exitCode === 0 ? parseProductionStatus(result.stdout) : undefined;
-    if (!status) context.output.warn(`status of ${target.graph}: ${result.exitCode === 0 ? "no status in the CLI's output" : result.stderr.trimEnd()}`);
-    const failure = result.exitCode === 0 ? "the CLI printed no status" : cliFailureLine(result);
+    if (!status) context.output.warn(vscode.l10n.t("status of {0}: {1}", target.graph, result.exitCode === 0 ? vscode.l10n.t("no status in the CLI's output") : result.stderr.trimEnd()));
+    const failure = result.exitCode === 0 ? vscode.l10n.t("the CLI printed no status") : cliFailureLine(result);
     choice = chooseWorkerLoops(target.graph, status, context.deployments.get(target.graph), failure);
   } catch (e) {
-    reportError(context, `reading the status of ${target.graph}`, e);
+    reportError(context, vscode.l10n.t({ message: "reading the status of {0}", args: [target.graph], comment: "what failed, in 'Stepgraph: {0} failed: …'" }), e);
     return;
   }
   if (!choice.ok) {
-    void vscode.window.showWarningMessage(`Stepgraph: ${choice.message}`);
+    void vscode.window.showWarningMessage(vscode.l10n.t("Stepgraph: {0}", choice.message));
     return;
   }
-  if (choice.from === "last deploy") context.output.warn(`starting workers for the loops of this window's last deploy of ${target.graph}`);
+  if (choice.from === "last deploy") context.output.warn(vscode.l10n.t("starting workers for the loops of this window's last deploy of {0}", target.graph));
 
   // Workers verify the deployed code's signature with the same key.
   const key = await deployKey(context.secrets);
@@ -59,7 +58,11 @@ export async function startLocalWorkers(context: StepgraphContext, uri: vscode.U
 function alreadyRunning(context: StepgraphContext, graph: string): boolean {
   const running = context.localWorkers.running(graph).length;
   if (running === 0) return false;
-  void vscode.window.showInformationMessage(`Stepgraph: ${plural(running, "local worker")} for ${graph} already running; stop them first to start them again.`);
+  void vscode.window.showInformationMessage(
+    running === 1
+      ? vscode.l10n.t("Stepgraph: 1 local worker for {0} already running; stop it first to start it again.", graph)
+      : vscode.l10n.t("Stepgraph: {0} local workers for {1} already running; stop them first to start them again.", running, graph),
+  );
   return true;
 }
 
@@ -68,11 +71,17 @@ export async function stopLocalWorkers(context: StepgraphContext): Promise<void>
   if (refusedAsUntrusted()) return;
   const count = context.localWorkers.running().length;
   if (count === 0) {
-    void vscode.window.showInformationMessage("Stepgraph: no local workers are running.");
+    void vscode.window.showInformationMessage(vscode.l10n.t("Stepgraph: no local workers are running."));
     return;
   }
   const report = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `Stopping ${plural(count, "local worker")} (they finish their jobs in flight)…` },
+    {
+      location: vscode.ProgressLocation.Notification,
+      title:
+        count === 1
+          ? vscode.l10n.t("Stopping 1 local worker (it finishes its jobs in flight)…")
+          : vscode.l10n.t("Stopping {0} local workers (they finish their jobs in flight)…", count),
+    },
     () => context.localWorkers.stopAll(),
   );
   const message = stoppedWorkersMessage(report, STOP_GRACE_MS);

@@ -5,6 +5,7 @@
 // worker scripts.
 import { spawn, type ChildProcess } from "node:child_process";
 import { createInterface } from "node:readline";
+import * as l10n from "@vscode/l10n";
 import { displayedCommand, workerArguments, type ProductionRedis } from "./production-arguments";
 import { cliEnvironment } from "./run-cli";
 
@@ -88,7 +89,7 @@ export class LocalWorkers {
     worker.stopping ??= (async () => {
       worker.child.kill("SIGTERM");
       if (await exitsWithin(worker.exited, graceMs)) return "exited";
-      this.log.warn(`${tag(worker)} still running after ${graceMs / 1000} s: killed`);
+      this.log.warn(`${tag(worker)} ${l10n.t("still running after {0} s: killed", graceMs / 1000)}`);
       worker.child.kill("SIGKILL");
       await worker.exited;
       return "killed";
@@ -123,19 +124,19 @@ export class LocalWorkers {
       if (worker.stopping === undefined) this.onUnexpectedExit(describe(worker), exit, worker.lastStderrLine);
       markExited();
     };
-    child.once("error", (error) => finish(`did not start: ${error.message}`, false));
+    child.once("error", (error) => finish(l10n.t("did not start: {0}", error.message), false));
     // The last output lines are read by "close", but a process the worker started may hold
     // its pipes open after it died: "exit", then "close" or a short wait, whichever is first.
     const closed = new Promise<void>((resolve) => child.once("close", () => resolve()));
     child.once("exit", (code, signal) => {
-      void Promise.race([closed, delay(OUTPUT_DRAIN_MS)]).then(() => finish(signal ? `stopped by ${signal}` : `exited with code ${code}`, code === 0));
+      void Promise.race([closed, delay(OUTPUT_DRAIN_MS)]).then(() => finish(signal ? l10n.t("stopped by {0}", signal) : l10n.t("exited with code {0}", String(code)), code === 0));
     });
-    this.log.info(`${tag(worker)} started (pid ${child.pid ?? "?"}): ${displayedCommand(args)}`);
+    this.log.info(`${tag(worker)} ${l10n.t("started (pid {0}): {1}", child.pid ?? "?", displayedCommand(args))}`);
     return worker;
   }
 }
 
-/** The prefix of a worker's lines in the output channel. */
+/** The prefix of a worker's lines in the output channel: not translated, so that logs can be searched alike. */
 export function tag(worker: { loop: string }): string {
   return `[worker ${worker.loop}]`;
 }

@@ -1,6 +1,7 @@
 // What `stepgraph status NAME --json` reports, read defensively, and what the extension
 // makes of it: the Show Production Status notification, which loops Start Local Workers
 // starts a worker for, and the figures the graph view writes into each loop's frame.
+import * as l10n from "@vscode/l10n";
 import type { LoopStats } from "../webview/messages";
 import { isRecord, lastJsonValue } from "./cli-json";
 import type { DeployResult } from "./deploy-result";
@@ -58,9 +59,11 @@ export function parseProductionStatus(stdout: string): ProductionStatus | undefi
 
 /** "orders version 3: completed 8, dead 1 (10 submitted)", or that it is not deployed. */
 export function statusSummary(status: ProductionStatus): string {
-  if (status.activeVersion === null) return `${status.graph} is not deployed`;
-  const submitted = status.submitted === undefined ? "" : ` (${status.submitted} submitted)`;
-  return `${status.graph} version ${status.activeVersion}: completed ${status.completed ?? "?"}, dead ${status.dead ?? "?"}${submitted}`;
+  if (status.activeVersion === null) return l10n.t("{0} is not deployed", status.graph);
+  const completed = status.completed ?? "?";
+  const dead = status.dead ?? "?";
+  if (status.submitted === undefined) return l10n.t("{0} version {1}: completed {2}, dead {3}", status.graph, status.activeVersion, completed, dead);
+  return l10n.t("{0} version {1}: completed {2}, dead {3} ({4} submitted)", status.graph, status.activeVersion, completed, dead, status.submitted);
 }
 
 /** The graph view's figures of each loop: waiting, in flight and jobs per second (0 for a counter the CLI left out). */
@@ -84,12 +87,13 @@ export function chooseWorkerLoops(
   if (status?.activeVersion === null) return { ok: false, message: neverDeployedMessage(graph) };
   if (status && status.loops.length > 0) return { ok: true, loops: status.loops.map((loop) => loop.name), from: "status" };
   if (lastDeploy && lastDeploy.loops.length > 0) return { ok: true, loops: lastDeploy.loops.map((loop) => loop.name), from: "last deploy" };
-  if (status) return { ok: false, message: `The active version of ${graph} has no loops to run workers for.` };
-  return { ok: false, message: `Could not read the production status of ${graph}${statusFailure ? `: ${statusFailure}` : ""}` };
+  if (status) return { ok: false, message: l10n.t("The active version of {0} has no loops to run workers for.", graph) };
+  if (statusFailure) return { ok: false, message: l10n.t("Could not read the production status of {0}: {1}", graph, statusFailure) };
+  return { ok: false, message: l10n.t("Could not read the production status of {0}", graph) };
 }
 
 export function neverDeployedMessage(graph: string): string {
-  return `${graph} was never deployed: deploy it first (Stepgraph: Deploy Graph).`;
+  return l10n.t("{0} was never deployed: deploy it first (Stepgraph: Deploy Graph).", graph);
 }
 
 function count(value: unknown): number | undefined {

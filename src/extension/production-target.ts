@@ -18,25 +18,23 @@ export interface ProductionTarget {
   redis: ProductionRedis;
 }
 
-const NO_GRAPH_MESSAGE = "Stepgraph: open a .graph file first: production commands act on the graph in the active editor.";
-
 /**
  * The target of a production command, or undefined after telling the user why there is
  * none. `save` writes unsaved edits first: the CLI deploys the file on disk, and deploying
  * something other than what the editor shows would surprise.
  */
 export async function productionTarget(uri: vscode.Uri | undefined, options: { save?: boolean } = {}): Promise<ProductionTarget | undefined> {
-  const file = targetGraph(uri, NO_GRAPH_MESSAGE);
+  const file = targetGraph(uri, vscode.l10n.t("Stepgraph: open a .graph file first: production commands act on the graph in the active editor."));
   if (!file) return undefined;
   // The open document (with its edits) when there is one, else the file as on disk.
   const document = await vscode.workspace.openTextDocument(file);
   if (options.save && document.isDirty && !(await document.save())) {
-    void vscode.window.showErrorMessage(`Stepgraph: ${vscode.workspace.asRelativePath(file)} could not be saved, so it was not deployed.`);
+    void vscode.window.showErrorMessage(vscode.l10n.t("Stepgraph: {0} could not be saved, so it was not deployed.", vscode.workspace.asRelativePath(file)));
     return undefined;
   }
   const graph = graphNameOf(document.getText());
   if (graph === undefined) {
-    void vscode.window.showErrorMessage(`Stepgraph: ${vscode.workspace.asRelativePath(file)} has no 'graph NAME' statement.`);
+    void vscode.window.showErrorMessage(vscode.l10n.t("Stepgraph: {0} has no 'graph NAME' statement.", vscode.workspace.asRelativePath(file)));
     return undefined;
   }
   const folder = vscode.workspace.getWorkspaceFolder(file);

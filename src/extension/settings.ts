@@ -29,7 +29,12 @@ export function serverTraceLevel(): TraceLevel {
   return vscode.workspace.getConfiguration("stepgraph").get<TraceLevel>("trace.server", "off");
 }
 
+/** `stepgraph.codeLens`: whether the language server shows CodeLens (Run | Debug | Deploy, cached outputs). */
+export function codeLensEnabled(): boolean {
+  return vscode.workspace.getConfiguration("stepgraph").get<boolean>("codeLens", true);
+}
+
 /** Whether a configuration change touched a setting that the language server is started with. */
 export function affectsLanguageServer(event: vscode.ConfigurationChangeEvent): boolean {
-  return event.affectsConfiguration("stepgraph.redis.url") || event.affectsConfiguration("stepgraph.trace.server");
+  return ["stepgraph.redis.url", "stepgraph.trace.server", "stepgraph.codeLens"].some((setting) => event.affectsConfiguration(setting));
 }

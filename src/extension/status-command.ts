@@ -14,10 +14,10 @@ export async function showProductionStatus(context: StepgraphContext, uri: vscod
   if (!target) return;
   const tableArgs = statusArguments(target.graph, target.redis, { json: false });
   const jsonArgs = statusArguments(target.graph, target.redis, { json: true });
-  const what = `reading the production status of ${target.graph}`;
+  const what = vscode.l10n.t({ message: "reading the production status of {0}", args: [target.graph], comment: "what failed, in 'Stepgraph: {0} failed: …'" });
   context.output.info(displayedCommand(tableArgs));
   try {
-    const [table, json] = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Reading the status of ${target.graph}` }, () =>
+    const [table, json] = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: vscode.l10n.t("Reading the status of {0}", target.graph) }, () =>
       Promise.all([runCli(context.paths.cli, tableArgs, { cwd: target.cwd }), runCli(context.paths.cli, jsonArgs, { cwd: target.cwd })]),
     );
     if (table.exitCode !== 0) {
@@ -25,7 +25,7 @@ export async function showProductionStatus(context: StepgraphContext, uri: vscod
       return;
     }
     // On a line of its own, so that the table's columns line up.
-    context.output.info(`production status of ${target.graph} (${target.redis.label}):\n${table.stdout.trimEnd()}`);
+    context.output.info(`${vscode.l10n.t("production status of {0} ({1}):", target.graph, target.redis.label)}\n${table.stdout.trimEnd()}`);
     if (table.stderr.trim()) context.output.warn(table.stderr.trimEnd());
     context.output.show(true);
     const status = json.exitCode === 0 ? parseProductionStatus(json.stdout) : undefined;

@@ -25,16 +25,16 @@ export async function submitJob(context: StepgraphContext, uri: vscode.Uri | und
   if (!target) return;
   const input = await jobInput(target.file.fsPath);
   if (!input) return;
-  if ("file" in input) context.output.info(`job input: ${relative(target.cwd, input.file) || input.file}`);
+  if ("file" in input) context.output.info(vscode.l10n.t("job input: {0}", relative(target.cwd, input.file) || input.file));
 
   const args = submitArguments(target.graph, input, SUBMIT_TIMEOUT_SECONDS, target.redis);
-  const what = `submitting a job to ${target.graph}`;
+  const what = vscode.l10n.t({ message: "submitting a job to {0}", args: [target.graph], comment: "what failed, in 'Stepgraph: {0} failed: …'" });
   context.output.info(displayedCommand(args));
   const backstop = AbortSignal.timeout(SUBMIT_TIMEOUT_SECONDS * 1000 + BACKSTOP_MS);
   const cancel = new AbortController();
   try {
     const result = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Submitting a job to ${target.graph} and waiting for it…`, cancellable: true },
+      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t("Submitting a job to {0} and waiting for it…", target.graph), cancellable: true },
       (_progress, token) => {
         token.onCancellationRequested(() => cancel.abort());
         return runCli(context.paths.cli, args, { cwd: target.cwd, signal: AbortSignal.any([backstop, cancel.signal]) });
@@ -49,17 +49,20 @@ export async function submitJob(context: StepgraphContext, uri: vscode.Uri | und
       return;
     }
     // No outcome: the job may well be queued, and runs when a worker takes it.
-    const stillQueued = "it stays queued (Show Production Status tells)";
     if (cancel.signal.aborted) {
-      context.output.info(`stopped waiting for the job of ${target.graph}; ${stillQueued}`);
+      context.output.info(vscode.l10n.t("stopped waiting for the job of {0}; it stays queued (Show Production Status tells)", target.graph));
     } else if (backstop.aborted || isStillPending(result)) {
-      const message = `Stepgraph: no result from ${target.graph} within ${SUBMIT_TIMEOUT_SECONDS} s; ${stillQueued}. Are its workers running?`;
+      const message = vscode.l10n.t(
+        "Stepgraph: no result from {0} within {1} s; it stays queued (Show Production Status tells). Are its workers running?",
+        target.graph,
+        SUBMIT_TIMEOUT_SECONDS,
+      );
       context.output.warn(message);
       showWarningWithOutput(context, message);
     } else if (result.exitCode !== 0) {
       reportCliFailure(context, what, result);
     } else {
-      reportError(context, what, new Error(`the CLI printed no job result: ${result.stdout.trim() || "(nothing)"}`));
+      reportError(context, what, new Error(vscode.l10n.t("the CLI printed no job result: {0}", result.stdout.trim() || vscode.l10n.t("(nothing)"))));
     }
   } catch (e) {
     reportError(context, what, e);
@@ -71,8 +74,8 @@ async function jobInput(graphPath: string): Promise<JobInput | undefined> {
   const file = defaultInputFile(graphPath);
   if (file) return { file };
   const json = await vscode.window.showInputBox({
-    title: "Stepgraph: Submit Job",
-    prompt: "The job's input: a JSON object whose properties are the graph's inputs (no NAME.input.json or input.json next to the graph).",
+    title: vscode.l10n.t("Stepgraph: Submit Job"),
+    prompt: vscode.l10n.t("The job's input: a JSON object whose properties are the graph's inputs (no NAME.input.json or input.json next to the graph)."),
     value: "{}",
     ignoreFocusOut: true,
     validateInput: jobInputProblem,

@@ -1,5 +1,6 @@
 // What `stepgraph submit NAME --wait --json` reports (one JSON line per job), read
 // defensively, and how the Submit Job command shows a job's outcome.
+import * as l10n from "@vscode/l10n";
 import { isRecord, jsonObjectLines } from "./cli-json";
 import type { CliResult } from "./run-cli";
 
@@ -23,8 +24,8 @@ export function parseJobOutcomes(stdout: string): JobOutcome[] {
 
 /** "Job 1 of orders: done", or "Job 1 of orders: dead (TypeError: ...)" with the error's first line. */
 export function jobMessage(graph: string, job: JobOutcome): string {
-  const message = `Job ${job.id} of ${graph}: ${job.status}`;
-  return job.status === "dead" ? `${message} (${errorSummary(job.error)})` : message;
+  if (job.status === "done") return l10n.t("Job {0} of {1}: done", job.id, graph);
+  return l10n.t("Job {0} of {1}: dead ({2})", job.id, graph, errorSummary(job.error));
 }
 
 /** The job's result or error as the output channel shows it, under its message. */
@@ -39,8 +40,7 @@ export function isStillPending(result: CliResult): boolean {
 }
 
 function errorSummary(error: unknown): string {
-  const text = typeof error === "string" ? error : isRecord(error) && typeof error.message === "string" ? error.message : "no error given";
+  const text = typeof error === "string" ? error : isRecord(error) && typeof error.message === "string" ? error.message : l10n.t("no error given");
   const firstLine = text.split(/\r?\n/, 1)[0].trim();
-  const node = isRecord(error) && typeof error.node === "string" ? `node ${error.node}: ` : "";
-  return `${node}${firstLine}`;
+  return isRecord(error) && typeof error.node === "string" ? l10n.t("node {0}: {1}", error.node, firstLine) : firstLine;
 }

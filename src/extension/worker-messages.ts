@@ -1,18 +1,19 @@
 // What Start and Stop Local Workers say when they are done.
+import * as l10n from "@vscode/l10n";
 import type { LocalWorker, StopReport } from "./local-workers";
-import { plural } from "./plural";
 
 /** "Started 3 local workers for orders". */
 export function startedWorkersMessage(graph: string, count: number): string {
-  return `Started ${plural(count, "local worker")} for ${graph}`;
+  return count === 1 ? l10n.t("Started 1 local worker for {0}", graph) : l10n.t("Started {0} local workers for {1}", count, graph);
 }
 
 /** "Stopped 3 local workers: orders (intake, billing, shipping)", and which of them had to be killed. */
 export function stoppedWorkersMessage(report: StopReport, graceMs: number): string {
-  if (report.stopped.length === 0) return "No local workers are running.";
-  const stopped = `Stopped ${plural(report.stopped.length, "local worker")}: ${loopsByGraph(report.stopped)}`;
+  const count = report.stopped.length;
+  if (count === 0) return l10n.t("No local workers are running.");
+  const stopped = count === 1 ? l10n.t("Stopped 1 local worker: {0}", loopsByGraph(report.stopped)) : l10n.t("Stopped {0} local workers: {1}", count, loopsByGraph(report.stopped));
   if (report.killed.length === 0) return stopped;
-  return `${stopped}; killed after ${graceMs / 1000} s without exiting: ${loopsByGraph(report.killed)}`;
+  return l10n.t("{0}; killed after {1} s without exiting: {2}", stopped, graceMs / 1000, loopsByGraph(report.killed));
 }
 
 /** "orders (intake, billing), enrich (fetch)". */
@@ -25,5 +26,6 @@ function loopsByGraph(workers: readonly LocalWorker[]): string {
 /** "Stepgraph: the local worker of loop billing (orders) exited with code 2: worker: ...", for a worker nobody stopped. */
 export function unexpectedExitMessage(worker: LocalWorker, exit: string, lastStderrLine: string): string {
   const reason = lastStderrLine.replace(/^stepgraph: /, "");
-  return `Stepgraph: the local worker of loop ${worker.loop} (${worker.graph}) ${exit}${reason ? `: ${reason}` : ""}`;
+  if (reason === "") return l10n.t("Stepgraph: the local worker of loop {0} ({1}) {2}", worker.loop, worker.graph, exit);
+  return l10n.t("Stepgraph: the local worker of loop {0} ({1}) {2}: {3}", worker.loop, worker.graph, exit, reason);
 }

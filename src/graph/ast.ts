@@ -127,6 +127,8 @@ export interface NodeStatement extends StatementBase {
   call?: { callee: Callee; args: Argument[]; range: TextRange };
   when?: WhenClause;
   options: OptionEntry[];
+  /** The `[ ... ]` of the options, brackets included, when written (edits of the options start from it). */
+  optionsRange?: TextRange;
 }
 
 export interface OutputStatement extends StatementBase {
@@ -141,6 +143,8 @@ export interface LoopStatement extends StatementBase {
   /** Range of the `{ ... }` block, for folding. */
   bodyRange?: TextRange;
   options: OptionEntry[];
+  /** The `[ ... ]` of the options, brackets included, when written. */
+  optionsRange?: TextRange;
 }
 
 export type Statement =

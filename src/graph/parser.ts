@@ -205,7 +205,7 @@ export function parse(text: string): ParseResult {
     const args = parseList(")", "an argument", parseArgument);
     statement.call = { callee, args, range: callee.range.to(previousEnd()) };
     if (isWord(peek(), "when")) statement.when = parseWhen();
-    if (isPunct(peek(), "[")) statement.options = parseOptions();
+    if (isPunct(peek(), "[")) parseOptions(statement);
     if (isWord(peek(), "when")) fail("the 'when' condition goes before the options: node NAME = CALL when CONDITION [OPTIONS]");
     statement.range = keyword.range.to(previousEnd());
   }
@@ -226,7 +226,7 @@ export function parse(text: string): ParseResult {
     const open = expectPunct("{", "'{' and the loop's nodes");
     statement.members = parseList("}", "a node name", () => parseName("a node name"));
     statement.bodyRange = open.range.to(previousEnd());
-    if (isPunct(peek(), "[")) statement.options = parseOptions();
+    if (isPunct(peek(), "[")) parseOptions(statement);
     statement.range = keyword.range.to(previousEnd());
   }
 
@@ -251,9 +251,10 @@ export function parse(text: string): ParseResult {
     return items;
   }
 
-  function parseOptions(): OptionEntry[] {
-    next(); // [
-    return parseList("]", "an option", (): OptionEntry => {
+  /** `[KEY: VALUE, ...]` into the statement's options and optionsRange (set at once, so that a syntax error inside leaves both unset). */
+  function parseOptions(statement: NodeStatement | LoopStatement): void {
+    const open = next(); // [
+    statement.options = parseList("]", "an option", (): OptionEntry => {
       const key = parseName("an option name");
       expectPunct(":", `':' after '${key.text}'`);
       const token = peek();
@@ -261,6 +262,7 @@ export function parse(text: string): ParseResult {
       next();
       return { key, value: optionValue(token), valueRange: token.range, range: key.range.to(token.range) };
     });
+    statement.optionsRange = open.range.to(previousEnd());
   }
 
   /** `EXPR`, `map EXPR`, `REF?`, and in subgraph calls `NAME: ...` (the checker judges which fit the callee). */

@@ -8,7 +8,7 @@ import type { ModuleReader } from "../graph/module-exports";
 import { buildPicture, type GraphPicture } from "../graph/picture";
 import { readGraphSource } from "../graph/source-file";
 import { pathOfUri, type Analysis } from "./analysis";
-import type { GraphPictureResult } from "./graph-picture-protocol";
+import type { GraphPictureResult } from "./custom-protocol";
 
 export class GraphPictures {
   private readonly lastClean = new Map<string, GraphPicture>();

@@ -12,12 +12,16 @@ export function parsePinText(text: string): unknown {
   return fromPinJson(JSON.parse(text) as unknown, "");
 }
 
-/** The text of a pin file holding `value` (a value of the kinds nodes may return). */
+/** A value a pin file cannot hold: one that contains itself (JSON has no references). */
+export class PinValueError extends Error {}
+
+/** The text of a pin file holding `value` (a value of the kinds nodes may return). Throws PinValueError for a value that contains itself. */
 export function pinText(value: unknown): string {
-  return `${JSON.stringify(toPinJson(value), null, 2)}\n`;
+  return `${JSON.stringify(toPinJson(value, new Set(), ""), null, 2)}\n`;
 }
 
-function toPinJson(value: unknown): unknown {
+/** `inside`: the objects being written around `value`, to find a value that contains itself. */
+function toPinJson(value: unknown, inside: Set<object>, path: string): unknown {
   if (value === undefined) return { [TAG]: "undefined" };
   if (typeof value === "number") {
     if (Number.isNaN(value)) return { [TAG]: "number", value: "NaN" };
@@ -28,12 +32,20 @@ function toPinJson(value: unknown): unknown {
   if (typeof value === "bigint") return { [TAG]: "bigint", value: value.toString() };
   if (value === null || typeof value !== "object") return value;
   if (value instanceof Date) return { [TAG]: "Date", value: Number.isNaN(value.getTime()) ? null : value.toISOString() };
-  if (value instanceof Map) return { [TAG]: "Map", value: [...value].map(([k, v]) => [toPinJson(k), toPinJson(v)]) };
-  if (value instanceof Set) return { [TAG]: "Set", value: [...value].map(toPinJson) };
   if (value instanceof Uint8Array) return { [TAG]: "Uint8Array", value: Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString("base64") };
-  if (Array.isArray(value)) return value.map(toPinJson);
-  const object = Object.fromEntries(Object.entries(value).map(([k, v]) => [k, toPinJson(v)]));
-  return Object.hasOwn(value, TAG) ? { [TAG]: "object", value: object } : object;
+  if (inside.has(value)) throw new PinValueError(`the value contains itself (at ${path === "" ? "the top level" : path}), which a pin file cannot hold`);
+  inside.add(value);
+  try {
+    const child = (item: unknown, step: string) => toPinJson(item, inside, path === "" ? step : `${path}${step.startsWith("[") || step.startsWith("<") ? "" : "."}${step}`);
+    if (value instanceof Map) return { [TAG]: "Map", value: [...value].map(([k, v], i) => [child(k, `<key ${i}>`), child(v, `<value ${i}>`)]) };
+    if (value instanceof Set) return { [TAG]: "Set", value: [...value].map((item, i) => child(item, `<item ${i}>`)) };
+    if (Array.isArray(value)) return value.map((item, i) => child(item, `[${i}]`));
+    const object = Object.fromEntries(Object.entries(value).map(([k, v]) => [k, child(v, k)]));
+    return Object.hasOwn(value, TAG) ? { [TAG]: "object", value: object } : object;
+  } finally {
+    // A value shared in two places (not inside itself) is written twice, as before.
+    inside.delete(value);
+  }
 }
 
 function fromPinJson(json: unknown, path: string): unknown {

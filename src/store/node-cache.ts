@@ -65,6 +65,19 @@ export class NodeCache {
     return latest;
   }
 
+  /**
+   * The nodes of `graph` with at least one entry, from one scan that reads no values (the
+   * language server's CodeLens shows these; the entries, which may be large, are read for
+   * the lenses on screen only, with latestEntry). An unreadable entry counts here.
+   */
+  async nodesWithEntries(graph: string): Promise<Set<string>> {
+    const prefix = graphCachePrefix(graph);
+    const nodes = new Set<string>();
+    // A key is PREFIX NODE ":" FINGERPRINT, and node names hold no ':'.
+    for (const key of await this.storage.keysWithPrefix(prefix)) nodes.add(key.slice(prefix.length, key.indexOf(":", prefix.length)));
+    return nodes;
+  }
+
   /** Removes every cached output of `graph`; resolves to how many. */
   clearGraph(graph: string): Promise<number> {
     return this.storage.deleteByPrefix(graphCachePrefix(graph));

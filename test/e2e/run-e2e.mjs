@@ -29,6 +29,9 @@
 // The production steps deploy from the palette (confirming the modal, typing the deploy key
 // into the extension's prompt), start one local worker per loop, submit the example's input
 // and read the status, all against the private Redis.
+// The walkthrough is opened once the graph is (VS Code follows its completion events only
+// once its Welcome page was opened): its first button, Open Example, opens orders.graph, which
+// the workspace holds; at the end the steps this run did (debug, step, deploy) are ticked off.
 import { spawn, spawnSync } from "node:child_process";
 import { closeSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createServer, connect } from "node:net";
@@ -490,6 +493,27 @@ async function waitForNotification(/** @type {Page} */ page, /** @type {RegExp} 
   await waitUntil(`a notification ${pattern}`, timeoutMs, async () => (await notifications(page)).some((t) => pattern.test(t)), async () => ({ notifications: await notifications(page), dialogs: await texts(page, ".monaco-dialog-box"), output: (await outputLines(page)).slice(-15) }));
 }
 
+/** The walkthrough's id (publisher.name#id) and its steps. */
+const WALKTHROUGH = "stepgraph.stepgraph#stepgraph.getStarted";
+const WALKTHROUGH_STEPS = ["openExample", "debug", "step", "editValue", "deploy"];
+
+/** Opens Get started with Stepgraph from the palette ("Welcome: Open Walkthrough..."), as a user would. */
+async function openWalkthrough(/** @type {Page} */ page) {
+  await runPaletteCommand(page, "Welcome: Open Walkthrough...");
+  await page.locator(".quick-input-widget input").waitFor({ state: "visible" });
+  await page.keyboard.type("Get started with Stepgraph");
+  await page.locator(".quick-input-widget .monaco-list-row", { hasText: "Get started with Stepgraph" }).first().waitFor({ state: "visible", timeout: 10_000 });
+  await page.keyboard.press("Enter");
+  await page.locator(`button.getting-started-step[data-step-id="${WALKTHROUGH}#openExample"]`).waitFor({ state: "visible", timeout: 20_000 });
+}
+
+/** Each step's tick as "id: true|false" (its checkbox's aria-checked). */
+async function walkthroughStates(/** @type {Page} */ page) {
+  return Promise.all(
+    WALKTHROUGH_STEPS.map(async (id) => `${id}: ${await page.locator(`[data-done-step-id="${WALKTHROUGH}#${id}"]`).first().getAttribute("aria-checked", { timeout: 2000 }).catch(() => "?")}`),
+  );
+}
+
 /** The deploy key typed into the extension's prompt (kept in its SecretStorage). */
 const DEPLOY_KEY = "e2e-deploy-key-0123456789";
 
@@ -513,6 +537,25 @@ const STEPS = [
       // The status bar says where the cache lives: the private Redis, not 6379.
       const status = () => texts(page, '[id="stepgraph.stepgraph.stepgraph.cache"]');
       await waitUntil(`the status bar naming redis://127.0.0.1:${redisPort}`, 30_000, async () => (await status()).some((t) => t.includes(`redis://127.0.0.1:${redisPort}`)), status);
+    },
+  },
+  {
+    name: "walkthrough",
+    async run({ page }) {
+      await openWalkthrough(page);
+      const titles = () => texts(page, `button.getting-started-step[data-step-id^="${WALKTHROUGH}#"] h3.step-title`);
+      const expectedTitles = ["Open the example", "Debug it with F5", "Step and read the Variables pane", "Edit a value", "Deploy it"];
+      await waitUntil("the walkthrough's five steps", 20_000, async () => JSON.stringify(await titles()) === JSON.stringify(expectedTitles), titles);
+      await waitUntil("no step ticked off yet", 10_000, async () => (await walkthroughStates(page)).every((state) => state.endsWith(": false")), () => walkthroughStates(page));
+      // Its first button: the workspace holds the example, so Open Example opens orders.graph.
+      const first = page.locator(`button.getting-started-step[data-step-id="${WALKTHROUGH}#openExample"]`);
+      await first.click();
+      await first.locator(".monaco-button", { hasText: "Open the Example" }).first().click();
+      await waitUntil("orders.graph active again, opened by Open Example", 15_000, async () => (await page.locator(".tabs-container .tab.active", { hasText: "orders.graph" }).count()) > 0, () => texts(page, ".tabs-container .tab"));
+      // The walkthrough's tab, in the background now, shows the tick; then back to the graph.
+      await page.locator(".tabs-container .tab", { hasText: /^Walkthrough/ }).first().click();
+      await waitUntil("the first step ticked off", 10_000, async () => (await walkthroughStates(page))[0] === "openExample: true", () => walkthroughStates(page));
+      await focusEditor(page);
     },
   },
   {
@@ -718,6 +761,15 @@ const STEPS = [
         async () => /Stopped 3 local workers/.test([...(await notifications(page)), ...(await outputLines(page)), ...(await texts(page, ".statusbar-item"))].join("\n")),
         async () => ({ notifications: await notifications(page), output: (await outputLines(page)).slice(-15) }),
       );
+    },
+  },
+  {
+    name: "walkthrough-ticked",
+    async run({ page }) {
+      // The steps done since: a stepgraph debug session, F10, Deploy Graph. No value was edited.
+      await openWalkthrough(page);
+      const expected = ["openExample: true", "debug: true", "step: true", "editValue: false", "deploy: true"];
+      await waitUntil("debug, step and deploy ticked off by what this run did", 10_000, async () => JSON.stringify(await walkthroughStates(page)) === JSON.stringify(expected), () => walkthroughStates(page));
     },
   },
 ];

@@ -3,10 +3,10 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import {
   graphLaunchConfiguration,
-  NO_GRAPH_MESSAGE,
+  noGraphMessage,
   parseDuration,
   resolveDebugConfiguration,
-  UNTRUSTED_MESSAGE,
+  untrustedMessage,
   type ResolutionContext,
 } from "../../src/extension/debug-configuration";
 
@@ -58,9 +58,9 @@ describe("resolveDebugConfiguration", () => {
   });
 
   test("no graph file: refused with a message saying what to do", () => {
-    assert.equal(refused({}, { activeFile: undefined }), NO_GRAPH_MESSAGE);
-    assert.equal(refused({}, { activeFile: { path: "/ws/nodes.ts", languageId: "typescript" } }), NO_GRAPH_MESSAGE);
-    assert.equal(refused({ type: "stepgraph", request: "launch", name: "x" }, { activeFile: undefined }), NO_GRAPH_MESSAGE);
+    assert.equal(refused({}, { activeFile: undefined }), noGraphMessage());
+    assert.equal(refused({}, { activeFile: { path: "/ws/nodes.ts", languageId: "typescript" } }), noGraphMessage());
+    assert.equal(refused({ type: "stepgraph", request: "launch", name: "x" }, { activeFile: undefined }), noGraphMessage());
   });
 
   test("a graph that is not a path is refused", () => {
@@ -110,8 +110,8 @@ describe("resolveDebugConfiguration", () => {
   });
 
   test("an untrusted workspace runs nothing", () => {
-    assert.equal(refused({}, { trusted: false }), UNTRUSTED_MESSAGE);
-    assert.equal(refused({ type: "stepgraph", request: "launch", name: "x", graph: "/ws/a.graph" }, { trusted: false }), UNTRUSTED_MESSAGE);
+    assert.equal(refused({}, { trusted: false }), untrustedMessage());
+    assert.equal(refused({ type: "stepgraph", request: "launch", name: "x", graph: "/ws/a.graph" }, { trusted: false }), untrustedMessage());
   });
 
   test("Run Graph: no stops and noDebug, and the resolution keeps them", () => {

@@ -4,13 +4,23 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, test } from "node:test";
 import ts from "typescript";
+import { OUTPUT_MENU_CONTEXT, PINNED_OUTPUT_MENU_CONTEXT } from "../../debug-adapter/output-pins";
+import { GRAPH_LENS_COMMANDS } from "../../src/language-server/code-lens";
 import { repoRoot } from "../helpers";
+import { localized, readManifest } from "./manifest-nls";
 
 interface Command {
   command: string;
   title: string;
   category?: string;
   icon?: string;
+}
+interface WalkthroughStep {
+  id: string;
+  title: string;
+  description: string;
+  media: { markdown?: string };
+  completionEvents?: string[];
 }
 interface MenuItem {
   command: string;
@@ -38,10 +48,12 @@ interface Manifest {
     commands: Command[];
     menus: Record<string, MenuItem[]>;
     configuration: { properties: Record<string, { type: string; scope?: string; default?: unknown; enum?: string[] }> };
+    walkthroughs: { id: string; title: string; description: string; steps: WalkthroughStep[] }[];
   };
 }
 
-const manifest = JSON.parse(readFileSync(join(repoRoot, "package.json"), "utf8")) as Manifest;
+// Read as VS Code shows it in English; l10n.test.ts checks the placeholders themselves.
+const manifest = localized(readManifest()) as Manifest;
 const { contributes } = manifest;
 const [debuggerContribution] = contributes.debuggers;
 
@@ -62,6 +74,14 @@ function registeredCommandIds(): string[] {
   const showOutput = /SHOW_OUTPUT_COMMAND = "([^"]+)"/.exec(statusBar);
   assert.ok(showOutput && commands.includes("registerCommand(SHOW_OUTPUT_COMMAND"));
   return [...literals, showOutput[1]];
+}
+
+/** The commands of a step's buttons: VS Code draws a line that is a single link as a button. */
+function buttonCommands(description: string): string[] {
+  return description.split("\n").flatMap((line) => {
+    const button = /^\[[^\]]+\]\(command:([\w.]+)\)$/.exec(line.trim());
+    return button ? [button[1]] : [];
+  });
 }
 
 describe("package.json contributions", () => {
@@ -134,14 +154,35 @@ describe("package.json contributions", () => {
         ["stepgraph.submitJob", "Submit Job", "Stepgraph"],
         ["stepgraph.showProductionStatus", "Show Production Status", "Stepgraph"],
         ["stepgraph.setDeployKey", "Set Deploy Key", "Stepgraph"],
+        ["stepgraph.pinOutput", "Pin Output", "Stepgraph"],
+        ["stepgraph.unpinOutput", "Unpin", "Stepgraph"],
+        ["stepgraph.openExample", "Open Example", "Stepgraph"],
       ],
     );
   });
 
-  test("every command is in the palette for graph editors only", () => {
+  test("every command is in the palette for graph editors only, but Pin Output and Unpin, which need a variable, and Open Example, which needs no graph", () => {
     const palette = contributes.menus.commandPalette;
-    assert.deepEqual(palette.map((item) => item.command).sort(), contributes.commands.map((c) => c.command).sort());
-    for (const item of palette) assert.equal(item.when, "editorLangId == stepgraph", item.command);
+    // Open Example is left out of the list, so the palette shows it everywhere.
+    const listed = contributes.commands.map((c) => c.command).filter((id) => id !== "stepgraph.openExample");
+    assert.deepEqual(palette.map((item) => item.command).sort(), listed.sort());
+    const fromVariables = ["stepgraph.pinOutput", "stepgraph.unpinOutput"];
+    for (const item of palette) assert.equal(item.when, fromVariables.includes(item.command) ? "false" : "editorLangId == stepgraph", item.command);
+  });
+
+  test("Pin Output on every output in the Variables pane of a stepgraph session, Unpin on pinned ones: the adapter's menu contexts", () => {
+    const items = contributes.menus["debug/variables/context"];
+    assert.deepEqual(
+      items.map((item) => [item.command, item.when]),
+      [
+        ["stepgraph.pinOutput", `debugType == stepgraph && (debugProtocolVariableMenuContext == ${OUTPUT_MENU_CONTEXT} || debugProtocolVariableMenuContext == ${PINNED_OUTPUT_MENU_CONTEXT})`],
+        ["stepgraph.unpinOutput", `debugType == stepgraph && debugProtocolVariableMenuContext == ${PINNED_OUTPUT_MENU_CONTEXT}`],
+      ],
+    );
+  });
+
+  test("the language server's CodeLens runs contributed commands", () => {
+    for (const { command } of GRAPH_LENS_COMMANDS) assert.ok(contributes.commands.some((c) => c.command === command), command);
   });
 
   test("every contributed command is registered by the extension, and every registered one is contributed", () => {
@@ -162,13 +203,49 @@ describe("package.json contributions", () => {
 
   test("the settings, redis.url overridable per machine", () => {
     const settings = contributes.configuration.properties;
-    assert.deepEqual(Object.keys(settings).sort(), ["stepgraph.cache.defaultTtl", "stepgraph.deploy.confirm", "stepgraph.graphView.open", "stepgraph.redis.url", "stepgraph.trace.server"]);
+    assert.deepEqual(Object.keys(settings).sort(), ["stepgraph.cache.defaultTtl", "stepgraph.codeLens", "stepgraph.deploy.confirm", "stepgraph.graphView.open", "stepgraph.redis.url", "stepgraph.trace.server"]);
+    assert.deepEqual([settings["stepgraph.codeLens"].type, settings["stepgraph.codeLens"].default], ["boolean", true]);
     assert.equal(settings["stepgraph.redis.url"].scope, "machine-overridable");
     assert.equal(settings["stepgraph.cache.defaultTtl"].default, "7d");
     assert.equal(settings["stepgraph.deploy.confirm"].type, "boolean");
     assert.deepEqual(settings["stepgraph.trace.server"].enum, ["off", "messages", "verbose"]);
     assert.deepEqual(settings["stepgraph.graphView.open"].enum, ["onDebug", "never"]);
     assert.equal(settings["stepgraph.graphView.open"].default, "onDebug");
+  });
+
+  test("the walkthrough: open the example, F5, step, edit a value, deploy; each step with its page and its command", () => {
+    assert.equal(contributes.walkthroughs.length, 1);
+    const [walkthrough] = contributes.walkthroughs;
+    assert.equal(walkthrough.id, "stepgraph.getStarted");
+    assert.equal(walkthrough.title, "Get started with Stepgraph");
+    assert.ok(walkthrough.description);
+    // The step, the command of its button, and what ticks it off.
+    const expected: [step: string, button: string, completionEvents: string[]][] = [
+      ["openExample", "stepgraph.openExample", ["onCommand:stepgraph.openExample"]],
+      ["debug", "stepgraph.debugGraph", ["onContext:debugType == 'stepgraph'"]],
+      ["step", "workbench.action.debug.stepOver", ["onCommand:workbench.action.debug.stepOver", "onCommand:workbench.action.debug.stepInto"]],
+      ["editValue", "workbench.debug.variablesView.focus", ["onCommand:debug.setVariable"]],
+      ["deploy", "stepgraph.deployGraph", ["onCommand:stepgraph.deployGraph"]],
+    ];
+    assert.deepEqual(
+      walkthrough.steps.map((step) => [step.id, buttonCommands(step.description), step.completionEvents]),
+      expected.map(([id, button, events]) => [id, [button], events]),
+    );
+    const contributed = new Set(contributes.commands.map((c) => c.command));
+    for (const step of walkthrough.steps) {
+      assert.ok(step.title, step.id);
+      // Every link to one of ours, in a button or in the text, names a contributed command.
+      for (const [, id] of step.description.matchAll(/\]\(command:([\w.]+)/g)) if (id.startsWith("stepgraph.")) assert.ok(contributed.has(id), `${step.id}: ${id}`);
+      for (const event of step.completionEvents ?? []) {
+        const [kind, argument] = [event.slice(0, event.indexOf(":")), event.slice(event.indexOf(":") + 1)];
+        assert.ok(["onCommand", "onContext", "onView", "onSettingChanged", "onLink"].includes(kind), event);
+        if (kind === "onCommand" && argument.startsWith("stepgraph.")) assert.ok(contributed.has(argument), event);
+      }
+      // Its page: a markdown file under walkthrough/ that says what the step is about.
+      assert.match(step.media.markdown ?? "", /^walkthrough\/[a-z-]+\.md$/, step.id);
+      const page = readFileSync(join(repoRoot, step.media.markdown ?? ""), "utf8");
+      assert.match(page, /^# \S/, step.media.markdown);
+    }
   });
 
   test("activation on graph files and stepgraph debugging only", () => {

@@ -1,10 +1,11 @@
 // The packaged extension holds exactly what .vscodeignore allows: the bundles, the files
-// package.json names, and esbuild's entry and native binary (which cannot be bundled).
+// package.json names (the walkthrough's pages among them), its texts and the l10n bundle, the
+// example Open Example copies, and esbuild's entry and native binary (which cannot be bundled).
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { repoRoot } from "../helpers";
 import { zipEntryNames } from "./zip-entries";
@@ -12,6 +13,13 @@ import { zipEntryNames } from "./zip-entries";
 const scratch = mkdtempSync(join(tmpdir(), "stepgraph-vsix-"));
 const vsixPath = join(scratch, "stepgraph.vsix");
 let entries: string[] = [];
+
+/** The files of a folder of the repository, as paths from the repository's root. */
+function repoFiles(folder: string): string[] {
+  return readdirSync(join(repoRoot, folder), { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile() && !join(entry.parentPath, entry.name).includes(".stepgraph"))
+    .map((entry) => relative(repoRoot, join(entry.parentPath, entry.name)).split("\\").join("/"));
+}
 
 /** The extension's files, without the "extension/" folder the .vsix keeps them in. */
 function extensionFiles(): string[] {
@@ -36,6 +44,9 @@ describe("the .vsix", () => {
     const platformBinary = /^node_modules\/@esbuild\/[a-z0-9-]+\/(package\.json|bin\/esbuild|esbuild\.exe)$/;
     const expected = [
       "package.json",
+      // The English texts of package.json and of the extension's messages (vscode.l10n).
+      "package.nls.json",
+      "l10n/bundle.l10n.json",
       "readme.md",
       "LICENSE.txt",
       "language-configuration.json",
@@ -58,6 +69,9 @@ describe("the .vsix", () => {
       "node_modules/esbuild/package.json",
       "node_modules/esbuild/lib/main.js",
       "node_modules/esbuild/LICENSE.md",
+      // The walkthrough's pages, and the whole orders example for Open Example to copy.
+      ...repoFiles("walkthrough"),
+      ...repoFiles("examples/orders"),
     ];
     const files = extensionFiles();
     assert.deepEqual(files.filter((name) => !platformBinary.test(name)).sort(), expected.sort());
@@ -67,9 +81,12 @@ describe("the .vsix", () => {
 
   test("ships no sources, tests, source maps or other packages", () => {
     for (const name of extensionFiles()) {
-      assert.doesNotMatch(name, /^(src|test|out|bench|examples|debug-adapter|docs)\//, name);
+      assert.doesNotMatch(name, /^(src|test|out|bench|debug-adapter|docs)\//, name);
+      // Of the examples, only orders: the walkthrough's, its node modules included.
+      assert.ok(!name.startsWith("examples/") || name.startsWith("examples/orders/"), name);
       const typescriptLibFile = /^dist\/lib\.[a-z0-9.]+\.d\.ts$/.test(name);
-      assert.ok(!name.endsWith(".map") && (typescriptLibFile || !name.endsWith(".ts")), name);
+      const exampleNodeModule = /^examples\/orders\/nodes\/[a-z-]+\.ts$/.test(name);
+      assert.ok(!name.endsWith(".map") && (typescriptLibFile || exampleNodeModule || !name.endsWith(".ts")), name);
       if (name.startsWith("node_modules/")) assert.match(name, /^node_modules\/(esbuild|@esbuild)\//, name);
     }
   });

@@ -112,6 +112,15 @@ describe("use graph", () => {
   test("pin is an option with a string value", () => {
     assert.deepEqual(node('node a = f() [pin: "./pins/a.json"]').options.map((o) => [o.key.text, o.value]), [["pin", { kind: "string", value: "./pins/a.json", text: '"./pins/a.json"' }]]);
   });
+  test("the options' brackets have a range (where an edit of the options starts); none without options", () => {
+    // node() parses the line after "graph g\n".
+    const at = (column: number) => "graph g\n".length + column;
+    const line = "node a = f() when x  [retry: 2]";
+    const range = node(line).optionsRange;
+    assert.deepEqual(range && [range.startOffset, range.endOffset], [at(line.indexOf("[")), at(line.length)]);
+    assert.equal(node("node a = f() []").optionsRange?.endOffset, at("node a = f() []".length));
+    assert.equal(node("node a = f()").optionsRange, undefined);
+  });
 });
 
 describe("v2 syntax errors", () => {

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { after, before, describe, test } from "node:test";
 import { DiagnosticSeverity, ErrorCodes, ResponseError } from "vscode-languageserver-protocol";
-import { GRAPH_PICTURE_METHOD, type GraphPictureResult } from "../../src/language-server/graph-picture-protocol";
+import { GRAPH_PICTURE_REQUEST, type GraphPictureResult } from "../../src/language-server/custom-protocol";
 import { repoRoot } from "../helpers";
 import { copyExample } from "./fixtures";
 import { startLspClient, type LspClient } from "./lsp-client";
@@ -17,7 +17,7 @@ before(async () => {
 });
 after(() => client.stop());
 
-const ask = (uri: string) => client.connection.sendRequest<GraphPictureResult>(GRAPH_PICTURE_METHOD, { uri });
+const ask = (uri: string) => client.connection.sendRequest<GraphPictureResult>(GRAPH_PICTURE_REQUEST, { uri });
 const nodeNames = (result: GraphPictureResult) => result.picture?.nodes.map((n) => n.name);
 
 describe("stepgraph/graphPicture", () => {
@@ -91,7 +91,7 @@ describe("stepgraph/graphPicture", () => {
   });
 
   test("params without a uri are refused with InvalidParams", async () => {
-    await assert.rejects(client.connection.sendRequest(GRAPH_PICTURE_METHOD, { path: "x" }), (error: unknown) => {
+    await assert.rejects(client.connection.sendRequest(GRAPH_PICTURE_REQUEST, { path: "x" }), (error: unknown) => {
       assert.ok(error instanceof ResponseError);
       assert.equal(error.code, ErrorCodes.InvalidParams);
       assert.match(error.message, /needs \{ uri: string \}/);

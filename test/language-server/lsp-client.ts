@@ -19,6 +19,7 @@ import {
   type ProtocolConnection,
   type PublishDiagnosticsParams,
   type Registration,
+  type ServerCapabilities,
 } from "vscode-languageserver-protocol/node";
 import { repoRoot } from "../helpers";
 
@@ -34,6 +35,8 @@ export interface LspClient {
   nextDiagnostics(uri: string): Promise<Diagnostic[]>;
   /** The capabilities the server registered with client/registerCapability. */
   registrations: Registration[];
+  /** What the server answered to initialize. */
+  capabilities: ServerCapabilities;
   stop(): Promise<void>;
 }
 
@@ -58,7 +61,7 @@ export async function startLspClient(
     registrations.push(...params.registrations);
   });
   connection.listen();
-  await connection.sendRequest(InitializeRequest.type, {
+  const { capabilities } = await connection.sendRequest(InitializeRequest.type, {
     processId: process.pid,
     rootUri: pathToFileURL(repoRoot).href,
     capabilities: options.capabilities ?? {},
@@ -85,6 +88,7 @@ export async function startLspClient(
   return {
     connection,
     registrations,
+    capabilities,
     async open(path, text) {
       const uri = pathToFileURL(path).href;
       versions.set(uri, 1);

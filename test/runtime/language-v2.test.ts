@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { after, before, describe, test, type TestContext } from "node:test";
 import { GraphLoadError } from "../../src/runtime/graph-loader";
 import { openDevSession, type DevSession } from "../../src/runtime/dev-session";
-import { parsePinText, pinText } from "../../src/runtime/pin-file";
+import { parsePinText, PinValueError, pinText } from "../../src/runtime/pin-file";
 import type { RedisChoice } from "../../src/store/open-cache-storage";
 import { repoRoot } from "../helpers";
 import { startTestRedis, type TestRedis } from "../redis-harness";
@@ -147,6 +147,14 @@ describe("pins", () => {
     assert.ok(Object.is(parsePinText(pinText(-0)), -0));
     const invalid = parsePinText(pinText(new Date(NaN)));
     assert.ok(invalid instanceof Date && Number.isNaN(invalid.getTime()), "an invalid Date stays one");
+  });
+
+  test("a value that contains itself cannot be pinned: one error saying where; a value shared twice is written twice", () => {
+    const loop: Record<string, unknown> = { a: [1] };
+    (loop.a as unknown[]).push(new Map([["k", loop]]));
+    assert.throws(() => pinText(loop), (e: unknown) => e instanceof PinValueError && e.message === "the value contains itself (at a[1]<value 0>), which a pin file cannot hold");
+    const shared = { x: 1 };
+    assert.deepEqual(parsePinText(pinText({ one: shared, two: [shared] })), { one: { x: 1 }, two: [{ x: 1 }] });
   });
 });
 

@@ -74,6 +74,19 @@ for (const kind of ["redis", "memory"] as const) {
         assert.equal((await cache.get(other)).kind, "hit");
         assert.equal(await cache.clearGraph("clear_me"), 0);
       }));
+
+    test("the nodes of a graph with entries, from one scan", () =>
+      withStorage(kind, async (storage) => {
+        const cache = new NodeCache(storage);
+        const key = (node: string, inputHash: string, graph = "by_node") => cache.key({ ...fingerprint, graph, node, inputHash });
+        await cache.set(key("a", "1"), entry, undefined);
+        await cache.set(key("a", "2"), entry, undefined);
+        await storage.set(key("b", "1"), "corrupt: still an entry");
+        await cache.set(key("c", "1", "by_node_other"), entry, undefined);
+        await cache.set(key("d", "1", "by"), entry, undefined);
+        assert.deepEqual([...(await cache.nodesWithEntries("by_node"))].sort(), ["a", "b"]);
+        assert.deepEqual(await cache.nodesWithEntries("by_node_none"), new Set());
+      }));
   });
 }
 

@@ -6,7 +6,7 @@
 import { basename } from "node:path";
 import * as vscode from "vscode";
 import type { LanguageClient } from "vscode-languageclient/node";
-import { GRAPH_PICTURE_METHOD, type GraphPictureParams, type GraphPictureResult } from "../../language-server/graph-picture-protocol";
+import { GRAPH_PICTURE_REQUEST, type GraphPictureParams, type GraphPictureResult } from "../../language-server/custom-protocol";
 import type { RunView } from "../../runtime/run-view";
 import { webviewMessage, type ExtensionMessage } from "../../webview/messages";
 import { errorText } from "../output";
@@ -141,7 +141,7 @@ export class GraphPanel implements vscode.Disposable {
     const request = ++this.pictureRequests;
     try {
       const params: GraphPictureParams = { uri: client.code2ProtocolConverter.asUri(this.file) };
-      const result = await client.sendRequest<GraphPictureResult>(GRAPH_PICTURE_METHOD, params);
+      const result = await client.sendRequest<GraphPictureResult>(GRAPH_PICTURE_REQUEST, params);
       // An answer overtaken by a newer request is dropped.
       if (request === this.pictureRequests) this.post({ type: "picture", picture: result.picture, errorCount: result.errorCount });
     } catch (error) {
