@@ -7,7 +7,8 @@
 import type { CodeLens } from "vscode-languageserver";
 import type { CacheEntry } from "../store/node-cache";
 import type { Analysis } from "./analysis";
-import { formatAge, type CachePreviews } from "./cache-preview";
+import type { CachePreviews } from "./cache-preview";
+import { formatAge } from "../store/entry-age";
 import { toRange } from "./positions";
 
 /** The lenses of the `graph` line: title and the extension's command (which takes the file's URI). */

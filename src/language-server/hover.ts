@@ -9,7 +9,8 @@ import type { GraphUseInfo } from "../graph/graph-uses";
 import { LOOP_OPTION_SPECS, NODE_OPTION_SPECS } from "../graph/options";
 import { graphUseOf, inputOfLabel } from "./aliases";
 import type { Analysis } from "./analysis";
-import { formatAge, type CachePreviews } from "./cache-preview";
+import { formatAge } from "../store/entry-age";
+import type { CachePreviews } from "./cache-preview";
 import { symbolOf, targetAt, toRange, type Target } from "./positions";
 
 export async function hover(analysis: Analysis, offset: number, previews: CachePreviews): Promise<Hover | undefined> {

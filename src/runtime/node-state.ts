@@ -38,6 +38,12 @@ export interface NodeState {
   skip?: SkipReason;
   /** A `map` node's elements: how many, and how many have finished. */
   elements?: { count: number; finished: number };
+  /** When its output came to be (epoch ms): computed now, written to the cache back then, or edited. */
+  computedAt?: number;
+  /** Its latest run was a re-run the debugger asked for (the cache skipped). */
+  rerun?: boolean;
+  /** Set when it had finished and was made pending again by a change of this node upstream (an edit, a re-run); cleared when it starts again. */
+  staleBecause?: string;
 }
 
 /** Finished with an output the nodes downstream can use. */

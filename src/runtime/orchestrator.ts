@@ -43,7 +43,8 @@ export interface OrchestratorOptions {
   pins?: ReadonlyMap<string, unknown>;
 }
 
-type CallResult = ({ ok: true; value: unknown; key?: string } | { ok: false; error: NodeFailure }) & { cache: CacheState; attempts: number; ranForMs: number };
+/** `computedAt`: when the output was computed (for a cached one, when it was written to the cache). */
+type CallResult = ({ ok: true; value: unknown; key?: string; computedAt: number } | { ok: false; error: NodeFailure }) & { cache: CacheState; attempts: number; ranForMs: number };
 
 export type StopReason = "entry" | "breakpoint" | "step" | "pause" | "exception";
 
@@ -69,6 +70,8 @@ export interface StopLevel {
 
 export interface OrchestratorEvents {
   nodeStarted: [{ node: string }];
+  /** One element of a `map` node finished (its state's `elements` counts it). */
+  elementFinished: [{ node: string; index: number }];
   nodeFinished: [{ node: string; status: "ran" | "cached" | "pinned" | "failed" | "skipped"; durationMs: number }];
   log: [{ node: string; level: LogLevel | "warn"; text: string }];
   /** `node` is this job's node; `element` is set at a map node's element. */
@@ -161,6 +164,15 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
 
   get isRunning(): boolean {
     return this.driving;
+  }
+
+  /** The job ended (its `finished` event), and no node has been made to run again since. */
+  get finished(): boolean {
+    return this.finishedOnce && [...this.states.values()].every((s) => s.status !== "pending" && s.status !== "running");
+  }
+
+  get cacheMode(): CacheMode {
+    return this.options.cacheMode;
   }
 
   state(name: string): NodeState {
@@ -264,6 +276,7 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
     const encoded = encodeValue(value);
     state.value = decodeValue(encoded);
     state.cache = "edited";
+    state.computedAt = Date.now();
     await this.cachedCall(state.node, state.args ?? [])?.write(encoded, state.ranForMs ?? 0, true);
     this.markStale(name);
   }
@@ -321,6 +334,17 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
         // Paused at a running node: resuming waits for it, then stops as after a step.
         steps = 0;
       }
+      // The nodes this drive waits for: those it launches, and one still running from before
+      // (paused at it). Their failures are looked for, not taken from the race below: a node
+      // can finish while a stop condition is asked, or beside another node.
+      const running = new Set(this.inFlight.keys());
+      const noticeFailures = () => {
+        for (const name of running) {
+          if (this.inFlight.has(name)) continue;
+          running.delete(name);
+          if (this.options.stopOnError && this.state(name).status === "failed") failed ??= name;
+        }
+      };
       for (;;) {
         if (this.disposed) return;
         // A subgraph job stopped inside: this job stops there at once, its other nodes running on.
@@ -346,16 +370,18 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
               }
               if (this.disposed) return;
               this.launch(node, mode === "in" && node.name === resumedFrom);
+              running.add(node.name);
               // Stepping runs exactly one node, and the next is chosen once it has finished.
               if (--steps === 0) break;
             }
           }
         }
+        noticeFailures();
         if (this.inFlight.size === 0) break;
         if (this.insideSubgraph()) continue;
         const woken = new Promise<void>((resolve) => (this.wakeUp = resolve));
-        const finished = await Promise.race([...this.inFlight.entries()].map(([name, done]) => done.then(() => name)).concat(woken.then(() => "")));
-        if (finished !== "" && this.options.stopOnError && this.state(finished).status === "failed") failed ??= finished;
+        await Promise.race([...this.inFlight.values(), woken]);
+        noticeFailures();
         // A pause stops at once, even while a node runs on (one that never returns, say).
         if (this.pauseRequested && this.inFlight.size > 0 && !this.insideSubgraph()) {
           stopAt = { node: [...this.inFlight.keys()].sort((a, b) => this.order(a) - this.order(b))[0], reason: "pause" };
@@ -493,7 +519,7 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
   private start(state: NodeState, skipCacheRead: boolean): StartedCalls | undefined {
     const node = state.node;
     const started = performance.now();
-    Object.assign(state, { status: "running", error: undefined, value: undefined, skip: undefined, elements: undefined, key: undefined });
+    Object.assign(state, { status: "running", error: undefined, value: undefined, skip: undefined, elements: undefined, key: undefined, computedAt: undefined, staleBecause: undefined, rerun: skipCacheRead });
     this.emit("nodeStarted", { node: node.name });
     const finish = (status: "ran" | "cached" | "pinned" | "failed" | "skipped") => this.finish(state, status, performance.now() - started);
 
@@ -525,7 +551,9 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
     await Promise.all(
       indices.map(async (i) => {
         started.results[i] = await this.invoke(state.node, started.calls[i], state, started.skipCacheRead, enter);
-        if (state.elements) state.elements.finished++;
+        if (!state.elements) return;
+        state.elements.finished++;
+        if (!this.disposed) this.emit("elementFinished", { node: state.node.name, index: i });
       }),
     );
   }
@@ -548,8 +576,10 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
       state.error = node.mapIndex === undefined ? error : { ...error, message: element + error.message, stack: error.stack && element + error.stack, element: failure };
       return finish("failed");
     }
-    const values = results.map((r) => (r as Extract<CallResult, { ok: true }>).value);
-    state.value = node.mapIndex === undefined ? values[0] : values;
+    const succeeded = results as Extract<CallResult, { ok: true }>[];
+    state.value = node.mapIndex === undefined ? succeeded[0].value : succeeded.map((r) => r.value);
+    // A map's output is as old as its oldest element.
+    state.computedAt = succeeded.length > 0 ? Math.min(...succeeded.map((r) => r.computedAt)) : Date.now();
     return finish(results.length > 0 && results.every((r) => r.cache === "hit" || r.cache === "edited" || r.cache === "pinned") ? "cached" : "ran");
   }
 
@@ -559,7 +589,7 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
     const cached = this.cachedCall(node, call.args);
     if (cached && !skipCacheRead && this.options.cacheMode === "use") {
       const lookup = await cached.read();
-      if (lookup.kind === "hit") return { ok: true, value: lookup.value, cache: lookup.entry.edited ? "edited" : "hit", key: cached.key, attempts: 0, ranForMs: lookup.entry.durationMs };
+      if (lookup.kind === "hit") return { ok: true, value: lookup.value, cache: lookup.entry.edited ? "edited" : "hit", key: cached.key, attempts: 0, ranForMs: lookup.entry.durationMs, computedAt: lookup.entry.createdAt };
       if (lookup.kind === "unreadable") {
         this.emit("log", { node: node.name, level: "warn", text: `ignoring an unreadable cache entry ${cached.key} (corrupt, or from another version); the node runs again` });
       }
@@ -588,7 +618,7 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
       const ranForMs = performance.now() - runStarted;
       if (result.ok) {
         await cached?.write(result.value, ranForMs);
-        return { ok: true, value: decodeValue(result.value), cache, key: cached?.key, attempts: attempt, ranForMs };
+        return { ok: true, value: decodeValue(result.value), cache, key: cached?.key, attempts: attempt, ranForMs, computedAt: Date.now() };
       }
       const error = { ...result.error, kind: result.kind } satisfies NodeFailure;
       const delayMs = retryDelayAfter(node.options, attempt, "dev");
@@ -629,7 +659,7 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
       return { ok: false, error: { ...error, message: `node '${failedNode.name}' of subgraph '${subgraph.alias}' failed: ${error.message}` }, cache: "off", attempts: 1, ranForMs };
     }
     const allCached = inner.graph.nodes.every((n) => ["cached", "pinned", "skipped"].includes(inner.state(n.name).status));
-    return { ok: true, value: inner.outputs(), cache: allCached ? "hit" : "miss", attempts: 1, ranForMs };
+    return { ok: true, value: inner.outputs(), cache: allCached ? "hit" : "miss", attempts: 1, ranForMs, computedAt: Date.now() };
   }
 
   private finish(state: NodeState, status: "ran" | "cached" | "pinned" | "failed" | "skipped", durationMs: number): void {
@@ -656,13 +686,13 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
     }
   }
 
-  /** Makes every finished node downstream of `name` pending again. */
+  /** Makes every finished node downstream of `name` pending again: stale because of `name`. */
   private markStale(name: string): void {
     const queue = [...this.state(name).node.dependents];
     for (let dependent = queue.shift(); dependent !== undefined; dependent = queue.shift()) {
       const state = this.state(dependent);
       if (state.status === "pending") continue;
-      Object.assign(state, { status: "pending", value: undefined, cache: undefined, error: undefined });
+      Object.assign(state, { status: "pending", value: undefined, cache: undefined, error: undefined, staleBecause: name });
       queue.push(...state.node.dependents);
     }
   }

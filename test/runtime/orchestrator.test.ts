@@ -128,6 +128,20 @@ describe("running", () => {
     assert.equal(orchestrator.state("later").status, "ran");
   });
 
+  test("a failure is not missed when the node finishes while the next one's stop condition is still being asked", async (t) => {
+    const ws = copyFixture("behaviours");
+    ws.write("fail.graph", ['graph fail', 'use "./nodes/behaviours.ts"', 'node broken = throws("x")', "node later = fine()"].join("\n"));
+    const { orchestrator } = await open(t, ws, "fail.graph", {}, { stopOnError: true, poolSize: 2 });
+    // Asking about `later` takes long enough for `broken` to fail meanwhile.
+    orchestrator.setStopCondition(async (node) => {
+      if (node.name === "later") await new Promise((resolve) => setTimeout(resolve, 1000));
+      return false;
+    });
+    const outcome = await stepped(orchestrator, () => orchestrator.continue());
+    assert.ok(outcome !== "finished", "the run stops at the failure");
+    assert.deepEqual([outcome.reason, outcome.node], ["exception", "broken"]);
+  });
+
   test("node logs come tagged with the node", async (t) => {
     const ws = copyFixture("behaviours");
     ws.write("log.graph", ['graph log', 'use "./nodes/behaviours.ts"', "node wobbly = flaky()  [retry: 2]"].join("\n"));
