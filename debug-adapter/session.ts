@@ -31,6 +31,7 @@ import { parseRedisChoice } from "../src/store/open-cache-storage";
 import { hitConditionHolds, interpolateLogMessage, nodeLinesOf, normalizePath, placeBreakpoint } from "./breakpoints";
 import { checkLaunchArguments, LaunchArgumentError, type LaunchArguments } from "./launch-arguments";
 import { checkedPinTextArguments, outputMenuContext, PIN_TEXT_REQUEST, PIN_TEXT_USAGE, type MenuVariable, type PinTextBody } from "./output-pins";
+import { RunViewEvents } from "./run-view-events";
 import { TOKEN_REFUSAL, tokenMatches } from "./server-token";
 import { childrenOf, hasChildren, indexedCount, preview, replaceAt, typeName, type PathStep } from "./values-view";
 
@@ -77,6 +78,7 @@ export class StepgraphDebugSession extends LoggingDebugSession {
   /** Set while stepped back: the history record shown as the current step. */
   private cursor: number | undefined;
   private ended = false;
+  private runView: RunViewEvents | undefined;
   /** Set until a launch gave the server's token; the initialized event waits for it. */
   private locked: { access: ServerAccess; initializedPending: boolean } | undefined;
 
@@ -196,6 +198,8 @@ export class StepgraphDebugSession extends LoggingDebugSession {
       throw new Error(`${e.message}: give 'input' or 'inputFile' in the launch configuration, or put ${basename(graphPath).replace(/\.graph$/, "")}.input.json or input.json next to the graph`, { cause: e });
     });
     const orchestrator = this.session.orchestrator;
+    this.runView?.dispose();
+    this.runView = new RunViewEvents(orchestrator, () => this.currentNode(), (event) => this.sendEvent(event));
     this.output(`graph '${orchestrator.graph.name}': ${orchestrator.graph.nodes.length} nodes; cache: ${this.session.cacheDescription}\n`, "console");
     if (this.session.notice) this.output(`${this.session.notice}\n`, "console");
     orchestrator.on("log", ({ node, level, text }) => this.output(`[${node}] ${text}\n`, level === "log" ? "stdout" : "stderr"));
@@ -298,6 +302,7 @@ export class StepgraphDebugSession extends LoggingDebugSession {
     event.body.description = reason === "exception" ? `node '${name}' failed` : `before node '${name}'${where}`;
     if (reason === "exception" && top) event.body.text = top.job.state(top.node).error?.message;
     this.sendEvent(event);
+    this.runView?.changed();
   }
 
   private resetReferences(): void {
@@ -633,6 +638,7 @@ export class StepgraphDebugSession extends LoggingDebugSession {
       return this.fail(response, 1034, (e as Error).message, true);
     }
     this.output(`edited the output of ${target.node}; the nodes downstream of it will run again\n`, "console");
+    this.runView?.changed();
     describe(parsed.value);
     this.sendResponse(response);
   }
@@ -687,6 +693,7 @@ export class StepgraphDebugSession extends LoggingDebugSession {
   private async close(): Promise<void> {
     const session = this.session;
     this.session = undefined;
+    this.runView?.dispose();
     await session?.close().catch(() => undefined);
     await this.evaluator.dispose();
   }

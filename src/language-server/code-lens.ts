@@ -5,10 +5,10 @@
 // large) is read only when the client resolves that lens, as VS Code does for the lenses
 // on screen. A pinned node gets no lens: a run uses its pin file, not the cache.
 import type { CodeLens } from "vscode-languageserver";
-import { formatAge } from "../store/entry-age";
 import type { CacheEntry } from "../store/node-cache";
 import type { Analysis } from "./analysis";
 import type { CachePreviews } from "./cache-preview";
+import { formatAge } from "../store/entry-age";
 import { toRange } from "./positions";
 
 /** The lenses of the `graph` line: title and the extension's command (which takes the file's URI). */

@@ -54,7 +54,8 @@ export function runView(orchestrator: Orchestrator): RunView {
 
 function nodeView(orchestrator: Orchestrator, state: NodeState, now: number): NodeView {
   const { node } = state;
-  const finished = (view: NodeView): NodeView => (state.durationMs === undefined ? view : { ...view, durationMs: state.durationMs });
+  // To a tenth of a millisecond: the view is sent often, and read by people.
+  const finished = (view: NodeView): NodeView => (state.durationMs === undefined ? view : { ...view, durationMs: Math.round(state.durationMs * 10) / 10 });
   switch (state.status) {
     case "running":
       return { state: "running" };

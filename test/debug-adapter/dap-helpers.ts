@@ -3,6 +3,7 @@ import { DebugClient } from "@vscode/debugadapter-testsupport";
 import type { DebugProtocol } from "@vscode/debugprotocol";
 import { join } from "node:path";
 import type { TestContext } from "node:test";
+import type { RunView } from "../../src/runtime/run-view";
 import { repoRoot } from "../helpers";
 
 export const adapterPath = join(repoRoot, "dist", "debug-adapter.js");
@@ -19,6 +20,7 @@ export async function launch(t: TestContext, args: Record<string, unknown>, brea
   await client.start();
   t.after(() => client.stop().catch(() => undefined));
   queueStops(client);
+  recordRunViews(client);
   const initialized = client.waitForEvent("initialized");
   await client.initializeRequest({ adapterID: "stepgraph", linesStartAt1: true, columnsStartAt1: true, pathFormat: "path" });
   const launched = client.launchRequest(args as DebugProtocol.LaunchRequestArguments);
@@ -59,6 +61,31 @@ function nextStop(client: DebugClient): Promise<DebugProtocol.StoppedEvent> {
       resolve(event);
     });
   });
+}
+
+/** The custom event's name, as the graph view (issue #14's contract) listens for it. */
+const RUN_VIEW_EVENT = "stepgraphRunView";
+const runViewLogs = new WeakMap<DebugClient, RunView[]>();
+
+/** Keeps every run view event's body from the start, in order. */
+function recordRunViews(client: DebugClient): void {
+  const views: RunView[] = [];
+  runViewLogs.set(client, views);
+  client.on(RUN_VIEW_EVENT, (event: DebugProtocol.Event) => views.push(event.body as RunView));
+}
+
+/** Every run view the adapter has sent so far (the list grows as more arrive). */
+export function runViews(client: DebugClient): RunView[] {
+  return runViewLogs.get(client) ?? [];
+}
+
+/** The latest run view once one satisfies `holds` (the latest now, or one still to come). */
+export async function runViewWhere(client: DebugClient, holds: (view: RunView) => boolean): Promise<RunView> {
+  for (;;) {
+    const latest = runViews(client).at(-1);
+    if (latest && holds(latest)) return latest;
+    await client.waitForEvent(RUN_VIEW_EVENT);
+  }
 }
 
 export async function stoppedAt(client: DebugClient): Promise<{ reason: string; node: string; line: number; frames: DebugProtocol.StackFrame[] }> {

@@ -1,0 +1,96 @@
+// The adapter's custom event `stepgraphRunView` with a real DAP client (DebugClient over
+// stdio): the graph view's node states arrive as a session advances, through steps, an
+// edit, a re-run, stepping back, a map node's elements, a subgraph entered, and the end.
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import type { DebugClient } from "@vscode/debugadapter-testsupport";
+import type { RunView } from "../../src/runtime/run-view";
+import { copyFixture } from "../runtime/workspace";
+import { launch, runViews, runViewWhere, stoppedAt } from "./dap-helpers";
+
+async function request(client: DebugClient, command: "next" | "stepIn" | "stepOut" | "continue" | "stepBack"): ReturnType<typeof stoppedAt> {
+  const [, stop] = await Promise.all([client.customRequest(command, { threadId: 1 }), stoppedAt(client)]);
+  return stop;
+}
+
+/** Each node's state (and its why): `name: state (why)`. */
+function states(view: RunView): Record<string, string> {
+  return Object.fromEntries(Object.entries(view.nodes).map(([name, node]) => [name, `${node.state}${node.why ? ` (${node.why})` : ""}`]));
+}
+
+describe("the stepgraphRunView event", () => {
+  test("follows a stepped session: steps, an edit and the stale node after it, a re-run, stepping back, the end", async (t) => {
+    const ws = copyFixture("pipeline");
+    const client = await launch(t, { graph: ws.path("pipeline.graph"), input: { n: 3 }, redisUrl: "memory", cwd: ws.dir });
+    // The last view sent before `terminated` (waitForEvent's time limit would run out before the end).
+    const terminated = new Promise<RunView | undefined>((resolve) => client.once("terminated", () => resolve(runViews(client).at(-1))));
+    assert.equal((await stoppedAt(client)).node, "doubled");
+    const entry = await runViewWhere(client, (v) => v.current === "doubled");
+    assert.deepEqual({ ...entry, nodes: states(entry) }, {
+      graph: "pipeline",
+      file: ws.path("pipeline.graph"),
+      current: "doubled",
+      finished: false,
+      nodes: { doubled: "pending", squared: "pending", total: "pending", shout: "pending", stamp: "pending" },
+    });
+
+    await request(client, "next");
+    const first = await runViewWhere(client, (v) => v.current === "squared");
+    assert.equal(states(first).doubled, "ran (not in the cache)");
+    assert.equal(typeof first.nodes.doubled.durationMs, "number");
+    await request(client, "next");
+    assert.equal((await request(client, "next")).node, "shout");
+    assert.equal(states(await runViewWhere(client, (v) => v.current === "shout")).total, "ran (not in the cache)");
+
+    await client.customRequest("setExpression", { expression: "doubled", value: "100" });
+    const edited = await runViewWhere(client, (v) => v.nodes.doubled.state === "edited");
+    assert.deepEqual([states(edited).doubled, states(edited).total, states(edited).squared], ["edited (edited in the debugger)", "stale ('doubled' changed upstream, runs again)", "ran (not in the cache)"]);
+    assert.equal(edited.current, "shout");
+
+    const shoutFrame = (await client.stackTraceRequest({ threadId: 1 })).body.stackFrames[0];
+    await Promise.all([client.restartFrameRequest({ frameId: shoutFrame.id }), stoppedAt(client)]);
+    assert.equal(states(await runViewWhere(client, (v) => v.nodes.shout.why === "re-run from the debugger")).shout, "ran (re-run from the debugger)");
+
+    // Stepping back moves the current node through the history (doubled, squared, total, shout).
+    await request(client, "stepBack");
+    await request(client, "stepBack");
+    const back = await runViewWhere(client, (v) => v.current === "total");
+    assert.equal(back.nodes.total.state, "stale", "the states are the present's; only the current node moves");
+    await request(client, "next");
+    await runViewWhere(client, (v) => v.current === "shout");
+    // In the past, continue comes back to the present (a stop), and then runs on.
+    await request(client, "continue");
+
+    await client.continueRequest({ threadId: 1 });
+    const last = await terminated;
+    assert.ok(last, "a view arrived before the session ended");
+    assert.deepEqual({ current: last.current, finished: last.finished }, { current: undefined, finished: true });
+    assert.deepEqual(states(last), { doubled: "edited (edited in the debugger)", squared: "ran (not in the cache)", total: "ran (not in the cache)", shout: "ran (re-run from the debugger)", stamp: "ran (the node has cache: off)" });
+    const sent = runViews(client).map((v) => JSON.stringify(v));
+    assert.ok(sent.every((view, i) => i === 0 || view !== sent[i - 1]), "an event only when the view changed");
+  });
+
+  test("a map node's elements and a subgraph node entered", async (t) => {
+    const ws = copyFixture("v2");
+    ws.write("stepping.graph", ["graph stepping", 'use "./nodes/v2.ts"', "input list = [1, 2, 3]", "node scaled = scale(map list, 2)", "node last = echo(scaled)"].join("\n"));
+    const mapping = await launch(t, { graph: ws.path("stepping.graph"), redisUrl: "memory", cwd: ws.dir });
+    assert.equal((await stoppedAt(mapping)).node, "scaled[0]");
+    assert.deepEqual((await runViewWhere(mapping, (v) => v.current === "scaled")).nodes.scaled, { state: "pending", elements: { finished: 0, count: 3 } });
+    await request(mapping, "next");
+    // Stopped before element 1: the node is running, element by element (one finished).
+    const between = await runViewWhere(mapping, (v) => v.nodes.scaled.elements?.finished === 1);
+    assert.deepEqual([between.current, between.nodes.scaled], ["scaled", { state: "running", elements: { finished: 1, count: 3 } }]);
+    await request(mapping, "stepOut");
+    const out = await runViewWhere(mapping, (v) => v.current === "last");
+    assert.deepEqual([out.nodes.scaled.state, out.nodes.scaled.elements], ["ran", { finished: 3, count: 3 }]);
+
+    const calling = await launch(t, { graph: ws.path("uses-a.graph"), redisUrl: "memory", cwd: ws.dir });
+    assert.equal((await stoppedAt(calling)).node, "said");
+    await request(calling, "stepIn");
+    const inside = await runViewWhere(calling, (v) => v.nodes.said.why !== undefined);
+    assert.deepEqual([inside.current, inside.nodes.said], ["said", { state: "running", why: "stopped inside subgraph 'hello'" }]);
+    assert.equal(inside.graph, "usesa", "the view is of the graph launched, not of the subgraph");
+    await request(calling, "stepOut");
+    assert.equal((await runViewWhere(calling, (v) => v.nodes.said.state !== "running")).nodes.said.state, "ran");
+  });
+});
