@@ -6,10 +6,7 @@ import type { RunView } from "../../runtime/run-view";
 import { DEBUG_TYPE } from "../debug-configuration";
 import { graphViewOpen } from "../settings";
 import type { GraphPanels } from "./graph-panels";
-import { sessionGraphPath } from "./session-graph";
-
-/** The DAP custom event the adapter sends a RunView in. */
-export const RUN_VIEW_EVENT = "stepgraphRunView";
+import { RUN_VIEW_EVENT, sessionGraphPath } from "./session-graph";
 
 export function followDebugSessions(panels: GraphPanels): vscode.Disposable {
   const graphOf = (session: vscode.DebugSession) => sessionGraphPath(session.configuration.graph, session.workspaceFolder?.uri.fsPath);
