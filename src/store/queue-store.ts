@@ -1,8 +1,13 @@
 // QueueStore: production mode's Redis operations for one graph, each one command or one
 // script of queue-scripts.ts. It moves opaque job strings; what is in a job, and where it
-// goes next, is the production room's business.
+// goes next, is the production room's business. It is production's one way in to Redis:
+// it opens its connections (the main one, one for blocking waits, one per control
+// subscription) from a URL, and no ioredis type leaves it.
 import type Redis from "ioredis";
+import type { CacheStorage } from "./cache-storage";
+import { connectRedis } from "./redis-connection";
 import { readMaxmemoryPolicy } from "./redis-memory";
+import { RedisStorage } from "./redis-storage";
 import { queueKeys, type QueueKeys } from "./queue-keys";
 import { LIVE_LEASE, QUEUE_SCRIPTS, type QueueScriptName } from "./queue-scripts";
 
@@ -16,6 +21,8 @@ export type CommitTarget =
 export interface FinishedJob {
   text: string;
   id: string;
+  /** The version the job runs on. */
+  version: number;
   latencyMs: number;
   targets: readonly CommitTarget[];
 }
@@ -48,11 +55,46 @@ export interface GraphTotals {
 
 type ScriptCall = (...args: (string | number)[]) => Promise<unknown>;
 
+/** The main connection's state, as production reports it: lost (commands wait), or back. */
+export type ConnectionChange = "lost" | "back";
+
+export interface OpenQueueStoreOptions {
+  /** How long the first connection may take before the URL counts as not answering. */
+  connectTimeoutMs?: number;
+}
+
+/** Finished jobs of one worker waiting for their commit script call. */
+interface CommitBatch {
+  loop: string;
+  worker: string;
+  ttlSeconds: number;
+  jobs: FinishedJob[];
+  waiters: { resolve(committed: boolean): void; reject(e: unknown): void }[];
+}
+
+/** Jobs per commit script call at most: enough to amortise the call, short enough not to hold Redis up. */
+const MAX_COMMIT_BATCH = 100;
+
 export class QueueStore {
   readonly keys: QueueKeys;
+  /** The connection BLMOVE and BRPOP hold while they wait; opened at the first wait. */
+  private blocking: Redis | undefined;
+  private blockingClosed = false;
+  private readonly subscribers = new Set<Redis>();
+  private readonly commitBatches = new Map<string, CommitBatch>();
 
-  constructor(
-    readonly redis: Redis,
+  /**
+   * Connects to the Redis at `url` for `graph`; throws RedisUnavailableError (one line for
+   * the user) when it does not answer. Once connected, commands wait through a lost
+   * connection (ioredis reconnects and resends them) rather than fail.
+   */
+  static async open(url: string, graph: string, options: OpenQueueStoreOptions = {}): Promise<QueueStore> {
+    const redis = await connectRedis(url, options.connectTimeoutMs ?? 5000, { maxRetriesPerRequest: null, enableAutoPipelining: true });
+    return new QueueStore(redis, graph);
+  }
+
+  private constructor(
+    private readonly redis: Redis,
     readonly graph: string,
   ) {
     this.keys = queueKeys(graph);
@@ -65,6 +107,63 @@ export class QueueStore {
   private script(name: QueueScriptName, keys: readonly string[], args: readonly (string | number)[]): Promise<unknown> {
     const call = (this.redis as unknown as Record<string, ScriptCall>)[`stepgraph_${name}`].bind(this.redis);
     return "variadicKeys" in QUEUE_SCRIPTS[name] ? call(keys.length, ...keys, ...args) : call(...keys, ...args);
+  }
+
+  // ---- connections ----
+
+  /** Tells `listener` when the main connection is lost (commands wait meanwhile) and when it is back. */
+  onConnectionChange(listener: (change: ConnectionChange) => void): void {
+    this.redis.on("close", () => listener("lost"));
+    this.redis.on("ready", () => listener("back"));
+  }
+
+  /**
+   * Calls `listener` with each control message to the graph's workers (a new active
+   * version); resolves, once subscribed, to a function that ends the subscription.
+   */
+  async onControl(listener: (message: string) => void): Promise<() => void> {
+    const subscriber = this.extraConnection();
+    this.subscribers.add(subscriber);
+    subscriber.on("message", (channel: string, message: string) => {
+      if (channel === this.keys.control) listener(message);
+    });
+    await subscriber.subscribe(this.keys.control);
+    return () => {
+      this.subscribers.delete(subscriber);
+      subscriber.disconnect();
+    };
+  }
+
+  /** Ends the blocking connection for good: a wait in progress fails at once, and so does any later one. */
+  closeBlocking(): void {
+    this.blockingClosed = true;
+    this.blocking?.disconnect();
+  }
+
+  /** The node cache on this store's connection (closing it leaves the connection open). */
+  cacheStorage(description: string): CacheStorage {
+    return new RedisStorage(this.redis, description, async () => undefined);
+  }
+
+  /** Closes every connection of the store. */
+  close(): void {
+    this.closeBlocking();
+    for (const subscriber of this.subscribers) subscriber.disconnect();
+    this.subscribers.clear();
+    this.redis.disconnect();
+  }
+
+  private blockingConnection(): Redis {
+    if (this.blockingClosed) throw new Error("the store's blocking connection is closed");
+    return (this.blocking ??= this.extraConnection());
+  }
+
+  /** A connection of its own (a blocking wait or a subscription holds it), with the main one's options. */
+  private extraConnection(): Redis {
+    const connection = this.redis.duplicate({ lazyConnect: false, enableAutoPipelining: false });
+    // Its outages are the main connection's, which are reported once (onConnectionChange).
+    connection.on("error", () => undefined);
+    return connection;
   }
 
   /** Redis's maxmemory-policy, or undefined when neither CONFIG nor INFO will tell. */
@@ -126,20 +225,45 @@ export class QueueStore {
     return (await this.script("take", [this.keys.waiting(loop), this.keys.processing(loop, worker)], [count])) as string[];
   }
 
-  /**
-   * Waits up to `timeoutSeconds` for one job and moves it into the worker's processing list.
-   * `blocking` must be a connection of its own: BLMOVE holds it while it waits.
-   */
-  async takeBlocking(blocking: Redis, loop: string, worker: string, timeoutSeconds: number): Promise<string | undefined> {
-    const job = await blocking.blmove(this.keys.waiting(loop), this.keys.processing(loop, worker), "RIGHT", "LEFT", timeoutSeconds);
+  /** Waits up to `timeoutSeconds` for one job and moves it into the worker's processing list. */
+  async takeBlocking(loop: string, worker: string, timeoutSeconds: number): Promise<string | undefined> {
+    const job = await this.blockingConnection().blmove(this.keys.waiting(loop), this.keys.processing(loop, worker), "RIGHT", "LEFT", timeoutSeconds);
     return job ?? undefined;
   }
 
   /**
-   * Commits finished jobs of one worker in one script call; resolves, per job, to false
-   * when it was no longer this worker's (returned to the queue meanwhile).
+   * Hands a finished job on (see the commit script) and removes it from the worker's
+   * processing list, atomically; resolves to false when it was no longer this worker's
+   * (returned to the queue meanwhile). Jobs finished in the same turn of the event loop are
+   * committed by one script call.
    */
-  async commit(loop: string, worker: string, jobs: readonly FinishedJob[], ttlSeconds: number): Promise<boolean[]> {
+  commit(loop: string, worker: string, job: FinishedJob, ttlSeconds: number): Promise<boolean> {
+    return new Promise((resolve, reject) => {
+      const key = `${loop}\n${worker}`;
+      let batch = this.commitBatches.get(key);
+      if (batch === undefined) {
+        const started: CommitBatch = { loop, worker, ttlSeconds, jobs: [], waiters: [] };
+        this.commitBatches.set(key, started);
+        setImmediate(() => this.flushCommits(key, started));
+        batch = started;
+      }
+      batch.jobs.push(job);
+      batch.waiters.push({ resolve, reject });
+      if (batch.jobs.length >= MAX_COMMIT_BATCH) this.flushCommits(key, batch);
+    });
+  }
+
+  private flushCommits(key: string, batch: CommitBatch): void {
+    if (this.commitBatches.get(key) !== batch) return;
+    this.commitBatches.delete(key);
+    this.commitNow(batch.loop, batch.worker, batch.jobs, batch.ttlSeconds).then(
+      (committed) => batch.waiters.forEach((waiter, i) => waiter.resolve(committed[i])),
+      (e: unknown) => batch.waiters.forEach((waiter) => waiter.reject(e)),
+    );
+  }
+
+  /** Commits finished jobs of one worker in one script call; resolves, per job, to whether it was committed. */
+  private async commitNow(loop: string, worker: string, jobs: readonly FinishedJob[], ttlSeconds: number): Promise<boolean[]> {
     const keys = [this.keys.processing(loop, worker), this.keys.totals, this.keys.loopStats(loop), this.keys.deaths(loop)];
     const args: (string | number)[] = [this.keys.rateBucketPrefix(loop), ttlSeconds, jobs.length];
     for (const job of jobs) {
@@ -258,8 +382,8 @@ export class QueueStore {
   }
 
   /** Waits up to `timeoutSeconds` for the next finished job of a batch. */
-  async nextFinished(blocking: Redis, batch: string, timeoutSeconds: number): Promise<string | undefined> {
-    const reply = await blocking.brpop(this.keys.notify(batch), timeoutSeconds);
+  async nextFinished(batch: string, timeoutSeconds: number): Promise<string | undefined> {
+    const reply = await this.blockingConnection().brpop(this.keys.notify(batch), timeoutSeconds);
     return reply?.[1];
   }
 

@@ -50,7 +50,7 @@ test("workers killed with SIGKILL at random moments and restarted: every result 
   };
   const slots = LOOPS.flatMap((loop) => [`${loop}#1`, `${loop}#2`]);
   await Promise.all(slots.map(start));
-  const { manager, close } = queueManager(redis.url, "chain");
+  const { manager, close } = await queueManager(redis.url, "chain");
   /** The jobs a worker holds, and whether one of them already saw 3 deaths of its worker in that loop. */
   const held = async (slot: string) => {
     const loop = slot.split("#")[0];
@@ -118,7 +118,7 @@ test("Redis restarted (AOF on) during a run: the workers reconnect, no worker ex
   await redis.client.flushall();
   deploy("chain.graph", redis.url, ws);
   const workers = await Promise.all(LOOPS.map((loop) => startWorker(redis.url, ws, "chain", loop, { env: { STEPGRAPH_TEST_JITTER_MS: "40" } })));
-  const { manager, close } = queueManager(redis.url, "chain");
+  const { manager, close } = await queueManager(redis.url, "chain");
   try {
     const ids = await submit(manager, Array.from({ length: 2000 }, (_, n) => ({ n })));
     await new Promise((resolve) => setTimeout(resolve, 700));

@@ -17,7 +17,7 @@ test("the elements of a large map run on every worker of the loop, each retried 
   const ws = copyFixture("v2", "production");
   deploy("spread.graph", redis.url, ws);
   const workers = await Promise.all([1, 2].map(() => startWorker(redis.url, ws, "pspread", "spreading")));
-  const { manager, close } = queueManager(redis.url, "pspread");
+  const { manager, close } = await queueManager(redis.url, "pspread");
   try {
     const ids = await submit(manager, [{ n: 200 }, { n: 40 }, { n: 3 }]);
     await waitForRest(manager, 60_000);
@@ -40,7 +40,7 @@ test("an element of a spread map out of retries sends its job to the dead-letter
   const ws = copyFixture("v2", "production");
   deploy("spreadfails.graph", redis.url, ws);
   const workers = await Promise.all([1, 2].map(() => startWorker(redis.url, ws, "pspreadfails", "checking")));
-  const { manager, close } = queueManager(redis.url, "pspreadfails");
+  const { manager, close } = await queueManager(redis.url, "pspreadfails");
   try {
     const [id] = await submit(manager, [{}]);
     await waitForRest(manager, 30_000);
@@ -65,7 +65,7 @@ test("kill -9 of workers in the middle of spread maps loses no element and gathe
   deploy("spread.graph", redis.url, ws);
   const env = { STEPGRAPH_TEST_JITTER_MS: "30" };
   const workers: WorkerProcess[] = await Promise.all([1, 2, 3].map(() => startWorker(redis.url, ws, "pspread", "spreading", { env })));
-  const { manager, close } = queueManager(redis.url, "pspread");
+  const { manager, close } = await queueManager(redis.url, "pspread");
   try {
     const ids = await submit(manager, Array.from({ length: 30 }, () => ({ n: 60 })));
     for (let round = 0; round < 3; round++) {
