@@ -56,13 +56,6 @@ export function heldJob(job: JobMessage, values: Record<string, string>): HeldJo
   return { state: recordState(values), entered: JSON.stringify({ ...job, failed: undefined } satisfies JobMessage) };
 }
 
-/** The record up to its state, for a spread job whose gather hash holds its state and job (the buryElement script completes it). */
-export function deadRecordHead(loop: string, job: JobMessage, failure: JobFailure): { head: string; error: string } {
-  const head = { id: job.id, loop, version: job.v, diedAt: Date.now(), ...failure };
-  const error: DeadError = { message: failure.error, node: failure.node, loop, attempts: failure.attempts };
-  return { head: `${JSON.stringify(head).slice(0, -1)},"state":`, error: JSON.stringify(error) };
-}
-
 /** A job's values as a dead record shows them: decoded, each value marked where it does not decode (the job may have died of that). */
 export function recordState(values: Record<string, string>): Record<string, unknown> {
   return Object.fromEntries(

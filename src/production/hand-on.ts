@@ -53,7 +53,6 @@ export function spreading(job: JobMessage, node: string, count: number, elements
   const token = randomUUID();
   const now = Date.now();
   const held = heldJob(job, values);
-  // `e` first: the reaper tells an element from a job by it.
   const messages = elements.map(({ index, args }) =>
     JSON.stringify({ e: { g: token, n: node, i: index, c: count, a: args }, id: job.id, v: job.v, ...(job.b === undefined ? {} : { b: job.b }), t: job.t, q: now, values: {} } satisfies JobMessage),
   );

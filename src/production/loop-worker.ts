@@ -15,7 +15,7 @@ import type { LeaseKeeper } from "./lease-keeper";
 import { loadVersion, type LoadedVersion } from "./loaded-version";
 import { runElement, runLoop } from "./loop-runner";
 import { decodeValue } from "../runtime/values";
-import { deadLetter, deadRecordHead, heldJob, type JobFailure } from "./dead-record";
+import { deadLetter, heldJob, type JobFailure } from "./dead-record";
 import { finishedJob, RESULT_TTL_SECONDS, spreading } from "./hand-on";
 import type { ProductionLoop } from "./production-graph";
 import { checkMaxmemoryPolicy, EvictingRedisError } from "./redis-policy";
@@ -128,9 +128,12 @@ export class LoopWorker {
     });
     await this.subscribe();
     this.every(REAP_INTERVAL_MS, async () => {
-      const { returned, buried } = await this.store.reap(this.options.loop, MAX_WORKER_DEATHS, RESULT_TTL_SECONDS);
+      const { returned, doomed } = await this.store.reap(this.options.loop, this.options.workerId, MAX_WORKER_DEATHS);
       if (returned > 0) this.options.log(`returned ${returned} job${returned === 1 ? "" : "s"} of a worker whose lease expired`);
+      const buried = doomed.length;
       if (buried > 0) this.options.log(`moved ${buried} job${buried === 1 ? "" : "s"} to the dead-letter list: ${buried === 1 ? "its" : "their"} worker died running ${buried === 1 ? "it" : "them"} more than ${MAX_WORKER_DEATHS} times`);
+      // The reaper moved them into our list: ours to bury, like the jobs we run.
+      for (const { text, deaths } of doomed) if (!this.inFlight.has(text)) this.startJob(text, () => this.buryDiedOften(text, deaths));
     });
     this.every(PROMOTE_INTERVAL_MS, () => this.store.promoteDue(this.options.loop));
     this.every(SWEEP_INTERVAL_MS, () => this.sweepStrays());
@@ -211,9 +214,10 @@ export class LoopWorker {
     return { returned };
   }
 
-  private startJob(text: string): void {
+  /** Runs `work` on a job of our processing list (by default: the job itself), counted in flight meanwhile. */
+  private startJob(text: string, work = () => this.process(text)): void {
     this.inFlight.add(text);
-    void this.process(text)
+    void work()
       .catch((e: unknown) => this.options.log(`internal error on a job: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`))
       .finally(() => {
         this.inFlight.delete(text);
@@ -224,16 +228,8 @@ export class LoopWorker {
   }
 
   private async process(text: string): Promise<void> {
-    const { loop: loopName, workerId } = this.options;
-    let job: JobMessage;
-    try {
-      job = parseJobMessage(text);
-    } catch (e) {
-      if (!(e instanceof BadJobError)) throw e;
-      this.options.log(`dropped a job that is not one: ${e.message}`);
-      await this.persist(() => this.store.discard(loopName, workerId, text).then(() => true));
-      return;
-    }
+    const job = await this.parseOrDiscard(text);
+    if (job === undefined) return;
     this.versionUse.set(job.v, (this.versionUse.get(job.v) ?? 0) + 1);
     try {
       await this.runJob(text, job);
@@ -294,13 +290,37 @@ export class LoopWorker {
 
   /** Puts a job back for another attempt after `delayMs` (`retried`: with what it computed so far). */
   private retry(text: string, retried: JobMessage, delayMs: number): Promise<boolean> {
-    return this.persist(() => this.store.retry(this.options.loop, this.options.workerId, { text, id: retried.id }, JSON.stringify(retried), delayMs));
+    return this.persist(() => this.store.retry(this.options.loop, this.options.workerId, text, JSON.stringify(retried), delayMs));
   }
 
   /** Moves a job that died of `failure` holding `values` to the dead-letter list. */
   private bury(text: string, job: JobMessage, failure: JobFailure, values: Record<string, string>): Promise<boolean> {
     const letter = deadLetter(this.options.loop, job, failure, heldJob(job, values));
     return this.persist(() => this.store.bury(this.options.loop, this.options.workerId, { text, id: job.id, version: job.v, batch: job.b }, letter.record, letter.error, RESULT_TTL_SECONDS));
+  }
+
+  /** The job `text` holds; undefined, once it is discarded, when it is not a job at all. */
+  private async parseOrDiscard(text: string): Promise<JobMessage | undefined> {
+    try {
+      return parseJobMessage(text);
+    } catch (e) {
+      if (!(e instanceof BadJobError)) throw e;
+      this.options.log(`dropped a job that is not one: ${e.message}`);
+      await this.persist(() => this.store.discard(this.options.loop, this.options.workerId, text).then(() => true));
+      return undefined;
+    }
+  }
+
+  /** A job whose workers died `deaths` times running it (a node that crashes its process): dead, without running it again. */
+  private async buryDiedOften(text: string, deaths: number): Promise<void> {
+    const job = await this.parseOrDiscard(text);
+    if (job === undefined) return;
+    const error = `its worker died (or lost its lease) while running it ${deaths} times`;
+    const buried =
+      job.e === undefined
+        ? await this.bury(text, job, { node: "", attempts: deaths, error }, {})
+        : await this.buryElement(text, { ...job, e: job.e }, { node: job.e.n, element: job.e.i, attempts: deaths, error: `element ${job.e.i} of ${job.e.c}: ${error}` });
+    if (buried) this.finished.dead++;
   }
 
   private runOptions(job: JobMessage): Parameters<typeof runLoop>[3] {
@@ -340,10 +360,19 @@ export class LoopWorker {
     const error = `element ${index} of ${count}: ${outcome.error.message}`;
     this.options.log(`job ${job.id} ${name}: element ${index} failed after ${attempt} attempt${attempt === 1 ? "" : "s"}: ${outcome.error.message}; moved the job to the dead-letter list`);
     const stack = outcome.error.stack && `element ${index} of ${count}: ${outcome.error.stack}`;
-    const failure: JobFailure = { node: name, element: index, attempts: attempt, error, ...(stack === undefined ? {} : { stack }) };
-    const { head, error: deadError } = deadRecordHead(loop.name, job, failure);
+    if (await this.buryElement(text, job, { node: name, element: index, attempts: attempt, error, ...(stack === undefined ? {} : { stack }) })) this.finished.dead++;
+  }
+
+  /** Moves the job of an element that failed for good to the dead-letter list, with what its gather hash holds. */
+  private buryElement(text: string, job: JobMessage & { e: NonNullable<JobMessage["e"]> }, failure: JobFailure): Promise<boolean> {
+    const { loop, workerId } = this.options;
     const element = { text, jobId: job.id, token: job.e.g, version: job.v, batch: job.b };
-    if (await this.persist(() => this.store.buryElement(loop.name, workerId, element, head, deadError, RESULT_TTL_SECONDS))) this.finished.dead++;
+    return this.persist(async () => {
+      // Gone: the job went on or died already, and the element only leaves our list.
+      const gathered = await this.store.gatheredJob(loop, job.id, job.e.g);
+      const letter = gathered === undefined ? { record: "", error: "" } : deadLetter(loop, job, failure, { state: JSON.parse(gathered.state) as Record<string, unknown>, entered: gathered.entered });
+      return this.store.buryElement(loop, workerId, element, letter.record, letter.error, RESULT_TTL_SECONDS);
+    });
   }
 
   /**

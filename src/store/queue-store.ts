@@ -82,6 +82,8 @@ export class QueueStore {
   private blockingClosed = false;
   private readonly subscribers = new Set<Redis>();
   private readonly commitBatches = new Map<string, CommitBatch>();
+  /** Per loop, its registered workers as the last reap saw them: the next reap checks these. */
+  private readonly registeredWorkers = new Map<string, string[]>();
 
   /**
    * Connects to the Redis at `url` for `graph`; throws RedisUnavailableError (one line for
@@ -264,10 +266,10 @@ export class QueueStore {
 
   /** Commits finished jobs of one worker in one script call; resolves, per job, to whether it was committed. */
   private async commitNow(loop: string, worker: string, jobs: readonly FinishedJob[], ttlSeconds: number): Promise<boolean[]> {
-    const keys = [this.keys.processing(loop, worker), this.keys.totals, this.keys.loopStats(loop), this.keys.deaths(loop)];
-    const args: (string | number)[] = [this.keys.rateBucketPrefix(loop), ttlSeconds, jobs.length];
+    const keys = [this.keys.processing(loop, worker), this.keys.totals, this.keys.loopStats(loop), this.keys.deaths(loop), this.keys.rate(loop)];
+    const args: (string | number)[] = [ttlSeconds, jobs.length];
     for (const job of jobs) {
-      args.push(job.text, job.id, Math.round(job.latencyMs), job.targets.length);
+      args.push(job.text, job.id, job.version, Math.round(job.latencyMs), job.targets.length);
       for (const target of job.targets) {
         if (target.kind === "push") {
           keys.push(this.keys.waiting(target.loop));
@@ -291,17 +293,30 @@ export class QueueStore {
    */
   async spread(loop: string, worker: string, job: { text: string; id: string; token: string }, gathered: { resume: string; entered: string; state: string; node: string }, elements: readonly string[]): Promise<boolean> {
     const keys = [this.keys.processing(loop, worker), this.keys.gather(loop, job.id, job.token), this.keys.waiting(loop), this.keys.deaths(loop)];
-    return (await this.script("spread", keys, [job.text, job.id, gathered.resume, gathered.entered, gathered.state, gathered.node, ...elements])) === 1;
+    return (await this.script("spread", keys, [job.text, gathered.resume, gathered.entered, gathered.state, gathered.node, ...elements])) === 1;
   }
 
   /** Adds a finished element's result to its job's gather hash; the last one pushes the job on. */
   async gather(loop: string, worker: string, element: { text: string; jobId: string; token: string; index: number }, result: string): Promise<boolean> {
-    const keys = [this.keys.processing(loop, worker), this.keys.gather(loop, element.jobId, element.token), this.keys.waiting(loop)];
+    const keys = [this.keys.processing(loop, worker), this.keys.gather(loop, element.jobId, element.token), this.keys.waiting(loop), this.keys.deaths(loop)];
     return (await this.script("gather", keys, [element.text, element.index, result])) === 1;
   }
 
-  /** Sends the job of an element that failed its last attempt to the dead-letter list (see buryElement). */
-  async buryElement(loop: string, worker: string, element: { text: string; jobId: string; token: string; version: number; batch?: string }, recordHead: string, error: string, ttlSeconds: number): Promise<boolean> {
+  /**
+   * What a spread job keeps in its gather hash for a dead letter: the job as it entered the
+   * loop and its state (JSON); undefined when the hash is gone (the job went on, or died).
+   */
+  async gatheredJob(loop: string, jobId: string, token: string): Promise<{ entered: string; state: string } | undefined> {
+    const [entered, state] = await this.redis.hmget(this.keys.gather(loop, jobId, token), "entered", "state");
+    return entered === null || state === null ? undefined : { entered, state };
+  }
+
+  /**
+   * Sends the job of an element that failed its last attempt to the dead-letter list with
+   * `record` (made from gatheredJob), unless its gather hash is gone: then the element only
+   * leaves the processing list. See the buryElement script.
+   */
+  async buryElement(loop: string, worker: string, element: { text: string; jobId: string; token: string; version: number; batch?: string }, record: string, error: string, ttlSeconds: number): Promise<boolean> {
     const result = this.keys.result(element.jobId);
     const keys = [
       this.keys.processing(loop, worker),
@@ -313,12 +328,12 @@ export class QueueStore {
       this.keys.deaths(loop),
       this.keys.gather(loop, element.jobId, element.token),
     ];
-    return (await this.script("buryElement", keys, [element.text, element.jobId, recordHead, error, ttlSeconds, element.version])) === 1;
+    return (await this.script("buryElement", keys, [element.text, element.jobId, record, error, ttlSeconds, element.version])) === 1;
   }
 
-  async retry(loop: string, worker: string, job: { text: string; id: string }, retried: string, delayMs: number): Promise<boolean> {
+  async retry(loop: string, worker: string, job: string, retried: string, delayMs: number): Promise<boolean> {
     const keys = [this.keys.processing(loop, worker), this.keys.delayed(loop), this.keys.loopStats(loop), this.keys.waiting(loop), this.keys.deaths(loop)];
-    return (await this.script("retry", keys, [job.text, retried, Math.round(delayMs), job.id])) === 1;
+    return (await this.script("retry", keys, [job, retried, Math.round(delayMs)])) === 1;
   }
 
   async bury(loop: string, worker: string, job: { text: string; id: string; version: number; batch?: string }, record: string, error: string, ttlSeconds: number): Promise<boolean> {
@@ -332,14 +347,20 @@ export class QueueStore {
   }
 
   /**
-   * Returns the jobs of the loop's workers whose lease expired; a job whose worker died
-   * more than `maxDeaths` times running it is buried instead. Resolves to how many of each.
+   * For `worker`: returns the jobs of the loop's other workers whose lease expired to the
+   * waiting list. A job whose worker died more than `maxDeaths` times running it moves into
+   * `worker`'s own processing list instead, for it to bury: those come back with their
+   * deaths. The workers checked are those registered at the previous call of this store
+   * (the script must be given their keys), so one registered since is checked at the next.
    */
-  async reap(loop: string, maxDeaths: number, ttlSeconds: number): Promise<{ returned: number; buried: number }> {
-    const keys = [this.keys.workers(loop), this.keys.waiting(loop), this.keys.deaths(loop), this.keys.dead, this.keys.totals, this.keys.loopStats(loop)];
-    const args = [this.keys.lease(loop, ""), this.keys.processing(loop, ""), maxDeaths, loop, this.keys.result(""), this.keys.notify(""), ttlSeconds];
-    const [returned, buried] = (await this.script("reap", keys, args)) as [number, number];
-    return { returned, buried };
+  async reap(loop: string, worker: string, maxDeaths: number): Promise<{ returned: number; doomed: { text: string; deaths: number }[] }> {
+    const others = (this.registeredWorkers.get(loop) ?? []).filter((other) => other !== worker);
+    const keys = [this.keys.workers(loop), this.keys.waiting(loop), this.keys.deaths(loop), this.keys.processing(loop, worker), ...others.flatMap((other) => [this.keys.lease(loop, other), this.keys.processing(loop, other)])];
+    const [returned, doomedFlat, registered] = (await this.script("reap", keys, [maxDeaths, ...others])) as [number, (string | number)[], string[]];
+    this.registeredWorkers.set(loop, registered);
+    const doomed: { text: string; deaths: number }[] = [];
+    for (let i = 0; i < doomedFlat.length; i += 2) doomed.push({ text: String(doomedFlat[i]), deaths: Number(doomedFlat[i + 1]) });
+    return { returned, doomed };
   }
 
   async renewLease(loop: string, worker: string, ttlMs: number): Promise<void> {
@@ -361,7 +382,7 @@ export class QueueStore {
 
   /** Removes a job from the worker's processing list for good (one that is not a job at all). */
   async discard(loop: string, worker: string, job: string): Promise<void> {
-    await this.redis.lrem(this.keys.processing(loop, worker), -1, job);
+    await this.script("discard", [this.keys.processing(loop, worker), this.keys.deaths(loop)], [job]);
   }
 
   async processingJobs(loop: string, worker: string): Promise<string[]> {
@@ -416,39 +437,27 @@ export class QueueStore {
   }
 
   async loopCounts(loop: string): Promise<LoopCounts> {
-    const [time, workers] = await Promise.all([this.redis.time(), this.redis.smembers(this.keys.workers(loop))]);
-    const nowMs = Number(time[0]) * 1000 + Math.floor(Number(time[1]) / 1000);
-    const bucket = Math.floor(nowMs / 10_000);
-    const pipeline = this.redis
-      .pipeline()
-      .llen(this.keys.waiting(loop))
-      .zcard(this.keys.delayed(loop))
-      .hgetall(this.keys.loopStats(loop))
-      .hgetall(`${this.keys.rateBucketPrefix(loop)}${bucket - 1}`)
-      .hgetall(`${this.keys.rateBucketPrefix(loop)}${bucket}`);
-    for (const worker of workers) pipeline.get(this.keys.lease(loop, worker)).llen(this.keys.processing(loop, worker));
-    const replies = ((await pipeline.exec()) ?? []).map(([error, value]) => {
-      if (error) throw error;
-      return value;
-    });
-    const [waiting, delayed, stats, previous, current] = replies as [number, number, Record<string, string>, Record<string, string>, Record<string, string>];
-    let alive = 0;
-    let inFlight = 0;
-    for (let i = 5; i < replies.length; i += 2) {
-      if (replies[i] === LIVE_LEASE) alive++;
-      inFlight += replies[i + 1] as number;
-    }
+    const workers = await this.redis.smembers(this.keys.workers(loop));
+    // One round trip: the connection pipelines the commands of one turn of the event loop.
+    const [waiting, delayed, stats, rate, workerStates] = await Promise.all([
+      this.redis.llen(this.keys.waiting(loop)),
+      this.redis.zcard(this.keys.delayed(loop)),
+      this.redis.hgetall(this.keys.loopStats(loop)),
+      this.script("rate", [this.keys.rate(loop)], []) as Promise<[number, number, number, number, number]>,
+      Promise.all(workers.map((worker) => Promise.all([this.redis.get(this.keys.lease(loop, worker)), this.redis.llen(this.keys.processing(loop, worker))]))),
+    ]);
+    const [previousDone, previousMs, currentDone, currentMs, msIntoBucket] = rate;
     return {
       waiting,
       delayed,
-      inFlight,
+      inFlight: workerStates.reduce((sum, [, held]) => sum + held, 0),
       done: Number(stats.done ?? 0),
       failed: Number(stats.failed ?? 0),
       dead: Number(stats.dead ?? 0),
-      workers: alive,
-      recentDone: Number(previous.n ?? 0) + Number(current.n ?? 0),
-      recentLatencyMs: Number(previous.ms ?? 0) + Number(current.ms ?? 0),
-      recentSeconds: 10 + (nowMs % 10_000) / 1000,
+      workers: workerStates.filter(([lease]) => lease === LIVE_LEASE).length,
+      recentDone: previousDone + currentDone,
+      recentLatencyMs: previousMs + currentMs,
+      recentSeconds: 10 + msIntoBucket / 1000,
     };
   }
 }

@@ -2,6 +2,7 @@
 // restarted, Redis restarted mid-run. Every job's result must come out exactly once and
 // be right: each loop commits each job once, each result is written by one commit.
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
 import { after, before, test } from "node:test";
 import { startTestRedis, type TestRedis } from "../redis-harness";
 import { deploy, loopsWorkspace, queueManager, startWorker, stopWorkers, submit, waitForRest, type WorkerProcess } from "./production-harness";
@@ -57,8 +58,9 @@ test("workers killed with SIGKILL at random moments and restarted: every result 
     const id = /worker (\S+) serving loop/.exec(workers.get(slot)?.output() ?? "")?.[1];
     if (id === undefined) return { count: 0, nearDeath: false };
     const jobs = await redis.client.lrange(`stepgraph:{chain}:prod:loop:${loop}:processing:${id}`, 0, -1);
-    const ids = jobs.map((job) => (JSON.parse(job) as { id: string }).id);
-    const deaths = ids.length === 0 ? [] : await redis.client.hmget(`stepgraph:{chain}:prod:loop:${loop}:deaths`, ...ids);
+    // Deaths are counted per job text, under its SHA-1.
+    const fields = jobs.map((job) => createHash("sha1").update(job).digest("hex"));
+    const deaths = fields.length === 0 ? [] : await redis.client.hmget(`stepgraph:{chain}:prod:loop:${loop}:deaths`, ...fields);
     return { count: jobs.length, nearDeath: deaths.some((d) => Number(d ?? 0) >= 3) };
   };
   // Jobs arrive in bursts that the workers finish in a fraction of the time between them: a

@@ -8,9 +8,9 @@ import { deploy, fileTestRedis, loopsWorkspace, queueManager, startWorker, stepg
 
 const redis = fileTestRedis();
 
-/** The keys of `graph` that have a TTL, but for workers' leases and the loops' throughput buckets (no job's data). */
+/** The keys of `graph` that have a TTL, but for workers' leases and the loops' throughput (no job's data). */
 async function volatileKeys(client: Redis, graph: string): Promise<string[]> {
-  const keys = (await client.keys(`stepgraph:{${graph}}:prod:*`)).filter((key) => !key.includes(":rate:") && !key.includes(":lease:"));
+  const keys = (await client.keys(`stepgraph:{${graph}}:prod:*`)).filter((key) => !key.endsWith(":rate") && !key.includes(":lease:"));
   const ttls = await Promise.all(keys.map((key) => client.pttl(key)));
   return keys.filter((_, i) => ttls[i] >= 0).sort();
 }
