@@ -2,12 +2,14 @@
 // script of queue-scripts.ts. It moves opaque job strings; what is in a job, and where it
 // goes next, is the production room's business. It is production's one way in to Redis:
 // it opens its connections (the main one, one for blocking waits, one per control
-// subscription) from a URL, and no ioredis type leaves it.
-import type Redis from "ioredis";
+// subscription) from a URL, of one server or of a Redis Cluster, and no ioredis type
+// leaves it. Every key of the graph carries its hash tag: on a cluster, the graph lives in
+// one slot, and every script and pipeline here touches that slot alone.
 import type { CacheStorage } from "./cache-storage";
-import { connectRedis } from "./redis-connection";
+import { duplicateConnection, openRedis, RedisUnavailableError, withTimeout, type RedisClient } from "./redis-connection";
 import { readMaxmemoryPolicy } from "./redis-memory";
 import { RedisStorage } from "./redis-storage";
+import { redactRedisUrl } from "./redis-url";
 import { queueKeys, type QueueKeys } from "./queue-keys";
 import { LIVE_LEASE, QUEUE_SCRIPTS, type QueueScriptName } from "./queue-scripts";
 
@@ -78,25 +80,35 @@ const MAX_COMMIT_BATCH = 100;
 export class QueueStore {
   readonly keys: QueueKeys;
   /** The connection BLMOVE and BRPOP hold while they wait; opened at the first wait. */
-  private blocking: Redis | undefined;
+  private blocking: RedisClient | undefined;
   private blockingClosed = false;
-  private readonly subscribers = new Set<Redis>();
+  private readonly subscribers = new Set<RedisClient>();
   private readonly commitBatches = new Map<string, CommitBatch>();
   /** Per loop, its registered workers as the last reap saw them: the next reap checks these. */
   private readonly registeredWorkers = new Map<string, string[]>();
 
   /**
-   * Connects to the Redis at `url` for `graph`; throws RedisUnavailableError (one line for
-   * the user) when it does not answer. Once connected, commands wait through a lost
-   * connection (ioredis reconnects and resends them) rather than fail.
+   * Connects to the Redis at `url` (one server, or any node of a cluster) for `graph`; throws
+   * RedisUnavailableError (one line for the user) when it does not answer, or when the node
+   * serving the graph does not. Once connected, commands wait through a lost connection
+   * (ioredis reconnects and resends them) rather than fail.
    */
   static async open(url: string, graph: string, options: OpenQueueStoreOptions = {}): Promise<QueueStore> {
-    const redis = await connectRedis(url, options.connectTimeoutMs ?? 5000, { maxRetriesPerRequest: null, enableAutoPipelining: true });
-    return new QueueStore(redis, graph);
+    const timeoutMs = options.connectTimeoutMs ?? 5000;
+    const redis = await openRedis(url, timeoutMs, { maxRetriesPerRequest: null, enableAutoPipelining: true });
+    const store = new QueueStore(redis, graph);
+    try {
+      // On a cluster, the first command of the graph's slot: its node may be the one that is down.
+      await withTimeout(redis.exists(store.keys.totals), timeoutMs);
+    } catch (e) {
+      store.close();
+      throw new RedisUnavailableError(`the Redis serving graph '${graph}' at ${redactRedisUrl(url)} does not answer (${e instanceof Error ? e.message.split("\n")[0] : String(e)})`);
+    }
+    return store;
   }
 
   private constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     readonly graph: string,
   ) {
     this.keys = queueKeys(graph);
@@ -155,14 +167,14 @@ export class QueueStore {
     this.redis.disconnect();
   }
 
-  private blockingConnection(): Redis {
+  private blockingConnection(): RedisClient {
     if (this.blockingClosed) throw new Error("the store's blocking connection is closed");
     return (this.blocking ??= this.extraConnection());
   }
 
   /** A connection of its own (a blocking wait or a subscription holds it), with the main one's options. */
-  private extraConnection(): Redis {
-    const connection = this.redis.duplicate({ lazyConnect: false, enableAutoPipelining: false });
+  private extraConnection(): RedisClient {
+    const connection = duplicateConnection(this.redis);
     // Its outages are the main connection's, which are reported once (onConnectionChange).
     connection.on("error", () => undefined);
     return connection;
