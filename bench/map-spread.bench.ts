@@ -20,7 +20,7 @@ async function main(): Promise<void> {
   const ws = copyFixture("v2", "production");
   ws.write("bench.graph", `graph pbench\nuse "./nodes.ts"\ninput n\nnode items = numbers(n)\nnode waited = waitTen(map items)\nnode total = sum(waited)\nloop mapping { items, waited, total } [concurrency: 8]\noutput total\n`);
   ws.edit("nodes.ts", (text) => `${text}\nexport async function waitTen(item: number): Promise<number> {\n  await new Promise((resolve) => setTimeout(resolve, 10));\n  return item;\n}\n`);
-  const { manager, close } = queueManager(redis.url, "pbench");
+  const { manager, close } = await queueManager(redis.url, "pbench");
   const timings = new Map<number, number[]>([
     [1, []],
     [4, []],

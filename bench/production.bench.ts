@@ -648,7 +648,12 @@ let privateRedis: TestRedis | undefined;
 async function main(): Promise<void> {
   const redis = await startTestRedis();
   privateRedis = redis;
-  const manager = (graph: string) => new QueueManager(new QueueStore(redis.client, graph));
+  const stores: QueueStore[] = [];
+  const manager = async (graph: string) => {
+    const store = await QueueStore.open(redis.url, graph);
+    stores.push(store);
+    return new QueueManager(store);
+  };
   try {
     console.log("# production.bench");
     console.log(`machine: ${machine()}; ${new Date().toISOString().slice(0, 10)}; redis-server ${(await redis.client.info("server")).match(/redis_version:(\S+)/)?.[1]} of our own at ${redis.url}; BullMQ ${bullmqVersion}`);
@@ -656,7 +661,7 @@ async function main(): Promise<void> {
     console.log(`load average before the run: ${loadavg().map((l) => l.toFixed(2)).join(", ")}`);
     deploy("chain.graph", redis.url);
     deploy("sleepy.graph", redis.url);
-    const chain = manager("chain");
+    const chain = await manager("chain");
 
     const results: Record<System, Measured[]> = { stepgraph: [], bullmq: [], floor: [] };
     const run: Record<System, (round: number) => Promise<Measured>> = {
@@ -673,10 +678,11 @@ async function main(): Promise<void> {
       }
     }
     if (SYSTEMS.length > 0) reportThroughput(results);
-    if (RECOVERY) await reportRecovery(redis, manager("sleepy"));
+    if (RECOVERY) await reportRecovery(redis, await manager("sleepy"));
     console.log(`load average after the run: ${loadavg().map((l) => l.toFixed(2)).join(", ")}`);
   } finally {
     await Promise.all([...children].map((proc) => stop(proc, 2000)));
+    for (const store of stores) store.close();
     await redis.stop();
     privateRedis = undefined;
     rmSync(dir, { recursive: true, force: true });

@@ -33,7 +33,7 @@ Exit status: 0 when deployed, 1 when the graph has errors, 2 on bad input.`,
         deployKey: key,
         openStore: async (graph) => {
           connection = await openProduction(graph, url);
-          return connection.manager.store;
+          return connection.store;
         },
         warn: (line) => process.stderr.write(`stepgraph: warning: ${line}\n`),
       });

@@ -1,10 +1,9 @@
 // What every production command shares: the Redis URL (`--redis`, else
 // STEPGRAPH_REDIS_URL, else redis://127.0.0.1:6379), the deploy key, and opening the
 // graph's QueueManager with one clear line when Redis does not answer.
-import type Redis from "ioredis";
 import { QueueManager } from "../production/queue-manager";
 import { MIN_DEPLOY_KEY_LENGTH, storedDeployKey, VersionRefusedError } from "../production/signed-version";
-import { connectRedis, RedisUnavailableError } from "../store/redis-connection";
+import { RedisUnavailableError } from "../store/redis-connection";
 import { DEFAULT_LOCAL_REDIS_URL, invalidRedisUrlReason } from "../store/redis-url";
 import { QueueStore } from "../store/queue-store";
 import { UserError } from "./command";
@@ -40,24 +39,24 @@ export function deployKey(): string {
 }
 
 export interface ProductionConnection {
-  redis: Redis;
+  store: QueueStore;
   manager: QueueManager;
   close(): void;
 }
 
 /**
  * Connects to the production Redis for `graph`. Commands wait through a lost connection
- * (ioredis reconnects and resends) rather than fail.
+ * (the store reconnects and resends) rather than fail.
  */
 export async function openProduction(graph: string, url: string): Promise<ProductionConnection> {
-  let redis: Redis;
+  let store: QueueStore;
   try {
-    redis = await connectRedis(url, 5000, { maxRetriesPerRequest: null, enableAutoPipelining: true });
+    store = await QueueStore.open(url, graph);
   } catch (e) {
     if (e instanceof RedisUnavailableError) throw new UserError(e.message);
     throw e;
   }
-  return { redis, manager: new QueueManager(new QueueStore(redis, graph)), close: () => redis.disconnect() };
+  return { store, manager: new QueueManager(store), close: () => store.close() };
 }
 
 /** `work`, with a refused version or active-version pointer (VersionRefusedError) turned into one line for the user. */

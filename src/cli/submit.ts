@@ -42,8 +42,6 @@ still pending at the timeout, 2 on bad input.`,
     const url = productionRedisUrl(values.redis);
 
     const connection = await openProduction(graph, url);
-    const blocking = values.wait ? connection.redis.duplicate({ lazyConnect: false, enableAutoPipelining: false }) : undefined;
-    blocking?.on("error", () => undefined);
     try {
       const { manager } = connection;
       const manifest = await refusalsAsUserErrors(manager.activeManifest());
@@ -57,7 +55,7 @@ still pending at the timeout, 2 on bad input.`,
       }
       const batch = values.wait ? manager.newBatch() : undefined;
       const ids = await manager.submit(manifest, Array.from({ length: count }, () => inputs), batch);
-      if (!values.wait || batch === undefined || blocking === undefined) {
+      if (!values.wait || batch === undefined) {
         if (values.json) process.stdout.write(ids.map((id) => `${JSON.stringify({ id, status: "submitted" })}\n`).join(""));
         else process.stdout.write(`submitted ${count} job${count === 1 ? "" : "s"} to ${graph} version ${manifest.version}: ${describeIds(ids)}\n`);
         return Exit.ok;
@@ -70,12 +68,11 @@ still pending at the timeout, 2 on bad input.`,
           if (outcome.status === "dead") dead++;
           process.stdout.write(values.json ? `${JSON.stringify(outcome)}\n` : `${describeOutcome(outcome)}\n`);
         },
-        { timeoutMs, blocking },
+        { timeoutMs },
       );
       if (pending.length > 0) process.stderr.write(`stepgraph: ${pending.length} job${pending.length === 1 ? "" : "s"} still pending after ${timeoutMs / 1000} s: ${describeIds(pending)}\n`);
       return dead > 0 || pending.length > 0 ? Exit.failed : Exit.ok;
     } finally {
-      blocking?.disconnect();
       connection.close();
     }
   },

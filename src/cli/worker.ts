@@ -6,7 +6,6 @@ import { startLeaseKeeper } from "../production/lease-keeper";
 import { LoopWorker, WorkerStartError } from "../production/loop-worker";
 import { surviveStrayErrors } from "../production/stray-errors";
 import { NodeCache } from "../store/node-cache";
-import { RedisStorage } from "../store/redis-storage";
 import { redactRedisUrl } from "../store/redis-url";
 import { Exit, UserError, type Command } from "./command";
 import { parseArguments } from "./parse-arguments";
@@ -55,20 +54,14 @@ ${PRODUCTION_OPTIONS_USAGE}`,
     // Node code runs in this process: its stacks should point into the TypeScript.
     process.setSourceMapsEnabled(true);
     surviveStrayErrors(log);
-    const blocking = connection.redis.duplicate({ lazyConnect: false, enableAutoPipelining: false });
-    const subscriber = connection.redis.duplicate({ lazyConnect: false, enableAutoPipelining: false });
-    // Their outages are the main connection's, which the worker reports once.
-    for (const extra of [blocking, subscriber]) extra.on("error", () => undefined);
     const worker = new LoopWorker({
-      manager: connection.manager,
-      blocking,
-      subscriber,
+      store: connection.store,
       loop: values.loop,
       workerId,
       concurrency,
       deployKey: key,
       graceMs,
-      cache: new NodeCache(new RedisStorage(connection.redis, redactRedisUrl(url))),
+      cache: new NodeCache(connection.store.cacheStorage(redactRedisUrl(url))),
       startLeaseKeeper: () => startLeaseKeeper({ redisUrl: url, graph, loop: values.loop as string, worker: workerId, ttlMs: LEASE_TTL_MS, intervalMs: LEASE_RENEW_MS }),
       log,
     });
@@ -103,8 +96,6 @@ ${PRODUCTION_OPTIONS_USAGE}`,
       if (e instanceof WorkerStartError) throw new UserError(`worker: ${e.message}`);
       throw e;
     } finally {
-      blocking.disconnect();
-      subscriber.disconnect();
       connection.close();
     }
   },

@@ -3,7 +3,6 @@
 // computes for longer than the lease lasts must not make its live worker look dead: the
 // lease says "this process is alive", whatever its main thread is doing.
 import { parentPort, workerData } from "node:worker_threads";
-import { connectRedis } from "../store/redis-connection";
 import { QueueStore } from "../store/queue-store";
 
 export interface LeaseKeeperData {
@@ -18,19 +17,18 @@ export interface LeaseKeeperData {
 export type LeaseKeeperMessage = { type: "ready" } | { type: "error"; message: string };
 
 async function keepLease(data: LeaseKeeperData): Promise<void> {
-  const redis = await connectRedis(data.redisUrl, 10_000, { maxRetriesPerRequest: null });
-  const store = new QueueStore(redis, data.graph);
+  const store = await QueueStore.open(data.redisUrl, data.graph, { connectTimeoutMs: 10_000 });
   const renew = () => store.renewLease(data.loop, data.worker, data.ttlMs);
   await renew();
   parentPort?.postMessage({ type: "ready" } satisfies LeaseKeeperMessage);
   const timer = setInterval(() => {
-    // A failed renewal (Redis away) is retried by the next tick; ioredis reconnects meanwhile.
+    // A failed renewal (Redis away) is retried by the next tick; the store reconnects meanwhile.
     renew().catch(() => undefined);
   }, data.intervalMs);
   parentPort?.on("message", (message: unknown) => {
     if (message !== "stop") return;
     clearInterval(timer);
-    redis.disconnect();
+    store.close();
     parentPort?.close();
   });
 }

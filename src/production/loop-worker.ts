@@ -4,7 +4,6 @@
 // lease expired (the reaper), moves due retries back to the waiting list, and returns jobs
 // of its own list that it is not running (left there by a reply lost with a connection).
 import { setMaxListeners } from "node:events";
-import type Redis from "ioredis";
 import { retryDelayAfter, retryingIn, type NodeCallOutcome } from "../runtime/node-call";
 import type { NodeCache } from "../store/node-cache";
 import type { QueueStore } from "../store/queue-store";
@@ -16,17 +15,14 @@ import type { LeaseKeeper } from "./lease-keeper";
 import { loadVersion, type LoadedVersion } from "./loaded-version";
 import { runElement, runLoop } from "./loop-runner";
 import { decodeValue } from "../runtime/values";
+import { deadLetter, heldJob, type JobFailure } from "./dead-record";
+import { finishedJob, RESULT_TTL_SECONDS, spreading } from "./hand-on";
 import type { ProductionLoop } from "./production-graph";
-import { RESULT_TTL_SECONDS, type QueueManager } from "./queue-manager";
 import { checkMaxmemoryPolicy, EvictingRedisError } from "./redis-policy";
 import { verifyPointer, VersionRefusedError, type ActivePointer } from "./signed-version";
 
 export interface LoopWorkerOptions {
-  manager: QueueManager;
-  /** A connection of its own for BLMOVE, which holds it while waiting. */
-  blocking: Redis;
-  /** A connection of its own for the control channel (pub/sub). */
-  subscriber: Redis;
+  store: QueueStore;
   loop: string;
   workerId: string;
   /** Jobs in flight at once; default: the loop's `concurrency`. */
@@ -82,6 +78,8 @@ export class LoopWorker {
   private allDone: (() => void) | undefined;
   private readonly timers: NodeJS.Timeout[] = [];
   private lease: LeaseKeeper | undefined;
+  /** Ends the subscription to control messages. */
+  private unsubscribe: (() => void) | undefined;
   private outage = false;
   private outOfMemory = false;
   private stopped: Promise<{ returned: number }> | undefined;
@@ -92,7 +90,7 @@ export class LoopWorker {
   readonly finished = { done: 0, retried: 0, dead: 0, lost: 0, spread: 0, elements: 0 };
 
   constructor(private readonly options: LoopWorkerOptions) {
-    this.store = options.manager.store;
+    this.store = options.store;
     // Every running node that reads its signal listens here: as many as the concurrency.
     setMaxListeners(0, this.givenUp.signal);
   }
@@ -123,14 +121,19 @@ export class LoopWorker {
     this.concurrency = this.options.concurrency ?? loop.concurrency;
     this.elementSlots = new ElementSlots(this.concurrency);
     this.watchLease(await this.options.startLeaseKeeper());
-    // Said once per outage; commands wait meanwhile (ioredis reconnects and resends them).
-    this.store.redis.on("close", () => this.stopping || this.redisFailed(new Error("connection closed")));
-    this.store.redis.on("ready", () => this.connectionBack());
+    // Said once per outage; commands wait meanwhile (the store reconnects and resends them).
+    this.store.onConnectionChange((change) => {
+      if (change === "back") this.connectionBack();
+      else if (!this.stopping) this.redisFailed(new Error("connection closed"));
+    });
     await this.subscribe();
     this.every(REAP_INTERVAL_MS, async () => {
-      const { returned, buried } = await this.store.reap(this.options.loop, MAX_WORKER_DEATHS, RESULT_TTL_SECONDS);
+      const { returned, doomed } = await this.store.reap(this.options.loop, this.options.workerId, MAX_WORKER_DEATHS);
       if (returned > 0) this.options.log(`returned ${returned} job${returned === 1 ? "" : "s"} of a worker whose lease expired`);
+      const buried = doomed.length;
       if (buried > 0) this.options.log(`moved ${buried} job${buried === 1 ? "" : "s"} to the dead-letter list: ${buried === 1 ? "its" : "their"} worker died running ${buried === 1 ? "it" : "them"} more than ${MAX_WORKER_DEATHS} times`);
+      // The reaper moved them into our list: ours to bury, like the jobs we run.
+      for (const { text, deaths } of doomed) if (!this.inFlight.has(text)) this.startJob(text, () => this.buryDiedOften(text, deaths));
     });
     this.every(PROMOTE_INTERVAL_MS, () => this.store.promoteDue(this.options.loop));
     this.every(SWEEP_INTERVAL_MS, () => this.sweepStrays());
@@ -154,7 +157,7 @@ export class LoopWorker {
         jobs = await Promise.race([taking, this.stopRequested.then(() => [])]);
         if (jobs.length > 0 || !this.stopping) this.pendingTake = undefined;
         if (jobs.length === 0 && !this.stopping) {
-          const job = await Promise.race([this.store.takeBlocking(this.options.blocking, this.options.loop, this.options.workerId, 1), this.stopRequested.then(() => undefined)]);
+          const job = await Promise.race([this.store.takeBlocking(this.options.loop, this.options.workerId, 1), this.stopRequested.then(() => undefined)]);
           jobs = job === undefined ? [] : [job];
         }
         if (!this.stopping) {
@@ -185,7 +188,7 @@ export class LoopWorker {
     this.requestStop();
     this.slotFreed?.();
     // Interrupts a waiting BLMOVE; a job it moved meanwhile is returned by release() below.
-    this.options.blocking.disconnect();
+    this.store.closeBlocking();
     // Jobs a take moved into our list as the stop came are ours: they run within the grace period.
     const takenLate = await withTimeout(this.pendingTake ?? Promise.resolve([]), Math.min(this.options.graceMs, RELEASE_TIMEOUT_MS)).catch((): string[] => []);
     for (const text of takenLate) if (!this.inFlight.has(text)) this.startJob(text);
@@ -207,13 +210,14 @@ export class LoopWorker {
     this.released = true;
     if (this.inFlight.size > 0) this.givenUp.abort(new Error("the worker stopped; the job went back to the queue"));
     await this.lease?.stop();
-    this.options.subscriber.disconnect();
+    this.unsubscribe?.();
     return { returned };
   }
 
-  private startJob(text: string): void {
+  /** Runs `work` on a job of our processing list (by default: the job itself), counted in flight meanwhile. */
+  private startJob(text: string, work = () => this.process(text)): void {
     this.inFlight.add(text);
-    void this.process(text)
+    void work()
       .catch((e: unknown) => this.options.log(`internal error on a job: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`))
       .finally(() => {
         this.inFlight.delete(text);
@@ -224,16 +228,8 @@ export class LoopWorker {
   }
 
   private async process(text: string): Promise<void> {
-    const { loop: loopName, workerId } = this.options;
-    let job: JobMessage;
-    try {
-      job = parseJobMessage(text);
-    } catch (e) {
-      if (!(e instanceof BadJobError)) throw e;
-      this.options.log(`dropped a job that is not one: ${e.message}`);
-      await this.persist(() => this.store.discard(loopName, workerId, text).then(() => true));
-      return;
-    }
+    const job = await this.parseOrDiscard(text);
+    if (job === undefined) return;
     this.versionUse.set(job.v, (this.versionUse.get(job.v) ?? 0) + 1);
     try {
       await this.runJob(text, job);
@@ -248,7 +244,7 @@ export class LoopWorker {
   }
 
   private async runJob(text: string, job: JobMessage): Promise<void> {
-    const { manager, loop: loopName, workerId } = this.options;
+    const { loop: loopName, workerId } = this.options;
     let version: LoadedVersion;
     let loop: ProductionLoop | undefined;
     try {
@@ -258,7 +254,7 @@ export class LoopWorker {
     } catch (e) {
       if (!(e instanceof VersionRefusedError)) throw e;
       this.options.log(`job ${job.id}: ${e.message}`);
-      await this.persist(() => manager.bury(loopName, workerId, text, job, { node: "", attempts: 0, error: e.message, values: {} }));
+      await this.bury(text, job, { node: "", attempts: 0, error: e.message }, {});
       this.finished.dead++;
       return;
     }
@@ -267,11 +263,14 @@ export class LoopWorker {
     // Given back by stop(): the job is in the queue again, whatever became of this run.
     if (this.released) return;
     if (outcome.ok === "spread") {
-      if (await this.persist(() => manager.spread(loop, workerId, text, job, outcome.node.name, outcome.count, outcome.elements, outcome.values))) this.finished.spread++;
+      const spread = spreading(job, outcome.node.name, outcome.count, outcome.elements, outcome.values);
+      const gathered = { resume: spread.resume, entered: spread.entered, state: spread.state, node: outcome.node.name };
+      if (await this.persist(() => this.store.spread(loopName, workerId, { text, id: job.id, token: spread.token }, gathered, spread.messages))) this.finished.spread++;
       return;
     }
     if (outcome.ok) {
-      const committed = await this.persist(() => manager.finish(version.graph, loop, workerId, text, job, outcome.values, outcome.skipped));
+      const finished = finishedJob(version.graph, loop, text, job, outcome.values, outcome.skipped);
+      const committed = await this.persist(() => this.store.commit(loopName, workerId, finished, RESULT_TTL_SECONDS));
       if (committed) this.finished.done++;
       else this.finished.lost++;
       return;
@@ -281,12 +280,47 @@ export class LoopWorker {
     if (delayMs !== undefined) {
       this.options.log(`job ${job.id} ${node.name}: attempt ${attempt} of ${node.options.retry + 1} failed: ${outcome.message}; ${retryingIn(delayMs)}`);
       const retried: JobMessage = { ...job, q: Date.now(), values: outcome.values, failed: { ...job.failed, ...outcome.failedAttempts } };
-      if (await this.persist(() => manager.retry(loop, workerId, text, retried, delayMs))) this.finished.retried++;
+      if (await this.retry(text, retried, delayMs)) this.finished.retried++;
       return;
     }
     this.options.log(`job ${job.id} ${node.name}: failed after ${attempt} attempt${attempt === 1 ? "" : "s"}: ${outcome.message}; moved to the dead-letter list`);
-    const record = { node: node.name, ...(outcome.element === undefined ? {} : { element: outcome.element }), attempts: attempt, error: outcome.message, stack: outcome.stack, values: outcome.values };
-    if (await this.persist(() => manager.bury(loopName, workerId, text, job, record))) this.finished.dead++;
+    const failure: JobFailure = { node: node.name, ...(outcome.element === undefined ? {} : { element: outcome.element }), attempts: attempt, error: outcome.message, stack: outcome.stack };
+    if (await this.bury(text, job, failure, outcome.values)) this.finished.dead++;
+  }
+
+  /** Puts a job back for another attempt after `delayMs` (`retried`: with what it computed so far). */
+  private retry(text: string, retried: JobMessage, delayMs: number): Promise<boolean> {
+    return this.persist(() => this.store.retry(this.options.loop, this.options.workerId, text, JSON.stringify(retried), delayMs));
+  }
+
+  /** Moves a job that died of `failure` holding `values` to the dead-letter list. */
+  private bury(text: string, job: JobMessage, failure: JobFailure, values: Record<string, string>): Promise<boolean> {
+    const letter = deadLetter(this.options.loop, job, failure, heldJob(job, values));
+    return this.persist(() => this.store.bury(this.options.loop, this.options.workerId, { text, id: job.id, version: job.v, batch: job.b }, letter.record, letter.error, RESULT_TTL_SECONDS));
+  }
+
+  /** The job `text` holds; undefined, once it is discarded, when it is not a job at all. */
+  private async parseOrDiscard(text: string): Promise<JobMessage | undefined> {
+    try {
+      return parseJobMessage(text);
+    } catch (e) {
+      if (!(e instanceof BadJobError)) throw e;
+      this.options.log(`dropped a job that is not one: ${e.message}`);
+      await this.persist(() => this.store.discard(this.options.loop, this.options.workerId, text).then(() => true));
+      return undefined;
+    }
+  }
+
+  /** A job whose workers died `deaths` times running it (a node that crashes its process): dead, without running it again. */
+  private async buryDiedOften(text: string, deaths: number): Promise<void> {
+    const job = await this.parseOrDiscard(text);
+    if (job === undefined) return;
+    const error = `its worker died (or lost its lease) while running it ${deaths} times`;
+    const buried =
+      job.e === undefined
+        ? await this.bury(text, job, { node: "", attempts: deaths, error }, {})
+        : await this.buryElement(text, { ...job, e: job.e }, { node: job.e.n, element: job.e.i, attempts: deaths, error: `element ${job.e.i} of ${job.e.c}: ${error}` });
+    if (buried) this.finished.dead++;
   }
 
   private runOptions(job: JobMessage): Parameters<typeof runLoop>[3] {
@@ -295,7 +329,7 @@ export class LoopWorker {
 
   /** One element of a spread map: its result goes to the job's gather hash; a failure is retried as the element alone, or buries the job. */
   private async runElementJob(version: LoadedVersion, loop: ProductionLoop, text: string, job: JobMessage & { e: NonNullable<JobMessage["e"]> }): Promise<void> {
-    const { manager, workerId } = this.options;
+    const { workerId } = this.options;
     const { n: name, i: index, c: count } = job.e;
     const attempt = (job.e.k ?? 0) + 1;
     const entry = version.nodes.get(name);
@@ -311,7 +345,8 @@ export class LoopWorker {
         : await runElement(version, entry.node, entry.fn, args, job, { index, count, attempt }, this.runOptions(job));
     if (this.released) return;
     if (outcome.ok) {
-      if (await this.persist(() => manager.gather(loop.name, workerId, text, job, outcome.encoded))) this.finished.elements++;
+      const element = { text, jobId: job.id, token: job.e.g, index: job.e.i };
+      if (await this.persist(() => this.store.gather(loop.name, workerId, element, outcome.encoded))) this.finished.elements++;
       return;
     }
     const retryable = entry?.fn !== undefined && Array.isArray(args);
@@ -319,13 +354,25 @@ export class LoopWorker {
     if (delayMs !== undefined && entry) {
       this.options.log(`job ${job.id} ${name}: attempt ${attempt} of ${entry.node.options.retry + 1} of element ${index} failed: ${outcome.error.message}; ${retryingIn(delayMs)}`);
       const retried: JobMessage = { e: { ...job.e, k: attempt }, id: job.id, v: job.v, ...(job.b === undefined ? {} : { b: job.b }), t: job.t, q: Date.now(), values: {} };
-      if (await this.persist(() => manager.retry(loop, workerId, text, retried, delayMs))) this.finished.retried++;
+      if (await this.retry(text, retried, delayMs)) this.finished.retried++;
       return;
     }
     const error = `element ${index} of ${count}: ${outcome.error.message}`;
     this.options.log(`job ${job.id} ${name}: element ${index} failed after ${attempt} attempt${attempt === 1 ? "" : "s"}: ${outcome.error.message}; moved the job to the dead-letter list`);
     const stack = outcome.error.stack && `element ${index} of ${count}: ${outcome.error.stack}`;
-    if (await this.persist(() => manager.buryElement(loop.name, workerId, text, job, { attempts: attempt, error, stack }))) this.finished.dead++;
+    if (await this.buryElement(text, job, { node: name, element: index, attempts: attempt, error, ...(stack === undefined ? {} : { stack }) })) this.finished.dead++;
+  }
+
+  /** Moves the job of an element that failed for good to the dead-letter list, with what its gather hash holds. */
+  private buryElement(text: string, job: JobMessage & { e: NonNullable<JobMessage["e"]> }, failure: JobFailure): Promise<boolean> {
+    const { loop, workerId } = this.options;
+    const element = { text, jobId: job.id, token: job.e.g, version: job.v, batch: job.b };
+    return this.persist(async () => {
+      // Gone: the job went on or died already, and the element only leaves our list.
+      const gathered = await this.store.gatheredJob(loop, job.id, job.e.g);
+      const letter = gathered === undefined ? { record: "", error: "" } : deadLetter(loop, job, failure, { state: JSON.parse(gathered.state) as Record<string, unknown>, entered: gathered.entered });
+      return this.store.buryElement(loop, workerId, element, letter.record, letter.error, RESULT_TTL_SECONDS);
+    });
   }
 
   /**
@@ -395,8 +442,7 @@ export class LoopWorker {
 
   /** Listens for deploys: loads a new active version ahead of its first job. */
   private async subscribe(): Promise<void> {
-    const { subscriber } = this.options;
-    subscriber.on("message", (_channel: string, text: string) => {
+    this.unsubscribe = await this.store.onControl((text) => {
       let message: { type?: string; pointer?: unknown };
       try {
         message = JSON.parse(text) as typeof message;
@@ -418,7 +464,6 @@ export class LoopWorker {
         (e: unknown) => this.options.log(`version ${version} is active, but this worker refuses it: ${e instanceof Error ? e.message : String(e)}`),
       );
     });
-    await subscriber.subscribe(this.store.keys.control);
   }
 
   /** Returns the jobs of our processing list that we are not running, seen so twice in a row. */

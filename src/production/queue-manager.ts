@@ -1,39 +1,15 @@
-// QueueManager: production mode's queues for one graph, in the graph's terms. It turns
-// a loop's finished job into the store's atomic hand-on (to each next loop, joined where a
-// loop has several upstream loops, or into the result), and serves submit, results,
-// status and the dead-letter list.
+// QueueManager: production mode's queues for one graph as its users see them (the CLI and
+// the extension): submit, results, status and the dead-letter list. The workers' side of
+// the queues is the loop worker's (loop-worker.ts), on the same store.
 import { randomUUID } from "node:crypto";
-import type { CommitTarget, FinishedJob, LoopCounts, GraphTotals } from "../store/queue-store";
-import { QueueStore } from "../store/queue-store";
+import type { LoopCounts, GraphTotals, QueueStore } from "../store/queue-store";
 import { decodeValue, encodeValue, toJsonValue } from "../runtime/values";
-import { pick, type ElementWork, type JobMessage } from "./job-message";
-import type { ProductionGraph, ProductionLoop } from "./production-graph";
+import type { DeadError, DeadRecord } from "./dead-record";
+import { RESULT_TTL_SECONDS } from "./hand-on";
+import { pick, type JobMessage } from "./job-message";
 import { readPointer, type VersionManifest } from "./signed-version";
 
-/** How long a finished job's result (done, or dead and dropped) and a batch's notify list are kept. */
-export const RESULT_TTL_SECONDS = 24 * 3600;
-
-export interface DeadRecord {
-  id: string;
-  loop: string;
-  node: string;
-  /** For a mapped node: the element that failed its last attempt. */
-  element?: number;
-  attempts: number;
-  error: string;
-  stack?: string;
-  version: number;
-  diedAt: number;
-  /** The values the job held in that loop, as JSON. */
-  state: Record<string, unknown>;
-  /** The job as it entered the loop, to put back on `dead retry`. */
-  job: string;
-}
-
-export type JobOutcome =
-  | { id: string; status: "done"; result: Record<string, unknown> }
-  | { id: string; status: "dead"; error: { message: string; node: string; loop: string; attempts: number } }
-  | { id: string; status: "pending" };
+export type JobOutcome = { id: string; status: "done"; result: Record<string, unknown> } | { id: string; status: "dead"; error: DeadError } | { id: string; status: "pending" };
 
 export interface LoopStatus extends Omit<LoopCounts, "recentDone" | "recentLatencyMs" | "recentSeconds"> {
   name: string;
@@ -49,20 +25,7 @@ export interface GraphStatus extends GraphTotals {
   loops: LoopStatus[];
 }
 
-/** Finished jobs waiting for their commit script call. */
-interface CommitBatch {
-  loop: string;
-  worker: string;
-  jobs: FinishedJob[];
-  waiters: { resolve(committed: boolean): void; reject(e: unknown): void }[];
-}
-
-/** Jobs per commit script call at most: enough to amortise the call, short enough not to hold Redis up. */
-const MAX_COMMIT_BATCH = 100;
-
 export class QueueManager {
-  private readonly commitBatches = new Map<string, CommitBatch>();
-
   constructor(readonly store: QueueStore) {}
 
   get graphName(): string {
@@ -117,101 +80,6 @@ export class QueueManager {
     return randomUUID();
   }
 
-  /**
-   * Hands a job on from `loop` (to each next loop, or into the result) and removes it from
-   * the worker's processing list, atomically. False: the job was no longer this worker's.
-   * Jobs finished in the same turn of the event loop are committed by one script call.
-   * `skipped`: the nodes skipped so far; each next loop is told of those it reads.
-   */
-  finish(graph: ProductionGraph, loop: ProductionLoop, worker: string, jobText: string, job: JobMessage, values: Record<string, string>, skipped: string[] = []): Promise<boolean> {
-    const now = Date.now();
-    const targets: CommitTarget[] = loop.downstream.map((down) => {
-      // Field by field: spreading the job and blanking `failed` made a slow object (2.5 µs more a message).
-      const handOn = loop.handOn[down];
-      const skips = skipped.length === 0 ? skipped : skipped.filter((name) => handOn.includes(name));
-      const payload = JSON.stringify({ id: job.id, v: job.v, ...(job.b === undefined ? {} : { b: job.b }), t: job.t, q: now, values: pick(values, handOn), ...(skips.length === 0 ? {} : { s: skips }) } satisfies JobMessage);
-      const upstreamCount = graph.loops.find((l) => l.name === down)?.upstream.length ?? 1;
-      return upstreamCount > 1 ? { kind: "join", loop: down, payload, part: loop.name, expectedParts: upstreamCount } : { kind: "push", loop: down, payload };
-    });
-    if (loop.resultPart) {
-      targets.push({ kind: "result", payload: JSON.stringify(pick(values, loop.resultPart)), part: loop.name, expectedParts: graph.lastLoops.length, batch: job.b });
-    }
-    return this.commitSoon(loop.name, worker, { text: jobText, id: job.id, latencyMs: now - job.q, targets });
-  }
-
-  private commitSoon(loop: string, worker: string, job: FinishedJob): Promise<boolean> {
-    return new Promise((resolve, reject) => {
-      const key = `${loop}\n${worker}`;
-      let batch = this.commitBatches.get(key);
-      if (batch === undefined) {
-        const started: CommitBatch = { loop, worker, jobs: [], waiters: [] };
-        this.commitBatches.set(key, started);
-        setImmediate(() => this.flushCommits(key, started));
-        batch = started;
-      }
-      batch.jobs.push(job);
-      batch.waiters.push({ resolve, reject });
-      if (batch.jobs.length >= MAX_COMMIT_BATCH) this.flushCommits(key, batch);
-    });
-  }
-
-  private flushCommits(key: string, batch: CommitBatch): void {
-    if (this.commitBatches.get(key) !== batch) return;
-    this.commitBatches.delete(key);
-    this.store.commit(batch.loop, batch.worker, batch.jobs, RESULT_TTL_SECONDS).then(
-      (committed) => batch.waiters.forEach((waiter, i) => waiter.resolve(committed[i])),
-      (e: unknown) => batch.waiters.forEach((waiter) => waiter.reject(e)),
-    );
-  }
-
-  /** Puts a job back for another attempt after `delayMs`, with what this loop computed so far. */
-  retry(loop: ProductionLoop, worker: string, jobText: string, retried: JobMessage, delayMs: number): Promise<boolean> {
-    return this.store.retry(loop.name, worker, { text: jobText, id: retried.id }, JSON.stringify(retried), delayMs);
-  }
-
-  /**
-   * Spreads the elements of a job's mapped node over the loop's workers: the job (with
-   * `values`, what it holds so far) waits in a gather hash, holding no slot, and each element
-   * in `elements` (its index and encoded arguments) becomes a message of the loop's queue.
-   */
-  spread(loop: ProductionLoop, worker: string, jobText: string, job: JobMessage, node: string, count: number, elements: readonly { index: number; args: string }[], values: Record<string, string>): Promise<boolean> {
-    const token = randomUUID();
-    const now = Date.now();
-    const resume: JobMessage = { ...job, values };
-    const entered: JobMessage = { ...job, failed: undefined };
-    const state = JSON.stringify(Object.fromEntries(Object.entries(values).map(([name, encoded]) => [name, decodedForRecord(encoded)])));
-    // `e` first: the reaper tells an element from a job by it.
-    const messages = elements.map(({ index, args }) =>
-      JSON.stringify({ e: { g: token, n: node, i: index, c: count, a: args }, id: job.id, v: job.v, ...(job.b === undefined ? {} : { b: job.b }), t: job.t, q: now, values: {} } satisfies JobMessage),
-    );
-    return this.store.spread(loop.name, worker, { text: jobText, id: job.id, token }, { resume: JSON.stringify(resume), entered: JSON.stringify(entered), state, node }, messages);
-  }
-
-  /** An element of a spread map is done: its result joins its job's; the last one sends the job on in its loop. */
-  gather(loop: string, worker: string, elementText: string, job: JobMessage & { e: ElementWork }, result: string): Promise<boolean> {
-    return this.store.gather(loop, worker, { text: elementText, jobId: job.id, token: job.e.g, index: job.e.i }, result);
-  }
-
-  /** An element of a spread map failed its last attempt: its job goes to the dead-letter list, with the element's index. */
-  buryElement(loop: string, worker: string, elementText: string, job: JobMessage & { e: ElementWork }, failure: { attempts: number; error: string; stack?: string }): Promise<boolean> {
-    const node = job.e.n;
-    const head = { id: job.id, loop, version: job.v, diedAt: Date.now(), node, element: job.e.i, attempts: failure.attempts, error: failure.error, ...(failure.stack === undefined ? {} : { stack: failure.stack }) };
-    // The record's state and job are the gather hash's: the script completes it.
-    const recordHead = `${JSON.stringify(head).slice(0, -1)},"state":`;
-    const error = JSON.stringify({ message: failure.error, node, loop, attempts: failure.attempts });
-    return this.store.buryElement(loop, worker, { text: elementText, jobId: job.id, token: job.e.g, version: job.v, batch: job.b }, recordHead, error, RESULT_TTL_SECONDS);
-  }
-
-  /** Moves a job whose node failed its last attempt to the dead-letter list. */
-  bury(loop: string, worker: string, jobText: string, job: JobMessage, failure: { node: string; element?: number; attempts: number; error: string; stack?: string; values: Record<string, string> }): Promise<boolean> {
-    const { values, ...rest } = failure;
-    const entered: JobMessage = { ...job, failed: undefined };
-    const state = Object.fromEntries(Object.entries(values).map(([name, encoded]) => [name, decodedForRecord(encoded)]));
-    const record: DeadRecord = { id: job.id, loop, version: job.v, diedAt: Date.now(), job: JSON.stringify(entered), state, ...rest };
-    const error = JSON.stringify({ message: failure.error, node: failure.node, loop, attempts: failure.attempts });
-    return this.store.bury(loop, worker, { text: jobText, id: job.id, version: job.v, batch: job.b }, JSON.stringify(record), error, RESULT_TTL_SECONDS);
-  }
-
   /** What became of each job. */
   async outcomes(ids: readonly string[]): Promise<JobOutcome[]> {
     const hashes = await this.store.results(ids);
@@ -223,7 +91,7 @@ export class QueueManager {
    * `onOutcome` for each as it does; resolves early with the ids still pending when
    * `timeoutMs` passes.
    */
-  async waitForBatch(batch: string, ids: readonly string[], onOutcome: (outcome: JobOutcome) => void, options: { timeoutMs: number; blocking: QueueStore["redis"] }): Promise<string[]> {
+  async waitForBatch(batch: string, ids: readonly string[], onOutcome: (outcome: JobOutcome) => void, options: { timeoutMs: number }): Promise<string[]> {
     const pending = new Set(ids);
     // Jobs that finished before we started listening are found by reading their results.
     for (const outcome of await this.outcomes(ids)) {
@@ -235,7 +103,7 @@ export class QueueManager {
     const deadline = Date.now() + options.timeoutMs;
     while (pending.size > 0 && Date.now() < deadline) {
       const seconds = Math.max(0.05, Math.min(1, (deadline - Date.now()) / 1000));
-      const id = await this.store.nextFinished(options.blocking, batch, seconds);
+      const id = await this.store.nextFinished(batch, seconds);
       if (id === undefined || !pending.has(id)) continue;
       const [outcome] = await this.outcomes([id]);
       if (outcome.status === "pending") continue;
@@ -294,20 +162,11 @@ export class QueueManager {
 /** What `dead retry` did: nothing (no such dead job), nothing (the active version lacks a loop it died in), or put it back. */
 export type DeadRetry = { kind: "missing" } | { kind: "no-loop"; loop: string; version: number } | { kind: "retried"; loops: string[]; version: number };
 
-/** A value of a dead job's state, or a mark where it does not decode (the job may have died of that). */
-function decodedForRecord(encoded: string): unknown {
-  try {
-    return toJsonValue(decodeValue(encoded));
-  } catch {
-    return "(undecodable)";
-  }
-}
-
 /** Jobs per submit script: large enough to amortise the round trip, small enough to keep Redis responsive. */
 const SUBMIT_CHUNK = 500;
 
 function outcomeOf(id: string, hash: Record<string, string>): JobOutcome {
-  if (hash.dead !== undefined) return { id, status: "dead", error: JSON.parse(hash.dead) as Extract<JobOutcome, { status: "dead" }>["error"] };
+  if (hash.dead !== undefined) return { id, status: "dead", error: JSON.parse(hash.dead) as DeadError };
   if (hash.done === undefined) return { id, status: "pending" };
   // Entries, not assignments: a node named `__proto__` is an own property like any other.
   const entries: [string, unknown][] = [];

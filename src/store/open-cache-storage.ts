@@ -1,10 +1,11 @@
 // Finds the cache's Redis in the order docs/development-mode.md ("Finding Redis") gives: a
-// URL (setting, environment or option) → a Redis answering on 127.0.0.1:6379 → a private
-// redis-server we start → this process's memory, with a one-line notice.
+// URL (setting, environment or option; any node of a Redis Cluster too) → a Redis answering
+// on 127.0.0.1:6379 → a private redis-server we start → this process's memory, with a
+// one-line notice.
 import type { CacheStorage } from "./cache-storage";
 import { MemoryStorage } from "./cache-storage";
 import { startPrivateRedis } from "./private-redis";
-import { connectRedis, RedisUnavailableError } from "./redis-connection";
+import { openRedis, RedisUnavailableError } from "./redis-connection";
 import { RedisStorage } from "./redis-storage";
 import { DEFAULT_LOCAL_REDIS_URL, invalidRedisUrlReason, redactRedisUrl } from "./redis-url";
 
@@ -40,11 +41,11 @@ export async function openCacheStorage({ choice, stateDir }: OpenOptions): Promi
       return { storage: new MemoryStorage() };
     case "url": {
       // A URL the user gave must answer: falling back silently would hide their mistake.
-      const redis = await connectRedis(choice.url, 3000);
+      const redis = await openRedis(choice.url, 3000);
       return { storage: new RedisStorage(redis, redactRedisUrl(choice.url)) };
     }
     case "search": {
-      const local = await connectRedis(DEFAULT_LOCAL_REDIS_URL, 300).catch(() => undefined);
+      const local = await openRedis(DEFAULT_LOCAL_REDIS_URL, 300).catch(() => undefined);
       if (local) return { storage: new RedisStorage(local, DEFAULT_LOCAL_REDIS_URL) };
       return openPrivate(stateDir);
     }

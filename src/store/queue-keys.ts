@@ -46,12 +46,12 @@ export interface QueueKeys {
   processing(loop: string, worker: string): string;
   /** A worker's lease: exists while the worker is alive. */
   lease(loop: string, worker: string): string;
-  /** Hash of how often a job's worker died while running it in a loop: job id → deaths. */
+  /** Hash of how often a job's worker died while running it in a loop: SHA-1 of the job's text → deaths. */
   deaths(loop: string): string;
   /** Hash of a loop's counters: done, failed (attempts), dead. */
   loopStats(loop: string): string;
-  /** Prefix of a loop's 10-second buckets of finished jobs and their latency. */
-  rateBucketPrefix(loop: string): string;
+  /** Hash of a loop's finished jobs and their latency in the current and the previous 10 seconds (see the commit script). */
+  rate(loop: string): string;
 }
 
 export function queueKeys(graph: string): QueueKeys {
@@ -79,6 +79,6 @@ export function queueKeys(graph: string): QueueKeys {
     lease: (name, worker) => `${loop(name)}lease:${worker}`,
     deaths: (name) => `${loop(name)}deaths`,
     loopStats: (name) => `${loop(name)}stats`,
-    rateBucketPrefix: (name) => `${loop(name)}rate:`,
+    rate: (name) => `${loop(name)}rate`,
   };
 }

@@ -5,17 +5,21 @@
 // gone (another worker returned it after this worker's lease expired): that makes every
 // commit idempotent and a job handed on at most once.
 //
-// Keys are passed in KEYS, except where a script walks keys named by data (the workers of
-// a loop, the rate bucket of the current time); those are built from a prefix that holds
-// the graph's hash tag, so they are in the same Cluster slot.
+// Every key a script touches is passed in KEYS; none is built from data inside Lua, so the
+// scripts run on Redis Cluster (all keys of a graph share its hash tag: one slot) and on
+// servers that enforce declared keys. Jobs stay opaque: no script reads inside one. What a
+// script needs to know of a job (its id, its version) comes in ARGV from the worker that
+// parsed it; how often a job's worker died running it is counted under the SHA-1 of its
+// text (a job's text may be large; the reaper has nothing else to go by).
 //
 // Expiry: nothing a job still needs has a TTL (waiting, processing and delayed lists, join
 // hashes, a result still missing parts, a dead job's result). A result expires once done,
-// or once its dead job is dropped. Each job's deaths count goes when the job leaves the loop.
+// or once its dead job is dropped. Each job's deaths count goes when the job leaves the
+// processing list (committed, retried, spread, gathered, buried, discarded).
 //
 // Out of memory (maxmemory reached, noeviction): a script that has not written yet is
 // refused at its first command that may grow memory. The scripts that end a job's stay
-// (commit, retry, bury, returnJob) write first with an LREM, so they go through and free
+// (commit, retry, bury, returnJob, discard) write first with an LREM, so they go through and free
 // what they move; take, promote and submit are refused. renewLease and release are marked
 // allow-oom (Redis 7 shebang flags): a live worker keeps its lease and can leave.
 
@@ -25,6 +29,26 @@ const LEFT_LEASE = "left";
 
 /** Milliseconds of Redis's clock (so that machines with skewed clocks agree). */
 const NOW_MS = `local function now_ms() local t = redis.call('TIME') return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) end`;
+
+/**
+ * The rate of a loop: one hash holding the finished jobs and their summed latency of the
+ * current 10-second bucket of Redis's clock (`n`, `ms`) and of the one before (`pn`, `pms`),
+ * and which bucket is current (`at`). `rate_window` reads it as of now (a bucket gone by
+ * counts as empty); `count_rate` adds to it.
+ */
+const RATE = `local function rate_window(rate, bucket)
+  local at, n, ms, pn, pms = unpack(redis.call('HMGET', rate, 'at', 'n', 'ms', 'pn', 'pms'))
+  at = tonumber(at)
+  if at == bucket then return tonumber(pn) or 0, tonumber(pms) or 0, tonumber(n) or 0, tonumber(ms) or 0 end
+  if at == bucket - 1 then return tonumber(n) or 0, tonumber(ms) or 0, 0, 0 end
+  return 0, 0, 0, 0
+end
+local function count_rate(rate, now, count, latency)
+  local bucket = math.floor(now / 10000)
+  local pn, pms, n, ms = rate_window(rate, bucket)
+  redis.call('HSET', rate, 'at', bucket, 'pn', pn, 'pms', pms, 'n', n + count, 'ms', ms + latency)
+  redis.call('EXPIRE', rate, 120)
+end`;
 
 /**
  * Counts `n` (negative: fewer) unfinished jobs of version `version` in the totals hash, so
@@ -74,9 +98,9 @@ return taken`,
 
   /**
    * A loop finished jobs (one or a batch: one call amortises the script's cost). KEYS:
-   * processing, totals, loop stats, deaths hash, then per job per target its keys. ARGV:
-   * rate bucket prefix, ttl s (of a done result and a notify list), job count, then per job:
-   * job, job id, latency ms, target count, then per target kind, payload, part name,
+   * processing, totals, loop stats, deaths hash, rate hash, then per job per target its keys.
+   * ARGV: ttl s (of a done result and a notify list), job count, then per job: job, job id,
+   * its version, latency ms, target count, then per target kind, payload, part name,
    * expected parts. Targets:
    *   push   KEYS waiting                  the next loop has this loop as its only upstream
    *   join   KEYS join hash, waiting        the next loop joins parts from several loops
@@ -84,23 +108,24 @@ return taken`,
    * Returns, per job, 1 when it was committed, 0 when it was no longer in the list.
    */
   commit: {
-    keys: 4,
+    keys: 5,
     variadicKeys: true,
     lua: `${NOW_MS}
 ${COUNT_LIVE}
-local ttl = tonumber(ARGV[2])
-local k, a = 5, 4
+${RATE}
+local ttl = tonumber(ARGV[1])
+local k, a = 6, 3
 local committed, count, latency = {}, 0, 0
 local deaths = redis.call('EXISTS', KEYS[4]) == 1
-for j = 1, tonumber(ARGV[3]) do
-  local job, id, ms, targets = ARGV[a], ARGV[a + 1], tonumber(ARGV[a + 2]), tonumber(ARGV[a + 3])
-  a = a + 4
+for j = 1, tonumber(ARGV[2]) do
+  local job, id, version, ms, targets = ARGV[a], ARGV[a + 1], ARGV[a + 2], tonumber(ARGV[a + 3]), tonumber(ARGV[a + 4])
+  a = a + 5
   local ours = redis.call('LREM', KEYS[1], -1, job) == 1
   committed[j] = ours and 1 or 0
   if ours then
     count = count + 1
     latency = latency + ms
-    if deaths then redis.call('HDEL', KEYS[4], id) end
+    if deaths then redis.call('HDEL', KEYS[4], redis.sha1hex(job)) end
   end
   for _ = 1, targets do
     local kind, payload, part, expected = ARGV[a], ARGV[a + 1], ARGV[a + 2], tonumber(ARGV[a + 3])
@@ -126,7 +151,7 @@ for j = 1, tonumber(ARGV[3]) do
         if redis.call('HINCRBY', result, 'parts', 1) >= expected then
           redis.call('HSET', result, 'done', now_ms())
           redis.call('HINCRBY', KEYS[2], 'completed', 1)
-          count_live(KEYS[2], string.match(job, '"v":(%d+)'), -1)
+          count_live(KEYS[2], version, -1)
           if notify ~= result then
             redis.call('LPUSH', notify, id)
             redis.call('EXPIRE', notify, ttl)
@@ -139,24 +164,31 @@ for j = 1, tonumber(ARGV[3]) do
 end
 if count > 0 then
   redis.call('HINCRBY', KEYS[3], 'done', count)
-  local bucket = ARGV[1] .. math.floor(now_ms() / 10000)
-  redis.call('HINCRBY', bucket, 'n', count)
-  redis.call('HINCRBY', bucket, 'ms', latency)
-  redis.call('EXPIRE', bucket, 120)
+  count_rate(KEYS[5], now_ms(), count, latency)
 end
 return committed`,
+  },
+
+  /** A loop's rate as of now (see RATE). KEYS: rate hash. Returns { previous n, previous ms, current n, current ms, ms into the current bucket }. */
+  rate: {
+    keys: 1,
+    lua: `${NOW_MS}
+${RATE}
+local now = now_ms()
+local pn, pms, n, ms = rate_window(KEYS[1], math.floor(now / 10000))
+return { pn, pms, n, ms, now % 10000 }`,
   },
 
   /**
    * A node failed and has attempts left. KEYS: processing, delayed, loop stats, waiting,
    * deaths hash. ARGV: job, the job as retried, delay ms (0: straight back to the waiting
-   * list), job id.
+   * list).
    */
   retry: {
     keys: 5,
     lua: `${NOW_MS}
 if redis.call('LREM', KEYS[1], -1, ARGV[1]) == 0 then return 0 end
-redis.call('HDEL', KEYS[5], ARGV[4])
+redis.call('HDEL', KEYS[5], redis.sha1hex(ARGV[1]))
 local delay = tonumber(ARGV[3])
 if delay > 0 then
   redis.call('ZADD', KEYS[2], now_ms() + delay, ARGV[2])
@@ -170,18 +202,18 @@ return 1`,
   /**
    * A job's mapped node spreads its elements over the loop's workers: the job leaves the
    * processing list for its gather hash, and one message per element joins the waiting list.
-   * KEYS: processing, gather hash, waiting, deaths hash. ARGV: job, job id, the job to resume
-   * (with its values so far), the job as it entered the loop (for a dead letter), its state
-   * (JSON, for a dead letter), the node, then the element messages. Returns 1, or 0 when the
-   * job was no longer in the list.
+   * KEYS: processing, gather hash, waiting, deaths hash. ARGV: job, the job to resume (with
+   * its values so far), the job as it entered the loop (for a dead letter), its state (JSON,
+   * for a dead letter), the node, then the element messages. Returns 1, or 0 when the job
+   * was no longer in the list.
    */
   spread: {
     keys: 4,
     lua: `
 if redis.call('LREM', KEYS[1], -1, ARGV[1]) == 0 then return 0 end
-redis.call('HDEL', KEYS[4], ARGV[2])
-redis.call('HSET', KEYS[2], 'job', ARGV[3], 'entered', ARGV[4], 'state', ARGV[5], 'node', ARGV[6], 'left', #ARGV - 6)
-for s = 7, #ARGV, 500 do
+redis.call('HDEL', KEYS[4], redis.sha1hex(ARGV[1]))
+redis.call('HSET', KEYS[2], 'job', ARGV[2], 'entered', ARGV[3], 'state', ARGV[4], 'node', ARGV[5], 'left', #ARGV - 5)
+for s = 6, #ARGV, 500 do
   redis.call('LPUSH', KEYS[3], unpack(ARGV, s, math.min(s + 499, #ARGV)))
 end
 return 1`,
@@ -192,13 +224,15 @@ return 1`,
    * run of the same element, after its worker's lease expired, adds nothing); the last
    * element's result pushes the job, with every element's result, back to the waiting list
    * and deletes the hash. When the hash is gone (the job died of another element) the element
-   * only leaves the list. KEYS: processing, gather hash, waiting. ARGV: element message,
-   * element index, its result (encoded). Returns 1, or 0 when the element was no longer in the list.
+   * only leaves the list. KEYS: processing, gather hash, waiting, deaths hash. ARGV: element
+   * message, element index, its result (encoded). Returns 1, or 0 when the element was no
+   * longer in the list.
    */
   gather: {
-    keys: 3,
+    keys: 4,
     lua: `
 if redis.call('LREM', KEYS[1], -1, ARGV[1]) == 0 then return 0 end
+redis.call('HDEL', KEYS[4], redis.sha1hex(ARGV[1]))
 if redis.call('EXISTS', KEYS[2]) == 0 then return 1 end
 if redis.call('HSETNX', KEYS[2], 'r:' .. ARGV[2], ARGV[3]) == 1 and redis.call('HINCRBY', KEYS[2], 'left', -1) <= 0 then
   local fields = redis.call('HGETALL', KEYS[2])
@@ -218,20 +252,18 @@ return 1`,
    * An element of a spread map failed its last attempt: its job goes to the dead-letter list
    * (once: later elements of a dead job find no gather hash) and the gather hash goes. KEYS:
    * processing, totals, loop stats, dead hash, result hash, notify list (= result hash: none),
-   * deaths hash, gather hash. ARGV: element message, job id, the dead record's JSON up to its
-   * state (the hash's state and job complete it), error (JSON), ttl s, the job's version.
+   * deaths hash, gather hash. ARGV: element message, job id, dead record (JSON, made with the
+   * gather hash's state and job as read before), error (JSON), ttl s, the job's version.
    */
   buryElement: {
     keys: 8,
     lua: `${ADD_DEAD_RECORD}
 if redis.call('LREM', KEYS[1], -1, ARGV[1]) == 0 then return 0 end
+redis.call('HDEL', KEYS[7], redis.sha1hex(ARGV[1]))
 if redis.call('EXISTS', KEYS[8]) == 0 then return 1 end
-local state = redis.call('HGET', KEYS[8], 'state')
-local entered = redis.call('HGET', KEYS[8], 'entered')
 redis.call('DEL', KEYS[8])
-redis.call('HDEL', KEYS[7], ARGV[2])
 redis.call('HINCRBY', KEYS[3], 'dead', 1)
-add_dead_record(KEYS[4], KEYS[2], KEYS[5], KEYS[6] ~= KEYS[5] and KEYS[6], ARGV[2], ARGV[3] .. state .. ',"job":' .. cjson.encode(entered) .. '}', ARGV[4], ARGV[5], ARGV[6])
+add_dead_record(KEYS[4], KEYS[2], KEYS[5], KEYS[6] ~= KEYS[5] and KEYS[6], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6])
 return 1`,
   },
 
@@ -257,56 +289,47 @@ return #due`,
     keys: 7,
     lua: `${ADD_DEAD_RECORD}
 if redis.call('LREM', KEYS[1], -1, ARGV[1]) == 0 then return 0 end
-redis.call('HDEL', KEYS[7], ARGV[2])
+redis.call('HDEL', KEYS[7], redis.sha1hex(ARGV[1]))
 redis.call('HINCRBY', KEYS[3], 'dead', 1)
 add_dead_record(KEYS[4], KEYS[2], KEYS[5], KEYS[6] ~= KEYS[5] and KEYS[6], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6])
 return 1`,
   },
 
   /**
-   * Returns the jobs of every worker of a loop whose lease has expired to the front of
+   * Returns the jobs of the given workers of a loop whose lease has expired to the front of
    * the waiting list, and forgets those workers. A job whose worker has died more than
-   * ARGV[3] times running it (a node that crashes its process) goes to the dead-letter list
-   * instead. A worker that left (release) keeps a "left" lease for a while: whatever reaches
+   * ARGV[1] times running it (a node that crashes its process) goes to the reaping worker's
+   * own processing list instead, to be buried there (the reaping worker makes its dead
+   * record). A worker that left (release) keeps a "left" lease for a while: whatever reaches
    * its list meanwhile (a blocking take that Redis ran after the release) goes back to the
    * waiting list without counting a death, and the worker is forgotten once that lease
-   * expires. KEYS: workers set, waiting, deaths hash (job id → deaths in this loop), dead
-   * hash, totals, loop stats. ARGV: lease key prefix, processing key prefix (each followed by
-   * a worker id), most deaths, loop name, result key prefix, notify key prefix, ttl s.
-   * Returns { returned, buried }.
+   * expires. The caller names the workers (those the previous call returned), so that their
+   * keys are declared; one registered since is reaped by the next call. KEYS: workers set,
+   * waiting, deaths hash (SHA-1 of a job → deaths in this loop), the reaping worker's
+   * processing list, then per worker its lease and its processing list. ARGV: most deaths,
+   * then the workers' ids in KEYS order. Returns { returned, { job, deaths, ... } of the jobs
+   * to bury, every registered worker }.
    */
   reap: {
-    keys: 6,
-    lua: `${NOW_MS}
-${ADD_DEAD_RECORD}
-local returned, buried = 0, 0
-local ttl = tonumber(ARGV[7])
-for _, worker in ipairs(redis.call('SMEMBERS', KEYS[1])) do
-  local lease = redis.call('GET', ARGV[1] .. worker)
-  if lease ~= '${LIVE_LEASE}' then
+    keys: 4,
+    variadicKeys: true,
+    lua: `
+local returned, doomed = 0, {}
+local most = tonumber(ARGV[1])
+for i = 2, #ARGV do
+  local worker, lease_key, processing = ARGV[i], KEYS[2 * i + 1], KEYS[2 * i + 2]
+  local lease = redis.call('GET', lease_key)
+  if lease ~= '${LIVE_LEASE}' and redis.call('SISMEMBER', KEYS[1], worker) == 1 then
     local left = lease == '${LEFT_LEASE}'
-    local processing = ARGV[2] .. worker
     while true do
       local job = redis.call('RPOP', processing)
       if not job then break end
-      -- The fields are read from the job's JSON as the QueueManager writes it (id first).
-      local id = string.match(job, '"id":"(.-)"')
       local deaths = 0
-      -- An element of a spread map (its message starts with "e") goes back without a count: its job is not in this list.
-      local element = string.sub(job, 1, 5) == '{"e":'
-      if id and not left and not element then deaths = redis.call('HINCRBY', KEYS[3], id, 1) end
-      if deaths > tonumber(ARGV[3]) then
-        redis.call('HDEL', KEYS[3], id)
-        local message = 'its worker died (or lost its lease) while running it ' .. deaths .. ' times'
-        local version = string.match(job, '"v":(%d+)')
-        local record = '{"id":' .. cjson.encode(id) .. ',"loop":' .. cjson.encode(ARGV[4]) .. ',"node":"","attempts":' .. deaths ..
-          ',"error":' .. cjson.encode(message) .. ',"version":' .. (version or '0') .. ',"diedAt":' .. now_ms() ..
-          ',"state":{},"job":' .. cjson.encode(job) .. '}'
-        redis.call('HINCRBY', KEYS[6], 'dead', 1)
-        local batch = string.match(job, '"b":"(.-)"')
-        local error = '{"message":' .. cjson.encode(message) .. ',"node":"","loop":' .. cjson.encode(ARGV[4]) .. ',"attempts":' .. deaths .. '}'
-        add_dead_record(KEYS[4], KEYS[5], ARGV[5] .. id, batch and (ARGV[6] .. batch), id, record, error, ttl, version)
-        buried = buried + 1
+      if not left then deaths = redis.call('HINCRBY', KEYS[3], redis.sha1hex(job), 1) end
+      if deaths > most then
+        redis.call('LPUSH', KEYS[4], job)
+        doomed[#doomed + 1] = job
+        doomed[#doomed + 1] = deaths
       else
         redis.call('RPUSH', KEYS[2], job)
         returned = returned + 1
@@ -315,7 +338,7 @@ for _, worker in ipairs(redis.call('SMEMBERS', KEYS[1])) do
     if not left then redis.call('SREM', KEYS[1], worker) end
   end
 end
-return { returned, buried }`,
+return { returned, doomed, redis.call('SMEMBERS', KEYS[1]) }`,
   },
 
   /**
@@ -345,6 +368,15 @@ local returned = 0
 while redis.call('LMOVE', KEYS[1], KEYS[2], 'LEFT', 'RIGHT') do returned = returned + 1 end
 redis.call('SET', KEYS[3], '${LEFT_LEASE}', 'PX', ARGV[1])
 return returned`,
+  },
+
+  /** Removes a message that is not a job from a processing list for good. KEYS: processing, deaths hash. ARGV: the message. */
+  discard: {
+    keys: 2,
+    lua: `
+if redis.call('LREM', KEYS[1], -1, ARGV[1]) == 0 then return 0 end
+redis.call('HDEL', KEYS[2], redis.sha1hex(ARGV[1]))
+return 1`,
   },
 
   /** Returns one job from a processing list to the front of the waiting list. KEYS: processing, waiting. ARGV: job. */

@@ -1,8 +1,15 @@
 // QueueStore: production mode's Redis operations for one graph, each one command or one
 // script of queue-scripts.ts. It moves opaque job strings; what is in a job, and where it
-// goes next, is the production room's business.
-import type Redis from "ioredis";
+// goes next, is the production room's business. It is production's one way in to Redis:
+// it opens its connections (the main one, one for blocking waits, one per control
+// subscription) from a URL, of one server or of a Redis Cluster, and no ioredis type
+// leaves it. Every key of the graph carries its hash tag: on a cluster, the graph lives in
+// one slot, and every script and pipeline here touches that slot alone.
+import type { CacheStorage } from "./cache-storage";
+import { duplicateConnection, openRedis, RedisUnavailableError, withTimeout, type RedisClient } from "./redis-connection";
 import { readMaxmemoryPolicy } from "./redis-memory";
+import { RedisStorage } from "./redis-storage";
+import { redactRedisUrl } from "./redis-url";
 import { queueKeys, type QueueKeys } from "./queue-keys";
 import { LIVE_LEASE, QUEUE_SCRIPTS, type QueueScriptName } from "./queue-scripts";
 
@@ -16,6 +23,8 @@ export type CommitTarget =
 export interface FinishedJob {
   text: string;
   id: string;
+  /** The version the job runs on. */
+  version: number;
   latencyMs: number;
   targets: readonly CommitTarget[];
 }
@@ -48,11 +57,58 @@ export interface GraphTotals {
 
 type ScriptCall = (...args: (string | number)[]) => Promise<unknown>;
 
+/** The main connection's state, as production reports it: lost (commands wait), or back. */
+export type ConnectionChange = "lost" | "back";
+
+export interface OpenQueueStoreOptions {
+  /** How long the first connection may take before the URL counts as not answering. */
+  connectTimeoutMs?: number;
+}
+
+/** Finished jobs of one worker waiting for their commit script call. */
+interface CommitBatch {
+  loop: string;
+  worker: string;
+  ttlSeconds: number;
+  jobs: FinishedJob[];
+  waiters: { resolve(committed: boolean): void; reject(e: unknown): void }[];
+}
+
+/** Jobs per commit script call at most: enough to amortise the call, short enough not to hold Redis up. */
+const MAX_COMMIT_BATCH = 100;
+
 export class QueueStore {
   readonly keys: QueueKeys;
+  /** The connection BLMOVE and BRPOP hold while they wait; opened at the first wait. */
+  private blocking: RedisClient | undefined;
+  private blockingClosed = false;
+  private readonly subscribers = new Set<RedisClient>();
+  private readonly commitBatches = new Map<string, CommitBatch>();
+  /** Per loop, its registered workers as the last reap saw them: the next reap checks these. */
+  private readonly registeredWorkers = new Map<string, string[]>();
 
-  constructor(
-    readonly redis: Redis,
+  /**
+   * Connects to the Redis at `url` (one server, or any node of a cluster) for `graph`; throws
+   * RedisUnavailableError (one line for the user) when it does not answer, or when the node
+   * serving the graph does not. Once connected, commands wait through a lost connection
+   * (ioredis reconnects and resends them) rather than fail.
+   */
+  static async open(url: string, graph: string, options: OpenQueueStoreOptions = {}): Promise<QueueStore> {
+    const timeoutMs = options.connectTimeoutMs ?? 5000;
+    const redis = await openRedis(url, timeoutMs, { maxRetriesPerRequest: null, enableAutoPipelining: true });
+    const store = new QueueStore(redis, graph);
+    try {
+      // On a cluster, the first command of the graph's slot: its node may be the one that is down.
+      await withTimeout(redis.exists(store.keys.totals), timeoutMs);
+    } catch (e) {
+      store.close();
+      throw new RedisUnavailableError(`the Redis serving graph '${graph}' at ${redactRedisUrl(url)} does not answer (${e instanceof Error ? e.message.split("\n")[0] : String(e)})`);
+    }
+    return store;
+  }
+
+  private constructor(
+    private readonly redis: RedisClient,
     readonly graph: string,
   ) {
     this.keys = queueKeys(graph);
@@ -65,6 +121,63 @@ export class QueueStore {
   private script(name: QueueScriptName, keys: readonly string[], args: readonly (string | number)[]): Promise<unknown> {
     const call = (this.redis as unknown as Record<string, ScriptCall>)[`stepgraph_${name}`].bind(this.redis);
     return "variadicKeys" in QUEUE_SCRIPTS[name] ? call(keys.length, ...keys, ...args) : call(...keys, ...args);
+  }
+
+  // ---- connections ----
+
+  /** Tells `listener` when the main connection is lost (commands wait meanwhile) and when it is back. */
+  onConnectionChange(listener: (change: ConnectionChange) => void): void {
+    this.redis.on("close", () => listener("lost"));
+    this.redis.on("ready", () => listener("back"));
+  }
+
+  /**
+   * Calls `listener` with each control message to the graph's workers (a new active
+   * version); resolves, once subscribed, to a function that ends the subscription.
+   */
+  async onControl(listener: (message: string) => void): Promise<() => void> {
+    const subscriber = this.extraConnection();
+    this.subscribers.add(subscriber);
+    subscriber.on("message", (channel: string, message: string) => {
+      if (channel === this.keys.control) listener(message);
+    });
+    await subscriber.subscribe(this.keys.control);
+    return () => {
+      this.subscribers.delete(subscriber);
+      subscriber.disconnect();
+    };
+  }
+
+  /** Ends the blocking connection for good: a wait in progress fails at once, and so does any later one. */
+  closeBlocking(): void {
+    this.blockingClosed = true;
+    this.blocking?.disconnect();
+  }
+
+  /** The node cache on this store's connection (closing it leaves the connection open). */
+  cacheStorage(description: string): CacheStorage {
+    return new RedisStorage(this.redis, description, async () => undefined);
+  }
+
+  /** Closes every connection of the store. */
+  close(): void {
+    this.closeBlocking();
+    for (const subscriber of this.subscribers) subscriber.disconnect();
+    this.subscribers.clear();
+    this.redis.disconnect();
+  }
+
+  private blockingConnection(): RedisClient {
+    if (this.blockingClosed) throw new Error("the store's blocking connection is closed");
+    return (this.blocking ??= this.extraConnection());
+  }
+
+  /** A connection of its own (a blocking wait or a subscription holds it), with the main one's options. */
+  private extraConnection(): RedisClient {
+    const connection = duplicateConnection(this.redis);
+    // Its outages are the main connection's, which are reported once (onConnectionChange).
+    connection.on("error", () => undefined);
+    return connection;
   }
 
   /** Redis's maxmemory-policy, or undefined when neither CONFIG nor INFO will tell. */
@@ -126,24 +239,49 @@ export class QueueStore {
     return (await this.script("take", [this.keys.waiting(loop), this.keys.processing(loop, worker)], [count])) as string[];
   }
 
-  /**
-   * Waits up to `timeoutSeconds` for one job and moves it into the worker's processing list.
-   * `blocking` must be a connection of its own: BLMOVE holds it while it waits.
-   */
-  async takeBlocking(blocking: Redis, loop: string, worker: string, timeoutSeconds: number): Promise<string | undefined> {
-    const job = await blocking.blmove(this.keys.waiting(loop), this.keys.processing(loop, worker), "RIGHT", "LEFT", timeoutSeconds);
+  /** Waits up to `timeoutSeconds` for one job and moves it into the worker's processing list. */
+  async takeBlocking(loop: string, worker: string, timeoutSeconds: number): Promise<string | undefined> {
+    const job = await this.blockingConnection().blmove(this.keys.waiting(loop), this.keys.processing(loop, worker), "RIGHT", "LEFT", timeoutSeconds);
     return job ?? undefined;
   }
 
   /**
-   * Commits finished jobs of one worker in one script call; resolves, per job, to false
-   * when it was no longer this worker's (returned to the queue meanwhile).
+   * Hands a finished job on (see the commit script) and removes it from the worker's
+   * processing list, atomically; resolves to false when it was no longer this worker's
+   * (returned to the queue meanwhile). Jobs finished in the same turn of the event loop are
+   * committed by one script call.
    */
-  async commit(loop: string, worker: string, jobs: readonly FinishedJob[], ttlSeconds: number): Promise<boolean[]> {
-    const keys = [this.keys.processing(loop, worker), this.keys.totals, this.keys.loopStats(loop), this.keys.deaths(loop)];
-    const args: (string | number)[] = [this.keys.rateBucketPrefix(loop), ttlSeconds, jobs.length];
+  commit(loop: string, worker: string, job: FinishedJob, ttlSeconds: number): Promise<boolean> {
+    return new Promise((resolve, reject) => {
+      const key = `${loop}\n${worker}`;
+      let batch = this.commitBatches.get(key);
+      if (batch === undefined) {
+        const started: CommitBatch = { loop, worker, ttlSeconds, jobs: [], waiters: [] };
+        this.commitBatches.set(key, started);
+        setImmediate(() => this.flushCommits(key, started));
+        batch = started;
+      }
+      batch.jobs.push(job);
+      batch.waiters.push({ resolve, reject });
+      if (batch.jobs.length >= MAX_COMMIT_BATCH) this.flushCommits(key, batch);
+    });
+  }
+
+  private flushCommits(key: string, batch: CommitBatch): void {
+    if (this.commitBatches.get(key) !== batch) return;
+    this.commitBatches.delete(key);
+    this.commitNow(batch.loop, batch.worker, batch.jobs, batch.ttlSeconds).then(
+      (committed) => batch.waiters.forEach((waiter, i) => waiter.resolve(committed[i])),
+      (e: unknown) => batch.waiters.forEach((waiter) => waiter.reject(e)),
+    );
+  }
+
+  /** Commits finished jobs of one worker in one script call; resolves, per job, to whether it was committed. */
+  private async commitNow(loop: string, worker: string, jobs: readonly FinishedJob[], ttlSeconds: number): Promise<boolean[]> {
+    const keys = [this.keys.processing(loop, worker), this.keys.totals, this.keys.loopStats(loop), this.keys.deaths(loop), this.keys.rate(loop)];
+    const args: (string | number)[] = [ttlSeconds, jobs.length];
     for (const job of jobs) {
-      args.push(job.text, job.id, Math.round(job.latencyMs), job.targets.length);
+      args.push(job.text, job.id, job.version, Math.round(job.latencyMs), job.targets.length);
       for (const target of job.targets) {
         if (target.kind === "push") {
           keys.push(this.keys.waiting(target.loop));
@@ -167,17 +305,30 @@ export class QueueStore {
    */
   async spread(loop: string, worker: string, job: { text: string; id: string; token: string }, gathered: { resume: string; entered: string; state: string; node: string }, elements: readonly string[]): Promise<boolean> {
     const keys = [this.keys.processing(loop, worker), this.keys.gather(loop, job.id, job.token), this.keys.waiting(loop), this.keys.deaths(loop)];
-    return (await this.script("spread", keys, [job.text, job.id, gathered.resume, gathered.entered, gathered.state, gathered.node, ...elements])) === 1;
+    return (await this.script("spread", keys, [job.text, gathered.resume, gathered.entered, gathered.state, gathered.node, ...elements])) === 1;
   }
 
   /** Adds a finished element's result to its job's gather hash; the last one pushes the job on. */
   async gather(loop: string, worker: string, element: { text: string; jobId: string; token: string; index: number }, result: string): Promise<boolean> {
-    const keys = [this.keys.processing(loop, worker), this.keys.gather(loop, element.jobId, element.token), this.keys.waiting(loop)];
+    const keys = [this.keys.processing(loop, worker), this.keys.gather(loop, element.jobId, element.token), this.keys.waiting(loop), this.keys.deaths(loop)];
     return (await this.script("gather", keys, [element.text, element.index, result])) === 1;
   }
 
-  /** Sends the job of an element that failed its last attempt to the dead-letter list (see buryElement). */
-  async buryElement(loop: string, worker: string, element: { text: string; jobId: string; token: string; version: number; batch?: string }, recordHead: string, error: string, ttlSeconds: number): Promise<boolean> {
+  /**
+   * What a spread job keeps in its gather hash for a dead letter: the job as it entered the
+   * loop and its state (JSON); undefined when the hash is gone (the job went on, or died).
+   */
+  async gatheredJob(loop: string, jobId: string, token: string): Promise<{ entered: string; state: string } | undefined> {
+    const [entered, state] = await this.redis.hmget(this.keys.gather(loop, jobId, token), "entered", "state");
+    return entered === null || state === null ? undefined : { entered, state };
+  }
+
+  /**
+   * Sends the job of an element that failed its last attempt to the dead-letter list with
+   * `record` (made from gatheredJob), unless its gather hash is gone: then the element only
+   * leaves the processing list. See the buryElement script.
+   */
+  async buryElement(loop: string, worker: string, element: { text: string; jobId: string; token: string; version: number; batch?: string }, record: string, error: string, ttlSeconds: number): Promise<boolean> {
     const result = this.keys.result(element.jobId);
     const keys = [
       this.keys.processing(loop, worker),
@@ -189,12 +340,12 @@ export class QueueStore {
       this.keys.deaths(loop),
       this.keys.gather(loop, element.jobId, element.token),
     ];
-    return (await this.script("buryElement", keys, [element.text, element.jobId, recordHead, error, ttlSeconds, element.version])) === 1;
+    return (await this.script("buryElement", keys, [element.text, element.jobId, record, error, ttlSeconds, element.version])) === 1;
   }
 
-  async retry(loop: string, worker: string, job: { text: string; id: string }, retried: string, delayMs: number): Promise<boolean> {
+  async retry(loop: string, worker: string, job: string, retried: string, delayMs: number): Promise<boolean> {
     const keys = [this.keys.processing(loop, worker), this.keys.delayed(loop), this.keys.loopStats(loop), this.keys.waiting(loop), this.keys.deaths(loop)];
-    return (await this.script("retry", keys, [job.text, retried, Math.round(delayMs), job.id])) === 1;
+    return (await this.script("retry", keys, [job, retried, Math.round(delayMs)])) === 1;
   }
 
   async bury(loop: string, worker: string, job: { text: string; id: string; version: number; batch?: string }, record: string, error: string, ttlSeconds: number): Promise<boolean> {
@@ -208,14 +359,20 @@ export class QueueStore {
   }
 
   /**
-   * Returns the jobs of the loop's workers whose lease expired; a job whose worker died
-   * more than `maxDeaths` times running it is buried instead. Resolves to how many of each.
+   * For `worker`: returns the jobs of the loop's other workers whose lease expired to the
+   * waiting list. A job whose worker died more than `maxDeaths` times running it moves into
+   * `worker`'s own processing list instead, for it to bury: those come back with their
+   * deaths. The workers checked are those registered at the previous call of this store
+   * (the script must be given their keys), so one registered since is checked at the next.
    */
-  async reap(loop: string, maxDeaths: number, ttlSeconds: number): Promise<{ returned: number; buried: number }> {
-    const keys = [this.keys.workers(loop), this.keys.waiting(loop), this.keys.deaths(loop), this.keys.dead, this.keys.totals, this.keys.loopStats(loop)];
-    const args = [this.keys.lease(loop, ""), this.keys.processing(loop, ""), maxDeaths, loop, this.keys.result(""), this.keys.notify(""), ttlSeconds];
-    const [returned, buried] = (await this.script("reap", keys, args)) as [number, number];
-    return { returned, buried };
+  async reap(loop: string, worker: string, maxDeaths: number): Promise<{ returned: number; doomed: { text: string; deaths: number }[] }> {
+    const others = (this.registeredWorkers.get(loop) ?? []).filter((other) => other !== worker);
+    const keys = [this.keys.workers(loop), this.keys.waiting(loop), this.keys.deaths(loop), this.keys.processing(loop, worker), ...others.flatMap((other) => [this.keys.lease(loop, other), this.keys.processing(loop, other)])];
+    const [returned, doomedFlat, registered] = (await this.script("reap", keys, [maxDeaths, ...others])) as [number, (string | number)[], string[]];
+    this.registeredWorkers.set(loop, registered);
+    const doomed: { text: string; deaths: number }[] = [];
+    for (let i = 0; i < doomedFlat.length; i += 2) doomed.push({ text: String(doomedFlat[i]), deaths: Number(doomedFlat[i + 1]) });
+    return { returned, doomed };
   }
 
   async renewLease(loop: string, worker: string, ttlMs: number): Promise<void> {
@@ -237,7 +394,7 @@ export class QueueStore {
 
   /** Removes a job from the worker's processing list for good (one that is not a job at all). */
   async discard(loop: string, worker: string, job: string): Promise<void> {
-    await this.redis.lrem(this.keys.processing(loop, worker), -1, job);
+    await this.script("discard", [this.keys.processing(loop, worker), this.keys.deaths(loop)], [job]);
   }
 
   async processingJobs(loop: string, worker: string): Promise<string[]> {
@@ -258,8 +415,8 @@ export class QueueStore {
   }
 
   /** Waits up to `timeoutSeconds` for the next finished job of a batch. */
-  async nextFinished(blocking: Redis, batch: string, timeoutSeconds: number): Promise<string | undefined> {
-    const reply = await blocking.brpop(this.keys.notify(batch), timeoutSeconds);
+  async nextFinished(batch: string, timeoutSeconds: number): Promise<string | undefined> {
+    const reply = await this.blockingConnection().brpop(this.keys.notify(batch), timeoutSeconds);
     return reply?.[1];
   }
 
@@ -292,39 +449,27 @@ export class QueueStore {
   }
 
   async loopCounts(loop: string): Promise<LoopCounts> {
-    const [time, workers] = await Promise.all([this.redis.time(), this.redis.smembers(this.keys.workers(loop))]);
-    const nowMs = Number(time[0]) * 1000 + Math.floor(Number(time[1]) / 1000);
-    const bucket = Math.floor(nowMs / 10_000);
-    const pipeline = this.redis
-      .pipeline()
-      .llen(this.keys.waiting(loop))
-      .zcard(this.keys.delayed(loop))
-      .hgetall(this.keys.loopStats(loop))
-      .hgetall(`${this.keys.rateBucketPrefix(loop)}${bucket - 1}`)
-      .hgetall(`${this.keys.rateBucketPrefix(loop)}${bucket}`);
-    for (const worker of workers) pipeline.get(this.keys.lease(loop, worker)).llen(this.keys.processing(loop, worker));
-    const replies = ((await pipeline.exec()) ?? []).map(([error, value]) => {
-      if (error) throw error;
-      return value;
-    });
-    const [waiting, delayed, stats, previous, current] = replies as [number, number, Record<string, string>, Record<string, string>, Record<string, string>];
-    let alive = 0;
-    let inFlight = 0;
-    for (let i = 5; i < replies.length; i += 2) {
-      if (replies[i] === LIVE_LEASE) alive++;
-      inFlight += replies[i + 1] as number;
-    }
+    const workers = await this.redis.smembers(this.keys.workers(loop));
+    // One round trip: the connection pipelines the commands of one turn of the event loop.
+    const [waiting, delayed, stats, rate, workerStates] = await Promise.all([
+      this.redis.llen(this.keys.waiting(loop)),
+      this.redis.zcard(this.keys.delayed(loop)),
+      this.redis.hgetall(this.keys.loopStats(loop)),
+      this.script("rate", [this.keys.rate(loop)], []) as Promise<[number, number, number, number, number]>,
+      Promise.all(workers.map((worker) => Promise.all([this.redis.get(this.keys.lease(loop, worker)), this.redis.llen(this.keys.processing(loop, worker))]))),
+    ]);
+    const [previousDone, previousMs, currentDone, currentMs, msIntoBucket] = rate;
     return {
       waiting,
       delayed,
-      inFlight,
+      inFlight: workerStates.reduce((sum, [, held]) => sum + held, 0),
       done: Number(stats.done ?? 0),
       failed: Number(stats.failed ?? 0),
       dead: Number(stats.dead ?? 0),
-      workers: alive,
-      recentDone: Number(previous.n ?? 0) + Number(current.n ?? 0),
-      recentLatencyMs: Number(previous.ms ?? 0) + Number(current.ms ?? 0),
-      recentSeconds: 10 + (nowMs % 10_000) / 1000,
+      workers: workerStates.filter(([lease]) => lease === LIVE_LEASE).length,
+      recentDone: previousDone + currentDone,
+      recentLatencyMs: previousMs + currentMs,
+      recentSeconds: 10 + msIntoBucket / 1000,
     };
   }
 }

@@ -1,10 +1,11 @@
-// CacheStorage on a Redis connection.
-import type Redis from "ioredis";
+// CacheStorage on a Redis connection (one server, or a cluster).
+import { Cluster } from "ioredis";
 import type { CacheStorage } from "./cache-storage";
+import { primaryServers, type RedisClient } from "./redis-connection";
 
 export class RedisStorage implements CacheStorage {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     readonly description: string,
     /** Closes the connection; a private server's stops the server too. */
     private readonly closeConnection: () => Promise<void> = () => redis.quit().then(() => undefined, () => redis.disconnect()),
@@ -23,7 +24,9 @@ export class RedisStorage implements CacheStorage {
     // UNLINK frees memory off the main thread.
     let deleted = 0;
     await this.scanPrefix(prefix, async (keys) => {
-      deleted += await this.redis.unlink(...keys);
+      // A cluster takes a command's keys only from one slot: there, one key a command.
+      const unlinked = this.redis instanceof Cluster ? await Promise.all(keys.map((key) => this.redis.unlink(key))) : [await this.redis.unlink(...keys)];
+      deleted += unlinked.reduce((sum, n) => sum + n, 0);
     });
     return deleted;
   }
@@ -37,15 +40,20 @@ export class RedisStorage implements CacheStorage {
     return [...found];
   }
 
-  /** SCAN, not KEYS, so that a large Redis is not blocked; `each` gets every non-empty batch. */
+  /**
+   * SCAN, not KEYS, so that a large Redis is not blocked; `each` gets every non-empty batch.
+   * Each primary of a cluster scans its own keys.
+   */
   private async scanPrefix(prefix: string, each: (keys: string[]) => Promise<void>): Promise<void> {
-    let cursor = "0";
     const pattern = `${prefix.replace(/[*?[\]\\]/g, "\\$&")}*`;
-    do {
-      const [next, keys] = await this.redis.scan(cursor, "MATCH", pattern, "COUNT", 1000);
-      cursor = next;
-      if (keys.length > 0) await each(keys);
-    } while (cursor !== "0");
+    for (const server of primaryServers(this.redis)) {
+      let cursor = "0";
+      do {
+        const [next, keys] = await server.scan(cursor, "MATCH", pattern, "COUNT", 1000);
+        cursor = next;
+        if (keys.length > 0) await each(keys);
+      } while (cursor !== "0");
+    }
   }
 
   close(): Promise<void> {

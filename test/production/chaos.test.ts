@@ -2,6 +2,7 @@
 // restarted, Redis restarted mid-run. Every job's result must come out exactly once and
 // be right: each loop commits each job once, each result is written by one commit.
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
 import { after, before, test } from "node:test";
 import { startTestRedis, type TestRedis } from "../redis-harness";
 import { deploy, loopsWorkspace, queueManager, startWorker, stopWorkers, submit, waitForRest, type WorkerProcess } from "./production-harness";
@@ -50,15 +51,16 @@ test("workers killed with SIGKILL at random moments and restarted: every result 
   };
   const slots = LOOPS.flatMap((loop) => [`${loop}#1`, `${loop}#2`]);
   await Promise.all(slots.map(start));
-  const { manager, close } = queueManager(redis.url, "chain");
+  const { manager, close } = await queueManager(redis.url, "chain");
   /** The jobs a worker holds, and whether one of them already saw 3 deaths of its worker in that loop. */
   const held = async (slot: string) => {
     const loop = slot.split("#")[0];
     const id = /worker (\S+) serving loop/.exec(workers.get(slot)?.output() ?? "")?.[1];
     if (id === undefined) return { count: 0, nearDeath: false };
     const jobs = await redis.client.lrange(`stepgraph:{chain}:prod:loop:${loop}:processing:${id}`, 0, -1);
-    const ids = jobs.map((job) => (JSON.parse(job) as { id: string }).id);
-    const deaths = ids.length === 0 ? [] : await redis.client.hmget(`stepgraph:{chain}:prod:loop:${loop}:deaths`, ...ids);
+    // Deaths are counted per job text, under its SHA-1.
+    const fields = jobs.map((job) => createHash("sha1").update(job).digest("hex"));
+    const deaths = fields.length === 0 ? [] : await redis.client.hmget(`stepgraph:{chain}:prod:loop:${loop}:deaths`, ...fields);
     return { count: jobs.length, nearDeath: deaths.some((d) => Number(d ?? 0) >= 3) };
   };
   // Jobs arrive in bursts that the workers finish in a fraction of the time between them: a
@@ -118,7 +120,7 @@ test("Redis restarted (AOF on) during a run: the workers reconnect, no worker ex
   await redis.client.flushall();
   deploy("chain.graph", redis.url, ws);
   const workers = await Promise.all(LOOPS.map((loop) => startWorker(redis.url, ws, "chain", loop, { env: { STEPGRAPH_TEST_JITTER_MS: "40" } })));
-  const { manager, close } = queueManager(redis.url, "chain");
+  const { manager, close } = await queueManager(redis.url, "chain");
   try {
     const ids = await submit(manager, Array.from({ length: 2000 }, (_, n) => ({ n })));
     await new Promise((resolve) => setTimeout(resolve, 700));

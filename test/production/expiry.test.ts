@@ -8,9 +8,9 @@ import { deploy, fileTestRedis, loopsWorkspace, queueManager, startWorker, stepg
 
 const redis = fileTestRedis();
 
-/** The keys of `graph` that have a TTL, but for workers' leases and the loops' throughput buckets (no job's data). */
+/** The keys of `graph` that have a TTL, but for workers' leases and the loops' throughput (no job's data). */
 async function volatileKeys(client: Redis, graph: string): Promise<string[]> {
-  const keys = (await client.keys(`stepgraph:{${graph}}:prod:*`)).filter((key) => !key.includes(":rate:") && !key.includes(":lease:"));
+  const keys = (await client.keys(`stepgraph:{${graph}}:prod:*`)).filter((key) => !key.endsWith(":rate") && !key.includes(":lease:"));
   const ttls = await Promise.all(keys.map((key) => client.pttl(key)));
   return keys.filter((_, i) => ttls[i] >= 0).sort();
 }
@@ -23,7 +23,7 @@ async function passTime(client: Redis, graph: string): Promise<void> {
 test("a join waiting a long time for its other part: nothing of it expires, and the job finishes after any wait", async () => {
   const ws = loopsWorkspace();
   deploy("fork.graph", redis.url, ws);
-  const { manager, close } = queueManager(redis.url, "fork");
+  const { manager, close } = await queueManager(redis.url, "fork");
   const lefts = await startWorker(redis.url, ws, "fork", "lefts");
   try {
     const ids = await submit(manager, [{ n: 1 }, { n: 2 }]);
@@ -48,7 +48,7 @@ test("a join waiting a long time for its other part: nothing of it expires, and 
 test("a result with two parts, one of them dead: nothing expires until it is done; `dead retry` days later completes it", async () => {
   const ws = loopsWorkspace();
   deploy("pair.graph", redis.url, ws);
-  const { manager, close } = queueManager(redis.url, "pair");
+  const { manager, close } = await queueManager(redis.url, "pair");
   const one = await startWorker(redis.url, ws, "pair", "one");
   const refusing = await startWorker(redis.url, ws, "pair", "two", { env: { STEPGRAPH_TEST_REFUSE: "1" } });
   try {
@@ -78,7 +78,7 @@ test("a result with two parts, one of them dead: nothing expires until it is don
 test("a dropped dead job's result expires; until then it stays", async () => {
   const ws = loopsWorkspace();
   deploy("poison.graph", redis.url, ws);
-  const { manager, close } = queueManager(redis.url, "poison");
+  const { manager, close } = await queueManager(redis.url, "poison");
   const workers = await Promise.all(["checking", "finishing"].map((loop) => startWorker(redis.url, ws, "poison", loop)));
   try {
     const ids = await submit(manager, [{ n: 13 }]);

@@ -14,7 +14,7 @@ test("a job holding a value that does not decode goes to the dead-letter list wi
   const ws = loopsWorkspace();
   deploy("chain.graph", redis.url, ws);
   const workers = await Promise.all(LOOPS.map((loop) => startWorker(redis.url, ws, "chain", loop)));
-  const { manager, close } = queueManager(redis.url, "chain");
+  const { manager, close } = await queueManager(redis.url, "chain");
   try {
     const [id] = await submit(manager, [{ n: 1 }]);
     await waitForRest(manager, 20_000);
@@ -44,7 +44,7 @@ test("a version whose artifact throws when loaded: its jobs go dead with the rea
   const ws = loopsWorkspace();
   deploy("chain.graph", redis.url, ws);
   const workers = await Promise.all(LOOPS.map((loop) => startWorker(redis.url, ws, "chain", loop)));
-  const { manager, close } = queueManager(redis.url, "chain");
+  const { manager, close } = await queueManager(redis.url, "chain");
   try {
     const good = (await manager.activeManifest()) as VersionManifest;
     deploy("loadfail.graph", redis.url, ws);
@@ -96,7 +96,7 @@ test("a stray rejected promise or a throwing timer in node code is logged agains
   const ws = loopsWorkspace();
   deploy("stray.graph", redis.url, ws);
   const worker = await startWorker(redis.url, ws, "stray", "straying");
-  const { manager, close } = queueManager(redis.url, "stray");
+  const { manager, close } = await queueManager(redis.url, "stray");
   try {
     const ids = await submit(manager, [{ n: 1, how: "reject" }, { n: 2, how: "timer" }, ...Array.from({ length: 20 }, (_, i) => ({ n: 10 + i }))]);
     await waitForRest(manager, 20_000);

@@ -12,7 +12,7 @@ test("deploy warns for each pin, and production runs the pinned node", async () 
   assert.equal(deployed.status, 0, deployed.stderr);
   assert.equal(deployed.stderr, `stepgraph: warning: ${ws.path("pinned.graph")}:4: node 'items' is pinned to ${ws.path("rates.json")}: production ignores pins and runs the node\n`);
   const workers = [await startWorker(redis.url, ws, "ppinned", "main")];
-  const { manager, close } = queueManager(redis.url, "ppinned");
+  const { manager, close } = await queueManager(redis.url, "ppinned");
   try {
     const ids = await submit(manager, [{}]);
     await waitForRest(manager, 20_000);

@@ -2,7 +2,6 @@
 // the test started, on a copy of the fixture graphs.
 import { spawn, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
-import Redis from "ioredis";
 import { QueueManager } from "../../src/production/queue-manager";
 import { resolveJobInput } from "../../src/runtime/job-input";
 import { QueueStore } from "../../src/store/queue-store";
@@ -72,11 +71,10 @@ export async function waitFor(condition: () => boolean | Promise<boolean>, timeo
   }
 }
 
-/** The QueueManager of `graph` over a connection of the test's own; close() when done. */
-export function queueManager(url: string, graph: string, password?: string): { manager: QueueManager; redis: Redis; close(): void } {
-  const redis = new Redis(url, { maxRetriesPerRequest: null, ...(password ? { password } : {}) });
-  redis.on("error", () => undefined);
-  return { manager: new QueueManager(new QueueStore(redis, graph)), redis, close: () => redis.disconnect() };
+/** The QueueManager of `graph` over a store of the test's own; close() when done. */
+export async function queueManager(url: string, graph: string): Promise<{ manager: QueueManager; close(): void }> {
+  const store = await QueueStore.open(url, graph);
+  return { manager: new QueueManager(store), close: () => store.close() };
 }
 
 /** Submits one job per input; resolves to the ids. */

@@ -80,7 +80,7 @@ test("a job whose node always throws is dead after exactly its retries while the
   const ws = loopsWorkspace();
   deploy("poison.graph", redis.url, ws);
   const workers = await Promise.all(["checking", "finishing"].map((loop) => startWorker(redis.url, ws, "poison", loop)));
-  const { manager, close } = queueManager(redis.url, "poison");
+  const { manager, close } = await queueManager(redis.url, "poison");
   try {
     const ids = await submit(manager, Array.from({ length: 40 }, (_, i) => ({ n: i })));
     await waitForRest(manager, 30_000);
@@ -127,7 +127,7 @@ test("a tampered version is refused: a worker will not start on it, and a job of
     const stored = await redis.client.hgetall(keys(version));
     const forged = version + 100;
     await redis.client.hset(keys(forged), { ...stored, manifest: stored.manifest.replace(`"version":${version}`, `"version":${forged}`), artifact: stored.artifact.replace("resolve(ms)", "resolve(-1)") });
-    const { manager, close } = queueManager(redis.url, "slow");
+    const { manager, close } = await queueManager(redis.url, "slow");
     try {
       const manifest = (await manager.activeManifest()) as VersionManifest;
       const [id] = await manager.submit({ ...manifest, version: forged }, [{ ms: 1 }]);
@@ -153,7 +153,7 @@ test("a tampered version is refused: a worker will not start on it, and a job of
 test("SIGTERM under load: workers finish or return every job and exit 0; nothing is lost", async () => {
   const ws = loopsWorkspace();
   deploy("slow.graph", redis.url, ws);
-  const { manager, close } = queueManager(redis.url, "slow");
+  const { manager, close } = await queueManager(redis.url, "slow");
   try {
     // Jobs of 150 ms with a long grace: in-flight jobs finish.
     let workers = await Promise.all([1, 2].map(() => startWorker(redis.url, ws, "slow", "sleeping")));
@@ -260,7 +260,7 @@ test("SIGTERM while Redis is away: the worker still exits 0, leaving its jobs to
 test("jobs finish on the version they were submitted on, whatever is active when they run", async () => {
   const ws = loopsWorkspace();
   deploy("chain.graph", redis.url, ws);
-  const { manager, close } = queueManager(redis.url, "chain");
+  const { manager, close } = await queueManager(redis.url, "chain");
   try {
     const before = await submit(manager, [{ n: 1 }, { n: 2 }, { n: 3 }]);
     // Version 2: `dec` subtracts 2 instead of 1.
@@ -283,7 +283,7 @@ test("jobs finish on the version they were submitted on, whatever is active when
 test("a job that crashes its worker every time is dead after its worker died more than 3 times; the others finish", async () => {
   const ws = loopsWorkspace();
   deploy("crash.graph", redis.url, ws);
-  const { manager, close } = queueManager(redis.url, "crash");
+  const { manager, close } = await queueManager(redis.url, "crash");
   const started: Awaited<ReturnType<typeof startWorker>>[] = [];
   let supervising = true;
   // A supervisor, as in production: a worker that exits is started again.

@@ -53,7 +53,7 @@ test("Redis out of memory (noeviction): leases stay renewed, no job counts a dea
   const full = await startTestRedis({ args: ["--maxmemory", "12mb", "--maxmemory-policy", "noeviction"] });
   const ws = loopsWorkspace();
   deploy("slow.graph", full.url, ws);
-  const { manager, close } = queueManager(full.url, "slow");
+  const { manager, close } = await queueManager(full.url, "slow");
   const worker = await startWorker(full.url, ws, "slow", "sleeping", { args: ["--concurrency", "4"] });
   try {
     await submit(manager, Array.from({ length: 8 }, () => ({ ms: 9000 })));

@@ -17,7 +17,7 @@ test("the elements of a large map run on every worker of the loop, each retried 
   const ws = copyFixture("v2", "production");
   deploy("spread.graph", redis.url, ws);
   const workers = await Promise.all([1, 2].map(() => startWorker(redis.url, ws, "pspread", "spreading")));
-  const { manager, close } = queueManager(redis.url, "pspread");
+  const { manager, close } = await queueManager(redis.url, "pspread");
   try {
     const ids = await submit(manager, [{ n: 200 }, { n: 40 }, { n: 3 }]);
     await waitForRest(manager, 60_000);
@@ -40,7 +40,7 @@ test("an element of a spread map out of retries sends its job to the dead-letter
   const ws = copyFixture("v2", "production");
   deploy("spreadfails.graph", redis.url, ws);
   const workers = await Promise.all([1, 2].map(() => startWorker(redis.url, ws, "pspreadfails", "checking")));
-  const { manager, close } = queueManager(redis.url, "pspreadfails");
+  const { manager, close } = await queueManager(redis.url, "pspreadfails");
   try {
     const [id] = await submit(manager, [{}]);
     await waitForRest(manager, 30_000);
@@ -60,12 +60,48 @@ test("an element of a spread map out of retries sends its job to the dead-letter
   }
 });
 
+test("an element of a spread map that ends its worker every time sends its job to the dead-letter list after 4 deaths", async () => {
+  const ws = copyFixture("v2", "production");
+  deploy("spreadcrash.graph", redis.url, ws);
+  const { manager, close } = await queueManager(redis.url, "pspreadcrash");
+  const started: WorkerProcess[] = [];
+  let supervising = true;
+  // Two supervised workers, as in production: one that exits is started again.
+  const supervise = async () => {
+    while (supervising) {
+      const worker = await startWorker(redis.url, ws, "pspreadcrash", "checking");
+      started.push(worker);
+      await Promise.race([worker.exited, waitFor(() => !supervising, 120_000, "the end")]);
+    }
+  };
+  const supervisors = [supervise(), supervise()];
+  try {
+    const [id] = await submit(manager, [{}]);
+    await waitForRest(manager, 90_000);
+    const records = await manager.deadJobs();
+    assert.deepEqual(
+      records.map(({ id, loop, node, element, attempts, error }) => ({ id, loop, node, element, attempts, error })),
+      [{ id, loop: "checking", node: "checked", element: 2, attempts: 4, error: "element 2 of 40: its worker died (or lost its lease) while running it 4 times" }],
+    );
+    assert.deepEqual(records[0].state, { n: 40, items: Array.from({ length: 40 }, (_, i) => i + 1) });
+    assert.equal(JSON.parse(records[0].job).id, id);
+    assert.deepEqual(await manager.store.totals(), { submitted: 1, completed: 0, dead: 1 });
+    // The other elements finish (or find their job gone): no gather hash, no deaths count, no element is left.
+    await waitFor(async () => (await redis.client.keys("*:loop:checking:*")).filter((k) => !/workers|lease|stats|rate/.test(k)).length === 0, 20_000, "the other elements to drain");
+  } finally {
+    supervising = false;
+    await Promise.all(supervisors);
+    await stopWorkers(started);
+    close();
+  }
+});
+
 test("kill -9 of workers in the middle of spread maps loses no element and gathers each once", async () => {
   const ws = copyFixture("v2", "production");
   deploy("spread.graph", redis.url, ws);
   const env = { STEPGRAPH_TEST_JITTER_MS: "30" };
   const workers: WorkerProcess[] = await Promise.all([1, 2, 3].map(() => startWorker(redis.url, ws, "pspread", "spreading", { env })));
-  const { manager, close } = queueManager(redis.url, "pspread");
+  const { manager, close } = await queueManager(redis.url, "pspread");
   try {
     const ids = await submit(manager, Array.from({ length: 30 }, () => ({ n: 60 })));
     for (let round = 0; round < 3; round++) {

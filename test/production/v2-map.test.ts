@@ -12,7 +12,7 @@ test("a mapped node's output is the array of its elements' results; a failed ele
   const ws = copyFixture("v2", "production");
   deploy("map.graph", redis.url, ws);
   const workers = await Promise.all(["making", "mapping"].map((loop) => startWorker(redis.url, ws, "pmap", loop)));
-  const { manager, close } = queueManager(redis.url, "pmap");
+  const { manager, close } = await queueManager(redis.url, "pmap");
   try {
     const ids = await submit(manager, [{ n: 4 }, { n: 0 }]);
     await waitForRest(manager, 30_000);
@@ -35,7 +35,7 @@ test("an element out of retries sends the job to the dead-letter list with its i
   const ws = copyFixture("v2", "production");
   deploy("mapfails.graph", redis.url, ws);
   const workers = await Promise.all(["checking", "wronging"].map((loop) => startWorker(redis.url, ws, "pmapfails", loop)));
-  const { manager, close } = queueManager(redis.url, "pmapfails");
+  const { manager, close } = await queueManager(redis.url, "pmapfails");
   try {
     const [id] = await submit(manager, [{}]);
     // One dead job with a record from each loop: the first record counts it dead, the other comes after its retry.
@@ -57,7 +57,7 @@ test("the elements of a map run concurrently, at most the loop's concurrency at 
   const ws = copyFixture("v2", "production");
   deploy("crowd.graph", redis.url, ws);
   const workers = [await startWorker(redis.url, ws, "pcrowd", "crowding")];
-  const { manager, close } = queueManager(redis.url, "pcrowd");
+  const { manager, close } = await queueManager(redis.url, "pcrowd");
   try {
     const ids = await submit(manager, [{}, {}, {}]);
     await waitForRest(manager, 30_000);

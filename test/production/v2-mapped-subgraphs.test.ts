@@ -12,7 +12,7 @@ test("a subgraph called with map gives the array of its outputs per element, def
   const ws = copyFixture("v2", "production");
   deploy("mapsub.graph", redis.url, ws);
   const workers = [await startWorker(redis.url, ws, "pmapsub", "main")];
-  const { manager, close } = queueManager(redis.url, "pmapsub");
+  const { manager, close } = await queueManager(redis.url, "pmapsub");
   try {
     const ids = await submit(manager, [{}, {}]);
     await waitForRest(manager, 20_000);
@@ -36,7 +36,7 @@ test("an element whose inner node fails its last attempt sends the job to the de
   const ws = copyFixture("v2", "production");
   deploy("mapsubfails.graph", redis.url, ws);
   const workers = [await startWorker(redis.url, ws, "pmapsubfails", "main")];
-  const { manager, close } = queueManager(redis.url, "pmapsubfails");
+  const { manager, close } = await queueManager(redis.url, "pmapsubfails");
   try {
     const [id] = await submit(manager, [{}]);
     await waitFor(async () => (await manager.deadJobs()).length === 1, 30_000, "a dead record");

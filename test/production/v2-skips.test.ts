@@ -12,7 +12,7 @@ test("a node whose condition fails is skipped, and so are the nodes that need it
   const ws = copyFixture("v2", "production");
   deploy("skips.graph", redis.url, ws);
   const workers = await Promise.all(["deciding", "telling", "closing"].map((loop) => startWorker(redis.url, ws, "pskips", loop)));
-  const { manager, close } = queueManager(redis.url, "pskips");
+  const { manager, close } = await queueManager(redis.url, "pskips");
   try {
     const orders = [
       { id: "a", total: 200, flagged: false },
@@ -41,7 +41,7 @@ test("the hand-on tells the next loop which of the values it reads were skipped,
   deploy("skips.graph", redis.url, ws);
   // No worker on `closing`: the job waits there as `telling` handed it on.
   const workers = await Promise.all(["deciding", "telling"].map((loop) => startWorker(redis.url, ws, "pskips", loop)));
-  const { manager, close } = queueManager(redis.url, "pskips");
+  const { manager, close } = await queueManager(redis.url, "pskips");
   try {
     const [skippedId, ranId] = await submit(manager, [{ order: { id: "b", total: 50 } }, { order: { id: "a", total: 500 } }]);
     const waiting = "stepgraph:{pskips}:prod:loop:closing:waiting";

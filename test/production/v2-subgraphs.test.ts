@@ -17,7 +17,7 @@ test("a subgraph call runs in the caller's loop, nested and skipped calls includ
   // The subgraph's loop `own` is not a loop of the caller.
   assert.deepEqual(deployed.loops.map((l) => l.name), ["calling", "after"]);
   const workers = await Promise.all(["calling", "after"].map((loop) => startWorker(redis.url, ws, "uses", loop)));
-  const { manager, close } = queueManager(redis.url, "uses");
+  const { manager, close } = await queueManager(redis.url, "uses");
   try {
     const ids = await submit(manager, [{ who: "Ada" }, { who: "Bob", formal: true }, { who: "Ada" }]);
     await waitForRest(manager, 30_000);

@@ -17,13 +17,18 @@ const redis = fileTestRedis();
 
 /** Deploys `file` of `ws` in this process (as `stepgraph deploy` does), `times` times. */
 async function deployTimes(ws: Workspace, file: string, times: number): Promise<void> {
-  const connection = new Redis(redis.url);
+  const stores: QueueStore[] = [];
+  const openStore = async (graph: string) => {
+    const store = await QueueStore.open(redis.url, graph);
+    stores.push(store);
+    return store;
+  };
   try {
     for (let i = 0; i < times; i++) {
-      await deployGraph({ file: ws.path(file), stateDir: ws.stateDir, deployKey: DEPLOY_KEY, openStore: async (graph) => new QueueStore(connection, graph), warn: (line) => assert.fail(`unexpected warning: ${line}`) });
+      await deployGraph({ file: ws.path(file), stateDir: ws.stateDir, deployKey: DEPLOY_KEY, openStore, warn: (line) => assert.fail(`unexpected warning: ${line}`) });
     }
   } finally {
-    connection.disconnect();
+    for (const store of stores) store.close();
   }
 }
 
@@ -36,7 +41,7 @@ const range = (from: number, to: number) => Array.from({ length: to - from + 1 }
 
 test("Redis keeps the last 10 versions and older ones while a job uses them; workers unload versions no job of theirs uses", async () => {
   const ws = loopsWorkspace();
-  const { manager, close } = queueManager(redis.url, "chain");
+  const { manager, close } = await queueManager(redis.url, "chain");
   try {
     deploy("chain.graph", redis.url, ws);
     const [early] = await submit(manager, [{ n: 1 }]);
@@ -68,7 +73,7 @@ test("Redis keeps the last 10 versions and older ones while a job uses them; wor
 test("a dead job does not keep its version; `dead retry` puts it back on the active version", async () => {
   const ws = loopsWorkspace();
   deploy("poison.graph", redis.url, ws);
-  const { manager, close } = queueManager(redis.url, "poison");
+  const { manager, close } = await queueManager(redis.url, "poison");
   const workers = await Promise.all(["checking", "finishing"].map((loop) => startWorker(redis.url, ws, "poison", loop)));
   try {
     const ids = await submit(manager, [{ n: 13 }, { n: 1 }]);
@@ -97,7 +102,7 @@ test("a worker killed with SIGKILL leaves no artifact on disk", async () => {
   const scratch = mkdtempSync(join(tmpdir(), "stepgraph-tmpdir-"));
   deploy("slow.graph", redis.url, ws);
   const worker = await startWorker(redis.url, ws, "slow", "sleeping", { env: { TMPDIR: scratch } });
-  const { manager, close } = queueManager(redis.url, "slow");
+  const { manager, close } = await queueManager(redis.url, "slow");
   try {
     await submit(manager, [{ ms: 1 }]);
     await waitForRest(manager, 10_000);

@@ -15,7 +15,7 @@ function workerId(worker: WorkerProcess): string {
 test("a job moved into a worker's list after it released (a BLMOVE Redis ran late) is returned by the reaper, not stranded", async () => {
   const ws = loopsWorkspace();
   deploy("slow.graph", redis.url, ws);
-  const { manager, close } = queueManager(redis.url, "slow");
+  const { manager, close } = await queueManager(redis.url, "slow");
   const late = redis.client.duplicate();
   late.on("error", () => undefined);
   let others: WorkerProcess[] = [];
@@ -44,7 +44,7 @@ test("a job moved into a worker's list after it released (a BLMOVE Redis ran lat
 test("a second SIGTERM while stopping does not kill the worker: it still finishes or returns its jobs and exits 0", async () => {
   const ws = loopsWorkspace();
   deploy("slow.graph", redis.url, ws);
-  const { manager, close } = queueManager(redis.url, "slow");
+  const { manager, close } = await queueManager(redis.url, "slow");
   try {
     const worker = await startWorker(redis.url, ws, "slow", "sleeping", { args: ["--grace", "1"] });
     await submit(manager, Array.from({ length: 5 }, () => ({ ms: 3000 })));
@@ -65,7 +65,7 @@ test("a second SIGTERM while stopping does not kill the worker: it still finishe
 test("a lease keeper thread that dies is noticed and started again: the worker keeps its lease and its jobs", async () => {
   const ws = loopsWorkspace();
   deploy("threads.graph", redis.url, ws);
-  const { manager, close } = queueManager(redis.url, "threads");
+  const { manager, close } = await queueManager(redis.url, "threads");
   const worker = await startWorker(redis.url, ws, "threads", "ending");
   try {
     const [id] = await submit(manager, [{ n: 0 }]);

@@ -11,7 +11,8 @@ before(async () => (redis = await startTestRedis()));
 after(() => redis.stop());
 
 test("spread, then gather: exactly once per element, the last element's commit pushes the job with all results", async () => {
-  const store = new QueueStore(redis.client, "g");
+  const store = await QueueStore.open(redis.url, "g");
+  after(() => store.close());
   const keys = store.keys;
   await redis.client.lpush(keys.processing("l", "w"), "JOB");
   const elements = ['{"e":0}', '{"e":1}', '{"e":2}'];
