@@ -93,6 +93,10 @@ interface StatementBase {
 export interface GraphStatement extends StatementBase {
   kind: "graph";
   name: Name;
+  /** `graph NAME [partitions: N]`: empty when none are written. */
+  options: OptionEntry[];
+  /** The `[ ... ]` of the options, brackets included, when written. */
+  optionsRange?: TextRange;
 }
 
 export interface UseStatement extends StatementBase {

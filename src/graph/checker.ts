@@ -10,7 +10,7 @@ import { cyclePath, findCycles, topologicalOrder } from "./graph-algorithms";
 import { readGraphUses, type GraphSourceReader, type GraphUseInfo, type GraphUseSession } from "./graph-uses";
 import { IMPLICIT_LOOP, type ArgumentModel, type ConditionModel, type GraphModel, type LoopModel, type NodeModel } from "./model";
 import type { ExportedMember, ModuleLookup, ModuleReader } from "./module-exports";
-import { DEFAULT_LOOP_OPTIONS, DEFAULT_NODE_OPTIONS, LOOP_OPTION_SPECS, NODE_OPTION_SPECS, readOptions, type NodeOptions, type WrittenNodeOptions } from "./options";
+import { DEFAULT_GRAPH_OPTIONS, DEFAULT_LOOP_OPTIONS, DEFAULT_NODE_OPTIONS, GRAPH_OPTION_SPECS, LOOP_OPTION_SPECS, NODE_OPTION_SPECS, readOptions, type GraphOptions, type NodeOptions, type WrittenNodeOptions } from "./options";
 import { parse, type ParseResult } from "./parser";
 import { mayBeSkipped } from "./skips";
 import { readGraphSource } from "./source-file";
@@ -92,7 +92,8 @@ function checkWithin(parsed: ParseResult, options: CheckOptions, stack: readonly
   const path = options.path;
   const hasSyntaxErrors = parsed.diagnostics.length > 0;
 
-  const graphName = checkGraphStatement(file, parsed.lines, diagnostics);
+  const graphStatement = checkGraphStatement(file, parsed.lines, diagnostics);
+  const graphName = graphStatement?.name;
   const symbols = declareSymbols(file.statements, diagnostics);
   checkAliases(file.statements, diagnostics);
   const uses = readUses(file.statements, dirname(path), options.modules, diagnostics);
@@ -225,6 +226,7 @@ function checkWithin(parsed: ParseResult, options: CheckOptions, stack: readonly
     return {
       name: graphName as string,
       file: path,
+      partitions: graphStatement?.options.partitions ?? DEFAULT_GRAPH_OPTIONS.partitions,
       inputs: file.statements.flatMap((s) =>
         s.kind === "input" ? [{ name: s.name.text, line: s.name.range.start.line, hasDefault: s.default !== undefined, ...(s.default ? { default: s.default.value } : {}) }] : [],
       ),
@@ -287,7 +289,8 @@ function conditionModel(node: NodeStatement, references: readonly NodeReference[
   return { expr: condition, text: conditionText(condition), references: read };
 }
 
-function checkGraphStatement(file: GraphFile, lines: LineMap, diagnostics: Diagnostic[]): string | undefined {
+/** The graph's name and options, from its first `graph` statement. */
+function checkGraphStatement(file: GraphFile, lines: LineMap, diagnostics: Diagnostic[]): { name: string; options: GraphOptions } | undefined {
   const graphs = file.statements.filter((s) => s.kind === "graph");
   if (graphs.length === 0) {
     // A `graph` line with a syntax error already has its own message.
@@ -302,7 +305,7 @@ function checkGraphStatement(file: GraphFile, lines: LineMap, diagnostics: Diagn
   for (const extra of graphs.slice(1)) {
     diagnostics.push(error(Code.MisplacedGraph, `a file holds one graph; it is already named '${graphs[0].name.text}'`, extra.keywordRange));
   }
-  return graphs[0].name.text;
+  return { name: graphs[0].name.text, options: readOptions(graphs[0].options, GRAPH_OPTION_SPECS, DEFAULT_GRAPH_OPTIONS, "graph", diagnostics) };
 }
 
 /** Inputs, nodes and loops share one namespace; the first declaration of a name wins. */

@@ -103,6 +103,11 @@ export interface GraphModel {
   name: string;
   /** Absolute path of the `.graph` file. */
   file: string;
+  /**
+   * `graph NAME [partitions: N]` (default 1): how many hash tags production spreads the
+   * graph's queues over. A subgraph's is ignored, as are its loops.
+   */
+  partitions: number;
   inputs: InputModel[];
   /** In deterministic topological order, ties broken by line. */
   nodes: NodeModel[];

@@ -1,4 +1,4 @@
-// The options a node or loop accepts (`[cache: 1h, retry: 3]`) and their validation.
+// The options a graph, node or loop accepts (`[cache: 1h, retry: 3]`) and their validation.
 import type { OptionEntry } from "./ast";
 import { Code, error, type Diagnostic } from "./diagnostics";
 
@@ -24,6 +24,19 @@ export interface LoopOptions {
   concurrency: number;
 }
 
+export interface GraphOptions {
+  /** How many hash tags production spreads the graph's queues over (docs/production.md, "Partitions"). */
+  partitions: number;
+}
+
+/**
+ * The most partitions a graph may have. Each partition costs every worker of the graph a
+ * blocking connection and a few commands a second while idle (its lease, reaper and due
+ * retries), and a cluster has no use for many more partitions than it has primaries.
+ */
+export const MAX_PARTITIONS = 64;
+
+export const DEFAULT_GRAPH_OPTIONS: GraphOptions = { partitions: 1 };
 export const DEFAULT_NODE_OPTIONS: NodeOptions = { retry: 0, backoffMs: 0 };
 export const DEFAULT_LOOP_OPTIONS: LoopOptions = { concurrency: 1 };
 
@@ -36,8 +49,8 @@ interface OptionSpec<T> {
 
 const positiveDuration = (entry: OptionEntry): number | undefined =>
   entry.value.kind === "duration" && entry.value.ms > 0 ? entry.value.ms : undefined;
-const integerAtLeast = (min: number) => (entry: OptionEntry): number | undefined =>
-  entry.value.kind === "number" && Number.isInteger(entry.value.value) && entry.value.value >= min ? entry.value.value : undefined;
+const integerAtLeast = (min: number, max = Number.POSITIVE_INFINITY) => (entry: OptionEntry): number | undefined =>
+  entry.value.kind === "number" && Number.isInteger(entry.value.value) && entry.value.value >= min && entry.value.value <= max ? entry.value.value : undefined;
 
 export const NODE_OPTION_SPECS: Readonly<Record<string, OptionSpec<WrittenNodeOptions>>> = {
   cache: {
@@ -94,12 +107,29 @@ export const LOOP_OPTION_SPECS: Readonly<Record<string, OptionSpec<LoopOptions>>
   },
 };
 
+export const GRAPH_OPTION_SPECS: Readonly<Record<string, OptionSpec<GraphOptions>>> = {
+  partitions: {
+    expects: `a whole number of partitions, 1 to ${MAX_PARTITIONS}`,
+    read(entry) {
+      const n = integerAtLeast(1, MAX_PARTITIONS)(entry);
+      return n === undefined ? undefined : (options) => (options.partitions = n);
+    },
+  },
+};
+
+/** The option specs of an owner of options: what completion, hover and the checker read. */
+export function optionSpecsOf(owner: OptionOwner): Readonly<Record<string, { expects: string }>> {
+  return owner === "graph" ? GRAPH_OPTION_SPECS : owner === "node" ? NODE_OPTION_SPECS : LOOP_OPTION_SPECS;
+}
+
+export type OptionOwner = "graph" | "node" | "loop";
+
 /** Reads `entries` against `specs`, reporting unknown, repeated and ill-typed options. */
 export function readOptions<T>(
   entries: readonly OptionEntry[],
   specs: Readonly<Record<string, OptionSpec<T>>>,
   defaults: T,
-  owner: "node" | "loop",
+  owner: OptionOwner,
   diagnostics: Diagnostic[],
 ): T {
   const options = { ...defaults };

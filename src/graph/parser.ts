@@ -9,6 +9,7 @@ import type {
   ConditionExpr,
   Expr,
   GraphFile,
+  GraphStatement,
   JsonValue,
   LiteralExpr,
   LoopStatement,
@@ -121,7 +122,10 @@ export function parse(text: string): ParseResult {
       case "graph": {
         next();
         const name = parseName("the graph's name");
-        statements.push({ kind: "graph", name, keywordRange: keyword.range, range: keyword.range.to(name.range) });
+        const statement: GraphStatement = { kind: "graph", name, options: [], keywordRange: keyword.range, range: keyword.range.to(name.range) };
+        statements.push(statement);
+        if (isPunct(peek(), "[")) parseOptions(statement);
+        statement.range = keyword.range.to(previousEnd());
         return;
       }
       case "use":
@@ -252,7 +256,7 @@ export function parse(text: string): ParseResult {
   }
 
   /** `[KEY: VALUE, ...]` into the statement's options and optionsRange (set at once, so that a syntax error inside leaves both unset). */
-  function parseOptions(statement: NodeStatement | LoopStatement): void {
+  function parseOptions(statement: GraphStatement | NodeStatement | LoopStatement): void {
     const open = next(); // [
     statement.options = parseList("]", "an option", (): OptionEntry => {
       const key = parseName("an option name");

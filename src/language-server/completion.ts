@@ -8,7 +8,7 @@ import { CompletionItemKind, type CompletionItem } from "vscode-languageserver";
 import type { TextDocument } from "vscode-languageserver-textdocument";
 import { lex, STATEMENT_KEYWORDS, type Token } from "../graph/lexer";
 import type { ExportedMember } from "../graph/module-exports";
-import { LOOP_OPTION_SPECS, NODE_OPTION_SPECS } from "../graph/options";
+import { optionSpecsOf, type OptionOwner } from "../graph/options";
 import type { Analysis } from "./analysis";
 import { endsOperand, nameItems, nodeCallItems } from "./node-completion";
 
@@ -62,7 +62,7 @@ function itemsFor(context: readonly Token[], analysis: Analysis, offset: number)
   const isPunct = (token: Token | undefined, text: string) => token?.kind === "punct" && token.text === text;
   const afterSeparator = isPunct(last, ",") || (open !== undefined && last === open.token);
 
-  if (open?.isOptions && afterSeparator) return optionNameItems(first === "loop" ? "loop" : "node");
+  if (open?.isOptions && afterSeparator) return optionNameItems(first === "loop" || first === "graph" ? first : "node");
   if (open?.isOptions && isPunct(last, ":")) return optionValueItems(context[context.length - 2]?.text ?? "");
   if (first === "node") {
     const equals = context.findIndex((t) => isPunct(t, "="));
@@ -78,7 +78,7 @@ function itemsFor(context: readonly Token[], analysis: Analysis, offset: number)
   return [];
 }
 
-/** The innermost bracket still open, its depth, and whether it opens options (`[` after `)` or `}`, or after a `when` condition's last operand). */
+/** The innermost bracket still open, its depth, and whether it opens options (`[` after `)` or `}`, after a `when` condition's last operand, or after `graph NAME`). */
 function innermostOpen(tokens: readonly Token[]): { token: Token; depth: number; isOptions: boolean } | undefined {
   const stack: number[] = [];
   tokens.forEach((token, i) => {
@@ -90,13 +90,13 @@ function innermostOpen(tokens: readonly Token[]): { token: Token; depth: number;
   const index = stack[stack.length - 1];
   const before = tokens[index - 1];
   const afterCondition = tokens.slice(0, index).some((t) => t.kind === "keyword" && t.text === "when") && endsOperand(before);
-  const isOptions = tokens[index].text === "[" && stack.length === 1 && ((before?.kind === "punct" && (before.text === ")" || before.text === "}")) || afterCondition);
+  const afterGraphName = tokens[0]?.text === "graph" && index === 2;
+  const isOptions = tokens[index].text === "[" && stack.length === 1 && ((before?.kind === "punct" && (before.text === ")" || before.text === "}")) || afterCondition || afterGraphName);
   return { token: tokens[index], depth: stack.length, isOptions };
 }
 
-function optionNameItems(owner: "node" | "loop"): CompletionItem[] {
-  const specs = owner === "node" ? NODE_OPTION_SPECS : LOOP_OPTION_SPECS;
-  return Object.entries(specs).map(([name, spec]) => ({ label: name, kind: CompletionItemKind.Property, detail: spec.expects, insertText: `${name}: ` }));
+function optionNameItems(owner: OptionOwner): CompletionItem[] {
+  return Object.entries(optionSpecsOf(owner)).map(([name, spec]) => ({ label: name, kind: CompletionItemKind.Property, detail: spec.expects, insertText: `${name}: ` }));
 }
 
 function optionValueItems(option: string): CompletionItem[] {

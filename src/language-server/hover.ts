@@ -6,7 +6,7 @@ import type { Hover, MarkupContent } from "vscode-languageserver";
 import type { NodeStatement } from "../graph/ast";
 import type { SymbolInfo } from "../graph/checker";
 import type { GraphUseInfo } from "../graph/graph-uses";
-import { LOOP_OPTION_SPECS, NODE_OPTION_SPECS } from "../graph/options";
+import { optionSpecsOf } from "../graph/options";
 import { graphUseOf, inputOfLabel } from "./aliases";
 import type { Analysis } from "./analysis";
 import { formatAge } from "../store/entry-age";
@@ -52,7 +52,7 @@ async function hoverText(analysis: Analysis, target: Target, previews: CachePrev
       return use.lookup.ok ? `module \`${use.lookup.module.file}\` — exports ${[...use.lookup.module.exports.keys()].map((n) => `\`${n}\``).join(", ") || "nothing"}` : use.lookup.message;
     }
     case "option": {
-      const specs = target.owner === "node" ? NODE_OPTION_SPECS : LOOP_OPTION_SPECS;
+      const specs = optionSpecsOf(target.owner);
       const spec = Object.hasOwn(specs, target.entry.key.text) ? specs[target.entry.key.text] : undefined;
       return spec ? `**${target.entry.key.text}** (${target.owner} option): ${spec.expects}` : undefined;
     }

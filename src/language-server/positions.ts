@@ -4,6 +4,7 @@ import type { Range } from "vscode-languageserver";
 import type { Name, NodeStatement, OptionEntry, Statement, UseGraphStatement, UseStatement } from "../graph/ast";
 import type { Reference, SymbolInfo } from "../graph/checker";
 import { statementReferences } from "../graph/condition";
+import type { OptionOwner } from "../graph/options";
 import type { TextRange } from "../graph/text-range";
 import type { Analysis } from "./analysis";
 
@@ -20,7 +21,7 @@ export type Target =
   | { kind: "graph-use"; statement: UseGraphStatement; range: TextRange }
   /** The name before `:` of a named argument (a subgraph's input). */
   | { kind: "argument-label"; node: NodeStatement; name: Name }
-  | { kind: "option"; entry: OptionEntry; owner: "node" | "loop" };
+  | { kind: "option"; entry: OptionEntry; owner: OptionOwner };
 
 export function toRange(range: TextRange): Range {
   return { start: range.start, end: range.end };
@@ -66,7 +67,7 @@ export function targetAt(analysis: Analysis, offset: number): Target | undefined
     if (touches(callee.fn.range, offset)) return { kind: "callee", node: statement, part: "fn" };
     if (callee.alias && touches(callee.alias.range, offset)) return { kind: "callee", node: statement, part: "alias" };
   }
-  if (statement.kind === "node" || statement.kind === "loop") {
+  if (statement.kind === "graph" || statement.kind === "node" || statement.kind === "loop") {
     const entry = statement.options.find((e) => touches(e.key.range, offset));
     if (entry) return { kind: "option", entry, owner: statement.kind };
   }

@@ -49,6 +49,13 @@ describe("completion", () => {
     assert.deepEqual(labels(await completeAfter("loop extra { customer } [")), ["concurrency"]);
   });
 
+  test("the graph's options after its name, with the range it takes", async () => {
+    const uri = await client.open(join(dir, "partitioned.graph"), "graph orders [");
+    const options = await complete(uri, { line: 0, character: "graph orders [".length });
+    assert.deepEqual(labels(options), ["partitions"]);
+    assert.match(options[0].detail ?? "", /1 to 64/);
+  });
+
   test("input and node names in call arguments, not the node itself", async () => {
     const names = labels(await completeAfter("node extra = findCustomer(order, "));
     for (const name of ["order", "currency", "customer", "invoice", "rates"]) assert.ok(names.includes(name), name);

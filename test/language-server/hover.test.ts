@@ -81,4 +81,10 @@ describe("hover", () => {
     assert.match(await hoverAt(positionOf(text, "[cache: 1h", 0, 2)), /cache\*\* \(node option\): a duration/);
     assert.equal(await hoverAt({ line: 0, character: 0 }), "");
   });
+
+  test("on the graph's option: what it accepts", async () => {
+    const partitioned = text.replace("graph orders", "graph orders [partitions: 4]");
+    const at = await client.open(join(repoRoot, "examples", "orders", "partitioned.graph"), partitioned);
+    assert.match(await hoverAt(positionOf(partitioned, "[partitions", 0, 3), client, at), /partitions\*\* \(graph option\): a whole number of partitions, 1 to 64/);
+  });
 });
