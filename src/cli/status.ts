@@ -1,5 +1,6 @@
 // `stepgraph status NAME`: the graph's totals and, per loop, its queues, counters, live
-// workers, throughput and latency.
+// workers, throughput and latency, summed over a partitioned graph's partitions (--json:
+// each partition's too).
 import type { GraphStatus } from "../production/queue-manager";
 import { Exit, UserError, type Command } from "./command";
 import { parseArguments } from "./parse-arguments";
@@ -10,7 +11,8 @@ export const statusCommand: Command = {
   summary: "show a deployed graph's loops: queues, counts, workers, throughput",
   usage: `Usage: stepgraph status NAME [--json]
 
-  --json                       print { graph, activeVersion, submitted, completed, dead, loops: [...] }
+  --json                       print { graph, activeVersion, partitions, submitted, completed, dead, loops: [...] },
+                               each loop with its counts per partition too (partitions: [...])
 ${PRODUCTION_OPTIONS_USAGE}`,
   async run(args) {
     const { values, positionals } = parseArguments("status", args, { ...PRODUCTION_OPTIONS, json: { type: "boolean", default: false } });
@@ -34,7 +36,7 @@ export function formatStatus(status: GraphStatus): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ").trimEnd();
   return [
-    `graph ${status.graph}: version ${status.activeVersion} active; submitted ${status.submitted}, completed ${status.completed}, dead ${status.dead}`,
+    `graph ${status.graph}: version ${status.activeVersion} active${status.partitions > 1 ? `, ${status.partitions} partitions (summed below)` : ""}; submitted ${status.submitted}, completed ${status.completed}, dead ${status.dead}`,
     line(header),
     ...rows.map(line),
     "",

@@ -62,12 +62,12 @@ ${PRODUCTION_OPTIONS_USAGE}`,
       deployKey: key,
       graceMs,
       cache: new NodeCache(connection.store.cacheStorage(redactRedisUrl(url))),
-      startLeaseKeeper: () => startLeaseKeeper({ redisUrl: url, graph, loop: values.loop as string, worker: workerId, ttlMs: LEASE_TTL_MS, intervalMs: LEASE_RENEW_MS }),
+      startLeaseKeeper: (partitions) => startLeaseKeeper({ redisUrl: url, graph, loop: values.loop as string, worker: workerId, partitions, ttlMs: LEASE_TTL_MS, intervalMs: LEASE_RENEW_MS }),
       log,
     });
     try {
       const started = await worker.start();
-      log(`worker ${workerId} serving loop '${values.loop}' of '${graph}' (version ${started.version}, concurrency ${started.concurrency}) on ${redactRedisUrl(url)}`);
+      log(`worker ${workerId} serving loop '${values.loop}' of '${graph}' (version ${started.version}, concurrency ${started.concurrency}${started.partitions > 1 ? `, ${started.partitions} partitions` : ""}) on ${redactRedisUrl(url)}`);
       let stopping: Promise<{ returned: number }> | undefined;
       // Kept for every signal until the process ends: a second SIGTERM must not kill it mid-release.
       const stop = (signal: string) => {

@@ -3,7 +3,7 @@
 import { loadGraph } from "../runtime/graph-loader";
 import type { QueueStore } from "../store/queue-store";
 import { buildArtifact } from "./artifact";
-import { compileProductionGraph } from "./production-graph";
+import { compileProductionGraph, partitionsOf } from "./production-graph";
 import { checkMaxmemoryPolicy } from "./redis-policy";
 import { sha256, signPointer, signVersion } from "./signed-version";
 import { pinWarnings } from "./pin-warnings";
@@ -43,6 +43,7 @@ export async function deployGraph(options: DeployOptions): Promise<DeployResult>
     (version) => signVersion({ graph: productionGraph, version, createdAt: Date.now(), artifactSha256: sha256(artifact.code) }, artifact.code, options.deployKey),
     (version, sequence) => signPointer(graph.name, { version, sequence }, options.deployKey),
     KEPT_VERSIONS,
+    partitionsOf(productionGraph),
   );
   const loops = await Promise.all(productionGraph.loops.map(async (loop) => ({ name: loop.name, workers: (await store.loopCounts(loop.name)).workers })));
   return { graph: graph.name, version, loops };

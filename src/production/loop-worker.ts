@@ -3,6 +3,8 @@
 // each job on with one atomic commit. Also, on timers: returns the jobs of workers whose
 // lease expired (the reaper), moves due retries back to the waiting list, and returns jobs
 // of its own list that it is not running (left there by a reply lost with a connection).
+// A worker serves every partition of a partitioned graph (partition-taker.ts): each job is
+// handled in the partition it was taken from, each timer runs in every partition.
 import { setMaxListeners } from "node:events";
 import { retryDelayAfter, retryingIn, type NodeCallOutcome } from "../runtime/node-call";
 import type { NodeCache } from "../store/node-cache";
@@ -10,6 +12,7 @@ import type { QueueStore } from "../store/queue-store";
 import { withTimeout } from "../store/redis-connection";
 import { isOutOfMemoryError } from "../store/redis-memory";
 import { ElementSlots } from "./element-slots";
+import { PartitionTaker, type TakenJob } from "./partition-taker";
 import { BadJobError, parseJobMessage, type JobMessage } from "./job-message";
 import type { LeaseKeeper } from "./lease-keeper";
 import { loadVersion, type LoadedVersion } from "./loaded-version";
@@ -17,7 +20,7 @@ import { runElement, runLoop } from "./loop-runner";
 import { decodeValue } from "../runtime/values";
 import { deadLetter, heldJob, type JobFailure } from "./dead-record";
 import { finishedJob, RESULT_TTL_SECONDS, spreading } from "./hand-on";
-import type { ProductionLoop } from "./production-graph";
+import { partitionsOf, type ProductionLoop } from "./production-graph";
 import { checkMaxmemoryPolicy, EvictingRedisError } from "./redis-policy";
 import { verifyPointer, VersionRefusedError, type ActivePointer } from "./signed-version";
 
@@ -31,7 +34,8 @@ export interface LoopWorkerOptions {
   /** How long SIGTERM waits for jobs in flight before returning them. */
   graceMs: number;
   cache?: NodeCache;
-  startLeaseKeeper(): Promise<LeaseKeeper>;
+  /** Starts the thread that renews this worker's lease in each of the first `partitions` partitions. */
+  startLeaseKeeper(partitions: number): Promise<LeaseKeeper>;
   log(line: string): void;
 }
 
@@ -70,8 +74,14 @@ export class LoopWorker {
   private released = false;
   /** Aborts the nodes still running when stop() gives their jobs back. */
   private readonly givenUp = new AbortController();
+  /** Takes jobs from each partition the worker serves. */
+  private readonly taker: PartitionTaker;
   /** The take in progress, until the run loop has its jobs: a stop that interrupts it runs them. */
-  private pendingTake: Promise<string[]> | undefined;
+  private pendingTake: Promise<TakenJob[]> | undefined;
+  /** The free slots the take in progress may fill: a job a wait brings meanwhile does not take them. */
+  private reserved = 0;
+  /** The growth to more partitions in progress (servePartitions), one at a time. */
+  private growing: Promise<void> = Promise.resolve();
   private slotFreed: (() => void) | undefined;
   private requestStop: () => void = () => undefined;
   private readonly stopRequested = new Promise<void>((resolve) => (this.requestStop = resolve));
@@ -85,18 +95,19 @@ export class LoopWorker {
   private stopped: Promise<{ returned: number }> | undefined;
   /** Why the worker stopped on its own (its lease keeper could not be restarted); undefined after a requested stop. */
   failure: string | undefined;
-  /** Jobs of our list not in flight at the previous sweep: returned if still so at the next. */
-  private strays = new Set<string>();
+  /** Per partition, the jobs of our list not in flight at the previous sweep: returned if still so at the next. */
+  private strays = new Map<QueueStore, Set<string>>();
   readonly finished = { done: 0, retried: 0, dead: 0, lost: 0, spread: 0, elements: 0 };
 
   constructor(private readonly options: LoopWorkerOptions) {
     this.store = options.store;
+    this.taker = new PartitionTaker(options.loop, options.workerId, (job) => this.lateJob(job));
     // Every running node that reads its signal listens here: as many as the concurrency.
     setMaxListeners(0, this.givenUp.signal);
   }
 
-  /** Loads the active version and checks the loop; throws WorkerStartError. Resolves to the version and the concurrency. */
-  async start(): Promise<{ version: number; concurrency: number }> {
+  /** Loads the active version and checks the loop; throws WorkerStartError. Resolves to the version, the concurrency and the partitions served. */
+  async start(): Promise<{ version: number; concurrency: number; partitions: number }> {
     try {
       const warning = await checkMaxmemoryPolicy(this.store);
       if (warning !== undefined) this.options.log(`warning: ${warning}`);
@@ -120,24 +131,62 @@ export class LoopWorker {
     if (loop === undefined) throw new WorkerStartError(`graph '${this.store.graph}' (version ${active}) has no loop '${this.options.loop}' (its loops: ${[...version.loops.keys()].join(", ")})`);
     this.concurrency = this.options.concurrency ?? loop.concurrency;
     this.elementSlots = new ElementSlots(this.concurrency);
-    this.watchLease(await this.options.startLeaseKeeper());
+    // Every partition the graph's queues have spanned, not only the active version's: a job keeps its partition.
+    const partitions = Math.max(await this.store.partitionCount(), partitionsOf(version.graph));
+    this.watchLease(await this.options.startLeaseKeeper(partitions), partitions);
+    this.taker.serve(this.store.partitionStoresUpTo(partitions));
     // Said once per outage; commands wait meanwhile (the store reconnects and resends them).
     this.store.onConnectionChange((change) => {
       if (change === "back") this.connectionBack();
       else if (!this.stopping) this.redisFailed(new Error("connection closed"));
     });
     await this.subscribe();
-    this.every(REAP_INTERVAL_MS, async () => {
-      const { returned, doomed } = await this.store.reap(this.options.loop, this.options.workerId, MAX_WORKER_DEATHS);
-      if (returned > 0) this.options.log(`returned ${returned} job${returned === 1 ? "" : "s"} of a worker whose lease expired`);
-      const buried = doomed.length;
-      if (buried > 0) this.options.log(`moved ${buried} job${buried === 1 ? "" : "s"} to the dead-letter list: ${buried === 1 ? "its" : "their"} worker died running ${buried === 1 ? "it" : "them"} more than ${MAX_WORKER_DEATHS} times`);
-      // The reaper moved them into our list: ours to bury, like the jobs we run.
-      for (const { text, deaths } of doomed) if (!this.inFlight.has(text)) this.startJob(text, () => this.buryDiedOften(text, deaths));
+    this.every(REAP_INTERVAL_MS, () => this.inEveryPartition((store) => this.reap(store)));
+    this.every(PROMOTE_INTERVAL_MS, () => this.inEveryPartition((store) => store.promoteDue(this.options.loop)));
+    this.every(SWEEP_INTERVAL_MS, async () => {
+      await this.inEveryPartition((store) => this.sweepStrays(store));
+      // A deploy that spread the graph over more partitions, should its control message have been missed.
+      await this.servePartitions(await this.store.partitionCount());
     });
-    this.every(PROMOTE_INTERVAL_MS, () => this.store.promoteDue(this.options.loop));
-    this.every(SWEEP_INTERVAL_MS, () => this.sweepStrays());
-    return { version: active, concurrency: this.concurrency };
+    return { version: active, concurrency: this.concurrency, partitions };
+  }
+
+  /** Runs `task` in every partition the worker serves, at once. */
+  private async inEveryPartition(task: (store: QueueStore) => Promise<unknown>): Promise<void> {
+    await Promise.all(this.taker.partitionStores.map(task));
+  }
+
+  /** Returns the jobs of the loop's workers whose lease expired, in one partition. */
+  private async reap(store: QueueStore): Promise<void> {
+    const { returned, doomed } = await store.reap(this.options.loop, this.options.workerId, MAX_WORKER_DEATHS);
+    if (returned > 0) this.options.log(`returned ${returned} job${returned === 1 ? "" : "s"} of a worker whose lease expired`);
+    const buried = doomed.length;
+    if (buried > 0) this.options.log(`moved ${buried} job${buried === 1 ? "" : "s"} to the dead-letter list: ${buried === 1 ? "its" : "their"} worker died running ${buried === 1 ? "it" : "them"} more than ${MAX_WORKER_DEATHS} times`);
+    // The reaper moved them into our list: ours to bury, like the jobs we run.
+    for (const { text, deaths } of doomed) if (!this.inFlight.has(text)) this.startJob({ store, text }, () => this.buryDiedOften(store, text, deaths));
+  }
+
+  /**
+   * Serves the first `count` partitions from now on, if that is more than it serves: its
+   * lease is held in each of them first (a new lease keeper thread), then it takes from them.
+   */
+  private servePartitions(count: number): Promise<void> {
+    // A failure (no lease keeper thread for them) is tried again by the next sweep.
+    this.growing = this.growing.then(() => this.growTo(count)).catch((e: unknown) => this.options.log(`could not serve ${count} partitions yet (${e instanceof Error ? e.message : String(e)})`));
+    return this.growing;
+  }
+
+  private async growTo(count: number): Promise<void> {
+    const serving = this.taker.partitionStores.length;
+    // Before start() serves the first ones, it is start()'s to serve them all.
+    if (serving === 0 || count <= serving || this.stopping) return;
+    const previous = this.lease;
+    const keeper = await this.options.startLeaseKeeper(count);
+    if (this.stopping) return keeper.stop();
+    this.watchLease(keeper, count);
+    await previous?.stop();
+    this.taker.serve(this.store.partitionStoresUpTo(count));
+    this.options.log(`serving ${count} partitions (was ${serving})`);
   }
 
   /** Takes and runs jobs until stop(). */
@@ -148,17 +197,17 @@ export class LoopWorker {
         await new Promise<void>((resolve) => (this.slotFreed = resolve));
         continue;
       }
-      let jobs: string[];
+      let jobs: TakenJob[];
       try {
         // A take waiting for Redis to come back must not hold up a stop: stop() runs what it
         // took meanwhile, or release() (queued behind it on the same connection) returns it.
-        const taking = this.store.take(this.options.loop, this.options.workerId, free);
+        const taking = this.taker.take(free);
         this.pendingTake = taking;
-        jobs = await Promise.race([taking, this.stopRequested.then(() => [])]);
+        this.reserved = free;
+        jobs = await Promise.race([taking, this.stopRequested.then(() => [])]).finally(() => (this.reserved = 0));
         if (jobs.length > 0 || !this.stopping) this.pendingTake = undefined;
         if (jobs.length === 0 && !this.stopping) {
-          const job = await Promise.race([this.store.takeBlocking(this.options.loop, this.options.workerId, 1), this.stopRequested.then(() => undefined)]);
-          jobs = job === undefined ? [] : [job];
+          jobs = await Promise.race([this.taker.waitForJob(), this.stopRequested.then(() => [])]);
         }
         if (!this.stopping) {
           this.connectionBack();
@@ -170,8 +219,18 @@ export class LoopWorker {
         await sleep(250);
         continue;
       }
-      for (const text of jobs) this.startJob(text);
+      for (const job of jobs) this.startJob(job);
     }
+  }
+
+  /**
+   * A job that a wait on some partition brought after the run loop stopped waiting: run if a
+   * slot is free, else back to the front of its queue. Once stopping, release() returns it.
+   */
+  private lateJob(job: TakenJob): void {
+    if (this.stopping) return;
+    if (this.inFlight.size + this.reserved < this.concurrency) return this.startJob(job);
+    void this.persist(() => job.store.returnJob(this.options.loop, this.options.workerId, job.text));
   }
 
   /**
@@ -187,11 +246,12 @@ export class LoopWorker {
     this.stopping = true;
     this.requestStop();
     this.slotFreed?.();
-    // Interrupts a waiting BLMOVE; a job it moved meanwhile is returned by release() below.
+    // Interrupts the waiting BLMOVEs (of every partition); a job one moved meanwhile is returned by release() below.
+    this.taker.stop();
     this.store.closeBlocking();
     // Jobs a take moved into our list as the stop came are ours: they run within the grace period.
-    const takenLate = await withTimeout(this.pendingTake ?? Promise.resolve([]), Math.min(this.options.graceMs, RELEASE_TIMEOUT_MS)).catch((): string[] => []);
-    for (const text of takenLate) if (!this.inFlight.has(text)) this.startJob(text);
+    const takenLate = await withTimeout(this.pendingTake ?? Promise.resolve([]), Math.min(this.options.graceMs, RELEASE_TIMEOUT_MS)).catch((): TakenJob[] => []);
+    for (const job of takenLate) if (!this.inFlight.has(job.text)) this.startJob(job);
     if (this.inFlight.size > 0) {
       let timer: NodeJS.Timeout | undefined;
       await new Promise<void>((resolve) => {
@@ -203,7 +263,8 @@ export class LoopWorker {
     for (const timer of this.timers) clearInterval(timer);
     // With Redis away, the jobs stay in this worker's list: the reaper returns them once the
     // lease (no longer renewed) expires. Stopping does not wait for Redis to come back.
-    const returned = await withTimeout(this.store.release(this.options.loop, this.options.workerId, LEFT_LEASE_MS), RELEASE_TIMEOUT_MS).catch(() => {
+    const releasing = Promise.all(this.taker.partitionStores.map((store) => store.release(this.options.loop, this.options.workerId, LEFT_LEASE_MS)));
+    const returned = await withTimeout(releasing, RELEASE_TIMEOUT_MS).then(sumOf, () => {
       this.options.log(`could not return the jobs in flight (Redis does not answer): they run again when this worker's lease expires`);
       return 0;
     });
@@ -215,7 +276,7 @@ export class LoopWorker {
   }
 
   /** Runs `work` on a job of our processing list (by default: the job itself), counted in flight meanwhile. */
-  private startJob(text: string, work = () => this.process(text)): void {
+  private startJob({ store, text }: TakenJob, work = () => this.process(store, text)): void {
     this.inFlight.add(text);
     void work()
       .catch((e: unknown) => this.options.log(`internal error on a job: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`))
@@ -227,12 +288,12 @@ export class LoopWorker {
       });
   }
 
-  private async process(text: string): Promise<void> {
-    const job = await this.parseOrDiscard(text);
+  private async process(store: QueueStore, text: string): Promise<void> {
+    const job = await this.parseOrDiscard(store, text);
     if (job === undefined) return;
     this.versionUse.set(job.v, (this.versionUse.get(job.v) ?? 0) + 1);
     try {
-      await this.runJob(text, job);
+      await this.runJob(store, text, job);
     } finally {
       const use = (this.versionUse.get(job.v) ?? 1) - 1;
       if (use > 0) this.versionUse.set(job.v, use);
@@ -243,7 +304,8 @@ export class LoopWorker {
     }
   }
 
-  private async runJob(text: string, job: JobMessage): Promise<void> {
+  /** Runs a job taken from `store`'s partition, and hands it on, retries or buries it there. */
+  private async runJob(store: QueueStore, text: string, job: JobMessage): Promise<void> {
     const { loop: loopName, workerId } = this.options;
     let version: LoadedVersion;
     let loop: ProductionLoop | undefined;
@@ -254,23 +316,23 @@ export class LoopWorker {
     } catch (e) {
       if (!(e instanceof VersionRefusedError)) throw e;
       this.options.log(`job ${job.id}: ${e.message}`);
-      await this.bury(text, job, { node: "", attempts: 0, error: e.message }, {});
+      await this.bury(store, text, job, { node: "", attempts: 0, error: e.message }, {});
       this.finished.dead++;
       return;
     }
-    if (job.e !== undefined) return this.runElementJob(version, loop, text, { ...job, e: job.e });
+    if (job.e !== undefined) return this.runElementJob(store, version, loop, text, { ...job, e: job.e });
     const outcome = await runLoop(version, loop, job, { ...this.runOptions(job), spreadElements: SPREAD_ELEMENTS });
     // Given back by stop(): the job is in the queue again, whatever became of this run.
     if (this.released) return;
     if (outcome.ok === "spread") {
       const spread = spreading(job, outcome.node.name, outcome.count, outcome.elements, outcome.values);
       const gathered = { resume: spread.resume, entered: spread.entered, state: spread.state, node: outcome.node.name };
-      if (await this.persist(() => this.store.spread(loopName, workerId, { text, id: job.id, token: spread.token }, gathered, spread.messages))) this.finished.spread++;
+      if (await this.persist(() => store.spread(loopName, workerId, { text, id: job.id, token: spread.token }, gathered, spread.messages))) this.finished.spread++;
       return;
     }
     if (outcome.ok) {
       const finished = finishedJob(version.graph, loop, text, job, outcome.values, outcome.skipped);
-      const committed = await this.persist(() => this.store.commit(loopName, workerId, finished, RESULT_TTL_SECONDS));
+      const committed = await this.persist(() => store.commit(loopName, workerId, finished, RESULT_TTL_SECONDS));
       if (committed) this.finished.done++;
       else this.finished.lost++;
       return;
@@ -280,46 +342,46 @@ export class LoopWorker {
     if (delayMs !== undefined) {
       this.options.log(`job ${job.id} ${node.name}: attempt ${attempt} of ${node.options.retry + 1} failed: ${outcome.message}; ${retryingIn(delayMs)}`);
       const retried: JobMessage = { ...job, q: Date.now(), values: outcome.values, failed: { ...job.failed, ...outcome.failedAttempts } };
-      if (await this.retry(text, retried, delayMs)) this.finished.retried++;
+      if (await this.retry(store, text, retried, delayMs)) this.finished.retried++;
       return;
     }
     this.options.log(`job ${job.id} ${node.name}: failed after ${attempt} attempt${attempt === 1 ? "" : "s"}: ${outcome.message}; moved to the dead-letter list`);
     const failure: JobFailure = { node: node.name, ...(outcome.element === undefined ? {} : { element: outcome.element }), attempts: attempt, error: outcome.message, stack: outcome.stack };
-    if (await this.bury(text, job, failure, outcome.values)) this.finished.dead++;
+    if (await this.bury(store, text, job, failure, outcome.values)) this.finished.dead++;
   }
 
   /** Puts a job back for another attempt after `delayMs` (`retried`: with what it computed so far). */
-  private retry(text: string, retried: JobMessage, delayMs: number): Promise<boolean> {
-    return this.persist(() => this.store.retry(this.options.loop, this.options.workerId, text, JSON.stringify(retried), delayMs));
+  private retry(store: QueueStore, text: string, retried: JobMessage, delayMs: number): Promise<boolean> {
+    return this.persist(() => store.retry(this.options.loop, this.options.workerId, text, JSON.stringify(retried), delayMs));
   }
 
   /** Moves a job that died of `failure` holding `values` to the dead-letter list. */
-  private bury(text: string, job: JobMessage, failure: JobFailure, values: Record<string, string>): Promise<boolean> {
+  private bury(store: QueueStore, text: string, job: JobMessage, failure: JobFailure, values: Record<string, string>): Promise<boolean> {
     const letter = deadLetter(this.options.loop, job, failure, heldJob(job, values));
-    return this.persist(() => this.store.bury(this.options.loop, this.options.workerId, { text, id: job.id, version: job.v, batch: job.b }, letter.record, letter.error, RESULT_TTL_SECONDS));
+    return this.persist(() => store.bury(this.options.loop, this.options.workerId, { text, id: job.id, version: job.v, batch: job.b }, letter.record, letter.error, RESULT_TTL_SECONDS));
   }
 
   /** The job `text` holds; undefined, once it is discarded, when it is not a job at all. */
-  private async parseOrDiscard(text: string): Promise<JobMessage | undefined> {
+  private async parseOrDiscard(store: QueueStore, text: string): Promise<JobMessage | undefined> {
     try {
       return parseJobMessage(text);
     } catch (e) {
       if (!(e instanceof BadJobError)) throw e;
       this.options.log(`dropped a job that is not one: ${e.message}`);
-      await this.persist(() => this.store.discard(this.options.loop, this.options.workerId, text).then(() => true));
+      await this.persist(() => store.discard(this.options.loop, this.options.workerId, text).then(() => true));
       return undefined;
     }
   }
 
   /** A job whose workers died `deaths` times running it (a node that crashes its process): dead, without running it again. */
-  private async buryDiedOften(text: string, deaths: number): Promise<void> {
-    const job = await this.parseOrDiscard(text);
+  private async buryDiedOften(store: QueueStore, text: string, deaths: number): Promise<void> {
+    const job = await this.parseOrDiscard(store, text);
     if (job === undefined) return;
     const error = `its worker died (or lost its lease) while running it ${deaths} times`;
     const buried =
       job.e === undefined
-        ? await this.bury(text, job, { node: "", attempts: deaths, error }, {})
-        : await this.buryElement(text, { ...job, e: job.e }, { node: job.e.n, element: job.e.i, attempts: deaths, error: `element ${job.e.i} of ${job.e.c}: ${error}` });
+        ? await this.bury(store, text, job, { node: "", attempts: deaths, error }, {})
+        : await this.buryElement(store, text, { ...job, e: job.e }, { node: job.e.n, element: job.e.i, attempts: deaths, error: `element ${job.e.i} of ${job.e.c}: ${error}` });
     if (buried) this.finished.dead++;
   }
 
@@ -328,7 +390,7 @@ export class LoopWorker {
   }
 
   /** One element of a spread map: its result goes to the job's gather hash; a failure is retried as the element alone, or buries the job. */
-  private async runElementJob(version: LoadedVersion, loop: ProductionLoop, text: string, job: JobMessage & { e: NonNullable<JobMessage["e"]> }): Promise<void> {
+  private async runElementJob(store: QueueStore, version: LoadedVersion, loop: ProductionLoop, text: string, job: JobMessage & { e: NonNullable<JobMessage["e"]> }): Promise<void> {
     const { workerId } = this.options;
     const { n: name, i: index, c: count } = job.e;
     const attempt = (job.e.k ?? 0) + 1;
@@ -346,7 +408,7 @@ export class LoopWorker {
     if (this.released) return;
     if (outcome.ok) {
       const element = { text, jobId: job.id, token: job.e.g, index: job.e.i };
-      if (await this.persist(() => this.store.gather(loop.name, workerId, element, outcome.encoded))) this.finished.elements++;
+      if (await this.persist(() => store.gather(loop.name, workerId, element, outcome.encoded))) this.finished.elements++;
       return;
     }
     const retryable = entry?.fn !== undefined && Array.isArray(args);
@@ -354,24 +416,24 @@ export class LoopWorker {
     if (delayMs !== undefined && entry) {
       this.options.log(`job ${job.id} ${name}: attempt ${attempt} of ${entry.node.options.retry + 1} of element ${index} failed: ${outcome.error.message}; ${retryingIn(delayMs)}`);
       const retried: JobMessage = { e: { ...job.e, k: attempt }, id: job.id, v: job.v, ...(job.b === undefined ? {} : { b: job.b }), t: job.t, q: Date.now(), values: {} };
-      if (await this.retry(text, retried, delayMs)) this.finished.retried++;
+      if (await this.retry(store, text, retried, delayMs)) this.finished.retried++;
       return;
     }
     const error = `element ${index} of ${count}: ${outcome.error.message}`;
     this.options.log(`job ${job.id} ${name}: element ${index} failed after ${attempt} attempt${attempt === 1 ? "" : "s"}: ${outcome.error.message}; moved the job to the dead-letter list`);
     const stack = outcome.error.stack && `element ${index} of ${count}: ${outcome.error.stack}`;
-    if (await this.buryElement(text, job, { node: name, element: index, attempts: attempt, error, ...(stack === undefined ? {} : { stack }) })) this.finished.dead++;
+    if (await this.buryElement(store, text, job, { node: name, element: index, attempts: attempt, error, ...(stack === undefined ? {} : { stack }) })) this.finished.dead++;
   }
 
   /** Moves the job of an element that failed for good to the dead-letter list, with what its gather hash holds. */
-  private buryElement(text: string, job: JobMessage & { e: NonNullable<JobMessage["e"]> }, failure: JobFailure): Promise<boolean> {
+  private buryElement(store: QueueStore, text: string, job: JobMessage & { e: NonNullable<JobMessage["e"]> }, failure: JobFailure): Promise<boolean> {
     const { loop, workerId } = this.options;
     const element = { text, jobId: job.id, token: job.e.g, version: job.v, batch: job.b };
     return this.persist(async () => {
       // Gone: the job went on or died already, and the element only leaves our list.
-      const gathered = await this.store.gatheredJob(loop, job.id, job.e.g);
+      const gathered = await store.gatheredJob(loop, job.id, job.e.g);
       const letter = gathered === undefined ? { record: "", error: "" } : deadLetter(loop, job, failure, { state: JSON.parse(gathered.state) as Record<string, unknown>, entered: gathered.entered });
-      return this.store.buryElement(loop, workerId, element, letter.record, letter.error, RESULT_TTL_SECONDS);
+      return store.buryElement(loop, workerId, element, letter.record, letter.error, RESULT_TTL_SECONDS);
     });
   }
 
@@ -379,14 +441,15 @@ export class LoopWorker {
    * Keeps the lease keeper thread running: one that ends on its own (a crash) is started
    * again; if that fails, the worker stops (its jobs go back to the queue).
    */
-  private watchLease(keeper: LeaseKeeper): void {
+  private watchLease(keeper: LeaseKeeper, partitions: number): void {
     this.lease = keeper;
     void keeper.lost.then(async (reason) => {
-      if (this.stopping) return;
+      // A keeper replaced by one for more partitions (servePartitions) is no longer watched.
+      if (this.stopping || this.lease !== keeper) return;
       try {
-        const restarted = await this.options.startLeaseKeeper();
+        const restarted = await this.options.startLeaseKeeper(partitions);
         if (this.stopping) return await restarted.stop();
-        this.watchLease(restarted);
+        this.watchLease(restarted, partitions);
         this.options.log(`the lease keeper thread stopped (${reason}); started it again`);
       } catch (e) {
         if (this.stopping) return;
@@ -403,6 +466,8 @@ export class LoopWorker {
     if (loading === undefined) {
       loading = loadVersion(this.store, version, this.options.deployKey);
       this.versions.set(version, loading);
+      // A version spread over more partitions than the worker serves (a deploy that raised the count): serve them.
+      loading.then((loaded) => this.servePartitions(partitionsOf(loaded.graph)), () => undefined);
       // A read that failed for want of a connection is tried again next time.
       loading.catch((e: unknown) => {
         if (!(e instanceof VersionRefusedError)) this.versions.delete(version);
@@ -466,14 +531,14 @@ export class LoopWorker {
     });
   }
 
-  /** Returns the jobs of our processing list that we are not running, seen so twice in a row. */
-  private async sweepStrays(): Promise<void> {
-    const listed = await this.store.processingJobs(this.options.loop, this.options.workerId);
+  /** Returns the jobs of our processing list in a partition that we are not running, seen so twice in a row. */
+  private async sweepStrays(store: QueueStore): Promise<void> {
+    const listed = await store.processingJobs(this.options.loop, this.options.workerId);
     const strays = new Set(listed.filter((text) => !this.inFlight.has(text)));
     for (const text of strays) {
-      if (this.strays.has(text) && (await this.store.returnJob(this.options.loop, this.options.workerId, text))) this.options.log("returned a job left in this worker's list by a lost reply");
+      if (this.strays.get(store)?.has(text) && (await store.returnJob(this.options.loop, this.options.workerId, text))) this.options.log("returned a job left in this worker's list by a lost reply");
     }
-    this.strays = strays;
+    this.strays.set(store, strays);
   }
 
   private every(ms: number, task: () => Promise<unknown>): void {
@@ -535,6 +600,10 @@ export class LoopWorker {
     this.outage = false;
     this.options.log("Redis is back");
   }
+}
+
+function sumOf(counts: readonly number[]): number {
+  return counts.reduce((total, count) => total + count, 0);
 }
 
 function sleep(ms: number): Promise<void> {

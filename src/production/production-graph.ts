@@ -93,6 +93,16 @@ export interface ProductionGraph {
   entryLoops: string[];
   /** Loops with no downstream loop: each adds its part of the result. */
   lastLoops: string[];
+  /**
+   * `graph NAME [partitions: N]`: jobs of this version are spread over N partitions. Absent
+   * in versions deployed before partitions existed: one.
+   */
+  partitions?: number;
+}
+
+/** How many partitions a version's jobs are spread over. */
+export function partitionsOf(graph: ProductionGraph): number {
+  return graph.partitions ?? 1;
 }
 
 /**
@@ -162,6 +172,7 @@ export function compileProductionGraph(graph: GraphModel, modulePaths: readonly 
     loops,
     entryLoops: loops.filter((l) => l.upstream.length === 0).map((l) => l.name),
     lastLoops: loops.filter((l) => l.downstream.length === 0).map((l) => l.name),
+    partitions: graph.partitions,
   };
 }
 

@@ -1,11 +1,21 @@
 // The key layout in Redis. Every key of a graph carries the hash tag `{graph}`, so that
-// all of one graph's keys live in one Redis Cluster slot.
+// all of one graph's keys live in one Redis Cluster slot; a partitioned graph's queues
+// (`graph NAME [partitions: N]`) carry one hash tag per partition, so they spread over slots.
 
 export const KEY_PREFIX = "stepgraph";
 
 /** The prefix of every key of `graph`. */
 export function graphKeyPrefix(graph: string): string {
   return `${KEY_PREFIX}:{${graph}}:`;
+}
+
+/**
+ * The prefix of the production keys of partition `partition` of `graph`: the graph's own
+ * hash tag for partition 0 (so a graph of one partition keeps the layout it always had, and
+ * a graph that grows keeps its first partition where it was), `{graph:P}` for partition P.
+ */
+export function partitionKeyPrefix(graph: string, partition: number): string {
+  return partition === 0 ? graphKeyPrefix(graph) : `${KEY_PREFIX}:{${graph}:${partition}}:`;
 }
 
 /** A cached node output: one per graph, node and fingerprint (code, inputs, options). */

@@ -1,11 +1,19 @@
 // The key layout of production mode. Every key of a graph carries the graph's hash tag
 // (`stepgraph:{orders}:prod:...`), so all of them live in one Redis Cluster slot and every
-// queue script may touch any of them.
-import { graphKeyPrefix } from "./keys";
+// queue script may touch any of them. A partitioned graph (`graph orders [partitions: N]`)
+// keeps its versions, active pointer, control channel and counters under that tag, and its
+// queues, results, dead letters and counts under one tag per partition: `{orders}` for
+// partition 0 (the graph's own), `{orders:1}` ... `{orders:N-1}` for the others. A job keeps
+// its partition, so every script still touches one partition's keys: one slot.
+import { graphKeyPrefix, partitionKeyPrefix } from "./keys";
 
 export interface QueueKeys {
-  /** Every production key of the graph starts with this. */
+  /** Every production key of the partition starts with this. */
   prefix: string;
+  /** The partition (0 for a graph of one). */
+  partition: number;
+  /** Set of the partition counts of every version deployed: the graph's queues span as many partitions as the largest. */
+  partitions: string;
   /** Counter handing out version numbers. */
   versionSeq: string;
   /** Hash of one deployed version: manifest, artifact, signature. */
@@ -18,9 +26,10 @@ export interface QueueKeys {
   activeSeq: string;
   /** Pub/sub channel of control messages to the workers (a new active version). */
   control: string;
-  /** Counter handing out job ids. */
+  /** Counter handing out job ids (of every partition). */
   jobSeq: string;
-  /** Hash of the graph's totals: submitted, completed, dead, and `live:N`, the jobs of version N not finished yet. */
+  // The keys below are the partition's.
+  /** Hash of the partition's totals: submitted, completed, dead, and `live:N`, the jobs of version N not finished yet (status sums the partitions). */
   totals: string;
   /** Hash of dead jobs: job id → dead-letter record. */
   dead: string;
@@ -54,18 +63,21 @@ export interface QueueKeys {
   rate(loop: string): string;
 }
 
-export function queueKeys(graph: string): QueueKeys {
-  const prefix = `${graphKeyPrefix(graph)}prod:`;
+export function queueKeys(graph: string, partition = 0): QueueKeys {
+  const home = `${graphKeyPrefix(graph)}prod:`;
+  const prefix = `${partitionKeyPrefix(graph, partition)}prod:`;
   const loop = (name: string) => `${prefix}loop:${name}:`;
   return {
     prefix,
-    versionSeq: `${prefix}version-seq`,
-    version: (version) => `${prefix}version:${version}`,
-    versions: `${prefix}versions`,
-    active: `${prefix}active`,
-    activeSeq: `${prefix}active-seq`,
-    control: `${prefix}control`,
-    jobSeq: `${prefix}job-seq`,
+    partition,
+    partitions: `${home}partitions`,
+    versionSeq: `${home}version-seq`,
+    version: (version) => `${home}version:${version}`,
+    versions: `${home}versions`,
+    active: `${home}active`,
+    activeSeq: `${home}active-seq`,
+    control: `${home}control`,
+    jobSeq: `${home}job-seq`,
     totals: `${prefix}totals`,
     dead: `${prefix}dead`,
     result: (jobId) => `${prefix}result:${jobId}`,

@@ -4,7 +4,9 @@
 // it opens its connections (the main one, one for blocking waits, one per control
 // subscription) from a URL, of one server or of a Redis Cluster, and no ioredis type
 // leaves it. Every key of the graph carries its hash tag: on a cluster, the graph lives in
-// one slot, and every script and pipeline here touches that slot alone.
+// one slot, and every script and pipeline here touches that slot alone. A partitioned graph
+// has one store per partition (partitionStore), each touching its partition's slot alone
+// (and the graph's own for versions), all on the connection of the one opened.
 import type { CacheStorage } from "./cache-storage";
 import { duplicateConnection, openRedis, RedisUnavailableError, withTimeout, type RedisClient } from "./redis-connection";
 import { readMaxmemoryPolicy } from "./redis-memory";
@@ -79,7 +81,9 @@ const MAX_COMMIT_BATCH = 100;
 
 export class QueueStore {
   readonly keys: QueueKeys;
-  /** The connection BLMOVE and BRPOP hold while they wait; opened at the first wait. */
+  /** The store of each partition but 0 opened so far (on the store of partition 0, which `open` gives). */
+  private readonly partitionStores = new Map<number, QueueStore>();
+  /** The connection BLMOVE and BRPOP hold while they wait; opened at the first wait (each partition's store has its own). */
   private blocking: RedisClient | undefined;
   private blockingClosed = false;
   private readonly subscribers = new Set<RedisClient>();
@@ -96,7 +100,7 @@ export class QueueStore {
   static async open(url: string, graph: string, options: OpenQueueStoreOptions = {}): Promise<QueueStore> {
     const timeoutMs = options.connectTimeoutMs ?? 5000;
     const redis = await openRedis(url, timeoutMs, { maxRetriesPerRequest: null, enableAutoPipelining: true });
-    const store = new QueueStore(redis, graph);
+    const store = new QueueStore(redis, graph, 0);
     try {
       // On a cluster, the first command of the graph's slot: its node may be the one that is down.
       await withTimeout(redis.exists(store.keys.totals), timeoutMs);
@@ -110,12 +114,35 @@ export class QueueStore {
   private constructor(
     private readonly redis: RedisClient,
     readonly graph: string,
+    readonly partition: number,
+    /** The store of partition 0, which owns the connections; undefined on that one. */
+    private readonly first?: QueueStore,
   ) {
-    this.keys = queueKeys(graph);
+    this.keys = queueKeys(graph, partition);
     for (const [name, script] of Object.entries(QUEUE_SCRIPTS)) {
       // ioredis sends EVALSHA and falls back to EVAL once per connection when Redis lost the script.
       if (!(`stepgraph_${name}` in redis)) redis.defineCommand(`stepgraph_${name}`, { lua: script.lua, numberOfKeys: "variadicKeys" in script ? undefined : script.keys });
     }
+  }
+
+  /**
+   * The store of one partition of the graph: its keys, its own blocking connection, the main
+   * connection shared. Partition 0 is the store `open` gave.
+   */
+  partitionStore(partition: number): QueueStore {
+    if (this.first) return this.first.partitionStore(partition);
+    if (partition === 0) return this;
+    let store = this.partitionStores.get(partition);
+    if (store === undefined) {
+      store = new QueueStore(this.redis, this.graph, partition, this);
+      this.partitionStores.set(partition, store);
+    }
+    return store;
+  }
+
+  /** The stores of partitions 0 to `count` - 1. */
+  partitionStoresUpTo(count: number): QueueStore[] {
+    return Array.from({ length: count }, (_, p) => this.partitionStore(p));
   }
 
   private script(name: QueueScriptName, keys: readonly string[], args: readonly (string | number)[]): Promise<unknown> {
@@ -148,10 +175,11 @@ export class QueueStore {
     };
   }
 
-  /** Ends the blocking connection for good: a wait in progress fails at once, and so does any later one. */
+  /** Ends the blocking connection (of every partition, on partition 0's store) for good: a wait in progress fails at once, and so does any later one. */
   closeBlocking(): void {
     this.blockingClosed = true;
     this.blocking?.disconnect();
+    for (const store of this.partitionStores.values()) store.closeBlocking();
   }
 
   /** The node cache on this store's connection (closing it leaves the connection open). */
@@ -159,8 +187,9 @@ export class QueueStore {
     return new RedisStorage(this.redis, description, async () => undefined);
   }
 
-  /** Closes every connection of the store. */
+  /** Closes every connection of the store (of every partition's store too: they share them). */
   close(): void {
+    if (this.first) return this.first.close();
     this.closeBlocking();
     for (const subscriber of this.subscribers) subscriber.disconnect();
     this.subscribers.clear();
@@ -188,20 +217,44 @@ export class QueueStore {
   // ---- versions ----
 
   /**
-   * Stores a version under the next number and makes it active with the pointer that
-   * `makePointer` signs; then removes the versions older than the last `kept` that no
-   * unfinished job uses (dead jobs do not count). Resolves to the number.
+   * Stores a version of `partitions` partitions under the next number and makes it active
+   * with the pointer that `makePointer` signs; then removes the versions older than the last
+   * `kept` that no unfinished job uses (dead jobs do not count), in any partition. Resolves
+   * to the number.
    */
-  async storeVersion(makeVersion: (version: number) => StoredVersion, makePointer: (version: number, sequence: number) => string, kept: number): Promise<number> {
+  async storeVersion(makeVersion: (version: number) => StoredVersion, makePointer: (version: number, sequence: number) => string, kept: number, partitions = 1): Promise<number> {
     const version = await this.redis.incr(this.keys.versionSeq);
     const sequence = await this.redis.incr(this.keys.activeSeq);
     const stored = makeVersion(version);
     const pointer = makePointer(version, sequence);
-    await this.redis.multi().hset(this.keys.version(version), { ...stored }).zadd(this.keys.versions, version, String(version)).set(this.keys.active, pointer).exec();
+    // The partition count is recorded before the pointer is seen: a worker starting on the new version serves them all.
+    await this.redis
+      .multi()
+      .hset(this.keys.version(version), { ...stored })
+      .zadd(this.keys.versions, version, String(version))
+      .sadd(this.keys.partitions, String(partitions))
+      .set(this.keys.active, pointer)
+      .exec();
     await this.redis.publish(this.keys.control, JSON.stringify({ type: "activate", version, pointer }));
     const old = await this.redis.zrangebyscore(this.keys.versions, "-inf", version - kept);
-    if (old.length > 0) await this.script("dropVersions", [this.keys.totals, this.keys.versions, ...old.map((v) => this.keys.version(Number(v)))], old);
+    // A version's live count only falls once newer ones are active (jobs are submitted and
+    // retried on the active version), so one still live in another partition is kept, and the
+    // script checks partition 0's, which shares the versions' slot, as it drops the rest.
+    const liveElsewhere = new Set<string>();
+    for (const store of this.partitionStoresUpTo(await this.partitionCount()).slice(1)) {
+      if (old.length === 0) break;
+      const counts = await this.redis.hmget(store.keys.totals, ...old.map((v) => `live:${v}`));
+      counts.forEach((count, i) => Number(count ?? 0) > 0 && liveElsewhere.add(old[i]));
+    }
+    const droppable = old.filter((v) => !liveElsewhere.has(v));
+    if (droppable.length > 0) await this.script("dropVersions", [this.keys.totals, this.keys.versions, ...droppable.map((v) => this.keys.version(Number(v)))], droppable);
     return version;
+  }
+
+  /** How many partitions the graph's queues span: the most of any version deployed (1 for a graph deployed before partitions). */
+  async partitionCount(): Promise<number> {
+    const counts = await this.redis.smembers(this.keys.partitions);
+    return Math.max(1, ...counts.map(Number).filter(Number.isInteger));
   }
 
   /** The active-version pointer as stored (signed: the production room reads it). */

@@ -14,9 +14,10 @@ const cliStatus: GraphStatus = {
   submitted: 10,
   completed: 8,
   dead: 1,
+  partitions: 1,
   loops: [
-    { name: "intake", ...loopCounters },
-    { name: "billing", ...loopCounters, waiting: 4, inFlight: 2, throughput: 0.5, latencyMs: null },
+    { name: "intake", ...loopCounters, partitions: [{ partition: 0, ...loopCounters }] },
+    { name: "billing", ...loopCounters, waiting: 4, inFlight: 2, throughput: 0.5, latencyMs: null, partitions: [{ partition: 0, ...loopCounters, waiting: 4, inFlight: 2, throughput: 0.5, latencyMs: null }] },
   ],
 };
 const statusJson = JSON.stringify(cliStatus);

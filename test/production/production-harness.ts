@@ -88,7 +88,7 @@ export async function submit(manager: QueueManager, inputs: Record<string, unkno
 export async function waitForRest(manager: QueueManager, timeoutMs: number): Promise<void> {
   await waitFor(
     async () => {
-      const totals = await manager.store.totals();
+      const totals = await manager.totals();
       return totals.submitted === totals.completed + totals.dead;
     },
     timeoutMs,
