@@ -44,6 +44,12 @@ export class WorkerStartError extends Error {}
 
 const REAP_INTERVAL_MS = 1000;
 const PROMOTE_INTERVAL_MS = 200;
+/**
+ * How often a worker of a partitioned graph moves the due retries of each partition back
+ * when it scheduled none there itself: the retries of a worker that died. Its own retries it
+ * moves back at the first promote tick after they are due. (With one partition, every tick.)
+ */
+const PARTITION_PROMOTE_INTERVAL_MS = 1000;
 const SWEEP_INTERVAL_MS = 5000;
 const RELEASE_TIMEOUT_MS = 5000;
 /**
@@ -80,6 +86,10 @@ export class LoopWorker {
   private pendingTake: Promise<TakenJob[]> | undefined;
   /** The free slots the take in progress may fill: a job a wait brings meanwhile does not take them. */
   private reserved = 0;
+  /** Per partition, when its due retries are next moved back whether or not this worker scheduled any (promoteDue). */
+  private readonly promoteAt = new Map<QueueStore, number>();
+  /** Per partition, when the retries this worker put in its delayed set fall due. */
+  private readonly retriesDue = new Map<QueueStore, number[]>();
   /** The growth to more partitions in progress (servePartitions), one at a time. */
   private growing: Promise<void> = Promise.resolve();
   private slotFreed: (() => void) | undefined;
@@ -142,7 +152,7 @@ export class LoopWorker {
     });
     await this.subscribe();
     this.every(REAP_INTERVAL_MS, () => this.inEveryPartition((store) => this.reap(store)));
-    this.every(PROMOTE_INTERVAL_MS, () => this.inEveryPartition((store) => store.promoteDue(this.options.loop)));
+    this.every(PROMOTE_INTERVAL_MS, () => this.inEveryPartition((store) => this.promoteDue(store)));
     this.every(SWEEP_INTERVAL_MS, async () => {
       await this.inEveryPartition((store) => this.sweepStrays(store));
       // A deploy that spread the graph over more partitions, should its control message have been missed.
@@ -154,6 +164,16 @@ export class LoopWorker {
   /** Runs `task` in every partition the worker serves, at once. */
   private async inEveryPartition(task: (store: QueueStore) => Promise<unknown>): Promise<void> {
     await Promise.all(this.taker.partitionStores.map(task));
+  }
+
+  /** Moves a partition's due retries back to its waiting list, when it is time to look (see PARTITION_PROMOTE_INTERVAL_MS). */
+  private async promoteDue(store: QueueStore): Promise<void> {
+    const now = Date.now();
+    const due = this.retriesDue.get(store) ?? [];
+    if (now < (this.promoteAt.get(store) ?? 0) && !due.some((at) => at <= now)) return;
+    this.retriesDue.set(store, due.filter((at) => at > now));
+    this.promoteAt.set(store, this.taker.partitionStores.length > 1 ? now + PARTITION_PROMOTE_INTERVAL_MS : 0);
+    await store.promoteDue(this.options.loop);
   }
 
   /** Returns the jobs of the loop's workers whose lease expired, in one partition. */
@@ -351,8 +371,11 @@ export class LoopWorker {
   }
 
   /** Puts a job back for another attempt after `delayMs` (`retried`: with what it computed so far). */
-  private retry(store: QueueStore, text: string, retried: JobMessage, delayMs: number): Promise<boolean> {
-    return this.persist(() => store.retry(this.options.loop, this.options.workerId, text, JSON.stringify(retried), delayMs));
+  private async retry(store: QueueStore, text: string, retried: JobMessage, delayMs: number): Promise<boolean> {
+    const stored = await this.persist(() => store.retry(this.options.loop, this.options.workerId, text, JSON.stringify(retried), delayMs));
+    // Its partition is looked at once the retry is due (Redis's clock and ours agree to well within a tick).
+    if (stored && delayMs > 0) this.retriesDue.set(store, [...(this.retriesDue.get(store) ?? []), Date.now() + delayMs]);
+    return stored;
   }
 
   /** Moves a job that died of `failure` holding `values` to the dead-letter list. */

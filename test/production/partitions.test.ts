@@ -158,3 +158,46 @@ test("one worker of concurrency 1 serves 4 partitions fairly: each comes first i
     assert.deepEqual(await stopWorkers([worker]), [0]);
   }
 });
+
+test("a redeploy that spreads the graph over more partitions while jobs run: running workers serve them all; one of fewer leaves every partition served", async () => {
+  const ws = loopsWorkspace();
+  deploy("chain.graph", redis.url, ws);
+  const env = { STEPGRAPH_TEST_JITTER_MS: "20" };
+  // The last loop's worker comes later: version 1's jobs wait for it across both redeploys.
+  const workers = await Promise.all(["first", "second"].map((loop) => startWorker(redis.url, ws, "chain", loop, { env })));
+  const { manager, close } = await queueManager(redis.url, "chain");
+  try {
+    // Version 1, one partition: plain ids, under the graph's own tag.
+    const early = await submit(manager, Array.from({ length: 300 }, (_, n) => ({ n })));
+    assert.deepEqual(early.slice(0, 2), ["1", "2"]);
+    partitioned(ws, "chain.graph", 4);
+    deploy("chain.graph", redis.url, ws);
+    assert.equal((await manager.totals()).completed, 0, "version 1's jobs are unfinished at the redeploy");
+    await waitFor(() => workers.every((w) => w.output().includes("serving 4 partitions (was 1)")), 10_000, "the workers to serve the new partitions");
+    const spread = await submit(manager, Array.from({ length: 300 }, (_, n) => ({ n: 300 + n })));
+    assert.deepEqual(new Set(spread.map((id) => id.split("@")[1])), new Set(["0", "1", "2", "3"]));
+    // Fewer partitions: new jobs use the first two, and every partition is still served and counted.
+    partitioned(ws, "chain.graph", 2);
+    deploy("chain.graph", redis.url, ws);
+    const narrow = await submit(manager, Array.from({ length: 100 }, (_, n) => ({ n: 600 + n })));
+    assert.deepEqual(new Set(narrow.map((id) => id.split("@")[1])), new Set(["0", "1"]));
+    const late = await startWorker(redis.url, ws, "chain", "third", { env });
+    workers.push(late);
+    assert.match(late.output(), /serving loop 'third' of 'chain' \(version 3, concurrency 20, 4 partitions\)/);
+    await waitForRest(manager, 60_000);
+    const ids = [...early, ...spread, ...narrow];
+    const outcomes = await manager.outcomes(ids);
+    const wrong = outcomes.filter((o, n) => o.status !== "done" || o.result.c !== 2 * (n + 1) - 1);
+    assert.deepEqual(wrong.slice(0, 3), [], `${wrong.length} jobs without their right result`);
+    const status = await manager.status();
+    assert.deepEqual([status.partitions, status.submitted, status.completed], [4, 700, 700]);
+    for (const loop of status.loops) assert.deepEqual([loop.name, loop.done, loop.waiting, loop.inFlight], [loop.name, 700, 0, 0]);
+    assert.deepEqual(
+      status.loops[0].partitions.map((p) => p.done),
+      [300 + 75 + 50, 75 + 50, 75, 75],
+    );
+  } finally {
+    close();
+    assert.deepEqual(await stopWorkers(workers), workers.map(() => 0));
+  }
+});

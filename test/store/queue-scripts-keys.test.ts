@@ -160,3 +160,34 @@ test("every queue script touches only the keys it declares", async (t) => {
   );
   assert.deepEqual(await undeclaredKeys(redis.client, runs), []);
 });
+
+/** The hash tag a key carries (what Redis Cluster hashes). */
+const hashTag = (key: string) => /\{([^}]*)\}/.exec(key)?.[1];
+
+test("on a partition's store every script declares that partition's keys alone: one slot; only the versions' script declares the graph's own", async (t) => {
+  const home = await QueueStore.open(redis.url, "p");
+  t.after(() => home.close());
+  const store = home.partitionStore(2);
+  const job = (id: string) => JSON.stringify({ id, v: 1, t: 0, q: 0, values: {} });
+  const runs = await recordScripts(redis.client, async () => {
+    for (let i = 0; i < 3; i++) await home.storeVersion(() => ({ manifest: "{}", artifact: "", signature: "" }), () => "pointer", 1, 3);
+    await store.submit(1, new Map([["a", ["1@2", "2@2", "3@2"].map(job)]]));
+    await store.renewLease("a", "w", 10_000);
+    const [pushed, resulted, retried] = (await store.take("a", "w", 3)).reverse();
+    await store.commit("a", "w", { text: pushed, id: "1@2", version: 1, latencyMs: 5, targets: [{ kind: "join", loop: "c", payload: "{}", part: "a", expectedParts: 2 }] }, 60);
+    await store.commit("a", "w", { text: resulted, id: "2@2", version: 1, latencyMs: 5, targets: [{ kind: "result", payload: "{}", part: "a", expectedParts: 1, batch: "batch" }] }, 60);
+    await store.retry("a", "w", retried, `${retried} again`, 0);
+    await store.promoteDue("a");
+    await store.reap("a", "w", 3);
+    await store.release("a", "w", 1000);
+  });
+  const declared = runs.map((run) => [run.name, [...new Set(run.declared.map(hashTag))]]);
+  assert.deepEqual(
+    declared.filter(([name]) => name !== "dropVersions"),
+    declared.filter(([name]) => name !== "dropVersions").map(([name]) => [name, ["p:2"]]),
+  );
+  const drops = declared.filter(([name]) => name === "dropVersions");
+  assert.equal(drops.length, 2, "two deploys each dropped the one before");
+  assert.deepEqual(drops, drops.map(() => ["dropVersions", ["p"]]));
+  assert.equal(await redis.client.exists("stepgraph:{p:2}:prod:result:2@2"), 1, "the result is in the job's partition");
+});
