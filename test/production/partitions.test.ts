@@ -201,3 +201,24 @@ test("a redeploy that spreads the graph over more partitions while jobs run: run
     assert.deepEqual(await stopWorkers(workers), workers.map(() => 0));
   }
 });
+
+test("a due retry that no live worker scheduled (its worker died) is moved back within about a second", async () => {
+  const ws = partitioned(loopsWorkspace(), "chain.graph", 4);
+  deploy("chain.graph", redis.url, ws);
+  const { manager, close } = await queueManager(redis.url, "chain");
+  const [id] = await submit(manager, [{ n: 20 }]);
+  assert.equal(id, "1@1");
+  // As a worker that died would have left it: in partition 1's delayed set, due already.
+  const job = (await redis.client.rpop(keyOf("chain", 1, "loop:first:waiting"))) as string;
+  await redis.client.zadd(keyOf("chain", 1, "loop:first:delayed"), Date.now() - 1000, job);
+  const workers = await Promise.all(CHAIN_LOOPS.map((loop) => startWorker(redis.url, ws, "chain", loop)));
+  try {
+    const started = Date.now();
+    await waitForRest(manager, 5000);
+    assert.ok(Date.now() - started < 2500, `done after ${Date.now() - started} ms`);
+    assert.deepEqual(await manager.outcomes([id]), [{ id, status: "done", result: { c: 41 } }]);
+  } finally {
+    close();
+    assert.deepEqual(await stopWorkers(workers), [0, 0, 0]);
+  }
+});
