@@ -135,6 +135,8 @@ export class QueueStore {
     let store = this.partitionStores.get(partition);
     if (store === undefined) {
       store = new QueueStore(this.redis, this.graph, partition, this);
+      // Opened after the blocking connections were closed for good: its own is closed too.
+      store.blockingClosed = this.blockingClosed;
       this.partitionStores.set(partition, store);
     }
     return store;
