@@ -8,9 +8,7 @@
 import { Event } from "@vscode/debugadapter";
 import type { DebugProtocol } from "@vscode/debugprotocol";
 import type { Orchestrator } from "../src/runtime/orchestrator";
-import { runView, type RunView } from "../src/runtime/run-view";
-
-export const RUN_VIEW_EVENT = "stepgraphRunView";
+import { RUN_VIEW_EVENT, runView, type RunView } from "../src/runtime/run-view";
 
 /** Shorter than the eye can follow; many steps' worth of changes when stepping over cached nodes. */
 const BURST_MS = 30;

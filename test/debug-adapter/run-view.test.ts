@@ -2,9 +2,12 @@
 // stdio): the graph view's node states arrive as a session advances, through steps, an
 // edit, a re-run, stepping back, a map node's elements, a subgraph entered, and the end.
 import assert from "node:assert/strict";
+import { readdirSync, readFileSync } from "node:fs";
+import { join, relative } from "node:path";
 import { describe, test } from "node:test";
 import type { DebugClient } from "@vscode/debugadapter-testsupport";
-import type { RunView } from "../../src/runtime/run-view";
+import { RUN_VIEW_EVENT, type RunView } from "../../src/runtime/run-view";
+import { repoRoot } from "../helpers";
 import { copyFixture } from "../runtime/workspace";
 import { launch, runViews, runViewWhere, stoppedAt } from "./dap-helpers";
 
@@ -19,6 +22,18 @@ function states(view: RunView): Record<string, string> {
 }
 
 describe("the stepgraphRunView event", () => {
+  test("its name is written once, in src/runtime/run-view.ts, for the adapter and the graph view to import", () => {
+    const sources = ["src", "debug-adapter"].flatMap((dir) =>
+      readdirSync(join(repoRoot, dir), { recursive: true, withFileTypes: true })
+        .filter((entry) => entry.isFile() && entry.name.endsWith(".ts"))
+        .map((entry) => join(entry.parentPath, entry.name)),
+    );
+    // As a string literal: comments name it in backquotes.
+    const spelling = new RegExp(`["']${RUN_VIEW_EVENT}["']`);
+    const writing = sources.filter((file) => spelling.test(readFileSync(file, "utf8"))).map((file) => relative(repoRoot, file));
+    assert.deepEqual(writing, [join("src", "runtime", "run-view.ts")]);
+  });
+
   test("follows a stepped session: steps, an edit and the stale node after it, a re-run, stepping back, the end", async (t) => {
     const ws = copyFixture("pipeline");
     const client = await launch(t, { graph: ws.path("pipeline.graph"), input: { n: 3 }, redisUrl: "memory", cwd: ws.dir });

@@ -2,11 +2,11 @@
 // editor (setting stepgraph.graphView.open, "onDebug" by default), its `stepgraphRunView`
 // custom events go to that view, and when it ends the view stops showing a current node.
 import * as vscode from "vscode";
-import type { RunView } from "../../runtime/run-view";
+import { RUN_VIEW_EVENT, type RunView } from "../../runtime/run-view";
 import { DEBUG_TYPE } from "../debug-configuration";
 import { graphViewOpen } from "../settings";
 import type { GraphPanels } from "./graph-panels";
-import { RUN_VIEW_EVENT, sessionGraphPath } from "./session-graph";
+import { sessionGraphPath } from "./session-graph";
 
 export function followDebugSessions(panels: GraphPanels): vscode.Disposable {
   const graphOf = (session: vscode.DebugSession) => sessionGraphPath(session.configuration.graph, session.workspaceFolder?.uri.fsPath);

@@ -1,14 +1,8 @@
 // What the graph view reads of a stepgraph debug session: the graph file it runs, from its
 // resolved launch configuration (the resolver filled `graph` in; a relative path is the
-// workspace folder's, as the adapter's cwd is); the custom event its RunViews come in; and
-// the one form of a path the view keys its panels and RunViews by.
+// workspace folder's, as the adapter's cwd is); and the one form of a path the view keys
+// its panels and RunViews by.
 import { isAbsolute, resolve } from "node:path";
-
-/**
- * The DAP custom event the adapter sends a RunView in (debug-adapter/run-view-events.ts
- * names it too; that file imports @vscode/debugadapter, which the extension must not).
- */
-export const RUN_VIEW_EVENT = "stepgraphRunView";
 
 export function sessionGraphPath(graph: unknown, workspaceFolder: string | undefined): string | undefined {
   if (typeof graph !== "string" || graph.trim() === "") return undefined;

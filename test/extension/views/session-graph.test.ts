@@ -2,8 +2,7 @@
 import assert from "node:assert/strict";
 import { join, resolve } from "node:path";
 import { describe, test } from "node:test";
-import { RUN_VIEW_EVENT as ADAPTER_EVENT } from "../../../debug-adapter/run-view-events";
-import { pathKey, RUN_VIEW_EVENT, sessionGraphPath } from "../../../src/extension/views/session-graph";
+import { pathKey, sessionGraphPath } from "../../../src/extension/views/session-graph";
 
 describe("sessionGraphPath", () => {
   test("an absolute graph path as it is; a relative one from the workspace folder", () => {
@@ -15,10 +14,6 @@ describe("sessionGraphPath", () => {
   test("no graph, or not a string: none", () => {
     for (const graph of [undefined, "", "  ", 3, null]) assert.equal(sessionGraphPath(graph, "/work"), undefined, String(graph));
   });
-});
-
-test("the view listens for the custom event the adapter sends", () => {
-  assert.equal(RUN_VIEW_EVENT, ADAPTER_EVENT);
 });
 
 describe("pathKey", () => {
