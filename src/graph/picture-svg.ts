@@ -48,7 +48,12 @@ export function renderSvg(picture: GraphPicture, layout: PictureLayout, options:
 
 /** The words a screen reader says for a node (the view adds its state). */
 export function nodeLabel(node: PictureNode): string {
-  return [`${node.name}, ${node.kind} ${node.callText}`, ...nodeNotes(node)].join(", ");
+  return [`${node.name}, ${kindWords(node)} ${node.callText}`, ...nodeNotes(node)].join(", ");
+}
+
+/** "function", "map", "subgraph", or "map subgraph" for a subgraph called once per element. */
+export function kindWords(node: Pick<PictureNode, "kind" | "mapped">): string {
+  return node.kind === "subgraph" && node.mapped ? "map subgraph" : node.kind;
 }
 
 function nodeNotes(node: PictureNode): string[] {
@@ -56,9 +61,10 @@ function nodeNotes(node: PictureNode): string[] {
 }
 
 function nodeShape(node: PictureNode, box: Box): string {
-  const classes = ["sg-node", `sg-kind-${node.kind}`, ...(node.pinned ? ["sg-pinned"] : []), ...(node.output ? ["sg-output"] : []), ...(node.when === undefined ? [] : ["sg-when"])];
-  // A map node is a stack of cards: the box sits on a second outline, inside the layout box.
-  const stack = node.kind === "map" ? 5 : 0;
+  const classes = ["sg-node", `sg-kind-${node.kind}`, ...(node.mapped ? ["sg-mapped"] : []), ...(node.pinned ? ["sg-pinned"] : []), ...(node.output ? ["sg-output"] : []), ...(node.when === undefined ? [] : ["sg-when"])];
+  // A node that maps is a stack of cards: the box sits on a second outline, inside the
+  // layout box. A subgraph call that maps is both: the stack, and the double border.
+  const stack = node.mapped ? 5 : 0;
   const face = { x: box.x, y: box.y, width: box.width - stack, height: box.height - stack };
   const cx = face.x + face.width / 2;
   const parts = [

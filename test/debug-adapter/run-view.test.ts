@@ -108,4 +108,18 @@ describe("the stepgraphRunView event", () => {
     await request(calling, "stepOut");
     assert.equal((await runViewWhere(calling, (v) => v.nodes.said.state !== "running")).nodes.said.state, "ran");
   });
+
+  test("a subgraph called with map: its elements as it is stepped through, and at the end", async (t) => {
+    const ws = copyFixture("v2");
+    ws.write("map-call.graph", ["graph mapcall", 'use graph "./greeting.graph" as hello', 'input names = ["x", "y"]', "node many = hello(name: map names)", "output many"].join("\n"));
+    const client = await launch(t, { graph: ws.path("map-call.graph"), redisUrl: "memory", cwd: ws.dir });
+    const terminated = new Promise<RunView | undefined>((resolve) => client.once("terminated", () => resolve(runViews(client).at(-1))));
+    assert.equal((await stoppedAt(client)).node, "many[0]");
+    assert.deepEqual((await runViewWhere(client, (v) => v.current === "many")).nodes.many, { state: "pending", elements: { finished: 0, count: 2 } });
+    assert.equal((await request(client, "next")).node, "many[1]");
+    assert.deepEqual((await runViewWhere(client, (v) => v.nodes.many.elements?.finished === 1)).nodes.many, { state: "running", elements: { finished: 1, count: 2 } });
+    await client.nextRequest({ threadId: 1 });
+    const last = await terminated;
+    assert.deepEqual([last?.finished, last?.nodes.many.state, last?.nodes.many.elements], [true, "ran", { finished: 2, count: 2 }]);
+  });
 });

@@ -132,7 +132,7 @@ describe("the graph view's page", () => {
     assert.match((await nodeAttribute("voice", "class")) ?? "", /\bsg-pinned\b.*\bsg-state-pinned\b/);
     assert.equal(await page.locator('g[data-node="scored"] .sg-state').textContent(), "running · 3 of 5");
     assert.equal(await page.locator('g[data-node="texts"] > title').textContent(), "texts = reviewTexts\ncached (took 3 ms)\nread from the cache, computed 1 minute ago");
-    assert.match((await nodeAttribute("scored", "aria-label")) ?? "", /^scored, subgraph sentiment, running · 3 of 5, the run is stopped here$/);
+    assert.match((await nodeAttribute("scored", "aria-label")) ?? "", /^scored, map subgraph sentiment, running · 3 of 5, the run is stopped here$/);
     assert.equal(await page.locator(".sg-live").textContent(), "texts: cached. scored: running · 3 of 5. voice: pinned. stopped at scored");
 
     await send({ type: "runView", view: { ...view, current: "summary", nodes: { ...view.nodes, scored: { state: "ran", durationMs: 40 }, summary: { state: "running" } } } });
