@@ -3,7 +3,7 @@
 // into the empty `sg-state` texts and loop figures into `sg-loop-stats`), so keep them.
 // `standalone` embeds a light style for files (README, CI); without it there are no
 // colours at all and the webview's CSS themes every class with the editor's colours.
-import type { Box, PictureLayout, Point } from "./picture-layout";
+import { PICTURE_METRICS, type Box, type PictureLayout, type Point } from "./picture-layout";
 import type { GraphPicture, PictureEdge, PictureNode } from "./picture";
 
 export interface SvgOptions {
@@ -93,13 +93,16 @@ function inputShape(name: string, line: number, box: Box): string {
   ].join("");
 }
 
+/** The loop's name, and under it (in the header picture-layout.ts leaves room for) its stats. */
 function loopFrame(name: string, box: Box): string {
+  const m = PICTURE_METRICS;
+  const x = box.x + m.frameTextInset;
   return [
     `<g class="sg-loop" data-loop="${attr(name)}">`,
     `<title>${text(`loop ${name}`)}</title>`,
     `<rect class="sg-frame" x="${n(box.x)}" y="${n(box.y)}" width="${n(box.width)}" height="${n(box.height)}" rx="8"/>`,
-    `<text class="sg-loop-name" x="${n(box.x + 10)}" y="${n(box.y + 19)}">${text(`loop ${name}`)}</text>`,
-    `<text class="sg-loop-stats" x="${n(box.x + box.width - 10)}" y="${n(box.y + 19)}" text-anchor="end"></text>`,
+    `<text class="sg-loop-name" x="${n(x)}" y="${n(box.y + m.loopNameBaseline)}">${text(`loop ${name}`)}</text>`,
+    `<text class="sg-loop-stats" x="${n(x)}" y="${n(box.y + m.loopStatsBaseline)}"></text>`,
     `</g>`,
   ].join("");
 }

@@ -91,6 +91,21 @@ for (const [name, file] of Object.entries(pictureFiles)) {
         assert.deepEqual([stats.text, stats.children], ["", []]);
       }
     });
+
+    test("a loop's stats are a line of their own under its name, starting where it starts, above its nodes", () => {
+      for (const g of findAll(svg, hasClass("sg-loop"))) {
+        const loop = g.attributes["data-loop"];
+        const frame = child(g, "rect", "sg-frame").attributes;
+        const name = child(g, "text", "sg-loop-name").attributes;
+        const stats = child(g, "text", "sg-loop-stats").attributes;
+        assert.equal(stats.x, name.x, `loop ${loop}`);
+        assert.equal(stats["text-anchor"], undefined, `loop ${loop}: the stats run right from the frame's left, as the name does`);
+        assert.ok(Number(stats.y) - Number(name.y) >= 13, `loop ${loop}: stats at ${stats.y}, name at ${name.y}`);
+        const nodeTops = layout.nodes.filter((b) => picture.nodes.find((n) => n.name === b.name)?.loop === loop).map((b) => b.y);
+        const bottom = Math.min(Number(frame.y) + Number(frame.height), ...nodeTops);
+        assert.ok(Number(stats.y) + 4 <= bottom, `loop ${loop}: stats at ${stats.y}, its first node at ${bottom}`);
+      }
+    });
   });
 }
 
