@@ -20,6 +20,13 @@ import type { Orchestrator } from "./orchestrator";
  */
 export const RUN_VIEW_EVENT = "stepgraphRunView";
 
+/**
+ * The DAP custom request (no arguments) the adapter answers with the RunView as it is now:
+ * for a graph view opened while a session runs, which has missed the events so far. It has
+ * the event's name.
+ */
+export const RUN_VIEW_REQUEST = RUN_VIEW_EVENT;
+
 export type NodeViewState = "pending" | "running" | "ran" | "cached" | "pinned" | "skipped" | "failed" | "edited" | "stale";
 
 export interface NodeView {
