@@ -195,7 +195,7 @@ test("host a's cable pulled mid-run: b runs a's jobs within 5 s of a's leases ex
     const cutAt = Date.now();
     w.cutAt = cutAt;
     t.diagnostic(`cut host a at ${(await manager.store.totals()).completed} of ${FIRST_BATCH} jobs done; lease TTL seen before the cut ${w.leaseTtlMs} ms`);
-    assert.ok(w.leaseTtlMs > 0, "a's workers held leases before the cut");
+    assert.ok(w.leaseTtlMs > 0, "a's workers held no lease before the cut");
 
     // a's leases expire (no renewal gets through); b's reapers return a's jobs; b runs them.
     await waitFor(() => w.expiredAt.size === LOOPS.length && w.held.size > 0 && [...w.held.values()].every((job) => job.servedAt !== undefined), 30_000, "a's leases to expire and its jobs to be served by b");
@@ -208,13 +208,13 @@ test("host a's cable pulled mid-run: b runs a's jobs within 5 s of a's leases ex
     // on the wire as the cable came out; the others were returned and run by b.
     const held = [...w.held.values()];
     const takeovers = held.filter((job) => (job.servedAt as number) >= (w.expiredAt.get(job.loop) as number)).map((job) => ({ ...job, ms: (job.servedAt as number) - Math.max(w.expiredAt.get(job.loop) as number, job.seenAt) }));
-    assert.ok(takeovers.length > 0, "b ran jobs that a held at the cut");
+    assert.ok(takeovers.length > 0, "b ran none of the jobs a held at the cut");
     const slowest = takeovers.reduce((a, b) => (b.ms > a.ms ? b : a));
     t.diagnostic(`${held.length} jobs held by a after the cut (${LOOPS.map((loop) => `${loop}: ${held.filter((x) => x.loop === loop).length}`).join(", ")}), ${held.length - takeovers.length} of them committed by a as the cut came; the ${takeovers.length} others each served by b within ${slowest.ms} ms of a's lease expiring (the slowest: job ${slowest.id} in ${slowest.loop}); all of them ${ms(cutAt, Math.max(...takeovers.map((x) => x.servedAt as number)))} after the cut`);
     assert.ok(slowest.ms <= TAKEOVER_MS, `job ${slowest.id} of loop ${slowest.loop} was served ${slowest.ms} ms after a's lease expired (at most ${TAKEOVER_MS})`);
     assert.ok(
       ofHost("b").some((x) => /returned \d+ jobs? of a worker whose lease expired/.test(x.process.output())),
-      "a worker of b returned a's jobs",
+      "no worker of b returned a's jobs",
     );
 
     // The cable back in: a's workers say Redis is back, their leases live again.
@@ -236,9 +236,9 @@ test("host a's cable pulled mid-run: b runs a's jobs within 5 s of a's leases ex
     });
     const lostAt = ofHost("a").map((x, i) => {
       const since = x.process.output().slice(outputAtCut[i]);
-      assert.equal(x.process.child.exitCode, null, `a's worker of ${x.loop} is still running: ${x.process.output()}`);
+      assert.equal(x.process.child.exitCode, null, `a's worker of ${x.loop} exited: ${x.process.output()}`);
       const lost = /^(\S+) \S+ lost Redis/m.exec(since);
-      assert.ok(lost !== null, `a's worker of ${x.loop} said it lost Redis: ${since}`);
+      assert.ok(lost !== null, `a's worker of ${x.loop} never said it lost Redis: ${since}`);
       return Date.parse(lost[1]);
     });
     await waitFor(async () => (await Promise.all(ofHost("a").map((x) => client.pttl(keys.lease(x.loop, x.id))))).every((pttl) => pttl > 0), RECONNECT_MS, "a's leases to be renewed again");
