@@ -714,13 +714,16 @@ const STEPS = [
   },
   {
     name: "diagnostic-cleared",
-    async run({ page }) {
+    async run({ page, workspace }) {
       await focusEditor(page);
       await page.keyboard.press("Control+Z");
       await waitUntil("the line restored", 5000, async () => (await lineText(page, "findCustomer(order.customerId)")).length > 0, () => lineText(page, "findCustomer("));
       await waitUntil("no .squiggly-error left", 20_000, async () => (await page.locator(".editor-instance .squiggly-error").count()) === 0);
       await waitUntil("no SG011 in the Problems panel", 20_000, async () => !(await problems(page)).some((t) => t.includes("SG011")), () => problems(page));
       await waitUntil("the editor not dirty", 5000, async () => (await page.locator(".tabs-container .tab.dirty").count()) === 0);
+      // The typo never reached the disk: the next steps run the file as saved.
+      const onDisk = readFileSync(join(workspace, "orders.graph"), "utf8");
+      if (!onDisk.includes("findCustomer(order.customerId)")) throw new Error(`orders.graph on disk differs from the editor: ${onDisk.split("\n").find((l) => l.includes("findCustomer(")) ?? "no findCustomer line"}`);
     },
   },
   {
