@@ -5,12 +5,15 @@
 // come before `terminated`. Sending the view of a 200-node graph at every step made
 // stepping over cached nodes twice as slow (bench/dap.bench.ts); a user holding F10 now
 // sees one view every BURST_MS, and the view of the stop they let go at.
+// The custom request `stepgraphRunView` (no arguments) is answered with the view as it is
+// now, for a graph view opened after the events it would have needed.
 import { Event } from "@vscode/debugadapter";
 import type { DebugProtocol } from "@vscode/debugprotocol";
 import type { Orchestrator } from "../src/runtime/orchestrator";
-import { runView, type RunView } from "../src/runtime/run-view";
+import { RUN_VIEW_EVENT, runView, type RunView } from "../src/runtime/run-view";
 
-export const RUN_VIEW_EVENT = "stepgraphRunView";
+/** Why a `stepgraphRunView` request before the launch has no answer. */
+export const NO_RUN_VIEW = "no graph has been launched in this session yet: its node states come once it is";
 
 /** Shorter than the eye can follow; many steps' worth of changes when stepping over cached nodes. */
 const BURST_MS = 30;
@@ -36,14 +39,26 @@ export class RunViewEvents {
     orchestrator.on("finished", this.now);
   }
 
+  /** The `stepgraphRunView` request's response: the view now, whatever was sent before. */
+  answer(response: DebugProtocol.Response): DebugProtocol.Response {
+    response.body = this.view();
+    return response;
+  }
+
+  /** The view now, its current node the adapter's. */
+  private view(): RunView {
+    const view = runView(this.orchestrator);
+    const current = this.current();
+    if (current === undefined) delete view.current;
+    else view.current = current;
+    return view;
+  }
+
   /** Sends the view now if it differs from the last one sent. */
   private readonly now = (): void => {
     if (this.scheduled) clearTimeout(this.scheduled);
     this.scheduled = undefined;
-    const view: RunView = runView(this.orchestrator);
-    const current = this.current();
-    if (current === undefined) delete view.current;
-    else view.current = current;
+    const view = this.view();
     const text = JSON.stringify(view);
     if (text === this.lastSent) return;
     this.lastSent = text;

@@ -27,11 +27,12 @@ import { ExpressionEvaluator } from "../src/runtime/expression-evaluator";
 import { isDone, isSettled, type NodeRecord } from "../src/runtime/node-state";
 import type { Orchestrator, StopLevel, StopReason } from "../src/runtime/orchestrator";
 import { PinValueError, pinText } from "../src/runtime/pin-file";
+import { RUN_VIEW_REQUEST } from "../src/runtime/run-view";
 import { parseRedisChoice } from "../src/store/open-cache-storage";
 import { hitConditionHolds, interpolateLogMessage, nodeLinesOf, normalizePath, placeBreakpoint } from "./breakpoints";
 import { checkLaunchArguments, LaunchArgumentError, type LaunchArguments } from "./launch-arguments";
 import { checkedPinTextArguments, outputMenuContext, PIN_TEXT_REQUEST, PIN_TEXT_USAGE, type MenuVariable, type PinTextBody } from "./output-pins";
-import { RunViewEvents } from "./run-view-events";
+import { NO_RUN_VIEW, RunViewEvents } from "./run-view-events";
 import { TOKEN_REFUSAL, tokenMatches } from "./server-token";
 import { childrenOf, hasChildren, indexedCount, preview, replaceAt, typeName, type PathStep } from "./values-view";
 
@@ -643,10 +644,11 @@ export class StepgraphDebugSession extends LoggingDebugSession {
     this.sendResponse(response);
   }
 
-  // --- pinning ------------------------------------------------------------------------
+  // --- custom requests: pinning, the graph view's node states -------------------------
 
   protected override customRequest(command: string, response: DebugProtocol.Response, args: unknown): void {
     if (command === PIN_TEXT_REQUEST) return this.pinTextRequest(response, args);
+    if (command === RUN_VIEW_REQUEST) return this.runView ? this.sendResponse(this.runView.answer(response)) : this.fail(response, 1060, NO_RUN_VIEW);
     super.customRequest(command, response, args);
   }
 

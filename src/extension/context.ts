@@ -1,7 +1,7 @@
 // The extension's state, in one place (as rust-analyzer's Ctx): the output channel, the
 // cache status bar item, the language client, the paths of the bundles it starts, the
-// secret storage holding the deploy key, production's local workers and last deploys, and
-// the open graph views.
+// secret storage holding the deploy key, production's local workers and last deploys, the
+// open graph views and the debug sessions they show.
 import * as vscode from "vscode";
 import type { LanguageClient } from "vscode-languageclient/node";
 import { CACHE_CHANGED_NOTIFICATION } from "../language-server/custom-protocol";
@@ -14,6 +14,7 @@ import { LocalWorkers, type WorkerLog } from "./local-workers";
 import { createOutputChannel, errorText } from "./output";
 import { codeLensEnabled, launchSettings, serverTraceLevel } from "./settings";
 import { GraphPanels } from "./views/graph-panels";
+import { GraphSessions } from "./views/graph-sessions";
 import { unexpectedExitMessage } from "./worker-messages";
 
 /** The bundles next to dist/extension.js, and the example the extension ships. */
@@ -34,6 +35,8 @@ export class StepgraphContext implements vscode.Disposable {
   /** This window's last deploy of each graph (by name): the loops to start workers for when the status cannot say. */
   readonly deployments = new Map<string, DeployResult>();
   readonly graphPanels: GraphPanels;
+  /** The running stepgraph debug sessions, which the graph views ask for their node states. */
+  readonly graphSessions = new GraphSessions(this.output);
   private client: LanguageClient | undefined;
   private traceChannel: vscode.OutputChannel | undefined;
   private disposed = false;
@@ -52,7 +55,7 @@ export class StepgraphContext implements vscode.Disposable {
     this.localWorkers = new LocalWorkers(this.paths.cli, this.workerLog(), (worker, exit, lastStderrLine) =>
       showWarningWithOutput(this, withDeployKeyHint(unexpectedExitMessage(worker, exit, lastStderrLine))),
     );
-    this.graphPanels = new GraphPanels({ extensionUri, output: this.output, cliPath: this.paths.cli, languageClient: () => this.client });
+    this.graphPanels = new GraphPanels({ extensionUri, output: this.output, cliPath: this.paths.cli, languageClient: () => this.client, runViewOf: (path) => this.graphSessions.runViewOf(path) });
   }
 
   /** Starts the language server; a failure is logged, and the rest of the extension works on. */
@@ -105,6 +108,7 @@ export class StepgraphContext implements vscode.Disposable {
   dispose(): void {
     this.disposed = true;
     this.graphPanels.dispose();
+    this.graphSessions.dispose();
     void this.stopLanguageClient();
     void this.stopLocalWorkers();
     this.statusBar.dispose();

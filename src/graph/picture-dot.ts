@@ -1,5 +1,6 @@
-// A picture as a Graphviz digraph: inputs as ellipses, nodes as boxes (a map node a stack,
-// a subgraph call a double border), each loop a cluster. Graphviz lays it out itself.
+// A picture as a Graphviz digraph: inputs as ellipses, nodes as boxes (a node that maps a
+// stack, a subgraph call a double border: a mapped subgraph call both), each loop a
+// cluster. Graphviz lays it out itself.
 import { framedLoops } from "./picture-layout";
 import type { GraphPicture, PictureEdge, PictureNode } from "./picture";
 
@@ -32,7 +33,7 @@ function nodeAttributes(node: PictureNode): string {
   const attributes = [
     `label=${quote(`${node.name}\n${node.callText}`)}`,
     `tooltip=${quote([`${node.name} = ${node.callText}`, ...notes].join("\n"))}`,
-    ...(node.kind === "map" ? ["shape=box3d"] : []),
+    ...(node.mapped ? ["shape=box3d"] : []),
     ...(node.kind === "subgraph" ? ["peripheries=2"] : []),
     ...(node.pinned ? [`style="rounded,filled"`, `fillcolor="#fff8c5"`] : []),
     ...(node.output ? ["penwidth=2"] : []),

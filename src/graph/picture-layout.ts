@@ -43,8 +43,24 @@ export const PICTURE_METRICS = {
   nodeHeight: 64,
   inputHeight: 30,
   inputMinWidth: 60,
-  /** Room above a frame's nodes for the loop's name and stats. */
-  frameTop: 30,
+  /**
+   * A frame's header, above its nodes: the loop's name on one line and, on a line of its
+   * own below it, the stats the graph view writes with Production on (beside the name
+   * they would overlap it in a narrow frame). The baselines are from the frame's top.
+   */
+  frameTop: 44,
+  loopNameBaseline: 19,
+  loopStatsBaseline: 35,
+  /** The frame's text starts this far in from its left. */
+  frameTextInset: 10,
+  /** Bold 12px loop names and 11px stats, estimated wide as above. */
+  loopNameCharWidth: 7.8,
+  loopStatsCharWidth: 6.4,
+  /**
+   * Stats as wide as these are the least a frame makes room for: the English words with
+   * figures of a few digits (longer ones, or longer words, may reach past a narrow frame).
+   */
+  loopStatsRoom: "999 waiting · 99 in flight · 9.9 jobs/s",
   framePadding: 14,
   frameMinWidth: 120,
 } as const;
@@ -81,6 +97,14 @@ export function nodeSize(node: Pick<PictureNode, "name" | "callText">): { width:
   return { width: Math.ceil(Math.max(m.nodeMinWidth, text + 2 * m.nodePadding)), height: m.nodeHeight };
 }
 
+/** The least width of a loop's frame: its name and a line of stats fit in its header. */
+export function frameMinWidth(loop: string): number {
+  const m = PICTURE_METRICS;
+  const name = `loop ${loop}`.length * m.loopNameCharWidth;
+  const stats = m.loopStatsRoom.length * m.loopStatsCharWidth;
+  return Math.ceil(Math.max(m.frameMinWidth, Math.max(name, stats) + 2 * m.frameTextInset));
+}
+
 export function inputSize(name: string): { width: number; height: number } {
   const m = PICTURE_METRICS;
   return { width: Math.ceil(Math.max(m.inputMinWidth, name.length * m.nameCharWidth + 2 * m.nodePadding)), height: m.inputHeight };
@@ -113,17 +137,24 @@ function elkGraph(picture: GraphPicture): ElkNode {
   const loose = picture.nodes.filter((node) => !frames.has(node.loop)).map(elkNode);
   const loops: ElkNode[] = picture.loops
     .filter((loop) => frames.has(loop.name))
-    .map((loop) => ({
-      id: id.loop(loop.name),
-      layoutOptions: {
-        "elk.padding": `[top=${m.frameTop},left=${m.framePadding},bottom=${m.framePadding},right=${m.framePadding}]`,
-        "elk.nodeSize.constraints": "MINIMUM_SIZE",
-        "elk.nodeSize.minimum": `(${m.frameMinWidth}, ${m.frameTop + m.framePadding})`,
-        // A loop without nodes would otherwise sit in the first layer, beside the inputs.
-        ...(loop.nodes.length === 0 ? { "elk.layered.layering.layerConstraint": "LAST" } : {}),
-      },
-      children: picture.nodes.filter((node) => node.loop === loop.name).map(elkNode),
-    }));
+    .map((loop): ElkNode => {
+      const width = frameMinWidth(loop.name);
+      const height = m.frameTop + m.framePadding;
+      // A loop without nodes is a plain box of the header's size, in the last layer (else it
+      // would sit in the first, beside the inputs).
+      if (loop.nodes.length === 0) return { id: id.loop(loop.name), width, height, layoutOptions: { "elk.layered.layering.layerConstraint": "LAST" } };
+      return {
+        id: id.loop(loop.name),
+        layoutOptions: {
+          "elk.padding": `[top=${m.frameTop},left=${m.framePadding},bottom=${m.framePadding},right=${m.framePadding}]`,
+          "elk.nodeSize.constraints": "MINIMUM_SIZE",
+          // Height first: laying out DOWN with INCLUDE_CHILDREN, ELK Layered swaps a compound
+          // node's minimum width and height (eclipse-elk/elk#1033, kieler/elkjs#313).
+          "elk.nodeSize.minimum": `(${height}, ${width})`,
+        },
+        children: picture.nodes.filter((node) => node.loop === loop.name).map(elkNode),
+      };
+    });
   const edges: ElkExtendedEdge[] = picture.edges.map((edge, i) => ({
     id: `edge:${i}`,
     sources: [edge.fromKind === "input" ? id.input(edge.from) : id.node(edge.from)],

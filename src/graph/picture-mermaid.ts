@@ -32,9 +32,9 @@ export function renderMermaid(picture: GraphPicture): string {
   return `${lines.join("\n")}\n`;
 }
 
-/** A subgraph call is a subroutine box; a map node says so under its call. */
+/** A subgraph call is a subroutine box; a node that maps (a subgraph call too) says so under its call. */
 function nodeShape(node: PictureNode): string {
-  const text = label(`${node.name}\n${node.callText}${node.kind === "map" ? " (map)" : ""}`);
+  const text = label(`${node.name}\n${node.callText}${node.mapped ? " (map)" : ""}`);
   return node.kind === "subgraph" ? `${id.node(node.name)}[["${text}"]]` : `${id.node(node.name)}["${text}"]`;
 }
 

@@ -3,7 +3,7 @@
 // into the empty `sg-state` texts and loop figures into `sg-loop-stats`), so keep them.
 // `standalone` embeds a light style for files (README, CI); without it there are no
 // colours at all and the webview's CSS themes every class with the editor's colours.
-import type { Box, PictureLayout, Point } from "./picture-layout";
+import { PICTURE_METRICS, type Box, type PictureLayout, type Point } from "./picture-layout";
 import type { GraphPicture, PictureEdge, PictureNode } from "./picture";
 
 export interface SvgOptions {
@@ -48,7 +48,12 @@ export function renderSvg(picture: GraphPicture, layout: PictureLayout, options:
 
 /** The words a screen reader says for a node (the view adds its state). */
 export function nodeLabel(node: PictureNode): string {
-  return [`${node.name}, ${node.kind} ${node.callText}`, ...nodeNotes(node)].join(", ");
+  return [`${node.name}, ${kindWords(node)} ${node.callText}`, ...nodeNotes(node)].join(", ");
+}
+
+/** "function", "map", "subgraph", or "map subgraph" for a subgraph called once per element. */
+export function kindWords(node: Pick<PictureNode, "kind" | "mapped">): string {
+  return node.kind === "subgraph" && node.mapped ? "map subgraph" : node.kind;
 }
 
 function nodeNotes(node: PictureNode): string[] {
@@ -56,9 +61,10 @@ function nodeNotes(node: PictureNode): string[] {
 }
 
 function nodeShape(node: PictureNode, box: Box): string {
-  const classes = ["sg-node", `sg-kind-${node.kind}`, ...(node.pinned ? ["sg-pinned"] : []), ...(node.output ? ["sg-output"] : []), ...(node.when === undefined ? [] : ["sg-when"])];
-  // A map node is a stack of cards: the box sits on a second outline, inside the layout box.
-  const stack = node.kind === "map" ? 5 : 0;
+  const classes = ["sg-node", `sg-kind-${node.kind}`, ...(node.mapped ? ["sg-mapped"] : []), ...(node.pinned ? ["sg-pinned"] : []), ...(node.output ? ["sg-output"] : []), ...(node.when === undefined ? [] : ["sg-when"])];
+  // A node that maps is a stack of cards: the box sits on a second outline, inside the
+  // layout box. A subgraph call that maps is both: the stack, and the double border.
+  const stack = node.mapped ? 5 : 0;
   const face = { x: box.x, y: box.y, width: box.width - stack, height: box.height - stack };
   const cx = face.x + face.width / 2;
   const parts = [
@@ -87,13 +93,16 @@ function inputShape(name: string, line: number, box: Box): string {
   ].join("");
 }
 
+/** The loop's name, and under it (in the header picture-layout.ts leaves room for) its stats. */
 function loopFrame(name: string, box: Box): string {
+  const m = PICTURE_METRICS;
+  const x = box.x + m.frameTextInset;
   return [
     `<g class="sg-loop" data-loop="${attr(name)}">`,
     `<title>${text(`loop ${name}`)}</title>`,
     `<rect class="sg-frame" x="${n(box.x)}" y="${n(box.y)}" width="${n(box.width)}" height="${n(box.height)}" rx="8"/>`,
-    `<text class="sg-loop-name" x="${n(box.x + 10)}" y="${n(box.y + 19)}">${text(`loop ${name}`)}</text>`,
-    `<text class="sg-loop-stats" x="${n(box.x + box.width - 10)}" y="${n(box.y + 19)}" text-anchor="end"></text>`,
+    `<text class="sg-loop-name" x="${n(x)}" y="${n(box.y + m.loopNameBaseline)}">${text(`loop ${name}`)}</text>`,
+    `<text class="sg-loop-stats" x="${n(x)}" y="${n(box.y + m.loopStatsBaseline)}"></text>`,
     `</g>`,
   ].join("");
 }

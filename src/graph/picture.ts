@@ -3,7 +3,10 @@
 // the debugger's node states all name nodes as this does.
 import type { GraphModel, NodeModel } from "./model";
 
-/** A `map` node runs its function once per element; a `subgraph` node calls another graph. */
+/**
+ * A `map` node runs its function once per element; a `subgraph` node calls another graph,
+ * once, or once per element when it maps (then it is `mapped` as well).
+ */
 export type PictureNodeKind = "function" | "map" | "subgraph";
 
 export interface PictureNode {
@@ -14,6 +17,11 @@ export interface PictureNode {
   kind: PictureNodeKind;
   /** The function as the call writes it (`pricing.quote`), or the subgraph's alias. */
   callText: string;
+  /**
+   * It calls once per element of an array (a `map` argument): true for every `map` node,
+   * and for a subgraph call that maps (`sentiment(text: map texts)`).
+   */
+  mapped: boolean;
   /** Its `when` condition, formatted; absent when it has none. */
   when?: string;
   /** Written with `[pin: ...]`. */
@@ -70,13 +78,15 @@ export function buildPicture(graph: GraphModel): GraphPicture {
 }
 
 function pictureNode(node: NodeModel, output: boolean): PictureNode {
-  const kind: PictureNodeKind = node.subgraph ? "subgraph" : node.mapIndex !== undefined ? "map" : "function";
+  const mapped = node.mapIndex !== undefined;
+  const kind: PictureNodeKind = node.subgraph ? "subgraph" : mapped ? "map" : "function";
   return {
     name: node.name,
     line: node.line,
     loop: node.loop,
     kind,
     callText: node.callText,
+    mapped,
     ...(node.when ? { when: node.when.text } : {}),
     pinned: node.pin !== undefined,
     output,

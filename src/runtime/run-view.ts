@@ -13,6 +13,20 @@ import type { Orchestrator } from "./orchestrator";
  * upstream (an edit, a re-run) made it pending again. A node the job ended without
  * (because a node it needs failed) is `pending`, its why saying so.
  */
+/**
+ * The name of the DAP custom event the debug adapter sends a RunView in. Written here, by
+ * the RunView, so that the adapter (which sends it) and the extension (which listens for
+ * it, and must not import the adapter's @vscode/debugadapter) share one spelling of it.
+ */
+export const RUN_VIEW_EVENT = "stepgraphRunView";
+
+/**
+ * The DAP custom request (no arguments) the adapter answers with the RunView as it is now:
+ * for a graph view opened while a session runs, which has missed the events so far. It has
+ * the event's name.
+ */
+export const RUN_VIEW_REQUEST = RUN_VIEW_EVENT;
+
 export type NodeViewState = "pending" | "running" | "ran" | "cached" | "pinned" | "skipped" | "failed" | "edited" | "stale";
 
 export interface NodeView {

@@ -79,6 +79,16 @@ interface CommitBatch {
 /** Jobs per commit script call at most: enough to amortise the call, short enough not to hold Redis up. */
 const MAX_COMMIT_BATCH = 100;
 
+/**
+ * How long a connection may go without a byte from Redis while a command waits for its
+ * reply before it counts as lost: it is closed and made again, and its commands are sent
+ * again (ioredis's socketTimeout). Across a network, a pulled cable or a partition closes
+ * no socket: without this, a worker would not know it lost Redis, and would go on only
+ * when TCP retransmits, which after a long outage takes minutes. Longer than any blocking
+ * wait of production (1 s) and than any of its scripts takes.
+ */
+const SOCKET_TIMEOUT_MS = 5000;
+
 export class QueueStore {
   readonly keys: QueueKeys;
   /** The store of each partition but 0 opened so far (on the store of partition 0, which `open` gives). */
@@ -95,11 +105,12 @@ export class QueueStore {
    * Connects to the Redis at `url` (one server, or any node of a cluster) for `graph`; throws
    * RedisUnavailableError (one line for the user) when it does not answer, or when the node
    * serving the graph does not. Once connected, commands wait through a lost connection
-   * (ioredis reconnects and resends them) rather than fail.
+   * (ioredis reconnects and resends them) rather than fail; a connection that does not
+   * answer for SOCKET_TIMEOUT_MS counts as lost.
    */
   static async open(url: string, graph: string, options: OpenQueueStoreOptions = {}): Promise<QueueStore> {
     const timeoutMs = options.connectTimeoutMs ?? 5000;
-    const redis = await openRedis(url, timeoutMs, { maxRetriesPerRequest: null, enableAutoPipelining: true });
+    const redis = await openRedis(url, timeoutMs, { maxRetriesPerRequest: null, enableAutoPipelining: true, socketTimeout: SOCKET_TIMEOUT_MS });
     const store = new QueueStore(redis, graph, 0);
     try {
       // On a cluster, the first command of the graph's slot: its node may be the one that is down.

@@ -34,8 +34,9 @@ export function nodeDisplays(picture: GraphPicture, view: RunView | null, string
 export function nodeDisplay(node: PictureNode, nodeView: NodeView | undefined, current: boolean, strings: ViewStrings): NodeDisplay {
   const notes = [...(node.when === undefined ? [] : [format(strings.when, node.when)]), ...(node.pinned ? [strings.pinned] : []), ...(node.output ? [strings.output] : [])];
   const call = `${node.name} = ${node.callText}`;
+  const named = `${node.name}, ${kindText(node, strings)} ${node.callText}`;
   if (nodeView === undefined) {
-    return { classes: [], stateText: "", tooltip: [call, ...notes].join("\n"), label: [`${node.name}, ${strings.kinds[node.kind]} ${node.callText}`, ...notes].join(", ") };
+    return { classes: [], stateText: "", tooltip: [call, ...notes].join("\n"), label: [named, ...notes].join(", ") };
   }
   const stateText = stateLine(nodeView, strings);
   const took = nodeView.durationMs === undefined ? undefined : format(strings.took, formatDuration(nodeView.durationMs, strings));
@@ -44,8 +45,13 @@ export function nodeDisplay(node: PictureNode, nodeView: NodeView | undefined, c
     classes: [stateClass(nodeView.state), ...(current ? [CURRENT_CLASS] : [])],
     stateText,
     tooltip: [call, ...notes, stateWithTime, ...(nodeView.why ? [nodeView.why] : [])].join("\n"),
-    label: [`${node.name}, ${strings.kinds[node.kind]} ${node.callText}`, ...notes, stateWithTime, ...(current ? [strings.current] : [])].join(", "),
+    label: [named, ...notes, stateWithTime, ...(current ? [strings.current] : [])].join(", "),
   };
+}
+
+/** The node's kind in words; a subgraph call that maps is a "map subgraph". */
+function kindText(node: PictureNode, strings: Pick<ViewStrings, "kinds" | "mappedSubgraph">): string {
+  return node.kind === "subgraph" && node.mapped ? strings.mappedSubgraph : strings.kinds[node.kind];
 }
 
 /** "cached", or "running · 3 of 5" for a map node under way. */

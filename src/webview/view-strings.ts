@@ -6,6 +6,8 @@ import type { NodeViewState } from "../runtime/run-view";
 export interface ViewStrings {
   states: Record<NodeViewState, string>;
   kinds: Record<PictureNodeKind, string>;
+  /** "map subgraph": the kind of a subgraph call that maps. */
+  mappedSubgraph: string;
   /** "{0} of {1}": a map node's finished elements of its count. */
   progress: string;
   /** "took {0}": a duration. */

@@ -3,7 +3,7 @@ import { DebugClient } from "@vscode/debugadapter-testsupport";
 import type { DebugProtocol } from "@vscode/debugprotocol";
 import { join } from "node:path";
 import type { TestContext } from "node:test";
-import type { RunView } from "../../src/runtime/run-view";
+import { RUN_VIEW_EVENT, type RunView } from "../../src/runtime/run-view";
 import { repoRoot } from "../helpers";
 
 export const adapterPath = join(repoRoot, "dist", "debug-adapter.js");
@@ -63,8 +63,6 @@ function nextStop(client: DebugClient): Promise<DebugProtocol.StoppedEvent> {
   });
 }
 
-/** The custom event's name, as the graph view (issue #14's contract) listens for it. */
-const RUN_VIEW_EVENT = "stepgraphRunView";
 const runViewLogs = new WeakMap<DebugClient, RunView[]>();
 
 /** Keeps every run view event's body from the start, in order. */

@@ -1,12 +1,16 @@
 // The adapter's custom event `stepgraphRunView` with a real DAP client (DebugClient over
 // stdio): the graph view's node states arrive as a session advances, through steps, an
 // edit, a re-run, stepping back, a map node's elements, a subgraph entered, and the end.
+// The custom request of the same name answers with the states as they are now.
 import assert from "node:assert/strict";
+import { readdirSync, readFileSync } from "node:fs";
+import { join, relative } from "node:path";
 import { describe, test } from "node:test";
-import type { DebugClient } from "@vscode/debugadapter-testsupport";
-import type { RunView } from "../../src/runtime/run-view";
+import { DebugClient } from "@vscode/debugadapter-testsupport";
+import { RUN_VIEW_EVENT, RUN_VIEW_REQUEST, type RunView } from "../../src/runtime/run-view";
+import { repoRoot } from "../helpers";
 import { copyFixture } from "../runtime/workspace";
-import { launch, runViews, runViewWhere, stoppedAt } from "./dap-helpers";
+import { adapterPath, launch, runViews, runViewWhere, stoppedAt } from "./dap-helpers";
 
 async function request(client: DebugClient, command: "next" | "stepIn" | "stepOut" | "continue" | "stepBack"): ReturnType<typeof stoppedAt> {
   const [, stop] = await Promise.all([client.customRequest(command, { threadId: 1 }), stoppedAt(client)]);
@@ -19,6 +23,18 @@ function states(view: RunView): Record<string, string> {
 }
 
 describe("the stepgraphRunView event", () => {
+  test("its name is written once, in src/runtime/run-view.ts, for the adapter and the graph view to import", () => {
+    const sources = ["src", "debug-adapter"].flatMap((dir) =>
+      readdirSync(join(repoRoot, dir), { recursive: true, withFileTypes: true })
+        .filter((entry) => entry.isFile() && entry.name.endsWith(".ts"))
+        .map((entry) => join(entry.parentPath, entry.name)),
+    );
+    // As a string literal: comments name it in backquotes.
+    const spelling = new RegExp(`["']${RUN_VIEW_EVENT}["']`);
+    const writing = sources.filter((file) => spelling.test(readFileSync(file, "utf8"))).map((file) => relative(repoRoot, file));
+    assert.deepEqual(writing, [join("src", "runtime", "run-view.ts")]);
+  });
+
   test("follows a stepped session: steps, an edit and the stale node after it, a re-run, stepping back, the end", async (t) => {
     const ws = copyFixture("pipeline");
     const client = await launch(t, { graph: ws.path("pipeline.graph"), input: { n: 3 }, redisUrl: "memory", cwd: ws.dir });
@@ -92,5 +108,59 @@ describe("the stepgraphRunView event", () => {
     assert.equal(inside.graph, "usesa", "the view is of the graph launched, not of the subgraph");
     await request(calling, "stepOut");
     assert.equal((await runViewWhere(calling, (v) => v.nodes.said.state !== "running")).nodes.said.state, "ran");
+  });
+
+  test("a subgraph called with map: its elements as it is stepped through, and at the end", async (t) => {
+    const ws = copyFixture("v2");
+    ws.write("map-call.graph", ["graph mapcall", 'use graph "./greeting.graph" as hello', 'input names = ["x", "y"]', "node many = hello(name: map names)", "output many"].join("\n"));
+    const client = await launch(t, { graph: ws.path("map-call.graph"), redisUrl: "memory", cwd: ws.dir });
+    const terminated = new Promise<RunView | undefined>((resolve) => client.once("terminated", () => resolve(runViews(client).at(-1))));
+    assert.equal((await stoppedAt(client)).node, "many[0]");
+    assert.deepEqual((await runViewWhere(client, (v) => v.current === "many")).nodes.many, { state: "pending", elements: { finished: 0, count: 2 } });
+    assert.equal((await request(client, "next")).node, "many[1]");
+    assert.deepEqual((await runViewWhere(client, (v) => v.nodes.many.elements?.finished === 1)).nodes.many, { state: "running", elements: { finished: 1, count: 2 } });
+    await client.nextRequest({ threadId: 1 });
+    const last = await terminated;
+    assert.deepEqual([last?.finished, last?.nodes.many.state, last?.nodes.many.elements], [true, "ran", { finished: 2, count: 2 }]);
+  });
+});
+
+describe("the stepgraphRunView request", () => {
+  const ask = async (client: DebugClient): Promise<RunView> => (await client.customRequest(RUN_VIEW_REQUEST)).body as RunView;
+
+  test("answers with the states now: at the entry, after steps, stepped back", async (t) => {
+    const ws = copyFixture("pipeline");
+    const client = await launch(t, { graph: ws.path("pipeline.graph"), input: { n: 3 }, redisUrl: "memory", cwd: ws.dir });
+    assert.equal((await stoppedAt(client)).node, "doubled");
+    const entry = await ask(client);
+    assert.deepEqual(entry, { graph: "pipeline", file: ws.path("pipeline.graph"), current: "doubled", finished: false, nodes: Object.fromEntries(["doubled", "squared", "total", "shout", "stamp"].map((name) => [name, { state: "pending" }])) });
+
+    await Promise.all([client.nextRequest({ threadId: 1 }), stoppedAt(client)]);
+    await Promise.all([client.nextRequest({ threadId: 1 }), stoppedAt(client)]);
+    // Asked at once: the event of this stop may still be on its way.
+    const stepped = await ask(client);
+    assert.deepEqual([stepped.current, stepped.nodes.doubled.state, stepped.nodes.squared.state, stepped.nodes.total.state], ["total", "ran", "ran", "pending"]);
+    assert.deepEqual(await runViewWhere(client, (v) => v.current === "total"), stepped, "the same view as the event's");
+
+    await Promise.all([client.stepBackRequest({ threadId: 1 }), stoppedAt(client)]);
+    const back = await ask(client);
+    assert.deepEqual([back.current, back.nodes.squared.state], ["squared", "ran"], "stepped back: the node stepped back to, the present's states");
+  });
+
+  test("after the job's end: finished, no current node; extra arguments are ignored", async (t) => {
+    const ws = copyFixture("pipeline");
+    const client = await launch(t, { graph: ws.path("pipeline.graph"), input: { n: 3 }, redisUrl: "memory", cwd: ws.dir, stopOnEntry: false });
+    await runViewWhere(client, (v) => v.finished);
+    const last = (await client.customRequest(RUN_VIEW_REQUEST, { anything: 1 })).body as RunView;
+    assert.deepEqual([last.finished, last.current, Object.values(last.nodes).map((n) => n.state)], [true, undefined, ["ran", "ran", "ran", "ran", "ran"]]);
+  });
+
+  test("before a launch: one error response saying why", async (t) => {
+    const client = new DebugClient("node", adapterPath, "stepgraph");
+    client.defaultTimeout = 10_000;
+    await client.start();
+    t.after(() => client.stop().catch(() => undefined));
+    await client.initializeRequest();
+    await assert.rejects(() => client.customRequest(RUN_VIEW_REQUEST), /^Error: no graph has been launched in this session yet: its node states come once it is$/);
   });
 });

@@ -29,6 +29,13 @@
 // The production steps deploy from the palette (confirming the modal, typing the deploy key
 // into the extension's prompt), start one local worker per loop, submit the example's input
 // and read the status, all against the private Redis.
+// The graph view (which the first debug session opens beside the editor) is read in its
+// webview's DOM at each stop: every node named, at entry all pending with customer current,
+// at the breakpoint on quote what it reads done, after F10 quote done, at the end all done;
+// a click on a node then puts the editor's cursor on its line. At the end, after the
+// production steps (a pin would make deploy warn), Pin Output from the Variables pane's
+// context menu pins quote (the option on its line, the pin file beside the graph), the next
+// run shows quote pinned, and Unpin takes both away again.
 // The walkthrough is opened once the graph is (VS Code follows its completion events only
 // once its Welcome page was opened): its first button, Open Example, opens orders.graph, which
 // the workspace holds; at the end the steps this run did (debug, step, deploy) are ticked off.
@@ -462,6 +469,11 @@ async function waitForStop(/** @type {Page} */ page, /** @type {RegExp} */ patte
   await waitUntil(what, 60_000, async () => pattern.test(await topFrame(page)), async () => ({ callStack: await callStack(page), debugConsole: await debugConsole(page), dialogs: await texts(page, ".monaco-dialog-box") }));
 }
 
+/** Waits until the debug session has ended (the debug toolbar gone). */
+async function waitForSessionEnd(/** @type {Page} */ page) {
+  await waitUntil("the debug session ended", 30_000, async () => (await page.locator(".debug-toolbar").count()) === 0 || !(await page.locator(".debug-toolbar").first().isVisible()));
+}
+
 /** Runs a command by its title from the command palette (F1), with the graph's editor focused. */
 async function runPaletteCommand(/** @type {Page} */ page, /** @type {string} */ title) {
   await focusEditor(page);
@@ -512,6 +524,105 @@ async function walkthroughStates(/** @type {Page} */ page) {
   return Promise.all(
     WALKTHROUGH_STEPS.map(async (id) => `${id}: ${await page.locator(`[data-done-step-id="${WALKTHROUGH}#${id}"]`).first().getAttribute("aria-checked", { timeout: 2000 }).catch(() => "?")}`),
   );
+}
+
+/** The nodes of orders.graph, each drawn in the graph view. */
+const ORDERS_NODES = ["customer", "lines", "rates", "quote", "stock", "parcel", "accepted", "reservation", "invoice", "message"];
+
+/**
+ * The graph view's document: the webview iframe of this extension (the walkthrough's
+ * markdown is a webview too, its src with an empty extensionId), then the frame inside it
+ * that holds the page.
+ */
+const graphView = (/** @type {Page} */ page) => page.frameLocator('iframe.webview.ready[src*="extensionId=stepgraph.stepgraph"]').frameLocator("iframe#active-frame");
+
+/** @typedef {{ name: string, line: number, state: string, current: boolean }} ViewNode */
+
+/**
+ * Each node the graph view draws: its name, its zero-based line, its state (its
+ * `sg-state-STATE` class, "" for none) and whether it is `sg-current`. [] while the view shows none.
+ * @returns {Promise<ViewNode[]>}
+ */
+async function viewNodes(/** @type {Page} */ page) {
+  return graphView(page)
+    .locator("g.sg-node[data-node]")
+    .evaluateAll((els) =>
+      els.map((e) => ({
+        name: e.getAttribute("data-node") ?? "",
+        line: Number(e.getAttribute("data-line")),
+        state: [...e.classList].find((c) => c.startsWith("sg-state-"))?.slice("sg-state-".length) ?? "",
+        current: e.classList.contains("sg-current"),
+      })),
+    )
+    .catch(() => /** @type {ViewNode[]} */ ([]));
+}
+
+/** "customer=pending*, lines=pending, ..." (* marks the current node), for failures and the log. */
+const viewSummary = (/** @type {ViewNode[]} */ nodes) => nodes.map((n) => `${n.name}=${n.state || "?"}${n.current ? "*" : ""}`).join(", ");
+
+/** Every state the graph view was seen to show a node in, over the run's steps. */
+const viewStatesSeen = new Set();
+
+/**
+ * Waits until the graph view draws every node of orders.graph and `expect` holds for each
+ * (by name); logs and records the states it shows then.
+ * @param {Page} page
+ * @param {string} what
+ * @param {(node: ViewNode) => boolean} expect
+ */
+async function waitForView(page, what, expect) {
+  /** @type {ViewNode[]} */
+  let nodes = [];
+  await waitUntil(
+    `the graph view showing ${what}`,
+    30_000,
+    async () => {
+      nodes = await viewNodes(page);
+      const names = nodes.map((n) => n.name).sort();
+      return JSON.stringify(names) === JSON.stringify([...ORDERS_NODES].sort()) && nodes.every(expect);
+    },
+    async () => viewSummary(nodes),
+  );
+  for (const n of nodes) viewStatesSeen.add(n.state);
+  log(`graph view: ${viewSummary(nodes)}`);
+}
+
+/** A node that has finished with an output of its own (ran or read from the cache). */
+const done = (/** @type {ViewNode} */ n) => n.state === "ran" || n.state === "cached";
+
+/** The zero-based line of `node NAME` in the workspace's orders.graph. */
+function nodeLine(/** @type {string} */ workspace, /** @type {string} */ name) {
+  const at = readFileSync(join(workspace, "orders.graph"), "utf8").split("\n").findIndex((l) => new RegExp(`^node ${name}\\b`).test(l));
+  if (at < 0) throw new Error(`no node ${name} in orders.graph`);
+  return at;
+}
+
+/** Opens the context menu of an output in the Variables pane's Outputs scope and picks `item`. */
+async function outputMenu(/** @type {Page} */ page, /** @type {string} */ output, /** @type {string} */ item) {
+  await expandScope(page, "Outputs");
+  // The row of `output` below the Outputs scope's (Inputs may hold a variable of that name
+  // too), in the list's order (data-index: the rows' order in the DOM is not the list's).
+  const rowIndex = () =>
+    page.locator(".debug-variables .monaco-list-row").evaluateAll((els, name) => {
+      const rows = els
+        .map((e) => ({ index: Number(e.getAttribute("data-index")), level: e.getAttribute("aria-level"), text: /** @type {HTMLElement} */ (e).innerText.replace(/\n+/g, " ").trim() }))
+        .sort((a, b) => a.index - b.index);
+      const scope = rows.findIndex((r) => r.level === "1" && r.text === "Outputs");
+      return scope < 0 ? undefined : rows.find((r, i) => i > scope && r.level === "2" && r.text.startsWith(`${name} = `))?.index;
+    }, output);
+  /** @type {number | undefined} */
+  let index;
+  // The scope's variables come a moment after it is expanded.
+  await waitUntil(`${output} in the Outputs scope`, 10_000, async () => (index = await rowIndex()) !== undefined, () => variables(page));
+  await page.locator(`.debug-variables .monaco-list-row[data-index="${index}"]`).click({ button: "right" });
+  // The menu is in a shadow root in the browser: Playwright's CSS selectors reach into it.
+  const entry = page.locator(".monaco-menu .action-item", { hasText: new RegExp(`^${item}$`) }).first();
+  await entry.waitFor({ state: "visible", timeout: 10_000 });
+  // A Playwright click on the item left the menu open without running it: the item is
+  // focused by hovering and taken with Enter instead, as the menu's keyboard handling allows.
+  await entry.hover();
+  await page.keyboard.press("Enter");
+  await entry.waitFor({ state: "hidden", timeout: 10_000 });
 }
 
 /** The deploy key typed into the extension's prompt (kept in its SecretStorage). */
@@ -603,13 +714,16 @@ const STEPS = [
   },
   {
     name: "diagnostic-cleared",
-    async run({ page }) {
+    async run({ page, workspace }) {
       await focusEditor(page);
       await page.keyboard.press("Control+Z");
       await waitUntil("the line restored", 5000, async () => (await lineText(page, "findCustomer(order.customerId)")).length > 0, () => lineText(page, "findCustomer("));
       await waitUntil("no .squiggly-error left", 20_000, async () => (await page.locator(".editor-instance .squiggly-error").count()) === 0);
       await waitUntil("no SG011 in the Problems panel", 20_000, async () => !(await problems(page)).some((t) => t.includes("SG011")), () => problems(page));
       await waitUntil("the editor not dirty", 5000, async () => (await page.locator(".tabs-container .tab.dirty").count()) === 0);
+      // The typo never reached the disk: the next steps run the file as saved.
+      const onDisk = readFileSync(join(workspace, "orders.graph"), "utf8");
+      if (!onDisk.includes("findCustomer(order.customerId)")) throw new Error(`orders.graph on disk differs from the editor: ${onDisk.split("\n").find((l) => l.includes("findCustomer(")) ?? "no findCustomer line"}`);
     },
   },
   {
@@ -640,6 +754,13 @@ const STEPS = [
     },
   },
   {
+    name: "view-at-entry",
+    async run({ page }) {
+      // The session opened the graph view beside the editor: stopped before customer, nothing has run.
+      await waitForView(page, "customer current and every node pending", (n) => n.state === "pending" && n.current === (n.name === "customer"));
+    },
+  },
+  {
     name: "stopped-at-breakpoint",
     async run({ page }) {
       await debugKey(page, "F5");
@@ -655,12 +776,31 @@ const STEPS = [
     },
   },
   {
+    name: "view-at-breakpoint",
+    async run({ page }) {
+      // quote has not run yet; what it reads has. stock and parcel (no breakpoint) may have run too.
+      const upstream = ["customer", "lines", "rates"];
+      const after = ["accepted", "reservation", "invoice", "message"];
+      await waitForView(page, "quote current and pending, customer, lines and rates done, accepted and after pending", (n) =>
+        n.name === "quote" ? n.current && n.state === "pending" : !n.current && (upstream.includes(n.name) ? done(n) : after.includes(n.name) ? n.state === "pending" : true),
+      );
+    },
+  },
+  {
     name: "stepped-over",
     async run({ page }) {
       await debugKey(page, "F10");
       await waitForStop(page, /^(?!quote )\w+ = /, "the stop after stepping over node quote");
       await waitForVariable(page, "Outputs", /^quote = \{/);
       log(`after F10: ${await topFrame(page)}`);
+    },
+  },
+  {
+    name: "view-after-step",
+    async run({ page }) {
+      const current = /^(\w+) = /.exec(await topFrame(page))?.[1];
+      if (current === undefined || current === "quote") throw new Error(`stopped at ${await topFrame(page)}`);
+      await waitForView(page, `quote done and ${current} current`, (n) => n.current === (n.name === current) && (n.name !== "quote" || done(n)));
     },
   },
   {
@@ -692,7 +832,34 @@ const STEPS = [
         const text = await consoleText();
         return text.includes("graph finished; outputs:") && text.includes("INV-1001");
       }, consoleText);
-      await waitUntil("the debug session ended", 30_000, async () => (await page.locator(".debug-toolbar").count()) === 0 || !(await page.locator(".debug-toolbar").first().isVisible()));
+      await waitForSessionEnd(page);
+    },
+  },
+  {
+    name: "view-finished",
+    async run({ page }) {
+      await waitForView(page, "every node done and none current", (n) => done(n) && !n.current);
+    },
+  },
+  {
+    name: "view-reveals-line",
+    async run({ page, workspace }) {
+      // A click on invoice puts the cursor on its statement in the editor (data-line is zero-based).
+      const line = nodeLine(workspace, "invoice");
+      const drawn = (await viewNodes(page)).find((n) => n.name === "invoice")?.line;
+      if (drawn !== line) throw new Error(`invoice drawn with data-line ${drawn}, its statement is on zero-based line ${line}`);
+      await graphView(page).locator('g.sg-node[data-node="invoice"]').click();
+      const selection = () => texts(page, "#status\\.editor\\.selection");
+      await waitUntil(`the cursor on invoice's line (Ln ${line + 1})`, 15_000, async () => (await selection()).some((t) => new RegExp(`\\bLn ${line + 1}, Col 1\\b`).test(t)), selection);
+      await waitUntil(
+        `line ${line + 1} highlighted as the editor's current line`,
+        10_000,
+        async () => {
+          const y = await lineNumberY(page, line + 1);
+          return y !== undefined && (await glyphYs(page, ".current-line")).some((g) => Math.abs(g - y) < 6);
+        },
+        async () => ({ [`line${line + 1}`]: await lineNumberY(page, line + 1), currentLine: await glyphYs(page, ".current-line") }),
+      );
     },
   },
   {
@@ -770,6 +937,73 @@ const STEPS = [
       await openWalkthrough(page);
       const expected = ["openExample: true", "debug: true", "step: true", "editValue: false", "deploy: true"];
       await waitUntil("debug, step and deploy ticked off by what this run did", 10_000, async () => JSON.stringify(await walkthroughStates(page)) === JSON.stringify(expected), () => walkthroughStates(page));
+    },
+  },
+  {
+    name: "pin-stopped-after-quote",
+    async run({ page }) {
+      // A second session (the breakpoint on quote still set): stopped after quote, its output shown.
+      await debugKey(page, "F5");
+      await waitForStop(page, /^customer = findCustomer/, "the stop on entry at node customer");
+      await debugKey(page, "F5");
+      await waitForStop(page, /^quote = pricing\.priceLines/, "the stop at the breakpoint on node quote");
+      await debugKey(page, "F10");
+      await waitForStop(page, /^(?!quote )\w+ = /, "the stop after stepping over node quote");
+      await waitForVariable(page, "Outputs", /^quote = \{/);
+      await waitForView(page, "quote done (from the first session's cache)", (n) => n.name !== "quote" || done(n));
+    },
+  },
+  {
+    name: "pin-output",
+    async run({ page, workspace }) {
+      await outputMenu(page, "quote", "Pin Output");
+      const option = 'pin: "./pins/orders/quote.json"';
+      await waitUntil(`${option} on quote's line`, 15_000, async () => (await lineText(page, "node quote")).some((t) => t.includes(option)), () => lineText(page, "node quote"));
+      const pinFile = join(workspace, "pins", "orders", "quote.json");
+      await waitUntil(`the pin file ${pinFile}`, 10_000, async () => existsSync(pinFile));
+      const value = JSON.parse(readFileSync(pinFile, "utf8"));
+      if (value.country !== "DE" || value.grossCents !== 7851 || value.lines?.length !== 3) throw new Error(`unexpected pin file: ${JSON.stringify(value)}`);
+      // The session goes on with the graph as it was loaded.
+      await debugKey(page, "F5");
+      await waitForSessionEnd(page);
+    },
+  },
+  {
+    name: "pinned-run",
+    async run({ page, workspace }) {
+      // F5 saves the edited graph first (debug.saveBeforeStart), then runs it with the pin.
+      await debugKey(page, "F5");
+      await waitForStop(page, /^customer = findCustomer/, "the stop on entry at node customer");
+      const saved = readFileSync(join(workspace, "orders.graph"), "utf8").split("\n")[nodeLine(workspace, "quote")];
+      if (!saved.includes('pin: "./pins/orders/quote.json"')) throw new Error(`quote's line on disk: ${saved}`);
+      await waitForView(page, "customer current and every node pending", (n) => n.state === "pending" && n.current === (n.name === "customer"));
+      await debugKey(page, "F5");
+      await waitForStop(page, /^quote = pricing\.priceLines/, "the stop at the breakpoint on node quote, pinned");
+      await debugKey(page, "F10");
+      await waitForStop(page, /^(?!quote )\w+ = /, "the stop after stepping over node quote");
+      await waitForView(page, "quote pinned", (n) => (n.name === "quote" ? n.state === "pinned" && !n.current : true));
+      // The panel shows the Output view since the production steps: its Debug Console tab.
+      await page.locator(".panel .action-label", { hasText: /^Debug Console$/i }).first().click();
+      await waitUntil("'● quote pinned' in the debug console", 10_000, async () => (await debugConsole(page)).some((t) => /● quote pinned\b/.test(t)), () => debugConsole(page));
+    },
+  },
+  {
+    name: "unpinned",
+    async run({ page, workspace }) {
+      await outputMenu(page, "quote", "Unpin");
+      await waitUntil("no pin on quote's line", 15_000, async () => {
+        const line = await lineText(page, "node quote");
+        return line.length > 0 && line.every((t) => !t.includes("pin:"));
+      }, () => lineText(page, "node quote"));
+      const pinFile = join(workspace, "pins", "orders", "quote.json");
+      await waitUntil(`the pin file ${pinFile} deleted`, 10_000, async () => !existsSync(pinFile));
+      await debugKey(page, "F5");
+      await waitForSessionEnd(page);
+      // The session ran the graph as loaded, pin included: quote stays pinned, the rest is done.
+      await waitForView(page, "quote pinned, every other node done, none current", (n) => !n.current && (n.name === "quote" ? n.state === "pinned" : done(n)));
+      const wanted = ["pending", "ran", "cached", "pinned"];
+      if (!wanted.every((state) => viewStatesSeen.has(state))) throw new Error(`the graph view showed only the states ${[...viewStatesSeen].join(", ")}`);
+      log(`states the graph view showed over the run: ${[...viewStatesSeen].join(", ")}`);
     },
   },
 ];

@@ -70,13 +70,19 @@ describe("DOT marks and quoting", () => {
     assert.equal(shape("id")?.shape, "ellipse");
   });
 
+  test("a subgraph called with map is both: a stack with a double border", () => {
+    const json = graphviz(renderDot(pictureOf(pictureFiles.reviews)));
+    const scored = json.objects.find((o) => o.name === "scored");
+    assert.deepEqual([scored?.shape, scored?.peripheries], ["box3d", "2"]);
+  });
+
   test("quotes, backslashes and newlines in text stay text", () => {
     const picture: GraphPicture = {
       graph: `g "1"`,
       file: "/x.graph",
       inputs: [],
       // The call: f\, a line break, x\.
-      nodes: [{ name: `a"b`, line: 0, loop: "main", kind: "function", callText: "f\\\nx\\", when: `s == "q"`, pinned: false, output: true }],
+      nodes: [{ name: `a"b`, line: 0, loop: "main", kind: "function", callText: "f\\\nx\\", mapped: false, when: `s == "q"`, pinned: false, output: true }],
       edges: [],
       loops: [{ name: "main", declared: false, nodes: [`a"b`] }],
     };

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import ELK from "elkjs/lib/elk.bundled.js";
 import type { GraphPicture } from "../../src/graph/picture";
-import { inputSize, layoutPicture, nodeSize, type Box, type PictureLayout } from "../../src/graph/picture-layout";
+import { frameMinWidth, inputSize, layoutPicture, nodeSize, PICTURE_METRICS, type Box, type PictureLayout } from "../../src/graph/picture-layout";
 import { pictureFiles, pictureOf } from "./picture-helpers";
 
 const overlap = (a: Box, b: Box): boolean => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
@@ -80,10 +80,24 @@ for (const [name, file] of Object.entries(pictureFiles)) {
     });
 
     if (frameBox.size > 0) {
-      test("a frame has room above its nodes for its name", () => {
+      test("a frame has room above its nodes for its name and, on the line below, its stats", () => {
+        // The stats' baseline, and their descent (11px text) below it.
+        const header = PICTURE_METRICS.loopStatsBaseline + 4;
+        assert.ok(PICTURE_METRICS.loopStatsBaseline - PICTURE_METRICS.loopNameBaseline >= 13, "the stats are a line of their own");
         for (const frame of layout.loops) {
-          const top = Math.min(...layout.nodes.filter((b) => picture.nodes.find((n) => n.name === b.name)?.loop === frame.name).map((b) => b.y));
-          assert.ok(top - frame.y >= 24, `loop ${frame.name}'s first node is ${top - frame.y}px below its top`);
+          const top = Math.min(frame.y + frame.height, ...layout.nodes.filter((b) => picture.nodes.find((n) => n.name === b.name)?.loop === frame.name).map((b) => b.y));
+          assert.ok(top - frame.y >= header, `loop ${frame.name}'s first node is ${top - frame.y}px below its top`);
+        }
+      });
+
+      test("a frame is wide enough for its name and a line of stats, and no taller than its header and nodes", () => {
+        const m = PICTURE_METRICS;
+        for (const frame of layout.loops) {
+          assert.ok(frame.width >= frameMinWidth(frame.name), `loop ${frame.name} is ${frame.width}px wide`);
+          assert.ok(frameMinWidth(frame.name) >= m.loopStatsRoom.length * m.loopStatsCharWidth + 2 * m.frameTextInset);
+          const nodes = layout.nodes.filter((b) => picture.nodes.find((n) => n.name === b.name)?.loop === frame.name);
+          const lowest = Math.max(frame.y + m.frameTop, ...nodes.map((b) => b.y + b.height));
+          assert.equal(frame.y + frame.height, lowest + m.framePadding, `loop ${frame.name}'s bottom`);
         }
       });
     }

@@ -65,7 +65,7 @@ for (const [name, file] of Object.entries(pictureFiles)) {
       for (const node of picture.nodes) {
         const shape = chart.shapes.get(`n_${node.name}`);
         assert.ok(shape, `${node.name} is drawn`);
-        assert.equal(shape.label, `${node.name}\n${node.callText}${node.kind === "map" ? " (map)" : ""}`);
+        assert.equal(shape.label, `${node.name}\n${node.callText}${node.mapped ? " (map)" : ""}`);
         assert.equal(shape.open, node.kind === "subgraph" ? "[[" : "[");
         assert.equal(shape.within, framed ? `l_${node.loop}` : undefined);
       }
@@ -84,12 +84,17 @@ for (const [name, file] of Object.entries(pictureFiles)) {
   });
 }
 
+test("a subgraph called with map is a subroutine box that says (map)", () => {
+  const chart = readFlowchart(renderMermaid(pictureOf(pictureFiles.reviews)));
+  assert.deepEqual(chart.shapes.get("n_scored"), { label: "scored\nsentiment (map)", open: "[[" });
+});
+
 describe("Mermaid ids and labels", () => {
   const picture: GraphPicture = {
     graph: "g",
     file: "/x.graph",
     inputs: [{ name: "subgraph", line: 0 }],
-    nodes: [{ name: "end", line: 1, loop: "graph", kind: "function", callText: `f<"x">&y`, pinned: false, output: false }],
+    nodes: [{ name: "end", line: 1, loop: "graph", kind: "function", callText: `f<"x">&y`, mapped: false, pinned: false, output: false }],
     edges: [{ from: "subgraph", fromKind: "input", to: "end", optional: false, conditionOnly: false }],
     loops: [{ name: "graph", declared: true, nodes: ["end"] }],
   };

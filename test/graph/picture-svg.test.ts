@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import type { GraphPicture } from "../../src/graph/picture";
 import { layoutPicture } from "../../src/graph/picture-layout";
-import { renderSvg } from "../../src/graph/picture-svg";
+import { kindWords, renderSvg } from "../../src/graph/picture-svg";
 import { classesOf, findAll, hasClass, parseXml, pictureFiles, pictureOf, type XmlElement } from "./picture-helpers";
 
 const child = (e: XmlElement, tag: string, className?: string): XmlElement => {
@@ -34,9 +34,13 @@ for (const [name, file] of Object.entries(pictureFiles)) {
         assert.equal(g.attributes["data-line"], String(node.line));
         assert.equal(g.attributes.tabindex, "0");
         assert.equal(g.attributes.role, "button");
-        assert.ok(g.attributes["aria-label"].startsWith(`${node.name}, ${node.kind} ${node.callText}`), g.attributes["aria-label"]);
+        assert.ok(g.attributes["aria-label"].startsWith(`${node.name}, ${kindWords(node)} ${node.callText}`), g.attributes["aria-label"]);
         const classes = classesOf(g);
         assert.ok(classes.includes(`sg-kind-${node.kind}`));
+        assert.equal(classes.includes("sg-mapped"), node.mapped, `${node.name} sg-mapped`);
+        // A node that maps is a stack; a subgraph call has an inner border; one that maps has both.
+        assert.equal(findAll(g, hasClass("sg-stack")).length, node.mapped ? 1 : 0, `${node.name} sg-stack`);
+        assert.equal(findAll(g, hasClass("sg-inner")).length, node.kind === "subgraph" ? 1 : 0, `${node.name} sg-inner`);
         assert.equal(classes.includes("sg-pinned"), node.pinned, `${node.name} sg-pinned`);
         assert.equal(classes.includes("sg-output"), node.output, `${node.name} sg-output`);
         assert.equal(classes.includes("sg-when"), node.when !== undefined, `${node.name} sg-when`);
@@ -87,8 +91,35 @@ for (const [name, file] of Object.entries(pictureFiles)) {
         assert.deepEqual([stats.text, stats.children], ["", []]);
       }
     });
+
+    test("a loop's stats are a line of their own under its name, starting where it starts, above its nodes", () => {
+      for (const g of findAll(svg, hasClass("sg-loop"))) {
+        const loop = g.attributes["data-loop"];
+        const frame = child(g, "rect", "sg-frame").attributes;
+        const name = child(g, "text", "sg-loop-name").attributes;
+        const stats = child(g, "text", "sg-loop-stats").attributes;
+        assert.equal(stats.x, name.x, `loop ${loop}`);
+        assert.equal(stats["text-anchor"], undefined, `loop ${loop}: the stats run right from the frame's left, as the name does`);
+        assert.ok(Number(stats.y) - Number(name.y) >= 13, `loop ${loop}: stats at ${stats.y}, name at ${name.y}`);
+        const nodeTops = layout.nodes.filter((b) => picture.nodes.find((n) => n.name === b.name)?.loop === loop).map((b) => b.y);
+        const bottom = Math.min(Number(frame.y) + Number(frame.height), ...nodeTops);
+        assert.ok(Number(stats.y) + 4 <= bottom, `loop ${loop}: stats at ${stats.y}, its first node at ${bottom}`);
+      }
+    });
   });
 }
+
+describe("a subgraph called with map", async () => {
+  const picture = pictureOf(pictureFiles.reviews);
+  const svg = parseXml(renderSvg(picture, await layoutPicture(picture), { standalone: true }));
+  const scored = findAll(svg, (e) => e.attributes["data-node"] === "scored")[0];
+
+  test("is marked as both: its classes, the stack and the double border, its label", () => {
+    assert.deepEqual(classesOf(scored), ["sg-node", "sg-kind-subgraph", "sg-mapped"]);
+    assert.deepEqual(findAll(scored, hasClass("sg-mark")).map((e) => classesOf(e).join(" ")), ["sg-mark sg-stack", "sg-mark sg-inner"]);
+    assert.equal(scored.attributes["aria-label"], "scored, map subgraph sentiment");
+  });
+});
 
 describe("standalone or themed", async () => {
   const picture = pictureOf(pictureFiles.features);
@@ -121,7 +152,7 @@ describe("text is escaped", async () => {
     graph: "g&<",
     file: "/x.graph",
     inputs: [{ name: `in"<`, line: 1 }],
-    nodes: [{ name: "n&", line: 2, loop: `l<"`, kind: "function", callText: odd, when: odd, pinned: true, output: true }],
+    nodes: [{ name: "n&", line: 2, loop: `l<"`, kind: "function", callText: odd, mapped: false, when: odd, pinned: true, output: true }],
     edges: [{ from: `in"<`, fromKind: "input", to: "n&", optional: false, conditionOnly: false }],
     loops: [{ name: `l<"`, declared: true, nodes: ["n&"] }],
   };

@@ -21,13 +21,18 @@ describe("buildPicture", () => {
   });
 
   test("each node's kind, call, line and marks", () => {
-    assert.deepEqual(node("order"), { name: "order", line: 10, loop: "intake", kind: "function", callText: "fetchOrder", pinned: false, output: false });
-    assert.equal(node("twice").kind, "map");
-    assert.deepEqual([node("region").kind, node("region").callText, node("region").output], ["subgraph", "geo", true]);
+    assert.deepEqual(node("order"), { name: "order", line: 10, loop: "intake", kind: "function", callText: "fetchOrder", mapped: false, pinned: false, output: false });
+    assert.deepEqual([node("twice").kind, node("twice").mapped], ["map", true]);
+    assert.deepEqual([node("region").kind, node("region").callText, node("region").mapped, node("region").output], ["subgraph", "geo", false, true]);
     assert.equal(node("big").when, "order.total > limit");
     assert.equal(node("pinned").pinned, true);
     assert.equal(node("report").output, true);
     assert.equal(node("total").loop, "main");
+  });
+
+  test("a subgraph called with map is a subgraph call that maps", () => {
+    const scored = pictureOf(pictureFiles.reviews).nodes.find((n) => n.name === "scored");
+    assert.deepEqual([scored?.kind, scored?.callText, scored?.mapped], ["subgraph", "sentiment", true]);
   });
 
   test("nodes in the model's topological order", () => {

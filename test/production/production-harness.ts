@@ -1,6 +1,6 @@
 // Production mode under test: real worker processes (dist/cli.js) against a redis-server
 // the test started, on a copy of the fixture graphs.
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess, type SpawnOptions } from "node:child_process";
 import { join } from "node:path";
 import { QueueManager } from "../../src/production/queue-manager";
 import { resolveJobInput } from "../../src/runtime/job-input";
@@ -38,9 +38,12 @@ export interface WorkerProcess {
   exited: Promise<number | null>;
 }
 
-/** Starts `stepgraph worker` and resolves once it serves its loop. */
-export async function startWorker(url: string, workspace: Workspace, graph: string, loop: string, options: { args?: string[]; env?: NodeJS.ProcessEnv } = {}): Promise<WorkerProcess> {
-  const child = spawn(process.execPath, [join(repoRoot, "dist", "cli.js"), "worker", "--graph", graph, "--loop", loop, ...(options.args ?? [])], {
+/** Starts a process as child_process.spawn does (a test's own way: in another network namespace, say). */
+export type Spawner = (command: string, args: readonly string[], options: SpawnOptions) => ChildProcess;
+
+/** Starts `stepgraph worker` (with `options.spawn`, if given) and resolves once it serves its loop. */
+export async function startWorker(url: string, workspace: Workspace, graph: string, loop: string, options: { args?: string[]; env?: NodeJS.ProcessEnv; spawn?: Spawner } = {}): Promise<WorkerProcess> {
+  const child = (options.spawn ?? spawn)(process.execPath, [join(repoRoot, "dist", "cli.js"), "worker", "--graph", graph, "--loop", loop, ...(options.args ?? [])], {
     cwd: workspace.dir,
     env: productionEnv(url, workspace, options.env),
     stdio: ["ignore", "pipe", "pipe"],

@@ -27,7 +27,7 @@ describe("bannerText", () => {
 
 describe("pictureLabel", () => {
   test("the graph's name and how many nodes it has", () => {
-    const node = { name: "b", line: 1, loop: "main", kind: "function" as const, callText: "f", pinned: false, output: true };
+    const node = { name: "b", line: 1, loop: "main", kind: "function" as const, callText: "f", mapped: false, pinned: false, output: true };
     assert.equal(pictureLabel({ ...picture, nodes: [node] }, STRINGS), "graph g, 1 node");
     assert.equal(pictureLabel({ ...picture, nodes: [node, { ...node, name: "c" }] }, STRINGS), "graph g, 2 nodes");
   });

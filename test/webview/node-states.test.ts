@@ -7,7 +7,7 @@ import type { RunView } from "../../src/runtime/run-view";
 import { CURRENT_CLASS, NODE_STATES, nodeDisplays, stateClass, VIEW_CLASSES } from "../../src/webview/node-states";
 import { STRINGS } from "./strings";
 
-const node = (name: string, extra: Partial<PictureNode> = {}): PictureNode => ({ name, line: 3, loop: "main", kind: "function", callText: `${name}Of`, pinned: false, output: false, ...extra });
+const node = (name: string, extra: Partial<PictureNode> = {}): PictureNode => ({ name, line: 3, loop: "main", kind: "function", callText: `${name}Of`, mapped: false, pinned: false, output: false, ...extra });
 
 const picture: GraphPicture = {
   graph: "reviews",
@@ -15,13 +15,14 @@ const picture: GraphPicture = {
   inputs: [{ name: "reviews", line: 2 }],
   nodes: [
     node("texts"),
-    node("scored", { kind: "map", callText: "score" }),
+    node("scored", { kind: "map", callText: "score", mapped: true }),
+    node("sentiments", { kind: "subgraph", callText: "sentiment", mapped: true }),
     node("voice", { pinned: true, callText: "loadBrandVoice" }),
     node("alert", { when: "summary.average < alertBelow" }),
     node("report", { output: true }),
   ],
   edges: [],
-  loops: [{ name: "main", declared: false, nodes: ["texts", "scored", "voice", "alert", "report"] }],
+  loops: [{ name: "main", declared: false, nodes: ["texts", "scored", "sentiments", "voice", "alert", "report"] }],
 };
 
 const view: RunView = {
@@ -32,6 +33,7 @@ const view: RunView = {
   nodes: {
     texts: { state: "cached", durationMs: 4, why: "read from the cache, computed 2 minutes ago" },
     scored: { state: "running", elements: { finished: 3, count: 5 } },
+    sentiments: { state: "pending", elements: { finished: 0, count: 4 } },
     voice: { state: "pinned", durationMs: 1, why: "from pins/brand-voice.json" },
     alert: { state: "pending" },
   },
@@ -50,6 +52,14 @@ describe("nodeDisplays", () => {
   test("the sg-state line: the state, and a map node's progress", () => {
     assert.equal(displays.get("texts")?.stateText, "cached");
     assert.equal(displays.get("scored")?.stateText, "running · 3 of 5");
+  });
+
+  test("a subgraph called with map: a map subgraph, with its progress", () => {
+    assert.equal(displays.get("sentiments")?.stateText, "pending · 0 of 4");
+    assert.equal(displays.get("sentiments")?.label, "sentiments, map subgraph sentiment, pending · 0 of 4");
+    const running = nodeDisplays(picture, { ...view, nodes: { sentiments: { state: "running", why: "stopped inside subgraph 'sentiment'", elements: { finished: 2, count: 4 } } } }, STRINGS).get("sentiments");
+    assert.equal(running?.stateText, "running · 2 of 4");
+    assert.equal(running?.tooltip, "sentiments = sentiment\nrunning · 2 of 4\nstopped inside subgraph 'sentiment'");
   });
 
   test("the tooltip: the call, its notes, the state with the last duration, and why", () => {

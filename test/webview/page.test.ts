@@ -132,7 +132,7 @@ describe("the graph view's page", () => {
     assert.match((await nodeAttribute("voice", "class")) ?? "", /\bsg-pinned\b.*\bsg-state-pinned\b/);
     assert.equal(await page.locator('g[data-node="scored"] .sg-state').textContent(), "running · 3 of 5");
     assert.equal(await page.locator('g[data-node="texts"] > title').textContent(), "texts = reviewTexts\ncached (took 3 ms)\nread from the cache, computed 1 minute ago");
-    assert.match((await nodeAttribute("scored", "aria-label")) ?? "", /^scored, subgraph sentiment, running · 3 of 5, the run is stopped here$/);
+    assert.match((await nodeAttribute("scored", "aria-label")) ?? "", /^scored, map subgraph sentiment, running · 3 of 5, the run is stopped here$/);
     assert.equal(await page.locator(".sg-live").textContent(), "texts: cached. scored: running · 3 of 5. voice: pinned. stopped at scored");
 
     await send({ type: "runView", view: { ...view, current: "summary", nodes: { ...view.nodes, scored: { state: "ran", durationMs: 40 }, summary: { state: "running" } } } });
@@ -181,6 +181,23 @@ describe("the graph view's page", () => {
     assert.equal(await page.locator(".sg-production").getAttribute("aria-pressed"), "true");
     assert.equal(await page.locator('g[data-loop="intake"] .sg-loop-stats').textContent(), "3 waiting · 1 in flight · 2.5 jobs/s");
     assert.equal(await page.locator('g[data-loop="billing"] .sg-loop-stats').textContent(), "");
+
+    // In billing's narrow frame too the figures, as drawn by the browser, stay clear of the
+    // loop's name, inside the frame and above its nodes.
+    await send({ type: "loopStats", loops: [{ name: "billing", waiting: 120, inFlight: 16, rate: 2.5 }] });
+    await until(`document.querySelector('g[data-loop="billing"] .sg-loop-stats')?.textContent !== ""`);
+    const boxes = JSON.parse(
+      (await page.evaluate(`JSON.stringify((() => {
+        const loop = document.querySelector('g[data-loop="billing"]');
+        const box = (e) => { const b = e.getBBox(); return { x: b.x, y: b.y, width: b.width, height: b.height }; };
+        const nodes = [...document.querySelectorAll("g.sg-node")].filter((g) => ["invoice", "message"].includes(g.dataset.node)).map((g) => box(g.querySelector(".sg-box")));
+        return { frame: box(loop.querySelector(".sg-frame")), name: box(loop.querySelector(".sg-loop-name")), stats: box(loop.querySelector(".sg-loop-stats")), nodes };
+      })())`)) as string,
+    ) as Record<"frame" | "name" | "stats", { x: number; y: number; width: number; height: number }> & { nodes: { y: number }[] };
+    const { frame, name, stats } = boxes;
+    assert.ok(stats.y >= name.y + name.height || stats.x >= name.x + name.width, `the stats ${JSON.stringify(stats)} overlap the name ${JSON.stringify(name)}`);
+    assert.ok(stats.x >= frame.x && stats.x + stats.width <= frame.x + frame.width, `the stats ${JSON.stringify(stats)} reach out of the frame ${JSON.stringify(frame)}`);
+    assert.ok(stats.y + stats.height <= Math.min(...boxes.nodes.map((n) => n.y)), `the stats ${JSON.stringify(stats)} run into the nodes`);
     await send({ type: "loopStats", loops: null, message: "orders is not deployed to redis://127.0.0.1:6379" });
     await until(`document.querySelector(".sg-loop-status")?.textContent !== ""`);
     assert.equal(await page.locator(".sg-loop-status").textContent(), "orders is not deployed to redis://127.0.0.1:6379");

@@ -10,7 +10,7 @@ const picture: GraphPicture = {
   graph: "g",
   file: "/work/g.graph",
   inputs: [{ name: "a", line: 1 }],
-  nodes: [{ name: "b", line: 2, loop: "main", kind: "function", callText: "f", pinned: false, output: true }],
+  nodes: [{ name: "b", line: 2, loop: "main", kind: "function", callText: "f", mapped: false, pinned: false, output: true }],
   edges: [{ from: "a", fromKind: "input", to: "b", optional: false, conditionOnly: false }],
   loops: [{ name: "main", declared: false, nodes: ["b"] }],
 };

@@ -2,7 +2,8 @@
 // builds of it (asked for again, debounced, as the file is edited and its diagnostics
 // change), the node states of the file's debug session, and with Production on the
 // deployed loops' figures. The webview may be thrown away while hidden: when it says
-// `ready` it is sent everything again.
+// `ready` it is sent everything again. A view opened (or made ready) while the file's
+// session runs asks the session for its states, having missed its events so far.
 import { basename } from "node:path";
 import * as vscode from "vscode";
 import type { LanguageClient } from "vscode-languageclient/node";
@@ -29,6 +30,8 @@ export interface GraphPanelHost {
   output: vscode.LogOutputChannel;
   cliPath: string;
   languageClient(): LanguageClient | undefined;
+  /** The RunView of the running debug session of the graph file at `path`, asked of its adapter; undefined when none runs it. */
+  runViewOf(path: string): Promise<RunView | undefined>;
 }
 
 export class GraphPanel implements vscode.Disposable {
@@ -37,6 +40,8 @@ export class GraphPanel implements vscode.Disposable {
   private readonly disposed = new vscode.EventEmitter<void>();
   readonly onDidDispose = this.disposed.event;
   private runView: RunView | null = null;
+  /** Counts the RunViews shown (and the session's end), so that an answer overtaken by one is dropped. */
+  private runViewChanges = 0;
   private production: { poller: LoopStatsPoller<LoopStatsUpdate>; last: LoopStatsUpdate } | undefined;
   private refreshTimer: NodeJS.Timeout | undefined;
   private pictureRequests = 0;
@@ -62,6 +67,7 @@ export class GraphPanel implements vscode.Disposable {
         if (event.uris.some((uri) => uri.toString() === file.toString())) this.scheduleRefresh();
       }),
     );
+    void this.askRunView();
   }
 
   reveal(column: vscode.ViewColumn, preserveFocus: boolean): void {
@@ -70,12 +76,14 @@ export class GraphPanel implements vscode.Disposable {
 
   /** A RunView of this file's session, or null for none (a new session starting). */
   showRunView(view: RunView | null): void {
+    this.runViewChanges++;
     this.runView = view;
     this.post({ type: "runView", view });
   }
 
   /** The session ended: the states stay, but the run is stopped nowhere any more. */
   sessionEnded(): void {
+    this.runViewChanges++;
     if (this.runView?.current === undefined) return;
     const { current: _ended, ...rest } = this.runView;
     this.showRunView(rest);
@@ -115,6 +123,7 @@ export class GraphPanel implements vscode.Disposable {
         this.post({ type: "runView", view: this.runView });
         this.post({ type: "production", on: this.production !== undefined });
         if (this.production) this.post({ type: "loopStats", ...this.production.last });
+        void this.askRunView();
         return this.refreshPicture();
       case "reveal":
         return revealLine(this.file, message.line, this.panel.viewColumn).catch((error: unknown) =>
@@ -123,6 +132,15 @@ export class GraphPanel implements vscode.Disposable {
       case "production":
         return message.on ? this.startProduction() : this.stopProduction();
     }
+  }
+
+  /** The session running this file, if one does, asked for its states now. */
+  private async askRunView(): Promise<void> {
+    const asked = this.runViewChanges;
+    const view = await this.host.runViewOf(this.file.fsPath);
+    // An event (or a new session, or the end) came meanwhile: it is newer than the answer.
+    if (view === undefined || asked !== this.runViewChanges || this.disposables.length === 0) return;
+    this.showRunView(view);
   }
 
   private post(message: ExtensionMessage): void {

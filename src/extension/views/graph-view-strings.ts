@@ -24,6 +24,7 @@ export function graphViewStrings(): ViewStrings {
       map: vscode.l10n.t("map"),
       subgraph: vscode.l10n.t("subgraph"),
     },
+    mappedSubgraph: vscode.l10n.t("map subgraph"),
     progress: vscode.l10n.t("{0} of {1}", P0, P1),
     took: vscode.l10n.t("took {0}", P0),
     milliseconds: vscode.l10n.t("{0} ms", P0),
