@@ -41,6 +41,8 @@ export class PartitionTaker {
   /** Serves these partitions from now on (a graph that grew: the same ones and more). */
   serve(stores: readonly QueueStore[]): void {
     this.stores = [...stores];
+    // While the run loop waits, the new partitions are waited on too.
+    if (this.waiter !== undefined) for (const store of this.stores) if (!this.waits.has(store.partition)) this.wait(store);
   }
 
   /** Takes up to `free` jobs without waiting. */

@@ -222,3 +222,23 @@ test("a due retry that no live worker scheduled (its worker died) is moved back 
     assert.deepEqual(await stopWorkers(workers), [0, 0, 0]);
   }
 });
+
+test("an idle worker that comes to serve more partitions waits on the new ones at once: a job in a new partition alone is taken", async () => {
+  const ws = loopsWorkspace();
+  deploy("chain.graph", redis.url, ws);
+  const workers = await Promise.all(CHAIN_LOOPS.map((loop) => startWorker(redis.url, ws, "chain", loop)));
+  const { manager, close } = await queueManager(redis.url, "chain");
+  try {
+    partitioned(ws, "chain.graph", 2);
+    deploy("chain.graph", redis.url, ws);
+    await waitFor(() => workers.every((w) => w.output().includes("serving 2 partitions (was 1)")), 10_000, "the workers to serve 2 partitions");
+    // The graph's first job: number 1, so partition 1, where nothing was before.
+    const [id] = await submit(manager, [{ n: 1 }]);
+    assert.equal(id, "1@1");
+    await waitForRest(manager, 5000);
+    assert.deepEqual(await manager.outcomes([id]), [{ id, status: "done", result: { c: 3 } }]);
+  } finally {
+    close();
+    assert.deepEqual(await stopWorkers(workers), [0, 0, 0]);
+  }
+});
