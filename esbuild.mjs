@@ -94,12 +94,15 @@ const builds = args.has("--vscode-tests")
   : [
       {
         ...common,
-        entryPoints: { extension: "src/extension/extension.ts", cli: "src/cli/main.ts", "node-host": "src/runtime/node-host.ts", "debug-adapter": "debug-adapter/standalone.ts", "language-server": "src/language-server/main.ts", "lease-keeper": "src/production/lease-keeper-thread.ts" },
+        entryPoints: { extension: "src/extension/extension.ts", "cli-main": "src/cli/main.ts", "node-host": "src/runtime/node-host.ts", "debug-adapter": "debug-adapter/standalone.ts", "language-server": "src/language-server/main.ts", "lease-keeper": "src/production/lease-keeper-thread.ts" },
         outdir: "dist",
         external: shippedExternal,
         plugins: [elkFromDist],
         banner: { js: "#!/usr/bin/env node" },
       },
+      // The `stepgraph` executable: a few lines that answer --version and otherwise require
+      // dist/cli-main.js, so that --version does not load the whole CLI.
+      { ...common, entryPoints: { cli: "src/cli/launcher.ts" }, outdir: "dist", external: ["./cli-main.js"], banner: { js: "#!/usr/bin/env node" } },
       // The graph view's page (src/webview), for the browser. elkjs stays out of it: the
       // webview loads dist/elk.bundled.js with a script tag and hands its ELK to the layout
       // (so the layout's own import of it, left pointing at that file, never runs there).

@@ -32,10 +32,6 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${usage()}\n`);
     return name === undefined ? Exit.usage : Exit.ok;
   }
-  if (name === "--version" || name === "-v") {
-    process.stdout.write(`${PACKAGE_VERSION}\n`);
-    return Exit.ok;
-  }
   const command = commands.find((c) => c.name === name);
   if (command === undefined) throw new UserError(`unknown command '${name}' (commands: ${commands.map((c) => c.name).join(", ")})`);
   if (args.includes("--help") || args.includes("-h")) {
@@ -44,8 +40,6 @@ async function main(argv: string[]): Promise<number> {
   }
   return command.run(args);
 }
-
-declare const PACKAGE_VERSION: string;
 
 main(process.argv.slice(2)).then(
   (code) => {

@@ -115,7 +115,7 @@ describe("elkjs in the shipped build", () => {
 
   test("is one file, dist/elk.bundled.js, the copy of the package's", () => {
     assert.deepEqual(readFileSync(join(repoRoot, "dist", "elk.bundled.js")), readFileSync(join(repoRoot, "node_modules", "elkjs", "lib", "elk.bundled.js")));
-    assert.doesNotMatch(readFileSync(join(repoRoot, "dist", "cli.js"), "utf8"), /org\.eclipse\.elk\.alg/, "the CLI bundles no copy of its own");
+    assert.doesNotMatch(readFileSync(join(repoRoot, "dist", "cli-main.js"), "utf8"), /org\.eclipse\.elk\.alg/, "the CLI bundles no copy of its own");
   });
 
   test("stepgraph graph loads it from dist/, stepgraph --version and check not at all", () => {

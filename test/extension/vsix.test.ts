@@ -58,6 +58,7 @@ describe("the .vsix", () => {
       // The worker's lease keeper thread, next to the CLI that Start Local Workers runs.
       "dist/lease-keeper.js",
       "dist/cli.js",
+      "dist/cli-main.js",
       // elkjs, once: the CLI requires it at run time and the graph view loads it.
       "dist/elk.bundled.js",
       "dist/elk.LICENSE.md",
