@@ -13,10 +13,10 @@ test("a node without a pin: pins/GRAPH/NODE.json beside the graph", () => {
 
 test("a pinned node keeps its pin file, inside the graph's folder or not", () => {
   assert.deepEqual(pinLocation(graph, "rates", join("/work", "shop", "fixed", "r.json")), { file: join("/work", "shop", "fixed", "r.json"), option: "./fixed/r.json" });
-  assert.equal(pinLocation(graph, "rates", join("/work", "shared", "r.json")).option, "../shared/r.json");
+  assert.equal(pinLocation(graph, "rates", join("/work", "common", "r.json")).option, "../common/r.json");
 });
 
 test("a pin option's file, resolved from the graph's folder", () => {
   assert.equal(pinFileOf(graph, "./pins/orders/rates.json"), join("/work", "shop", "pins", "orders", "rates.json"));
-  assert.equal(pinFileOf(graph, "../shared/r.json"), join("/work", "shared", "r.json"));
+  assert.equal(pinFileOf(graph, "../common/r.json"), join("/work", "common", "r.json"));
 });
