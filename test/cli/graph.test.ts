@@ -1,13 +1,13 @@
 // `stepgraph graph`: run as a user runs it, from the shipped build (dist/cli.js, which
 // loads elkjs from dist/elk.bundled.js).
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { after, describe, test } from "node:test";
 import { fixturePath, repoRoot, runCli } from "../helpers";
 import { findAll, hasClass, parseXml } from "../graph/picture-helpers";
+import { runCliReportingLoads } from "./loaded-files";
 
 const orders = "examples/orders/orders.graph";
 const scratch = mkdtempSync(join(tmpdir(), "stepgraph-graph-"));
@@ -102,15 +102,11 @@ describe("stepgraph graph", () => {
 });
 
 describe("elkjs in the shipped build", () => {
-  // Reports, as the process exits, which copies of elkjs it loaded.
-  const preload = join(scratch, "report-loaded.cjs");
-  writeFileSync(preload, `const { basename } = require("node:path");\nprocess.on("exit", () => process.stderr.write("elk: " + JSON.stringify(Object.keys(require.cache).filter((f) => basename(f).includes("elk"))) + "\\n"));\n`);
+  /** The copies of elkjs a command loads. */
   const loadedElk = (args: string[]): string[] => {
-    const result = spawnSync(process.execPath, ["--require", preload, join(repoRoot, "dist", "cli.js"), ...args], { cwd: repoRoot, encoding: "utf8", timeout: 60_000 });
+    const result = runCliReportingLoads(args);
     assert.equal(result.status, 0, result.stderr);
-    const line = result.stderr.split("\n").find((l) => l.startsWith("elk: "));
-    assert.ok(line, result.stderr);
-    return JSON.parse(line.slice("elk: ".length)) as string[];
+    return result.loaded.filter((file) => basename(file).includes("elk"));
   };
 
   test("is one file, dist/elk.bundled.js, the copy of the package's", () => {

@@ -1,24 +1,16 @@
 // `stepgraph --version` answers from dist/cli.js alone, without loading the rest of the CLI
 // (dist/cli-main.js, with the TypeScript compiler); every other command goes on to it.
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { after, describe, test } from "node:test";
+import { readFileSync, statSync } from "node:fs";
+import { join, sep } from "node:path";
+import { describe, test } from "node:test";
 import { repoRoot } from "../helpers";
+import { runCliReportingLoads } from "./loaded-files";
 
-const scratch = mkdtempSync(join(tmpdir(), "stepgraph-version-"));
-after(() => rmSync(scratch, { recursive: true, force: true }));
-// Reports, as the process exits, which files of dist/ it loaded.
-const preload = join(scratch, "report-loaded.cjs");
-writeFileSync(preload, `const { sep } = require("node:path");\nprocess.on("exit", () => process.stderr.write("loaded: " + JSON.stringify(Object.keys(require.cache).filter((f) => f.includes(sep + "dist" + sep))) + "\\n"));\n`);
-
-function stepgraph(args: string[]): { status: number | null; stdout: string; stderr: string; loaded: string[] } {
-  const result = spawnSync(process.execPath, ["--require", preload, join(repoRoot, "dist", "cli.js"), ...args], { cwd: repoRoot, encoding: "utf8", timeout: 60_000 });
-  const line = result.stderr.split("\n").find((l) => l.startsWith("loaded: "));
-  assert.ok(line, result.stderr);
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr.replace(`${line}\n`, ""), loaded: JSON.parse(line.slice("loaded: ".length)) as string[] };
+/** A command's result, with the files of dist/ it loaded. */
+function stepgraph(args: string[]): ReturnType<typeof runCliReportingLoads> {
+  const result = runCliReportingLoads(args);
+  return { ...result, loaded: result.loaded.filter((file) => file.startsWith(join(repoRoot, "dist") + sep)) };
 }
 
 describe("stepgraph --version", () => {
