@@ -8,7 +8,7 @@
 import { setMaxListeners } from "node:events";
 import { retryDelayAfter, retryingIn, type NodeCallOutcome } from "../runtime/node-call";
 import type { NodeCache } from "../store/node-cache";
-import type { QueueStore } from "../store/queue-store";
+import type { CommitRefill, QueueStore } from "../store/queue-store";
 import { withTimeout } from "../store/redis-connection";
 import { isOutOfMemoryError } from "../store/redis-memory";
 import { ElementSlots } from "./element-slots";
@@ -84,8 +84,10 @@ export class LoopWorker {
   private readonly taker: PartitionTaker;
   /** The take in progress, until the run loop has its jobs: a stop that interrupts it runs them. */
   private pendingTake: Promise<TakenJob[]> | undefined;
-  /** The free slots the take in progress may fill: a job a wait brings meanwhile does not take them. */
+  /** The free slots the takes in progress (the run loop's, and commits') may fill: a job a wait brings meanwhile does not take them. */
   private reserved = 0;
+  /** Per partition, how its commits take this worker's next jobs. */
+  private readonly refills = new Map<QueueStore, CommitRefill>();
   /** Per partition, when its due retries are next moved back whether or not this worker scheduled any (promoteDue). */
   private readonly promoteAt = new Map<QueueStore, number>();
   /** Per partition, when the retries this worker put in its delayed set fall due. */
@@ -212,7 +214,7 @@ export class LoopWorker {
   /** Takes and runs jobs until stop(). */
   async run(): Promise<void> {
     while (!this.stopping) {
-      const free = this.concurrency - this.inFlight.size;
+      const free = this.concurrency - this.inFlight.size - this.reserved;
       if (free <= 0) {
         await new Promise<void>((resolve) => (this.slotFreed = resolve));
         continue;
@@ -223,8 +225,8 @@ export class LoopWorker {
         // took meanwhile, or release() (queued behind it on the same connection) returns it.
         const taking = this.taker.take(free);
         this.pendingTake = taking;
-        this.reserved = free;
-        jobs = await Promise.race([taking, this.stopRequested.then(() => [])]).finally(() => (this.reserved = 0));
+        this.reserved += free;
+        jobs = await Promise.race([taking, this.stopRequested.then(() => [])]).finally(() => (this.reserved -= free));
         if (jobs.length > 0 || !this.stopping) this.pendingTake = undefined;
         if (jobs.length === 0 && !this.stopping) {
           jobs = await Promise.race([this.taker.waitForJob(), this.stopRequested.then(() => [])]);
@@ -352,7 +354,7 @@ export class LoopWorker {
     }
     if (outcome.ok) {
       const finished = finishedJob(version.graph, loop, text, job, outcome.values, outcome.skipped);
-      const committed = await this.persist(() => store.commit(loopName, workerId, finished, RESULT_TTL_SECONDS));
+      const committed = await this.persist(() => store.commit(loopName, workerId, finished, RESULT_TTL_SECONDS, this.refillOf(store)));
       if (committed) this.finished.done++;
       else this.finished.lost++;
       return;
@@ -368,6 +370,33 @@ export class LoopWorker {
     this.options.log(`job ${job.id} ${node.name}: failed after ${attempt} attempt${attempt === 1 ? "" : "s"}: ${outcome.message}; moved to the dead-letter list`);
     const failure: JobFailure = { node: node.name, ...(outcome.element === undefined ? {} : { element: outcome.element }), attempts: attempt, error: outcome.message, stack: outcome.stack };
     if (await this.bury(store, text, job, failure, outcome.values)) this.finished.dead++;
+  }
+
+  /**
+   * How a commit in `store`'s partition takes this worker's next jobs: as many as its slots
+   * hold once the committed jobs leave them (one script call where a commit and a take were
+   * two). The jobs it took run as soon as its reply is in.
+   */
+  private refillOf(store: QueueStore): CommitRefill {
+    let refill = this.refills.get(store);
+    if (refill === undefined) {
+      refill = {
+        want: (committing) => {
+          if (this.stopping || this.outOfMemory || !this.taker.mayRefillFrom(store)) return 0;
+          const wanted = Math.max(0, this.concurrency - this.inFlight.size - this.reserved + committing);
+          this.reserved += wanted;
+          return wanted;
+        },
+        took: (jobs, wanted) => {
+          this.reserved -= wanted;
+          if (wanted > 0) this.taker.tookWithCommit(store, jobs.length < wanted);
+          // Once stopping, release() returns them: it runs after this commit, on the same connection.
+          if (!this.stopping) for (const text of jobs) this.startJob({ store, text });
+        },
+      };
+      this.refills.set(store, refill);
+    }
+    return refill;
   }
 
   /** Puts a job back for another attempt after `delayMs` (`retried`: with what it computed so far). */

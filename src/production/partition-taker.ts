@@ -6,7 +6,11 @@
 // each partition may be served by another primary). A partition whose wait is pending
 // needs no take without waiting: a job that reaches it ends that wait. A wait that ends
 // with a job after the worker stopped waiting (its slots filled meanwhile) hands the job
-// to `late`. With one partition this is the worker's take, then its wait, as it always was.
+// to `late`. A worker's commits take its next jobs too (refills): a partition whose last
+// refill found fewer jobs than it asked for is known to be empty, and is waited on rather
+// than taken from again; and with several partitions, a commit takes jobs only when its
+// partition's turn has come, as takes go round them. With one partition this is the worker's
+// take, then its wait.
 import type { QueueStore } from "../store/queue-store";
 
 /** A job a worker took: its text as it is in the processing list, and the store of its partition. */
@@ -23,6 +27,8 @@ export class PartitionTaker {
   /** Per partition, its wait in progress. */
   private readonly waits = new Map<number, Promise<void>>();
   private next = 0;
+  /** Partitions a refill found empty: waited on, not taken from, until a wait or a refill finds a job there. */
+  private readonly drained = new Set<number>();
   /** The run loop, while it waits for a job. */
   private waiter: { resolve(jobs: TakenJob[]): void; reject(e: unknown): void } | undefined;
   private stopped = false;
@@ -53,7 +59,7 @@ export class PartitionTaker {
     const taken: TakenJob[] = [];
     for (let i = 0; i < count && taken.length < free; i++) {
       const store = this.stores[(first + i) % count];
-      if (this.waits.has(store.partition)) continue;
+      if (this.waits.has(store.partition) || this.drained.has(store.partition)) continue;
       for (const text of await store.take(this.loop, this.worker, free - taken.length)) taken.push({ store, text });
     }
     return taken;
@@ -64,10 +70,26 @@ export class PartitionTaker {
    * worker's processing list. Rejects when a wait fails (Redis away), as a take would.
    */
   waitForJob(): Promise<TakenJob[]> {
+    this.drained.clear();
     return new Promise<TakenJob[]>((resolve, reject) => {
       this.waiter = { resolve, reject };
       for (const store of this.stores) if (!this.waits.has(store.partition)) this.wait(store);
     });
+  }
+
+  /** Whether a commit in `store`'s partition may take jobs now: always with one partition; with several, when that one's turn has come. */
+  mayRefillFrom(store: QueueStore): boolean {
+    const count = this.stores.length;
+    if (count <= 1) return true;
+    if (this.stores[this.next % count] !== store) return false;
+    this.next = (this.next + 1) % count;
+    return true;
+  }
+
+  /** A commit in `store`'s partition took jobs; `drained`: fewer than it asked for, none left there. */
+  tookWithCommit(store: QueueStore, drained: boolean): void {
+    if (drained) this.drained.add(store.partition);
+    else this.drained.delete(store.partition);
   }
 
   /** Starts no more waits (the worker stops; its blocking connections close). */

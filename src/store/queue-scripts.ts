@@ -20,7 +20,8 @@
 // Out of memory (maxmemory reached, noeviction): a script that has not written yet is
 // refused at its first command that may grow memory. The scripts that end a job's stay
 // (commit, retry, bury, returnJob, discard) write first with an LREM, so they go through and free
-// what they move; take, promote and submit are refused. renewLease and release are marked
+// what they move (a commit's take then goes through too: it only moves jobs, and a worker that
+// heard Redis is out of memory asks for none); take, promote and submit are refused. renewLease and release are marked
 // allow-oom (Redis 7 shebang flags): a live worker keeps its lease and can leave.
 
 /** A worker's lease while it lives; after release() the lease holds LEFT_LEASE until it expires. */
@@ -82,42 +83,77 @@ local function add_dead_record(dead, totals, result, notify, id, record, error, 
   end
 end`;
 
+/**
+ * Moves up to `n` jobs from the right end of a waiting list (the oldest) to the left of a
+ * processing list, in three commands whatever `n`; returns them oldest first, the order in
+ * which one LMOVE RIGHT LEFT after the other would have moved them. The LPUSH comes first:
+ * out of memory, a take is refused before it wrote anything.
+ */
+const TAKE_JOBS = `local function take_jobs(waiting, processing, n)
+  if n <= 0 then return {} end
+  local newest_first = redis.call('LRANGE', waiting, -n, -1)
+  local k = #newest_first
+  if k == 0 then return newest_first end
+  local taken = {}
+  for i = 1, k do taken[i] = newest_first[k + 1 - i] end
+  for i = 1, k, 1000 do redis.call('LPUSH', processing, unpack(taken, i, math.min(i + 999, k))) end
+  redis.call('LTRIM', waiting, 0, -k - 1)
+  return taken
+end`;
+
 export const QUEUE_SCRIPTS = {
-  /** Moves up to ARGV[1] jobs from the waiting list to a processing list; returns them. */
+  /** Moves up to ARGV[1] jobs from the waiting list KEYS[1] to the processing list KEYS[2]; returns them. */
   take: {
     keys: 2,
-    lua: `
-local taken = {}
-for i = 1, tonumber(ARGV[1]) do
-  local job = redis.call('LMOVE', KEYS[1], KEYS[2], 'RIGHT', 'LEFT')
-  if not job then break end
-  taken[i] = job
-end
-return taken`,
+    lua: `${TAKE_JOBS}
+return take_jobs(KEYS[1], KEYS[2], tonumber(ARGV[1]))`,
   },
 
   /**
-   * A loop finished jobs (one or a batch: one call amortises the script's cost). KEYS:
-   * processing, totals, loop stats, deaths hash, rate hash, then per job per target its keys.
-   * ARGV: ttl s (of a done result and a notify list), job count, then per job: job, job id,
-   * its version, latency ms, target count, then per target kind, payload, part name,
-   * expected parts. Targets:
-   *   push   KEYS waiting                  the next loop has this loop as its only upstream
-   *   join   KEYS join hash, waiting        the next loop joins parts from several loops
-   *   result KEYS result hash, notify list  this was a last loop (notify = result: none)
-   * Returns, per job, 1 when it was committed, 0 when it was no longer in the list.
+   * A loop finished jobs (one or a batch: one call amortises the script's cost), and takes
+   * the worker's next jobs. KEYS: processing, totals, loop stats, deaths hash, rate hash,
+   * the loop's waiting list, then the targets' keys (each once). ARGV: ttl s (of a done
+   * result and a notify list), jobs to take, job count, then per job: job, job id, its
+   * version, latency ms, target count, then per target its kind and, by kind:
+   *   push    KEYS index of the next loop's waiting list, payload
+   *           (the next loop has this loop as its only upstream)
+   *   join    KEYS index of the join hash, of the next loop's waiting list, payload, part, expected parts
+   *           (the next loop joins parts from several loops)
+   *   result  KEYS index of the result hash, of the notify list (the result's own: nobody waits), payload, part, expected parts
+   *           (this was a last loop)
+   * Everything pushed to one list goes in one LPUSH, in job order; the counters are
+   * updated once per call; Redis's clock is read once. Returns { per job 1 when it was
+   * committed, 0 when it was no longer in the list; the jobs taken }.
    */
   commit: {
-    keys: 5,
+    keys: 6,
     variadicKeys: true,
-    lua: `${NOW_MS}
-${COUNT_LIVE}
+    lua: `${COUNT_LIVE}
 ${RATE}
-local ttl = tonumber(ARGV[1])
-local k, a = 6, 3
-local committed, count, latency = {}, 0, 0
+${TAKE_JOBS}
+local ttl, take = tonumber(ARGV[1]), tonumber(ARGV[2])
+local a = 4
+local committed, count, latency, completed = {}, 0, 0, 0
+local live, pushes, push_order, notified = {}, {}, {}, {}
+local now
+local function clock()
+  if not now then
+    local t = redis.call('TIME')
+    now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+  end
+  return now
+end
+local function push(list, value)
+  local values = pushes[list]
+  if not values then
+    values = {}
+    pushes[list] = values
+    push_order[#push_order + 1] = list
+  end
+  values[#values + 1] = value
+end
 local deaths = redis.call('EXISTS', KEYS[4]) == 1
-for j = 1, tonumber(ARGV[2]) do
+for j = 1, tonumber(ARGV[3]) do
   local job, id, version, ms, targets = ARGV[a], ARGV[a + 1], ARGV[a + 2], tonumber(ARGV[a + 3]), tonumber(ARGV[a + 4])
   a = a + 5
   local ours = redis.call('LREM', KEYS[1], -1, job) == 1
@@ -128,45 +164,53 @@ for j = 1, tonumber(ARGV[2]) do
     if deaths then redis.call('HDEL', KEYS[4], redis.sha1hex(job)) end
   end
   for _ = 1, targets do
-    local kind, payload, part, expected = ARGV[a], ARGV[a + 1], ARGV[a + 2], tonumber(ARGV[a + 3])
-    a = a + 4
+    local kind = ARGV[a]
     if kind == 'push' then
-      if ours then redis.call('LPUSH', KEYS[k], payload) end
-      k = k + 1
-    elseif kind == 'join' then
-      local join, waiting = KEYS[k], KEYS[k + 1]
-      k = k + 2
-      if ours then
-        redis.call('HSET', join, part, payload)
-        if redis.call('HLEN', join) >= expected then
-          redis.call('LPUSH', waiting, '{"join":[' .. table.concat(redis.call('HVALS', join), ',') .. ']}')
-          redis.call('DEL', join)
-        end
-      end
+      if ours then push(KEYS[tonumber(ARGV[a + 1])], ARGV[a + 2]) end
+      a = a + 3
     else
-      local result, notify = KEYS[k], KEYS[k + 1]
-      k = k + 2
-      if ours then
-        redis.call('HSET', result, 'part:' .. part, payload)
-        if redis.call('HINCRBY', result, 'parts', 1) >= expected then
-          redis.call('HSET', result, 'done', now_ms())
-          redis.call('HINCRBY', KEYS[2], 'completed', 1)
-          count_live(KEYS[2], version, -1)
-          if notify ~= result then
-            redis.call('LPUSH', notify, id)
-            redis.call('EXPIRE', notify, ttl)
+      local first, second, payload, part, expected = KEYS[tonumber(ARGV[a + 1])], KEYS[tonumber(ARGV[a + 2])], ARGV[a + 3], ARGV[a + 4], tonumber(ARGV[a + 5])
+      a = a + 6
+      if ours and kind == 'join' then
+        redis.call('HSET', first, part, payload)
+        if redis.call('HLEN', first) >= expected then
+          push(second, '{"join":[' .. table.concat(redis.call('HVALS', first), ',') .. ']}')
+          redis.call('DEL', first)
+        end
+      elseif ours then
+        local done = expected <= 1
+        if done then
+          redis.call('HSET', first, 'part:' .. part, payload, 'parts', 1, 'done', clock())
+        else
+          redis.call('HSET', first, 'part:' .. part, payload)
+          done = redis.call('HINCRBY', first, 'parts', 1) >= expected
+          if done then redis.call('HSET', first, 'done', clock()) end
+        end
+        if done then
+          completed = completed + 1
+          live[version] = (live[version] or 0) - 1
+          if second ~= first then
+            push(second, id)
+            notified[second] = true
           end
-          redis.call('EXPIRE', result, ttl)
+          redis.call('EXPIRE', first, ttl)
         end
       end
     end
   end
 end
+for _, list in ipairs(push_order) do
+  local values = pushes[list]
+  for i = 1, #values, 1000 do redis.call('LPUSH', list, unpack(values, i, math.min(i + 999, #values))) end
+  if notified[list] then redis.call('EXPIRE', list, ttl) end
+end
+if completed > 0 then redis.call('HINCRBY', KEYS[2], 'completed', completed) end
+for version, n in pairs(live) do count_live(KEYS[2], version, n) end
 if count > 0 then
   redis.call('HINCRBY', KEYS[3], 'done', count)
-  count_rate(KEYS[5], now_ms(), count, latency)
+  count_rate(KEYS[5], clock(), count, latency)
 end
-return committed`,
+return { committed, take_jobs(KEYS[6], KEYS[1], take) }`,
   },
 
   /** A loop's rate as of now (see RATE). KEYS: rate hash. Returns { previous n, previous ms, current n, current ms, ms into the current bucket }. */

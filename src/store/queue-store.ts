@@ -31,6 +31,17 @@ export interface FinishedJob {
   targets: readonly CommitTarget[];
 }
 
+/**
+ * A worker's free slots, which its commits fill (one script call commits its finished jobs
+ * and takes its next ones): asked as a commit is sent, told what it took.
+ */
+export interface CommitRefill {
+  /** How many waiting jobs a commit of `committing` jobs is to take (0: none). */
+  want(committing: number): number;
+  /** The jobs the commit took (in the worker's processing list now), of `wanted`; none when the commit failed. */
+  took(jobs: string[], wanted: number): void;
+}
+
 export interface StoredVersion {
   manifest: string;
   artifact: string;
@@ -72,6 +83,7 @@ interface CommitBatch {
   loop: string;
   worker: string;
   ttlSeconds: number;
+  refill: CommitRefill | undefined;
   jobs: FinishedJob[];
   waiters: { resolve(committed: boolean): void; reject(e: unknown): void }[];
 }
@@ -315,14 +327,15 @@ export class QueueStore {
    * Hands a finished job on (see the commit script) and removes it from the worker's
    * processing list, atomically; resolves to false when it was no longer this worker's
    * (returned to the queue meanwhile). Jobs finished in the same turn of the event loop are
-   * committed by one script call.
+   * committed by one script call, which also takes the worker's next jobs when `refill`
+   * asks for them (the refill of the batch's first job is asked).
    */
-  commit(loop: string, worker: string, job: FinishedJob, ttlSeconds: number): Promise<boolean> {
+  commit(loop: string, worker: string, job: FinishedJob, ttlSeconds: number, refill?: CommitRefill): Promise<boolean> {
     return new Promise((resolve, reject) => {
       const key = `${loop}\n${worker}`;
       let batch = this.commitBatches.get(key);
       if (batch === undefined) {
-        const started: CommitBatch = { loop, worker, ttlSeconds, jobs: [], waiters: [] };
+        const started: CommitBatch = { loop, worker, ttlSeconds, refill, jobs: [], waiters: [] };
         this.commitBatches.set(key, started);
         setImmediate(() => this.flushCommits(key, started));
         batch = started;
@@ -336,33 +349,52 @@ export class QueueStore {
   private flushCommits(key: string, batch: CommitBatch): void {
     if (this.commitBatches.get(key) !== batch) return;
     this.commitBatches.delete(key);
-    this.commitNow(batch.loop, batch.worker, batch.jobs, batch.ttlSeconds).then(
-      (committed) => batch.waiters.forEach((waiter, i) => waiter.resolve(committed[i])),
-      (e: unknown) => batch.waiters.forEach((waiter) => waiter.reject(e)),
+    const wanted = batch.refill?.want(batch.jobs.length) ?? 0;
+    this.commitNow(batch.loop, batch.worker, batch.jobs, batch.ttlSeconds, wanted).then(
+      ({ committed, taken }) => {
+        // The jobs taken are the worker's before the committed ones free their slots.
+        batch.refill?.took(taken, wanted);
+        batch.waiters.forEach((waiter, i) => waiter.resolve(committed[i]));
+      },
+      (e: unknown) => {
+        batch.refill?.took([], wanted);
+        batch.waiters.forEach((waiter) => waiter.reject(e));
+      },
     );
   }
 
-  /** Commits finished jobs of one worker in one script call; resolves, per job, to whether it was committed. */
-  private async commitNow(loop: string, worker: string, jobs: readonly FinishedJob[], ttlSeconds: number): Promise<boolean[]> {
-    const keys = [this.keys.processing(loop, worker), this.keys.totals, this.keys.loopStats(loop), this.keys.deaths(loop), this.keys.rate(loop)];
-    const args: (string | number)[] = [ttlSeconds, jobs.length];
+  /**
+   * Commits finished jobs of one worker in one script call, taking up to `take` waiting jobs
+   * into its processing list; resolves, per job, to whether it was committed, and to the jobs taken.
+   */
+  private async commitNow(loop: string, worker: string, jobs: readonly FinishedJob[], ttlSeconds: number, take: number): Promise<{ committed: boolean[]; taken: string[] }> {
+    const keys = [this.keys.processing(loop, worker), this.keys.totals, this.keys.loopStats(loop), this.keys.deaths(loop), this.keys.rate(loop), this.keys.waiting(loop)];
+    // Each key once: a target names it by its place in KEYS (1-based, as Lua counts).
+    const places = new Map<string, number>();
+    const place = (key: string): number => {
+      let at = places.get(key);
+      if (at === undefined) {
+        at = keys.push(key);
+        places.set(key, at);
+      }
+      return at;
+    };
+    const args: (string | number)[] = [ttlSeconds, take, jobs.length];
     for (const job of jobs) {
       args.push(job.text, job.id, job.version, Math.round(job.latencyMs), job.targets.length);
       for (const target of job.targets) {
         if (target.kind === "push") {
-          keys.push(this.keys.waiting(target.loop));
-          args.push("push", target.payload, "", 1);
+          args.push("push", place(this.keys.waiting(target.loop)), target.payload);
         } else if (target.kind === "join") {
-          keys.push(this.keys.join(target.loop, job.id), this.keys.waiting(target.loop));
-          args.push("join", target.payload, target.part, target.expectedParts);
+          args.push("join", place(this.keys.join(target.loop, job.id)), place(this.keys.waiting(target.loop)), target.payload, target.part, target.expectedParts);
         } else {
-          const result = this.keys.result(job.id);
-          keys.push(result, target.batch === undefined ? result : this.keys.notify(target.batch));
-          args.push("result", target.payload, target.part, target.expectedParts);
+          const result = place(this.keys.result(job.id));
+          args.push("result", result, target.batch === undefined ? result : place(this.keys.notify(target.batch)), target.payload, target.part, target.expectedParts);
         }
       }
     }
-    return ((await this.script("commit", keys, args)) as number[]).map((committed) => committed === 1);
+    const [committed, taken] = (await this.script("commit", keys, args)) as [number[], string[]];
+    return { committed: committed.map((one) => one === 1), taken };
   }
 
   /**
