@@ -53,15 +53,18 @@ export async function callNodeFunction(fn: NodeFunction, args: readonly unknown[
   const { timeoutMs } = options;
   let timer: NodeJS.Timeout | undefined;
   let timedOut = false;
-  const timeout = new Promise<never>((_, reject) => {
-    if (timeoutMs === undefined) return;
-    timer = setTimeout(() => {
-      timedOut = true;
-      const error = new Error(`node '${fields.node}' timed out after ${timeoutMs} ms`);
-      abort(error);
-      reject(error);
-    }, timeoutMs);
-  });
+  // Made only for a node with a time limit (most have none): a promise less a call.
+  const timeout =
+    timeoutMs === undefined
+      ? undefined
+      : new Promise<never>((_, reject) => {
+          timer = setTimeout(() => {
+            timedOut = true;
+            const error = new Error(`node '${fields.node}' timed out after ${timeoutMs} ms`);
+            abort(error);
+            reject(error);
+          }, timeoutMs);
+        });
   try {
     // Called now, not in a later microtask: an abort already queued behind this call (the
     // node host reads its messages in one go) must find the node's listeners in place.
@@ -71,7 +74,7 @@ export async function callNodeFunction(fn: NodeFunction, args: readonly unknown[
     } catch (e) {
       call = Promise.reject(e);
     }
-    const value = await (timeoutMs === undefined ? call : Promise.race([call, timeout]));
+    const value = await (timeout === undefined ? call : Promise.race([call, timeout]));
     return { ok: true, value, encoded: encodeOutput(fields.node, value) };
   } catch (e) {
     return { ok: false, kind: timedOut ? "timeout" : "error", error: describeNodeError(e, options.isCallerFrame) };
