@@ -7,6 +7,7 @@ import {
   Breakpoint,
   Handles,
   InitializedEvent,
+  InvalidatedEvent,
   LoggingDebugSession,
   OutputEvent,
   Scope,
@@ -23,6 +24,7 @@ import type { GraphModel, NodeModel } from "../src/graph/model";
 import { defaultInputFile } from "../src/runtime/default-input";
 import { openDevSession, type DevSession } from "../src/runtime/dev-session";
 import { JobInputError, readJobInputFile } from "../src/runtime/job-input";
+import { completionsAt, type ScopeName } from "../src/runtime/expression-completions";
 import { ExpressionEvaluator } from "../src/runtime/expression-evaluator";
 import { isDone, isSettled, type NodeRecord } from "../src/runtime/node-state";
 import type { Orchestrator, StopLevel, StopReason } from "../src/runtime/orchestrator";
@@ -30,6 +32,7 @@ import { PinValueError, pinText } from "../src/runtime/pin-file";
 import { RUN_VIEW_REQUEST } from "../src/runtime/run-view";
 import { parseRedisChoice } from "../src/store/open-cache-storage";
 import { hitConditionHolds, interpolateLogMessage, nodeLinesOf, normalizePath, placeBreakpoint } from "./breakpoints";
+import { COMPLETION_TRIGGERS, completionTargets, textBeforeCursor } from "./console-completions";
 import { checkLaunchArguments, LaunchArgumentError, type LaunchArguments } from "./launch-arguments";
 import { checkedPinTextArguments, outputMenuContext, PIN_TEXT_REQUEST, PIN_TEXT_USAGE, type MenuVariable, type PinTextBody } from "./output-pins";
 import { NO_RUN_VIEW, RunViewEvents } from "./run-view-events";
@@ -80,6 +83,8 @@ export class StepgraphDebugSession extends LoggingDebugSession {
   private cursor: number | undefined;
   private ended = false;
   private runView: RunViewEvents | undefined;
+  /** What the client announced in `initialize` (the events it takes: invalidated, progress). */
+  private client: DebugProtocol.InitializeRequestArguments = { adapterID: "" };
   /** Set until a launch gave the server's token; the initialized event waits for it. */
   private locked: { access: ServerAccess; initializedPending: boolean } | undefined;
 
@@ -94,7 +99,8 @@ export class StepgraphDebugSession extends LoggingDebugSession {
     return this.session?.orchestrator;
   }
 
-  protected override initializeRequest(response: DebugProtocol.InitializeResponse): void {
+  protected override initializeRequest(response: DebugProtocol.InitializeResponse, client: DebugProtocol.InitializeRequestArguments): void {
+    this.client = client;
     response.body = {
       supportsConfigurationDoneRequest: true,
       supportsConditionalBreakpoints: true,
@@ -109,6 +115,8 @@ export class StepgraphDebugSession extends LoggingDebugSession {
       supportsRestartRequest: true,
       supportsTerminateRequest: true,
       supportsExceptionInfoRequest: true,
+      supportsCompletionsRequest: true,
+      completionTriggerCharacters: COMPLETION_TRIGGERS,
       supportsDelayedStackTraceLoading: false,
       exceptionBreakpointFilters: [{ filter: NODE_ERRORS_FILTER, label: "Node errors", description: "Stop at a node that throws (after its retries)", default: true }],
     };
@@ -569,10 +577,21 @@ export class StepgraphDebugSession extends LoggingDebugSession {
 
   /** Names an expression can use at a frame (the top one by default): the node's parameters, its job's inputs and outputs so far. */
   private scopeFor(frameId: number | undefined): Record<string, unknown> {
-    const frame = (frameId !== undefined ? this.frames.get(frameId) : undefined) ?? this.stopFrames()[0];
-    if (!frame) return { ...this.orchestrator?.inputs, ...this.outputsNow() };
-    const parameters = this.namedArguments(frame.job.state(frame.node).node, this.recordedArguments(frame).values);
-    return { ...parameters, ...frame.job.inputs, ...this.outputsNow(frame.job) };
+    return Object.fromEntries(this.scopeNamesFor(this.frameAt(frameId)).map(({ name, value }) => [name, value]));
+  }
+
+  /** The scope's names and where each comes from; a later one of the same name hides an earlier one. */
+  private scopeNamesFor(frame: Frame | undefined): ScopeName[] {
+    const job = frame?.job ?? this.orchestrator;
+    if (!job) return [];
+    const parameters = frame ? this.namedArguments(frame.job.state(frame.node).node, this.recordedArguments(frame).values) : {};
+    const named = (values: Readonly<Record<string, unknown>>, kind: ScopeName["kind"]) => Object.entries(values).map(([name, value]): ScopeName => ({ name, value, kind }));
+    return [...named(parameters, "parameter"), ...named(job.inputs, "input"), ...named(this.outputsNow(job), "output")];
+  }
+
+  /** The frame of this id, else the top one. */
+  private frameAt(frameId: number | undefined): Frame | undefined {
+    return (frameId !== undefined ? this.frames.get(frameId) : undefined) ?? this.stopFrames()[0];
   }
 
   protected override exceptionInfoRequest(response: DebugProtocol.ExceptionInfoResponse): void {
@@ -597,6 +616,15 @@ export class StepgraphDebugSession extends LoggingDebugSession {
     if (!result.ok) return this.fail(response, 1022, result.error, args.context === "repl");
     const variable = this.variable("result", result.value, args.expression);
     response.body = { result: variable.value, type: variable.type, variablesReference: variable.variablesReference, ...(variable.indexedVariables ? { indexedVariables: variable.indexedVariables } : {}) };
+    this.sendResponse(response);
+  }
+
+  /** Nothing to offer while the graph runs (the values are moving) or before a launch. */
+  protected override completionsRequest(response: DebugProtocol.CompletionsResponse, args: DebugProtocol.CompletionsArguments): void {
+    const frame = this.frameAt(args.frameId);
+    const running = !this.orchestrator || this.orchestrator.isRunning;
+    const completions = running ? { from: 0, length: 0, items: [] } : completionsAt(textBeforeCursor(args, (c) => this.convertClientColumnToDebugger(c)), this.scopeNamesFor(frame));
+    response.body = { targets: completionTargets(completions, frame?.node, (c) => this.convertDebuggerColumnToClient(c)) };
     this.sendResponse(response);
   }
 
@@ -642,6 +670,8 @@ export class StepgraphDebugSession extends LoggingDebugSession {
     this.runView?.changed();
     describe(parsed.value);
     this.sendResponse(response);
+    // The nodes downstream went stale: every value shown may have changed, the call stack not.
+    if (this.client.supportsInvalidatedEvent) this.sendEvent(new InvalidatedEvent(["variables"], THREAD_ID));
   }
 
   // --- custom requests: pinning, the graph view's node states -------------------------
