@@ -35,6 +35,7 @@ import { hitConditionHolds, interpolateLogMessage, nodeLinesOf, normalizePath, p
 import { COMPLETION_TRIGGERS, completionTargets, textBeforeCursor } from "./console-completions";
 import { checkLaunchArguments, LaunchArgumentError, type LaunchArguments } from "./launch-arguments";
 import { checkedPinTextArguments, outputMenuContext, PIN_TEXT_REQUEST, PIN_TEXT_USAGE, type MenuVariable, type PinTextBody } from "./output-pins";
+import { NodeProgress } from "./node-progress";
 import { NO_RUN_VIEW, RunViewEvents } from "./run-view-events";
 import { TOKEN_REFUSAL, tokenMatches } from "./server-token";
 import { childrenOf, hasChildren, indexedCount, preview, replaceAt, typeName, type PathStep } from "./values-view";
@@ -83,6 +84,8 @@ export class StepgraphDebugSession extends LoggingDebugSession {
   private cursor: number | undefined;
   private ended = false;
   private runView: RunViewEvents | undefined;
+  /** Progress of long nodes, for a client that takes progress events. */
+  private progress: NodeProgress | undefined;
   /** What the client announced in `initialize` (the events it takes: invalidated, progress). */
   private client: DebugProtocol.InitializeRequestArguments = { adapterID: "" };
   /** Set until a launch gave the server's token; the initialized event waits for it. */
@@ -116,6 +119,7 @@ export class StepgraphDebugSession extends LoggingDebugSession {
       supportsTerminateRequest: true,
       supportsExceptionInfoRequest: true,
       supportsCompletionsRequest: true,
+      supportsCancelRequest: true,
       completionTriggerCharacters: COMPLETION_TRIGGERS,
       supportsDelayedStackTraceLoading: false,
       exceptionBreakpointFilters: [{ filter: NODE_ERRORS_FILTER, label: "Node errors", description: "Stop at a node that throws (after its retries)", default: true }],
@@ -209,6 +213,8 @@ export class StepgraphDebugSession extends LoggingDebugSession {
     const orchestrator = this.session.orchestrator;
     this.runView?.dispose();
     this.runView = new RunViewEvents(orchestrator, () => this.currentNode(), (event) => this.sendEvent(event));
+    this.progress?.dispose();
+    this.progress = this.client.supportsProgressReporting ? new NodeProgress(orchestrator, (event) => this.sendEvent(event)) : undefined;
     this.output(`graph '${orchestrator.graph.name}': ${orchestrator.graph.nodes.length} nodes; cache: ${this.session.cacheDescription}\n`, "console");
     if (this.session.notice) this.output(`${this.session.notice}\n`, "console");
     orchestrator.on("log", ({ node, level, text }) => this.output(`[${node}] ${text}\n`, level === "log" ? "stdout" : "stderr"));
@@ -216,6 +222,7 @@ export class StepgraphDebugSession extends LoggingDebugSession {
       const error = status === "failed" ? `: ${orchestrator.state(node).error?.message}` : "";
       this.output(`● ${node} ${status} ${durationMs.toFixed(1)} ms${error}\n`, "console");
     });
+    orchestrator.on("nodeCancelled", ({ node, durationMs }) => this.output(`● ${node} cancelled ${durationMs.toFixed(1)} ms\n`, "console"));
     orchestrator.on("stopped", ({ reason }) => this.stopped(reason));
     orchestrator.on("finished", ({ outputs, failed }) => {
       const shown = Object.entries(outputs).map(([name, value]) => `  ${name}: ${inspect(value, { depth: 4, breakLength: 100 }).replace(/\n/g, "\n  ")}`);
@@ -304,11 +311,12 @@ export class StepgraphDebugSession extends LoggingDebugSession {
 
   private stopped(reason: StopReason | "restart"): void {
     this.resetReferences();
-    const event = new StoppedEvent(reason, THREAD_ID) as DebugProtocol.StoppedEvent;
+    // A cancelled node's stop is a pause for the client (DAP has no reason for it), described as what it is.
+    const event = new StoppedEvent(reason === "cancel" ? "pause" : reason, THREAD_ID) as DebugProtocol.StoppedEvent;
     const top = this.stopFrames()[0];
     const name = top ? frameNodeName(top) : "";
     const where = top && top.job !== this.orchestrator ? ` of subgraph '${top.job.graph.name}'` : "";
-    event.body.description = reason === "exception" ? `node '${name}' failed` : `before node '${name}'${where}`;
+    event.body.description = reason === "exception" ? `node '${name}' failed` : reason === "cancel" ? `node '${name}' was cancelled: stopped before it` : `before node '${name}'${where}`;
     if (reason === "exception" && top) event.body.text = top.job.state(top.node).error?.message;
     this.sendEvent(event);
     this.runView?.changed();
@@ -323,6 +331,7 @@ export class StepgraphDebugSession extends LoggingDebugSession {
   private async resume(action: () => Promise<void>): Promise<void> {
     this.cursor = undefined;
     this.resetReferences();
+    this.progress?.resumed();
     try {
       await action();
     } catch (e) {
@@ -674,6 +683,12 @@ export class StepgraphDebugSession extends LoggingDebugSession {
     if (this.client.supportsInvalidatedEvent) this.sendEvent(new InvalidatedEvent(["variables"], THREAD_ID));
   }
 
+  /** A progress's cancel cancels its node; cancelling a request is not supported (they are answered at once, or nearly). */
+  protected override cancelRequest(response: DebugProtocol.CancelResponse, args: DebugProtocol.CancelArguments | undefined): void {
+    if (args?.progressId !== undefined) this.progress?.cancel(args.progressId);
+    this.sendResponse(response);
+  }
+
   // --- custom requests: pinning, the graph view's node states -------------------------
 
   protected override customRequest(command: string, response: DebugProtocol.Response, args: unknown): void {
@@ -726,6 +741,7 @@ export class StepgraphDebugSession extends LoggingDebugSession {
     const session = this.session;
     this.session = undefined;
     this.runView?.dispose();
+    this.progress?.dispose();
     await session?.close().catch(() => undefined);
     await this.evaluator.dispose();
   }
