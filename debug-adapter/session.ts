@@ -7,6 +7,7 @@ import {
   Breakpoint,
   Handles,
   InitializedEvent,
+  InvalidatedEvent,
   LoggingDebugSession,
   OutputEvent,
   Scope,
@@ -23,6 +24,7 @@ import type { GraphModel, NodeModel } from "../src/graph/model";
 import { defaultInputFile } from "../src/runtime/default-input";
 import { openDevSession, type DevSession } from "../src/runtime/dev-session";
 import { JobInputError, readJobInputFile } from "../src/runtime/job-input";
+import { completionsAt, type ScopeName } from "../src/runtime/expression-completions";
 import { ExpressionEvaluator } from "../src/runtime/expression-evaluator";
 import { isDone, isSettled, type NodeRecord } from "../src/runtime/node-state";
 import type { Orchestrator, StopLevel, StopReason } from "../src/runtime/orchestrator";
@@ -30,8 +32,10 @@ import { PinValueError, pinText } from "../src/runtime/pin-file";
 import { RUN_VIEW_REQUEST } from "../src/runtime/run-view";
 import { parseRedisChoice } from "../src/store/open-cache-storage";
 import { hitConditionHolds, interpolateLogMessage, nodeLinesOf, normalizePath, placeBreakpoint } from "./breakpoints";
+import { COMPLETION_TRIGGERS, completionTargets, textBeforeCursor } from "./console-completions";
 import { checkLaunchArguments, LaunchArgumentError, type LaunchArguments } from "./launch-arguments";
 import { checkedPinTextArguments, outputMenuContext, PIN_TEXT_REQUEST, PIN_TEXT_USAGE, type MenuVariable, type PinTextBody } from "./output-pins";
+import { NodeProgress } from "./node-progress";
 import { NO_RUN_VIEW, RunViewEvents } from "./run-view-events";
 import { TOKEN_REFUSAL, tokenMatches } from "./server-token";
 import { childrenOf, hasChildren, indexedCount, preview, replaceAt, typeName, type PathStep } from "./values-view";
@@ -80,6 +84,10 @@ export class StepgraphDebugSession extends LoggingDebugSession {
   private cursor: number | undefined;
   private ended = false;
   private runView: RunViewEvents | undefined;
+  /** Progress of long nodes, for a client that takes progress events. */
+  private progress: NodeProgress | undefined;
+  /** What the client announced in `initialize` (the events it takes: invalidated, progress). */
+  private client: DebugProtocol.InitializeRequestArguments = { adapterID: "" };
   /** Set until a launch gave the server's token; the initialized event waits for it. */
   private locked: { access: ServerAccess; initializedPending: boolean } | undefined;
 
@@ -94,7 +102,8 @@ export class StepgraphDebugSession extends LoggingDebugSession {
     return this.session?.orchestrator;
   }
 
-  protected override initializeRequest(response: DebugProtocol.InitializeResponse): void {
+  protected override initializeRequest(response: DebugProtocol.InitializeResponse, client: DebugProtocol.InitializeRequestArguments): void {
+    this.client = client;
     response.body = {
       supportsConfigurationDoneRequest: true,
       supportsConditionalBreakpoints: true,
@@ -109,6 +118,9 @@ export class StepgraphDebugSession extends LoggingDebugSession {
       supportsRestartRequest: true,
       supportsTerminateRequest: true,
       supportsExceptionInfoRequest: true,
+      supportsCompletionsRequest: true,
+      supportsCancelRequest: true,
+      completionTriggerCharacters: COMPLETION_TRIGGERS,
       supportsDelayedStackTraceLoading: false,
       exceptionBreakpointFilters: [{ filter: NODE_ERRORS_FILTER, label: "Node errors", description: "Stop at a node that throws (after its retries)", default: true }],
     };
@@ -201,6 +213,8 @@ export class StepgraphDebugSession extends LoggingDebugSession {
     const orchestrator = this.session.orchestrator;
     this.runView?.dispose();
     this.runView = new RunViewEvents(orchestrator, () => this.currentNode(), (event) => this.sendEvent(event));
+    this.progress?.dispose();
+    this.progress = this.client.supportsProgressReporting ? new NodeProgress(orchestrator, (event) => this.sendEvent(event)) : undefined;
     this.output(`graph '${orchestrator.graph.name}': ${orchestrator.graph.nodes.length} nodes; cache: ${this.session.cacheDescription}\n`, "console");
     if (this.session.notice) this.output(`${this.session.notice}\n`, "console");
     orchestrator.on("log", ({ node, level, text }) => this.output(`[${node}] ${text}\n`, level === "log" ? "stdout" : "stderr"));
@@ -208,6 +222,7 @@ export class StepgraphDebugSession extends LoggingDebugSession {
       const error = status === "failed" ? `: ${orchestrator.state(node).error?.message}` : "";
       this.output(`● ${node} ${status} ${durationMs.toFixed(1)} ms${error}\n`, "console");
     });
+    orchestrator.on("nodeCancelled", ({ node, durationMs }) => this.output(`● ${node} cancelled ${durationMs.toFixed(1)} ms\n`, "console"));
     orchestrator.on("stopped", ({ reason }) => this.stopped(reason));
     orchestrator.on("finished", ({ outputs, failed }) => {
       const shown = Object.entries(outputs).map(([name, value]) => `  ${name}: ${inspect(value, { depth: 4, breakLength: 100 }).replace(/\n/g, "\n  ")}`);
@@ -296,11 +311,12 @@ export class StepgraphDebugSession extends LoggingDebugSession {
 
   private stopped(reason: StopReason | "restart"): void {
     this.resetReferences();
-    const event = new StoppedEvent(reason, THREAD_ID) as DebugProtocol.StoppedEvent;
+    // A cancelled node's stop is a pause for the client (DAP has no reason for it), described as what it is.
+    const event = new StoppedEvent(reason === "cancel" ? "pause" : reason, THREAD_ID) as DebugProtocol.StoppedEvent;
     const top = this.stopFrames()[0];
     const name = top ? frameNodeName(top) : "";
     const where = top && top.job !== this.orchestrator ? ` of subgraph '${top.job.graph.name}'` : "";
-    event.body.description = reason === "exception" ? `node '${name}' failed` : `before node '${name}'${where}`;
+    event.body.description = reason === "exception" ? `node '${name}' failed` : reason === "cancel" ? `node '${name}' was cancelled: stopped before it` : `before node '${name}'${where}`;
     if (reason === "exception" && top) event.body.text = top.job.state(top.node).error?.message;
     this.sendEvent(event);
     this.runView?.changed();
@@ -315,6 +331,7 @@ export class StepgraphDebugSession extends LoggingDebugSession {
   private async resume(action: () => Promise<void>): Promise<void> {
     this.cursor = undefined;
     this.resetReferences();
+    this.progress?.resumed();
     try {
       await action();
     } catch (e) {
@@ -569,10 +586,21 @@ export class StepgraphDebugSession extends LoggingDebugSession {
 
   /** Names an expression can use at a frame (the top one by default): the node's parameters, its job's inputs and outputs so far. */
   private scopeFor(frameId: number | undefined): Record<string, unknown> {
-    const frame = (frameId !== undefined ? this.frames.get(frameId) : undefined) ?? this.stopFrames()[0];
-    if (!frame) return { ...this.orchestrator?.inputs, ...this.outputsNow() };
-    const parameters = this.namedArguments(frame.job.state(frame.node).node, this.recordedArguments(frame).values);
-    return { ...parameters, ...frame.job.inputs, ...this.outputsNow(frame.job) };
+    return Object.fromEntries(this.scopeNamesFor(this.frameAt(frameId)).map(({ name, value }) => [name, value]));
+  }
+
+  /** The scope's names and where each comes from; a later one of the same name hides an earlier one. */
+  private scopeNamesFor(frame: Frame | undefined): ScopeName[] {
+    const job = frame?.job ?? this.orchestrator;
+    if (!job) return [];
+    const parameters = frame ? this.namedArguments(frame.job.state(frame.node).node, this.recordedArguments(frame).values) : {};
+    const named = (values: Readonly<Record<string, unknown>>, kind: ScopeName["kind"]) => Object.entries(values).map(([name, value]): ScopeName => ({ name, value, kind }));
+    return [...named(parameters, "parameter"), ...named(job.inputs, "input"), ...named(this.outputsNow(job), "output")];
+  }
+
+  /** The frame of this id, else the top one. */
+  private frameAt(frameId: number | undefined): Frame | undefined {
+    return (frameId !== undefined ? this.frames.get(frameId) : undefined) ?? this.stopFrames()[0];
   }
 
   protected override exceptionInfoRequest(response: DebugProtocol.ExceptionInfoResponse): void {
@@ -597,6 +625,15 @@ export class StepgraphDebugSession extends LoggingDebugSession {
     if (!result.ok) return this.fail(response, 1022, result.error, args.context === "repl");
     const variable = this.variable("result", result.value, args.expression);
     response.body = { result: variable.value, type: variable.type, variablesReference: variable.variablesReference, ...(variable.indexedVariables ? { indexedVariables: variable.indexedVariables } : {}) };
+    this.sendResponse(response);
+  }
+
+  /** Nothing to offer while the graph runs (the values are moving) or before a launch. */
+  protected override completionsRequest(response: DebugProtocol.CompletionsResponse, args: DebugProtocol.CompletionsArguments): void {
+    const frame = this.frameAt(args.frameId);
+    const running = !this.orchestrator || this.orchestrator.isRunning;
+    const completions = running ? { from: 0, length: 0, items: [] } : completionsAt(textBeforeCursor(args, (c) => this.convertClientColumnToDebugger(c)), this.scopeNamesFor(frame));
+    response.body = { targets: completionTargets(completions, frame?.node, (c) => this.convertDebuggerColumnToClient(c)) };
     this.sendResponse(response);
   }
 
@@ -641,6 +678,14 @@ export class StepgraphDebugSession extends LoggingDebugSession {
     this.output(`edited the output of ${target.node}; the nodes downstream of it will run again\n`, "console");
     this.runView?.changed();
     describe(parsed.value);
+    this.sendResponse(response);
+    // The nodes downstream went stale: every value shown may have changed, the call stack not.
+    if (this.client.supportsInvalidatedEvent) this.sendEvent(new InvalidatedEvent(["variables"], THREAD_ID));
+  }
+
+  /** A progress's cancel cancels its node; cancelling a request is not supported (they are answered at once, or nearly). */
+  protected override cancelRequest(response: DebugProtocol.CancelResponse, args: DebugProtocol.CancelArguments | undefined): void {
+    if (args?.progressId !== undefined) this.progress?.cancel(args.progressId);
     this.sendResponse(response);
   }
 
@@ -696,6 +741,7 @@ export class StepgraphDebugSession extends LoggingDebugSession {
     const session = this.session;
     this.session = undefined;
     this.runView?.dispose();
+    this.progress?.dispose();
     await session?.close().catch(() => undefined);
     await this.evaluator.dispose();
   }

@@ -10,6 +10,10 @@
 // element (each element a step; continue runs the rest at once). A subgraph node entered
 // with stepIn, or whose subgraph stops at a breakpoint, keeps its nested Orchestrator in
 // `entered`: until that job ends, resuming drives it, and its stops are this job's stops.
+//
+// A node whose calls are running can be cancelled (cancel()): its signal is aborted, and
+// it goes back to pending, as if it had not started; the run stops before it once the
+// other nodes running have finished, as it does after a failure.
 import { randomUUID } from "node:crypto";
 import { EventEmitter } from "node:events";
 import type { GraphModel, NodeModel, SubgraphCallModel } from "../graph/model";
@@ -46,7 +50,8 @@ export interface OrchestratorOptions {
 /** `computedAt`: when the output was computed (for a cached one, when it was written to the cache). */
 type CallResult = ({ ok: true; value: unknown; key?: string; computedAt: number } | { ok: false; error: NodeFailure }) & { cache: CacheState; attempts: number; ranForMs: number };
 
-export type StopReason = "entry" | "breakpoint" | "step" | "pause" | "exception";
+/** `cancel`: before a node whose run was cancelled (cancel()). */
+export type StopReason = "entry" | "breakpoint" | "step" | "pause" | "exception" | "cancel";
 
 /**
  * Asked before each node starts: stop here? `values` holds the inputs and the outputs so
@@ -70,6 +75,15 @@ export interface StopLevel {
 
 export interface OrchestratorEvents {
   nodeStarted: [{ node: string }];
+  /**
+   * Calls of a node started running (the whole node, an element stepped, the remaining
+   * elements) and, once all of them have their result, ended: what the node is running
+   * for, not counting the stops between its elements.
+   */
+  callsStarted: [{ node: string }];
+  callsEnded: [{ node: string }];
+  /** A node's run was cancelled (cancel()): it is pending again. `durationMs`: how long it ran. */
+  nodeCancelled: [{ node: string; durationMs: number }];
   /** One element of a `map` node finished (its state's `elements` counts it). */
   elementFinished: [{ node: string; index: number }];
   nodeFinished: [{ node: string; status: "ran" | "cached" | "pinned" | "failed" | "skipped"; durationMs: number }];
@@ -88,6 +102,10 @@ interface StartedCalls {
   results: (CallResult | undefined)[];
   started: number;
   skipCacheRead: boolean;
+  /** Aborted by cancel(): the calls running stop, those not started never start. */
+  abort: AbortController;
+  /** How many of the calls are running now. */
+  running: number;
 }
 
 /** A stop chosen while driving: the node, and for a map node reached by a step, its element. */
@@ -110,6 +128,10 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
   readonly history: NodeRecord[] = [];
   private readonly states: Map<string, NodeState>;
   private readonly inFlight = new Map<string, Promise<void>>();
+  /** Nodes started and not yet finished, with their calls. */
+  private readonly startedCalls = new Map<string, StartedCalls>();
+  /** Nodes cancelled (pending again) that the drive waiting for them has not yet stopped before. */
+  private readonly cancelled = new Set<string>();
   /** Unset, no node is asked about (and the values it would see are not gathered). */
   private stopCondition: StopCondition | undefined;
   private currentNode: string | undefined;
@@ -235,6 +257,31 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
     this.wakeUp();
   }
 
+  /** The nodes of this job whose calls are running now (a subgraph node while its job runs, too). */
+  get calling(): string[] {
+    return [...this.startedCalls.values()].filter((s) => s.running > 0).map((s) => s.state.node.name);
+  }
+
+  /** Whether cancel() can stop this node now: its calls are running, and it is not a subgraph node (whose job runs nodes of its own). */
+  canCancel(name: string): boolean {
+    const started = this.startedCalls.get(name);
+    return started !== undefined && started.running > 0 && !started.state.node.subgraph && !started.abort.signal.aborted;
+  }
+
+  /**
+   * Cancels a node whose calls are running: their signal is aborted (a host whose code
+   * ignores it is killed after a grace period), calls not yet started never start, and
+   * the node goes back to pending, its run discarded (nothing cached, nothing recorded).
+   * A drive waiting for it starts nothing more and stops before it (reason `cancel`) once
+   * the other nodes running have finished. False when there is nothing to cancel.
+   */
+  cancel(name: string): boolean {
+    if (!this.canCancel(name)) return false;
+    (this.startedCalls.get(name) as StartedCalls).abort.abort(new Error(`node '${name}' was cancelled in the debugger`));
+    this.wakeUp();
+    return true;
+  }
+
   /** The argument values a node gets from the inputs and the outputs so far. */
   argumentValues(node: NodeModel): unknown[] {
     return argumentValues(node.args, (name) => this.valueNamed(name));
@@ -265,6 +312,8 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
     if (state.node.dependencies.some((d) => !isSettled(this.state(d)))) throw new Error(`node '${name}' cannot run yet: not every node it uses has finished`);
     this.markStale(name);
     await this.execute(state, { skipCacheRead: true });
+    // Cancelled, the node is pending again; the run stays stopped where it was.
+    this.cancelled.delete(name);
   }
 
   /** Replaces a finished node's output: kept in the cache as `edited`, and the nodes downstream become stale. */
@@ -316,6 +365,7 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
     let until: ((node: NodeModel) => boolean) | undefined;
     let stopAt: StopChoice | undefined;
     let failed: string | undefined;
+    let cancelled: string | undefined;
     try {
       if (entered) {
         await this.driveEntered(entered, mode);
@@ -342,9 +392,12 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
         for (const name of running) {
           if (this.inFlight.has(name)) continue;
           running.delete(name);
-          if (this.options.stopOnError && this.state(name).status === "failed") failed ??= name;
+          if (this.cancelled.delete(name)) cancelled ??= name;
+          else if (this.options.stopOnError && this.state(name).status === "failed") failed ??= name;
         }
       };
+      // Once a node is cancelled, nothing more starts: the drive stops when what runs has finished.
+      const halting = () => failed !== undefined || cancelled !== undefined || this.cancelling();
       for (;;) {
         if (this.disposed) return;
         // A subgraph job stopped inside: this job stops there at once, its other nodes running on.
@@ -353,7 +406,7 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
           stopAt = { node: inside.node, reason: inside.reason };
           break;
         }
-        if (stopAt === undefined && failed === undefined && !this.pauseRequested) {
+        if (stopAt === undefined && !halting() && !this.pauseRequested) {
           if (steps === 0) {
             // The step is chosen once what runs has finished: the next in order from there.
             if (this.inFlight.size === 0) {
@@ -387,7 +440,7 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
           stopAt = { node: [...this.inFlight.keys()].sort((a, b) => this.order(a) - this.order(b))[0], reason: "pause" };
           break;
         }
-        if (failed !== undefined && this.inFlight.size === 0) break;
+        if (halting() && this.inFlight.size === 0) break;
       }
     } finally {
       this.driving = false;
@@ -396,12 +449,18 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
     const inside = this.insideSubgraph();
     if (inside) return this.stopAt({ node: inside.node, reason: inside.reason });
     if (failed !== undefined) return this.stopAt({ node: failed, reason: "exception" });
+    if (cancelled !== undefined) return this.stopAt({ node: cancelled, reason: "cancel" });
     if (stopAt) return this.stopAt(stopAt);
     const next = this.readyNodes()[0];
     if (this.pauseRequested && next) return this.stopAt({ node: next.name, reason: "pause" });
     const afterLoop = until ? this.stepStop("step") : undefined;
     if (afterLoop) return this.stopAt(afterLoop);
     this.finishIfDone();
+  }
+
+  /** Whether a node was cancelled and has not yet wound down. */
+  private cancelling(): boolean {
+    return [...this.startedCalls.values()].some((s) => s.abort.signal.aborted);
   }
 
   /** The subgraph job stopped inside (set by its stopped event, at any await). */
@@ -446,7 +505,7 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
     const to = mode === "next" || mode === "in" ? from + 1 : started.calls.length;
     const indices = Array.from({ length: to - from }, (_, i) => from + i);
     const done = this.runCalls(started, indices).then(() => {
-      if (started.results.includes(undefined)) return;
+      if (started.results.includes(undefined) && !started.abort.signal.aborted) return;
       this.elementRun = undefined;
       this.conclude(started);
     });
@@ -519,6 +578,8 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
   private start(state: NodeState, skipCacheRead: boolean): StartedCalls | undefined {
     const node = state.node;
     const started = performance.now();
+    // A node cancelled before (outside a drive that stopped before it) starts afresh.
+    this.cancelled.delete(node.name);
     Object.assign(state, { status: "running", error: undefined, value: undefined, skip: undefined, elements: undefined, key: undefined, computedAt: undefined, staleBecause: undefined, rerun: skipCacheRead });
     this.emit("nodeStarted", { node: node.name });
     const finish = (status: "ran" | "cached" | "pinned" | "failed" | "skipped") => this.finish(state, status, performance.now() - started);
@@ -543,24 +604,45 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
       return void finish("failed");
     }
     if (node.mapIndex !== undefined) state.elements = { count: calls.length, finished: 0 };
-    return { state, calls, results: new Array<CallResult | undefined>(calls.length).fill(undefined), started, skipCacheRead };
+    const run: StartedCalls = { state, calls, results: new Array<CallResult | undefined>(calls.length).fill(undefined), started, skipCacheRead, abort: new AbortController(), running: 0 };
+    this.startedCalls.set(node.name, run);
+    return run;
   }
 
   private async runCalls(started: StartedCalls, indices: number[], enter = false): Promise<void> {
     const { state } = started;
-    await Promise.all(
-      indices.map(async (i) => {
-        started.results[i] = await this.invoke(state.node, started.calls[i], state, started.skipCacheRead, enter);
-        if (!state.elements) return;
-        state.elements.finished++;
-        if (!this.disposed) this.emit("elementFinished", { node: state.node.name, index: i });
-      }),
-    );
+    const signal = started.abort.signal;
+    started.running += indices.length;
+    this.emit("callsStarted", { node: state.node.name });
+    try {
+      await Promise.all(
+        indices.map(async (i) => {
+          try {
+            started.results[i] = await this.invoke(state.node, started.calls[i], state, started.skipCacheRead, enter, signal);
+          } finally {
+            started.running--;
+          }
+          // A cancelled call did not finish: the node will not count it.
+          if (!state.elements || signal.aborted) return;
+          state.elements.finished++;
+          if (!this.disposed) this.emit("elementFinished", { node: state.node.name, index: i });
+        }),
+      );
+    } finally {
+      if (!this.disposed) this.emit("callsEnded", { node: state.node.name });
+    }
   }
 
-  /** Finishes a node whose every call has its result. */
-  private conclude({ state, results: maybeResults, started }: StartedCalls): void {
+  /** Finishes a node whose every call has its result; a cancelled one goes back to pending. */
+  private conclude({ state, results: maybeResults, started, abort }: StartedCalls): void {
     const node = state.node;
+    this.startedCalls.delete(node.name);
+    if (abort.signal.aborted) {
+      Object.assign(state, { status: "pending", args: undefined, value: undefined, error: undefined, cache: undefined, key: undefined, elements: undefined, attempts: 0, ranForMs: undefined, durationMs: undefined, rerun: undefined });
+      this.cancelled.add(node.name);
+      if (!this.disposed) this.emit("nodeCancelled", { node: node.name, durationMs: performance.now() - started });
+      return;
+    }
     const results = maybeResults as CallResult[];
     const finish = (status: "ran" | "cached" | "failed") => this.finish(state, status, performance.now() - started);
     const failure = results.findIndex((r) => !r.ok);
@@ -584,8 +666,10 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
   }
 
   /** One call: a subgraph run, or the function from the cache or on a node host, with its retries. */
-  private async invoke(node: NodeModel, call: ElementCall, state: NodeState, skipCacheRead: boolean, enter: boolean): Promise<CallResult> {
+  private async invoke(node: NodeModel, call: ElementCall, state: NodeState, skipCacheRead: boolean, enter: boolean, signal: AbortSignal): Promise<CallResult> {
     if (node.subgraph) return this.runSubgraph(node, node.subgraph, call, enter);
+    const cancelledCall = (attempts: number, ranForMs: number): CallResult => ({ ok: false, error: { kind: "cancelled", message: reasonText(signal) }, cache: "off", attempts, ranForMs });
+    if (signal.aborted) return cancelledCall(0, 0);
     const cached = this.cachedCall(node, call.args);
     if (cached && !skipCacheRead && this.options.cacheMode === "use") {
       const lookup = await cached.read();
@@ -604,9 +688,10 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
     const attempts = node.options.retry + 1;
     const element = call.index === undefined ? "" : ` (element ${call.index})`;
     for (let attempt = 1; ; attempt++) {
+      if (signal.aborted) return cancelledCall(attempt - 1, 0);
       state.attempts = Math.max(state.attempts, attempt);
       const runStarted = performance.now();
-      const { outcome } = this.options.pool.run({
+      const { runId, outcome } = this.options.pool.run({
         bundlePath: (this.modules.get(node.modulePath) as BuiltModule).bundlePath,
         exportName: node.exportName,
         args: encodedArgs,
@@ -614,8 +699,12 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
         timeoutMs: node.options.timeoutMs,
         onLog: (level, text) => this.emit("log", { node: node.name, level, text }),
       });
-      const result = await outcome;
+      const abortRun = () => this.options.pool.abort(runId, reasonText(signal));
+      signal.addEventListener("abort", abortRun, { once: true });
+      const result = await outcome.finally(() => signal.removeEventListener("abort", abortRun));
       const ranForMs = performance.now() - runStarted;
+      // Whatever the node answered once it was asked to stop, its run is cancelled: not cached, not retried.
+      if (signal.aborted) return cancelledCall(attempt, ranForMs);
       if (result.ok) {
         await cached?.write(result.value, ranForMs);
         return { ok: true, value: decodeValue(result.value), cache, key: cached?.key, attempts: attempt, ranForMs, computedAt: Date.now() };
@@ -624,7 +713,7 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
       const delayMs = retryDelayAfter(node.options, attempt, "dev");
       if (result.kind === "cancelled" || delayMs === undefined || this.disposed) return { ok: false, error, cache, attempts: attempt, ranForMs };
       this.emit("log", { node: node.name, level: "warn", text: `attempt ${attempt} of ${attempts}${element} failed: ${result.error.message}; ${retryingIn(delayMs)}` });
-      if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
+      if (delayMs > 0) await abortableDelay(delayMs, signal);
     }
   }
 
@@ -713,4 +802,23 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
     if (this.driving) throw new Error(`cannot ${what} while the graph is running`);
     if (this.disposed) throw new Error(`cannot ${what}: the session has ended`);
   }
+}
+
+/** The message of an abort signal's reason. */
+function reasonText(signal: AbortSignal): string {
+  const reason: unknown = signal.reason;
+  return reason instanceof Error ? reason.message : String(reason);
+}
+
+/** Waits `ms`, or less when the signal aborts. */
+function abortableDelay(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener("abort", done, { once: true });
+  });
 }

@@ -1,7 +1,8 @@
 // The ProcessPool: node host child processes that run node functions, one run per host at
-// a time. A run that outlives its timeout has its signal aborted, then its host killed if
-// the code ignores the signal; a host that dies (a crash, process.exit) fails its run and
-// is replaced. Nothing here knows about graphs beyond the run request.
+// a time. A run that outlives its timeout, or that its caller aborts, has its signal
+// aborted, then its host killed if the code ignores the signal; a host that dies (a crash,
+// process.exit) fails its run and is replaced. Nothing here knows about graphs beyond the
+// run request.
 import { fork, type ChildProcess } from "node:child_process";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
@@ -43,6 +44,8 @@ interface ActiveRun {
   request: RunRequest;
   settle(outcome: RunOutcome): void;
   timers: NodeJS.Timeout[];
+  /** Set once abort() asked the node to stop: whatever it answers, the run is cancelled. */
+  aborted?: string;
 }
 
 export class ProcessPool {
@@ -91,6 +94,30 @@ export class ProcessPool {
       this.retire(host);
       run.settle(cancelled(reason));
     }
+  }
+
+  /**
+   * Aborts a run, which settles as cancelled: a waiting one never starts; a running one has
+   * its node's signal aborted (with `reason`), and its host killed if the code has not
+   * returned within the grace period.
+   */
+  abort(runId: number, reason: string): void {
+    const index = this.waiting.findIndex((w) => w.runId === runId);
+    if (index >= 0) {
+      this.waiting.splice(index, 1)[0].settle(cancelled(reason));
+      return;
+    }
+    const host = this.hosts.find((h) => h.run?.runId === runId);
+    const run = host?.run;
+    if (!host || !run || run.aborted !== undefined) return;
+    run.aborted = reason;
+    this.send(host, { type: "abort", runId, reason });
+    run.timers.push(
+      setTimeout(() => {
+        this.retire(host);
+        run.settle(cancelled(`${reason}; the node ignored its abort signal, so its host was killed`));
+      }, this.killGraceMs),
+    );
   }
 
   /** Kills every host; runs in flight or waiting settle as cancelled. */
@@ -178,6 +205,7 @@ export class ProcessPool {
     const run = host.run;
     if (!run || message.runId !== run.runId) return;
     if (message.type === "log") run.request.onLog(message.level, message.text);
+    else if (run.aborted !== undefined) run.settle(cancelled(run.aborted));
     else run.settle(message.ok ? { ok: true, value: message.value } : { ok: false, kind: "error", error: message.error });
   }
 

@@ -13,8 +13,11 @@ export interface Breakpoints {
   breakpoints: DebugProtocol.SourceBreakpoint[];
 }
 
+/** What the client announces in `initialize` beyond the basics (`supportsInvalidatedEvent`, `supportsProgressReporting`, ...). */
+export type ClientCapabilities = Partial<DebugProtocol.InitializeRequestArguments>;
+
 /** Starts the adapter and launches: initialize, then launch while breakpoints and configurationDone go out, as VS Code does. */
-export async function launch(t: TestContext, args: Record<string, unknown>, breakpoints?: Breakpoints, exceptionFilters: string[] = ["nodeErrors"]): Promise<DebugClient> {
+export async function launch(t: TestContext, args: Record<string, unknown>, breakpoints?: Breakpoints, exceptionFilters: string[] = ["nodeErrors"], capabilities: ClientCapabilities = {}): Promise<DebugClient> {
   const client = new DebugClient("node", adapterPath, "stepgraph");
   client.defaultTimeout = 15_000;
   await client.start();
@@ -22,7 +25,7 @@ export async function launch(t: TestContext, args: Record<string, unknown>, brea
   queueStops(client);
   recordRunViews(client);
   const initialized = client.waitForEvent("initialized");
-  await client.initializeRequest({ adapterID: "stepgraph", linesStartAt1: true, columnsStartAt1: true, pathFormat: "path" });
+  await client.initializeRequest({ ...capabilities, adapterID: "stepgraph", linesStartAt1: true, columnsStartAt1: true, pathFormat: "path" });
   const launched = client.launchRequest(args as DebugProtocol.LaunchRequestArguments);
   await initialized;
   if (breakpoints) await client.setBreakpointsRequest({ source: { path: breakpoints.path }, breakpoints: breakpoints.breakpoints });
@@ -86,10 +89,10 @@ export async function runViewWhere(client: DebugClient, holds: (view: RunView) =
   }
 }
 
-export async function stoppedAt(client: DebugClient): Promise<{ reason: string; node: string; line: number; frames: DebugProtocol.StackFrame[] }> {
+export async function stoppedAt(client: DebugClient): Promise<{ reason: string; description?: string; node: string; line: number; frames: DebugProtocol.StackFrame[] }> {
   const event = await nextStop(client);
   const { body } = await client.stackTraceRequest({ threadId: 1 });
-  return { reason: event.body.reason, node: body.stackFrames[0].name.split(" ")[0], line: body.stackFrames[0].line, frames: body.stackFrames };
+  return { reason: event.body.reason, description: event.body.description, node: body.stackFrames[0].name.split(" ")[0], line: body.stackFrames[0].line, frames: body.stackFrames };
 }
 
 /** Scope name → variable name → shown value, for the top frame. */
