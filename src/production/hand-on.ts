@@ -5,7 +5,7 @@
 import { randomUUID } from "node:crypto";
 import type { CommitTarget, FinishedJob } from "../store/queue-store";
 import { heldJob } from "./dead-record";
-import { pick, type JobMessage } from "./job-message";
+import { messageText, pick, type JobMessage } from "./job-message";
 import type { ProductionGraph, ProductionLoop } from "./production-graph";
 
 /** How long a finished job's result (done, or dead and dropped) and a batch's notify list are kept. */
@@ -18,10 +18,9 @@ export const RESULT_TTL_SECONDS = 24 * 3600;
 export function finishedJob(graph: ProductionGraph, loop: ProductionLoop, jobText: string, job: JobMessage, values: Record<string, string>, skipped: readonly string[] = []): FinishedJob {
   const now = Date.now();
   const targets: CommitTarget[] = loop.downstream.map((down) => {
-    // Field by field: spreading the job and blanking `failed` made a slow object (2.5 µs more a message).
     const handOn = loop.handOn[down];
-    const skips = skipped.length === 0 ? [] : skipped.filter((name) => handOn.includes(name));
-    const payload = JSON.stringify({ id: job.id, v: job.v, ...(job.b === undefined ? {} : { b: job.b }), t: job.t, q: now, values: pick(values, handOn), ...(skips.length === 0 ? {} : { s: skips }) } satisfies JobMessage);
+    const skips = skipped.length === 0 ? undefined : skipped.filter((name) => handOn.includes(name));
+    const payload = messageText({ id: job.id, v: job.v, b: job.b, t: job.t, q: now, s: skips }, values, handOn);
     const upstreamCount = graph.loops.find((l) => l.name === down)?.upstream.length ?? 1;
     return upstreamCount > 1 ? { kind: "join", loop: down, payload, part: loop.name, expectedParts: upstreamCount } : { kind: "push", loop: down, payload };
   });

@@ -112,6 +112,30 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
+/** What a job's message to a loop holds besides its values. */
+export type MessageHead = Pick<JobMessage, "id" | "v" | "b" | "t" | "q" | "s">;
+
+/**
+ * The text of the message of `head` holding the values of `names` that `values` has: what
+ * JSON.stringify of that message would give (`s` left out when empty), written field by
+ * field. One is written per job for each loop it goes to: building the object, its values a
+ * record without prototype, only to stringify it, cost the submitter and each worker more.
+ */
+export function messageText(head: MessageHead, values: Readonly<Record<string, string>>, names: readonly string[]): string {
+  let text = `{"id":${JSON.stringify(head.id)},"v":${JSON.stringify(head.v)}`;
+  if (head.b !== undefined) text += `,"b":${JSON.stringify(head.b)}`;
+  text += `,"t":${JSON.stringify(head.t)},"q":${JSON.stringify(head.q)},"values":{`;
+  let separator = "";
+  for (const name of names) {
+    if (!Object.hasOwn(values, name)) continue;
+    text += `${separator}${JSON.stringify(name)}:${JSON.stringify(values[name])}`;
+    separator = ",";
+  }
+  text += "}";
+  if (head.s !== undefined && head.s.length > 0) text += `,"s":${JSON.stringify(head.s)}`;
+  return `${text}}`;
+}
+
 /** The values of `names` that `values` holds. */
 export function pick(values: Readonly<Record<string, string>>, names: readonly string[]): Record<string, string> {
   const picked = byName<string>();

@@ -97,7 +97,7 @@ export async function runLoop(version: RunnableNodes, loop: Pick<ProductionLoop,
     if (promise) return promise;
     const { node, fn, program } = version.nodes.get(name) as LoadedNode;
     promise = (async () => {
-      await Promise.all(node.dependencies.map(run));
+      if (node.dependencies.length > 0) await Promise.all(node.dependencies.map(run));
       // Computed by an earlier attempt of this job.
       if (Object.hasOwn(encoded, name)) return;
       const attempt = (ownValue(job.failed, name) ?? 0) + 1;

@@ -66,6 +66,8 @@ export class LoopWorker {
   private readonly store: QueueStore;
   /** The versions loaded (or loading, or refused): the active one and those of jobs in flight. */
   private readonly versions = new Map<number, Promise<LoadedVersion>>();
+  /** The versions of `versions` loaded: a job of one needs no await (each costs a turn of the microtask queue). */
+  private readonly loadedVersions = new Map<number, LoadedVersion>();
   /** Jobs in flight per version. */
   private readonly versionUse = new Map<number, number>();
   /** The newest verified active-version pointer this worker has seen. */
@@ -95,6 +97,7 @@ export class LoopWorker {
   /** The growth to more partitions in progress (servePartitions), one at a time. */
   private growing: Promise<void> = Promise.resolve();
   private slotFreed: (() => void) | undefined;
+  private slotLookQueued = false;
   private requestStop: () => void = () => undefined;
   private readonly stopRequested = new Promise<void>((resolve) => (this.requestStop = resolve));
   private allDone: (() => void) | undefined;
@@ -300,18 +303,27 @@ export class LoopWorker {
   /** Runs `work` on a job of our processing list (by default: the job itself), counted in flight meanwhile. */
   private startJob({ store, text }: TakenJob, work = () => this.process(store, text)): void {
     this.inFlight.add(text);
-    void work()
-      .catch((e: unknown) => this.options.log(`internal error on a job: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`))
-      .finally(() => {
-        this.inFlight.delete(text);
-        // Several jobs that finish together free their slots before the next take.
-        setImmediate(() => this.slotFreed?.());
-        if (this.inFlight.size === 0) this.allDone?.();
-      });
+    const finished = () => {
+      this.inFlight.delete(text);
+      // Several jobs that finish together free their slots before the next take (one look for them all).
+      if (!this.slotLookQueued) {
+        this.slotLookQueued = true;
+        setImmediate(() => {
+          this.slotLookQueued = false;
+          this.slotFreed?.();
+        });
+      }
+      if (this.inFlight.size === 0) this.allDone?.();
+    };
+    work().then(finished, (e: unknown) => {
+      this.options.log(`internal error on a job: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+      finished();
+    });
   }
 
   private async process(store: QueueStore, text: string): Promise<void> {
-    const job = await this.parseOrDiscard(store, text);
+    const parsed = this.parseOrDiscard(store, text);
+    const job = parsed instanceof Promise ? await parsed : parsed;
     if (job === undefined) return;
     this.versionUse.set(job.v, (this.versionUse.get(job.v) ?? 0) + 1);
     try {
@@ -332,7 +344,7 @@ export class LoopWorker {
     let version: LoadedVersion;
     let loop: ProductionLoop | undefined;
     try {
-      version = await this.version(job.v);
+      version = this.loadedVersions.get(job.v) ?? (await this.version(job.v));
       loop = version.loops.get(loopName);
       if (loop === undefined) throw new VersionRefusedError(`version ${job.v} has no loop '${loopName}'`);
     } catch (e) {
@@ -413,15 +425,14 @@ export class LoopWorker {
     return this.persist(() => store.bury(this.options.loop, this.options.workerId, { text, id: job.id, version: job.v, batch: job.b }, letter.record, letter.error, RESULT_TTL_SECONDS));
   }
 
-  /** The job `text` holds; undefined, once it is discarded, when it is not a job at all. */
-  private async parseOrDiscard(store: QueueStore, text: string): Promise<JobMessage | undefined> {
+  /** The job `text` holds, at once; or, when it is not a job at all, undefined once it is discarded. */
+  private parseOrDiscard(store: QueueStore, text: string): JobMessage | Promise<undefined> {
     try {
       return parseJobMessage(text);
     } catch (e) {
       if (!(e instanceof BadJobError)) throw e;
       this.options.log(`dropped a job that is not one: ${e.message}`);
-      await this.persist(() => store.discard(this.options.loop, this.options.workerId, text).then(() => true));
-      return undefined;
+      return this.persist(() => store.discard(this.options.loop, this.options.workerId, text).then(() => true)).then(() => undefined);
     }
   }
 
@@ -519,7 +530,13 @@ export class LoopWorker {
       loading = loadVersion(this.store, version, this.options.deployKey);
       this.versions.set(version, loading);
       // A version spread over more partitions than the worker serves (a deploy that raised the count): serve them.
-      loading.then((loaded) => this.servePartitions(partitionsOf(loaded.graph)), () => undefined);
+      loading.then(
+        (loaded) => {
+          if (this.versions.get(version) === loading) this.loadedVersions.set(version, loaded);
+          return this.servePartitions(partitionsOf(loaded.graph));
+        },
+        () => undefined,
+      );
       // A read that failed for want of a connection is tried again next time.
       loading.catch((e: unknown) => {
         if (!(e instanceof VersionRefusedError)) this.versions.delete(version);
@@ -534,6 +551,7 @@ export class LoopWorker {
     const loading = this.versions.get(version);
     if (loading === undefined) return;
     this.versions.delete(version);
+    this.loadedVersions.delete(version);
     loading.then(
       () => this.options.log(`unloaded version ${version} (neither active nor used by a job in flight)`),
       () => undefined,

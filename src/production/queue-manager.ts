@@ -7,7 +7,7 @@ import type { LoopCounts, GraphTotals, QueueStore } from "../store/queue-store";
 import { decodeValue, encodeValue, toJsonValue } from "../runtime/values";
 import type { DeadError, DeadRecord } from "./dead-record";
 import { RESULT_TTL_SECONDS } from "./hand-on";
-import { pick, type JobMessage } from "./job-message";
+import { messageText, type JobMessage } from "./job-message";
 import { jobIdentity, partitionOfJob } from "./job-partition";
 import { partitionsOf } from "./production-graph";
 import { readPointer, type VersionManifest } from "./signed-version";
@@ -85,7 +85,7 @@ export class QueueManager {
           for (const loop of entryLoops) {
             byLoop.set(
               loop.name,
-              group.map(({ id, inputs }) => JSON.stringify({ id, v: manifest.version, ...(batch ? { b: batch } : {}), t: now, q: now, values: pick(encode(inputs), loop.needs) } satisfies JobMessage)),
+              group.map(({ id, inputs }) => messageText({ id, v: manifest.version, b: batch || undefined, t: now, q: now }, encode(inputs), loop.needs)),
             );
           }
           return this.store.partitionStore(partition).submit(manifest.version, byLoop);
