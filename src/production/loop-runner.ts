@@ -115,10 +115,14 @@ export async function runLoop(version: RunnableNodes, loop: Pick<ProductionLoop,
           const callElement: CallElement = (elementArgs) => runSubgraphElement(version, node, program as ReadonlyMap<string, LoadedNode>, elementArgs, job, options);
           output = await runElements(node, args, job, { encoded, decoded, valueOf }, options, callElement, true);
         } else if (node.mapIndex !== undefined) {
-          const callElement: CallElement = (elementArgs, elementAttempt, element) => computeNode(version, node, fn as NodeFunction, elementArgs, job, elementAttempt, options, element);
+          const callElement: CallElement = (elementArgs, elementAttempt, element) => Promise.resolve(computeNode(version, node, fn as NodeFunction, elementArgs, job, elementAttempt, options, element));
           output = await runElements(node, args, job, { encoded, decoded, valueOf }, options, callElement, false);
         }
-        else output = await computeNode(version, node, fn as NodeFunction, args, job, attempt, options);
+        else {
+          const computed = computeNode(version, node, fn as NodeFunction, args, job, attempt, options);
+          // An outcome that is there already is not awaited (an await costs a promise and a turn of the microtask queue).
+          output = computed instanceof Promise ? await computed : computed;
+        }
       } catch (e) {
         if (e instanceof NodeFailure || e instanceof SpreadRequest) throw e;
         if (e instanceof UndecodableValueError) throw new NodeFailure(node, attempt, { message: e.message }, false);
@@ -292,7 +296,11 @@ function decodeJobValue(job: JobMessage, name: string, text: string): unknown {
 }
 
 /** The node's output for this job (or for one element of its map): from the cache, else from calling it. */
-async function computeNode(
+/**
+ * Calls a node's function for a job, through its cache when it has `cache:`. The outcome of
+ * a function that returned a value comes at once, not as a promise (see callNodeFunction).
+ */
+function computeNode(
   version: RunnableNodes,
   node: ProductionNode,
   fn: NodeFunction,
@@ -301,21 +309,23 @@ async function computeNode(
   attempt: number,
   options: LoopRunOptions,
   element?: { index: number; count: number },
-): Promise<NodeCallOutcome> {
+): NodeCallOutcome | Promise<NodeCallOutcome> {
   const identity = node.cacheAs ?? { graph: version.graph.name, node: node.name };
-  const cached = cachedCall(identity, node, args, options.cache);
-  // Nodes without `cache:` (most) await nothing here: every await costs a turn of the microtask queue.
-  if (cached !== undefined) {
-    const hit = await cached.read();
-    if (hit.kind === "hit") return { ok: true, value: hit.value, encoded: hit.entry.value };
-  }
-  const started = cached === undefined ? 0 : performance.now();
   const fields: ContextFields = { graph: identity.graph, node: identity.node, jobId: job.id, attempt, mode: "prod" };
   if (element !== undefined) Object.assign(fields, element);
   // Stray errors of the node's code are told apart by the run they come from (stray-errors.ts).
   const inRun: NodeFunction = (...callArgs) => nodeRuns.run({ node: node.name, jobId: job.id }, () => fn(...callArgs));
-  const outcome = await callNodeFunction(inRun, args, fields, { timeoutMs: node.options.timeoutMs, signal: options.signal, log: (text) => options.log(node.name, text), isCallerFrame });
-  if (outcome.ok && cached !== undefined) await cached.write(outcome.encoded, performance.now() - started);
+  const call = () => callNodeFunction(inRun, args, fields, { timeoutMs: node.options.timeoutMs, signal: options.signal, log: (text) => options.log(node.name, text), isCallerFrame });
+  const cached = cachedCall(identity, node, args, options.cache);
+  return cached === undefined ? call() : callThroughCache(cached, call);
+}
+
+async function callThroughCache(cached: CachedCall, call: () => NodeCallOutcome | Promise<NodeCallOutcome>): Promise<NodeCallOutcome> {
+  const hit = await cached.read();
+  if (hit.kind === "hit") return { ok: true, value: hit.value, encoded: hit.entry.value };
+  const started = performance.now();
+  const outcome = await call();
+  if (outcome.ok) await cached.write(outcome.encoded, performance.now() - started);
   return outcome;
 }
 

@@ -629,16 +629,36 @@ export class LoopWorker {
    * job already left the list does nothing), so a lost connection only delays it. After
    * stop() returned the worker's jobs to the queue, a late job's operation is dropped.
    */
-  private async persist(operation: () => Promise<boolean>): Promise<boolean> {
+  private persist(operation: () => Promise<boolean>): Promise<boolean> {
+    if (this.released) return Promise.resolve(false);
+    // The first attempt, which nearly always goes through, without an async frame (and its promises) of its own.
+    let first: Promise<boolean>;
+    try {
+      first = operation();
+    } catch (e) {
+      first = Promise.reject(e);
+    }
+    return first.then(
+      (result) => {
+        this.connectionBack();
+        return result;
+      },
+      (e: unknown) => this.persistAfter(e, operation),
+    );
+  }
+
+  /** persist() once an attempt failed with `error`: again after a backoff, until it goes through or the worker gave its jobs back. */
+  private async persistAfter(error: unknown, operation: () => Promise<boolean>): Promise<boolean> {
     for (let attempt = 0; !this.released; attempt++) {
+      this.redisFailed(error);
+      await sleep(Math.min(50 * 2 ** attempt, 2000));
+      if (this.released) break;
       try {
         const result = await operation();
         this.connectionBack();
         return result;
       } catch (e) {
-        if (this.released) break;
-        this.redisFailed(e);
-        await sleep(Math.min(50 * 2 ** attempt, 2000));
+        error = e;
       }
     }
     return false;

@@ -81,6 +81,44 @@ describe("callNodeFunction", () => {
     assert.ok(!result.ok && result.kind === "error");
     assert.match(result.error.message, /a non-Error value was thrown: \{ code: 7 \}/);
   });
+
+  test("a function that returns a value (or throws) has its outcome at once, not as a promise", () => {
+    const returned = call((a) => (a as number) * 2, {}, [21]).outcome;
+    assert.ok(!(returned instanceof Promise));
+    assert.ok(returned.ok && decodeValue(returned.encoded) === 42);
+    const thrown = call(() => {
+      throw new Error("at once");
+    }).outcome;
+    assert.ok(!(thrown instanceof Promise) && !thrown.ok && thrown.error.message === "at once");
+    const unencodable = call(() => Symbol("s")).outcome;
+    assert.ok(!(unencodable instanceof Promise) && !unencodable.ok);
+  });
+
+  test("a function that returns a promise or a thenable has its outcome when that settles", async () => {
+    const promised = call(async () => 5).outcome;
+    assert.ok(promised instanceof Promise);
+    const settled = await promised;
+    assert.ok(settled.ok && decodeValue(settled.encoded) === 5);
+    const thenable = call(() => ({ then: (resolve: (value: unknown) => void) => resolve("via then") })).outcome;
+    assert.ok(thenable instanceof Promise);
+    const adopted = await thenable;
+    assert.ok(adopted.ok && decodeValue(adopted.encoded) === "via then");
+  });
+
+  test("the time limit counts from the call: the time a node computes before its first await counts", async () => {
+    const { outcome } = call(
+      () => {
+        const until = Date.now() + 150;
+        while (Date.now() < until);
+        return new Promise((resolve) => setTimeout(() => resolve("late"), 100));
+      },
+      { timeoutMs: 200 },
+    );
+    const started = Date.now();
+    const result = await outcome;
+    assert.ok(!result.ok && result.kind === "timeout", "150 ms computing and 100 ms waiting is over the 200 ms limit");
+    assert.ok(Date.now() - started < 90, `it timed out about 50 ms after it returned its promise, not 200 ms (${Date.now() - started} ms)`);
+  });
 });
 
 describe("retryDelayAfter", () => {
