@@ -5,7 +5,9 @@
 //     queues, one Worker process each at concurrency 50, completed jobs removed). Floor: the
 //     same three hops done by three processes with bare list commands (BLMOVE into a
 //     processing list, then LPUSH to the next list and LREM, pipelined) and no logic at all.
-//     Target: Stepgraph 3 times BullMQ's jobs per second or more.
+//     Target: Stepgraph 4 times BullMQ's jobs per second or more, and at most 4 Redis
+//     commands per hop (every command Redis ran, a script's own included: INFO
+//     commandstats); commands and bytes per job are reported for every system.
 //  2. recovery: one worker of a one-loop graph whose node sleeps 200 ms, at concurrency 50, is
 //     killed with SIGKILL while jobs are in flight and a fresh worker started at once; timed
 //     from the kill until the killed worker's jobs have completed. Target: 5 s or less.
@@ -40,7 +42,9 @@ const WARMUP_JOBS = 1000;
 const CONCURRENCY = 50;
 const SUBMIT_CHUNK = 500;
 const POLL_MS = 10;
-const RATIO_TARGET = 3;
+const RATIO_TARGET = 4;
+/** Redis commands per hop at most (every command Redis ran, those of scripts included). */
+const COMMANDS_PER_HOP_TARGET = 4;
 const RECOVERY_JOBS = 200;
 const RECOVERY_SLEEP_MS = 200;
 const RECOVERY_RUNS = 3;
@@ -259,6 +263,12 @@ function workersUsage(workers: readonly Proc[]): { cpu: number; reads: number; w
   return total;
 }
 
+async function redisNetBytes(redis: Redis): Promise<{ input: number; output: number }> {
+  const info = await redis.info("stats");
+  const field = (name: string) => Number(new RegExp(`^${name}:(\\d+)`, "m").exec(info)?.[1] ?? NaN);
+  return { input: field("total_net_input_bytes"), output: field("total_net_output_bytes") };
+}
+
 async function redisCpuSeconds(redis: Redis): Promise<number> {
   const info = await redis.info("cpu");
   const field = (name: string) => Number(new RegExp(`^${name}:([\\d.]+)`, "m").exec(info)?.[1] ?? NaN);
@@ -290,6 +300,11 @@ interface Measured {
   redisCpu: number;
   benchCpu: number;
   stats: CommandStat[];
+  /** Redis commands per job (every command Redis ran, a script's own included; this process's polls taken off). */
+  commands: number;
+  /** Bytes per job that Redis received and sent (INFO stats: total_net_input_bytes, total_net_output_bytes). */
+  bytesIn: number;
+  bytesOut: number;
 }
 
 type System = "stepgraph" | "bullmq" | "floor";
@@ -315,9 +330,12 @@ async function measure(system: System, count: number, redis: Redis, workers: rea
   const submitting = submit();
   let failed: unknown;
   submitting.catch((e: unknown) => (failed = e));
+  // Each poll is one command of this process's (HGETALL, GET, LLEN), taken off the systems' count.
+  let polls = 0;
   await until(
     async () => {
       if (failed !== undefined) throw failed;
+      polls++;
       return (await completed()) >= count;
     },
     Math.max(120_000, count * 10),
@@ -328,7 +346,10 @@ async function measure(system: System, count: number, redis: Redis, workers: rea
   const benchCpu = process.cpuUsage(benchCpuBefore);
   const workersAfter = workersUsage(workers);
   const redisCpu = (await redisCpuSeconds(redis)) - redisCpuBefore;
+  // Before anything else reads them: RESETSTAT zeroed these and the command counts.
+  const bytes = await redisNetBytes(redis);
   const stats = await commandStats(redis);
+  const calls = stats.filter((s) => !s.command.startsWith("config") && s.command !== "info").reduce((sum, s) => sum + s.calls, 0);
   return {
     system,
     ms,
@@ -339,6 +360,9 @@ async function measure(system: System, count: number, redis: Redis, workers: rea
     redisCpu: (redisCpu * 1000) / count,
     benchCpu: (benchCpu.user + benchCpu.system) / 1000 / count,
     stats,
+    commands: (calls - polls) / count,
+    bytesIn: bytes.input / count,
+    bytesOut: bytes.output / count,
   };
 }
 
@@ -608,6 +632,18 @@ function reportThroughput(results: Record<System, Measured[]>): void {
     );
   }
   console.log("(a script's µs include the commands it calls, which are also counted under their own names)");
+  console.log();
+  console.log(`Redis's traffic (medians per job, from INFO commandstats and INFO stats; every command Redis ran, those a script calls included; the bench's own polls taken off; ${LOOPS.length} hops a job):`);
+  console.log("| system | Redis commands per job | per hop | bytes to Redis per job | bytes from Redis per job |");
+  console.log("|---|---|---|---|---|");
+  for (const system of shown) {
+    const commands = med(system, (m) => m.commands);
+    console.log(`| ${system} | ${fmt(commands, 1)} | ${fmt(commands / LOOPS.length, 2)} | ${fmt(med(system, (m) => m.bytesIn))} | ${fmt(med(system, (m) => m.bytesOut))} |`);
+  }
+  if (has("stepgraph")) {
+    const perHop = med("stepgraph", (m) => m.commands) / LOOPS.length;
+    console.log(perHop <= COMMANDS_PER_HOP_TARGET ? `target met: ${perHop.toFixed(2)} Redis commands per hop <= ${COMMANDS_PER_HOP_TARGET}` : `TARGET MISSED: ${perHop.toFixed(2)} Redis commands per hop > ${COMMANDS_PER_HOP_TARGET}`);
+  }
   console.log(`per round (jobs/s): ${shown.map((s) => `${s} ${results[s].map((m) => fmt(m.jobsPerSecond)).join(", ")}`).join("; ")}`);
   if (has("stepgraph") && has("bullmq")) {
     const ratio = rate("stepgraph") / rate("bullmq");
