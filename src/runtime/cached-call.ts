@@ -69,13 +69,14 @@ export class CachedCall {
   }
 
   /** Keeps an output; `edited` marks one a user typed in the debugger rather than one the node returned. */
-  async write(encoded: string, durationMs: number, edited = false): Promise<void> {
+  write(encoded: string, durationMs: number, edited = false): Promise<void> {
     const entry: CacheEntry = { value: encoded, createdAt: Date.now(), durationMs, codeHash: this.identity.codeHash, inputHash: this.inputHash, edited };
     const explained = this.explained;
+    // Not async: a production worker's write (no place) costs no extra turn of the microtask queue.
     if (explained === undefined) return this.cache.set(this.key, entry, this.ttlMs);
     const { files, ...parts } = this.keyParts(explained);
     const record = { ...parts, createdAt: entry.createdAt, ...(this.ttlMs === undefined ? {} : { expiresAt: entry.createdAt + this.ttlMs }) };
-    await Promise.all([this.cache.set(this.key, entry, this.ttlMs), this.cache.lastRuns.set(this.identity.graph, explained.place, record, files, this.ttlMs)]);
+    return Promise.all([this.cache.set(this.key, entry, this.ttlMs), this.cache.lastRuns.set(this.identity.graph, explained.place, record, files, this.ttlMs)]).then(() => undefined);
   }
 
   private keyParts(explained: ExplainedCall): KeyParts {
