@@ -219,8 +219,10 @@ export class StepgraphDebugSession extends LoggingDebugSession {
     if (this.session.notice) this.output(`${this.session.notice}\n`, "console");
     orchestrator.on("log", ({ node, level, text }) => this.output(`[${node}] ${text}\n`, level === "log" ? "stdout" : "stderr"));
     orchestrator.on("nodeFinished", ({ node, status, durationMs }) => {
-      const error = status === "failed" ? `: ${orchestrator.state(node).error?.message}` : "";
-      this.output(`● ${node} ${status} ${durationMs.toFixed(1)} ms${error}\n`, "console");
+      const state = orchestrator.state(node);
+      const error = status === "failed" ? `: ${state.error?.message}` : "";
+      const why = status === "ran" && state.why !== undefined ? ` (${state.why})` : "";
+      this.output(`● ${node} ${status} ${durationMs.toFixed(1)} ms${why}${error}\n`, "console");
     });
     orchestrator.on("nodeCancelled", ({ node, durationMs }) => this.output(`● ${node} cancelled ${durationMs.toFixed(1)} ms\n`, "console"));
     orchestrator.on("stopped", ({ reason }) => this.stopped(reason));
@@ -494,11 +496,14 @@ export class StepgraphDebugSession extends LoggingDebugSession {
         const { job, element } = container.frame;
         const state = job.state(container.frame.node);
         const record = this.recordOf(container.frame);
+        // Why it ran, or the run its cached output came from (the runtime decides: run-reason.ts).
+        const why = (record ?? state).why;
         const rows: [string, unknown][] = [
           // The signature names the function; an alias, when the call has one, goes in front.
           ["function", `${state.node.callText.includes(".") ? `${state.node.callText.split(".")[0]}.` : ""}${state.node.function.signature}`],
           ["module", state.node.moduleSpecifier],
           ["cache", record?.cache ?? state.cache ?? "pending"],
+          ...(why === undefined ? [] : [["why", why] satisfies [string, unknown]]),
           ["status", record?.status ?? state.status],
           ["durationMs", record?.ranForMs ?? state.ranForMs],
           ["key", record?.key ?? state.key],

@@ -1,12 +1,14 @@
 // What `stepgraph run` shows while the job runs: a line per finished node (name, ran /
-// cached / failed, duration), the nodes' logs, and on a terminal a live line naming the
-// nodes still running.
+// cached / failed, duration, and for one that ran, why), the nodes' logs, and on a
+// terminal a live line naming the nodes still running.
 import type { Orchestrator, OrchestratorEvents } from "../runtime/orchestrator";
 
 interface NodeLine {
   name: string;
   status: "ran" | "cached" | "pinned" | "failed" | "skipped" | "not-run";
   durationMs: number;
+  /** Why it ran, or the run a cached output came from (run-reason.ts). */
+  why?: string;
 }
 
 export class RunReporter {
@@ -29,9 +31,12 @@ export class RunReporter {
     });
     this.on("nodeFinished", ({ node, status, durationMs }) => {
       this.running.delete(node);
-      this.finished.push({ name: node, status, durationMs: Math.round(durationMs * 100) / 100 });
-      // With --json, stdout holds the JSON alone and the node lines are left out.
-      if (!options.json) this.print(`  ${node.padEnd(this.nameWidth)}  ${status.padEnd(7)}  ${formatDuration(durationMs)}`);
+      const why = orchestrator.state(node).why;
+      this.finished.push({ name: node, status, durationMs: Math.round(durationMs * 100) / 100, ...(why === undefined ? {} : { why }) });
+      // With --json, stdout holds the JSON alone and the node lines are left out. A node
+      // that ran says why after its duration: `ran  12 ms (code: lib/units.ts)`.
+      const reason = status === "ran" && why !== undefined ? ` (${why})` : "";
+      if (!options.json) this.print(`  ${node.padEnd(this.nameWidth)}  ${status.padEnd(7)}  ${formatDuration(durationMs)}${reason}`);
     });
     this.on("log", ({ node, level, text }) => {
       const tag = level === "log" ? "" : `${level}: `;

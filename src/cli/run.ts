@@ -1,5 +1,5 @@
 // `stepgraph run FILE`: one job in development mode, a line per node as it finishes, then
-// the outputs; `--json` prints `{ outputs, nodes: [{ name, status, durationMs }] }` only.
+// the outputs; `--json` prints `{ outputs, nodes: [{ name, status, durationMs, why? }] }` only.
 import { inspect } from "node:util";
 import { GraphLoadError } from "../runtime/graph-loader";
 import { JobInputError } from "../runtime/job-input";
@@ -23,7 +23,7 @@ export const runCommand: Command = {
   --input JSON                 the job's payload: an object with the graph's inputs
   --input-file F               the payload from a JSON file
   --cache use|refresh|off      use cached outputs (default), run everything and overwrite, or no cache
-  --json                       print only { outputs, nodes: [{ name, status, durationMs }] }
+  --json                       print only { outputs, nodes: [{ name, status, durationMs, why? }] }
 ${CACHE_OPTIONS_USAGE}
 
 Exit status: 0 when every node finished, 1 when a node failed, 2 on bad input.`,

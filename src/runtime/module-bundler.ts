@@ -14,6 +14,11 @@ export interface BuiltModule {
   codeHash: string;
   /** The source files in the bundle, relative to the working folder (from the metafile). */
   inputs: string[];
+  /**
+   * Each input's share of the bundle, hashed: what tells which file an edit changed (a file
+   * changed only in comments keeps its hash, as the bundle does).
+   */
+  fileHashes: Record<string, string>;
 }
 
 export class ModuleBuildError extends Error {}
@@ -41,7 +46,27 @@ export async function buildModule(modulePath: string, options: { outDir: string;
   mkdirSync(options.outDir, { recursive: true });
   const bundlePath = join(options.outDir, `${basename(modulePath).replace(/\.[^.]+$/, "")}-${codeHash.slice(0, 16)}.js`);
   writeFileSync(bundlePath, code);
-  return { modulePath, bundlePath, codeHash, inputs: Object.keys(result.metafile.inputs) };
+  const inputs = Object.keys(result.metafile.inputs);
+  return { modulePath, bundlePath, codeHash, inputs, fileHashes: hashFilesOfBundle(code, inputs) };
+}
+
+/**
+ * Hashes the code each input contributes to the bundle. Unminified, esbuild opens every
+ * stretch of a file's code with a line `// PATH` (PATH as in the metafile), and a file may
+ * have several stretches (an entry module is split around its imports): the lines up to
+ * the next such line belong to that file. An input with no code in the bundle (imported
+ * for its types only) hashes as empty.
+ */
+function hashFilesOfBundle(code: string, inputs: readonly string[]): Record<string, string> {
+  const known = new Set(inputs);
+  const parts = new Map<string, string[]>(inputs.map((input) => [input, []]));
+  let current: string[] | undefined;
+  for (const line of code.replace(/\/\/# sourceMappingURL=.*\s*$/, "").split("\n")) {
+    const path = line.startsWith("// ") ? line.slice(3) : undefined;
+    if (path !== undefined && known.has(path)) current = parts.get(path);
+    else current?.push(line);
+  }
+  return Object.fromEntries([...parts].map(([input, lines]) => [input, createHash("sha256").update(lines.join("\n")).digest("hex").slice(0, 16)]));
 }
 
 function formatBuildErrors(errors: readonly Message[], workingDir: string): string {

@@ -26,6 +26,8 @@ export interface NodeState {
   /** The output, once the node finished. */
   value?: unknown;
   cache?: CacheState;
+  /** Why it ran (on a miss, what changed since its last cached run), or the run its cached output came from (run-reason.ts). */
+  why?: string;
   /** The cache key of the latest run, when the cache is on for this node. */
   key?: string;
   /** How long finishing took this time: running it, or reading it from the cache. */

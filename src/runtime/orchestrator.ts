@@ -28,6 +28,7 @@ import { resolveJobInput } from "./job-input";
 import { argumentValues } from "./node-arguments";
 import { retryDelayAfter, retryingIn } from "./node-call";
 import { skipReason, type SkipReason } from "./node-skip";
+import { elementsText, hitText, RAN_WITHOUT_CACHE, subgraphText } from "./run-reason";
 import { decodeValue, encodeValue } from "./values";
 
 export const CACHE_MODES = ["use", "refresh", "off"] as const;
@@ -45,10 +46,18 @@ export interface OrchestratorOptions {
   jobId?: string;
   /** The value of each pin file, by absolute path (graph-loader reads them). */
   pins?: ReadonlyMap<string, unknown>;
+  /**
+   * For the job of a subgraph call: the calling path in front of its nodes' places (in
+   * the records of their last cached runs), so that each call site has its own.
+   */
+  site?: string;
 }
 
-/** `computedAt`: when the output was computed (for a cached one, when it was written to the cache). */
-type CallResult = ({ ok: true; value: unknown; key?: string; computedAt: number } | { ok: false; error: NodeFailure }) & { cache: CacheState; attempts: number; ranForMs: number };
+/**
+ * `computedAt`: when the output was computed (for a cached one, when it was written to the
+ * cache). `why`: why it ran, or the run a cached output came from (run-reason.ts).
+ */
+type CallResult = ({ ok: true; value: unknown; key?: string; computedAt: number } | { ok: false; error: NodeFailure }) & { cache: CacheState; attempts: number; ranForMs: number; why?: string };
 
 /** `cancel`: before a node whose run was cancelled (cancel()). */
 export type StopReason = "entry" | "breakpoint" | "step" | "pause" | "exception" | "cancel";
@@ -326,6 +335,7 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
     state.value = decodeValue(encoded);
     state.cache = "edited";
     state.computedAt = Date.now();
+    state.why = hitText(state.computedAt, true);
     await this.cachedCall(state.node, state.args ?? [])?.write(encoded, state.ranForMs ?? 0, true);
     this.markStale(name);
   }
@@ -580,7 +590,7 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
     const started = performance.now();
     // A node cancelled before (outside a drive that stopped before it) starts afresh.
     this.cancelled.delete(node.name);
-    Object.assign(state, { status: "running", error: undefined, value: undefined, skip: undefined, elements: undefined, key: undefined, computedAt: undefined, staleBecause: undefined, rerun: skipCacheRead });
+    Object.assign(state, { status: "running", error: undefined, value: undefined, why: undefined, skip: undefined, elements: undefined, key: undefined, computedAt: undefined, staleBecause: undefined, rerun: skipCacheRead });
     this.emit("nodeStarted", { node: node.name });
     const finish = (status: "ran" | "cached" | "pinned" | "failed" | "skipped") => this.finish(state, status, performance.now() - started);
 
@@ -638,7 +648,7 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
     const node = state.node;
     this.startedCalls.delete(node.name);
     if (abort.signal.aborted) {
-      Object.assign(state, { status: "pending", args: undefined, value: undefined, error: undefined, cache: undefined, key: undefined, elements: undefined, attempts: 0, ranForMs: undefined, durationMs: undefined, rerun: undefined });
+      Object.assign(state, { status: "pending", args: undefined, value: undefined, error: undefined, cache: undefined, why: undefined, key: undefined, elements: undefined, attempts: 0, ranForMs: undefined, durationMs: undefined, rerun: undefined });
       this.cancelled.add(node.name);
       if (!this.disposed) this.emit("nodeCancelled", { node: node.name, durationMs: performance.now() - started });
       return;
@@ -652,6 +662,7 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
     state.cache = cacheStates.size === 1 ? [...cacheStates][0] : cacheStates.has("miss") ? "miss" : "hit";
     const only = results[0];
     if (node.mapIndex === undefined && only?.ok) state.key = only.key;
+    state.why = node.mapIndex === undefined ? only?.why : mapWhy(results);
     if (failure >= 0) {
       const error = (results[failure] as Extract<CallResult, { ok: false }>).error;
       const element = `element ${failure} of ${results.length}: `;
@@ -668,17 +679,32 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
   /** One call: a subgraph run, or the function from the cache or on a node host, with its retries. */
   private async invoke(node: NodeModel, call: ElementCall, state: NodeState, skipCacheRead: boolean, enter: boolean, signal: AbortSignal): Promise<CallResult> {
     if (node.subgraph) return this.runSubgraph(node, node.subgraph, call, enter);
-    const cancelledCall = (attempts: number, ranForMs: number): CallResult => ({ ok: false, error: { kind: "cancelled", message: reasonText(signal) }, cache: "off", attempts, ranForMs });
-    if (signal.aborted) return cancelledCall(0, 0);
-    const cached = this.cachedCall(node, call.args);
+    if (signal.aborted) return cancelledCall(signal, 0, 0);
+    const cached = this.cachedCall(node, call.args, call.index);
+    let whyRan: Promise<string | undefined> = Promise.resolve(this.whyRanWithoutCache(node, cached, skipCacheRead));
     if (cached && !skipCacheRead && this.options.cacheMode === "use") {
       const lookup = await cached.read();
-      if (lookup.kind === "hit") return { ok: true, value: lookup.value, cache: lookup.entry.edited ? "edited" : "hit", key: cached.key, attempts: 0, ranForMs: lookup.entry.durationMs, computedAt: lookup.entry.createdAt };
+      if (lookup.kind === "hit") return { ok: true, value: lookup.value, cache: lookup.entry.edited ? "edited" : "hit", key: cached.key, attempts: 0, ranForMs: lookup.entry.durationMs, computedAt: lookup.entry.createdAt, why: hitText(lookup.entry.createdAt, lookup.entry.edited) };
       if (lookup.kind === "unreadable") {
         this.emit("log", { node: node.name, level: "warn", text: `ignoring an unreadable cache entry ${cached.key} (corrupt, or from another version); the node runs again` });
       }
+      // Found out while the node runs; a store that fails to answer leaves the why out, not the node.
+      whyRan = cached.whyMissed(lookup.kind).catch(() => undefined);
     }
-    const cache: CacheState = cached ? "miss" : "off";
+    const result = await this.runOnHost(node, call, state, cached, cached ? "miss" : "off", signal);
+    return { ...result, why: await whyRan };
+  }
+
+  /** Why a node runs that does not read the cache; undefined when it reads it. */
+  private whyRanWithoutCache(node: NodeModel, cached: CachedCall | undefined, skipCacheRead: boolean): string | undefined {
+    if (skipCacheRead) return RAN_WITHOUT_CACHE.rerun;
+    if (node.options.cache?.kind === "off") return RAN_WITHOUT_CACHE.nodeOff;
+    if (cached === undefined) return RAN_WITHOUT_CACHE.off;
+    return this.options.cacheMode === "refresh" ? RAN_WITHOUT_CACHE.refresh : undefined;
+  }
+
+  /** Runs the function on a node host, with its retries; a success is written to the cache. */
+  private async runOnHost(node: NodeModel, call: ElementCall, state: NodeState, cached: CachedCall | undefined, cache: CacheState, signal: AbortSignal): Promise<CallResult> {
     let encodedArgs: string;
     try {
       encodedArgs = encodeValue(call.args);
@@ -688,7 +714,7 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
     const attempts = node.options.retry + 1;
     const element = call.index === undefined ? "" : ` (element ${call.index})`;
     for (let attempt = 1; ; attempt++) {
-      if (signal.aborted) return cancelledCall(attempt - 1, 0);
+      if (signal.aborted) return cancelledCall(signal, attempt - 1, 0);
       state.attempts = Math.max(state.attempts, attempt);
       const runStarted = performance.now();
       const { runId, outcome } = this.options.pool.run({
@@ -704,7 +730,7 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
       const result = await outcome.finally(() => signal.removeEventListener("abort", abortRun));
       const ranForMs = performance.now() - runStarted;
       // Whatever the node answered once it was asked to stop, its run is cancelled: not cached, not retried.
-      if (signal.aborted) return cancelledCall(attempt, ranForMs);
+      if (signal.aborted) return cancelledCall(signal, attempt, ranForMs);
       if (result.ok) {
         await cached?.write(result.value, ranForMs);
         return { ok: true, value: decodeValue(result.value), cache, key: cached?.key, attempts: attempt, ranForMs, computedAt: Date.now() };
@@ -728,7 +754,8 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
   private async runSubgraph(node: NodeModel, subgraph: SubgraphCallModel, call: ElementCall, enter: boolean): Promise<CallResult> {
     const started = performance.now();
     const given = Object.fromEntries(subgraph.inputs.flatMap((name, i) => (call.args[i] === undefined ? [] : [[name, call.args[i]]])));
-    const inner = new Orchestrator(subgraph.graph, this.modules, resolveJobInput(subgraph.graph, given), { ...this.options, stopOnError: false, jobId: this.jobId });
+    const site = `${this.options.site ?? ""}${this.graph.name}:${this.place(node, call.index)}/`;
+    const inner = new Orchestrator(subgraph.graph, this.modules, resolveJobInput(subgraph.graph, given), { ...this.options, stopOnError: false, jobId: this.jobId, site });
     inner.on("log", ({ node: innerNode, level, text }) => this.emit("log", { node: `${node.name}/${innerNode}`, level, text }));
     const finished = new Promise<{ failed: boolean }>((resolve) => inner.once("finished", resolve));
     if (call.index === undefined) {
@@ -748,7 +775,8 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
       return { ok: false, error: { ...error, message: `node '${failedNode.name}' of subgraph '${subgraph.alias}' failed: ${error.message}` }, cache: "off", attempts: 1, ranForMs };
     }
     const allCached = inner.graph.nodes.every((n) => ["cached", "pinned", "skipped"].includes(inner.state(n.name).status));
-    return { ok: true, value: inner.outputs(), cache: allCached ? "hit" : "miss", attempts: 1, ranForMs, computedAt: Date.now() };
+    const ran = inner.graph.nodes.filter((n) => inner.state(n.name).status === "ran").map((n) => ({ node: n.name, why: inner.state(n.name).why }));
+    return { ok: true, value: inner.outputs(), cache: allCached ? "hit" : "miss", attempts: 1, ranForMs, computedAt: Date.now(), why: subgraphText(subgraph.alias, ran) };
   }
 
   private finish(state: NodeState, status: "ran" | "cached" | "pinned" | "failed" | "skipped", durationMs: number): void {
@@ -781,17 +809,31 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
     for (let dependent = queue.shift(); dependent !== undefined; dependent = queue.shift()) {
       const state = this.state(dependent);
       if (state.status === "pending") continue;
-      Object.assign(state, { status: "pending", value: undefined, cache: undefined, error: undefined, staleBecause: name });
+      Object.assign(state, { status: "pending", value: undefined, cache: undefined, why: undefined, error: undefined, staleBecause: name });
       queue.push(...state.node.dependents);
     }
   }
 
-  /** The node's call as the cache sees it; undefined when the cache is off for it. */
-  private cachedCall(node: NodeModel, args: readonly unknown[]): CachedCall | undefined {
+  /** The node's call (of element `index` for a map node's) as the cache sees it; undefined when the cache is off for it. */
+  private cachedCall(node: NodeModel, args: readonly unknown[], index?: number): CachedCall | undefined {
     const cache = this.options.cache;
     if (cache === undefined || this.options.cacheMode === "off" || node.options.cache?.kind === "off") return undefined;
-    const identity = { graph: this.graph.name, node: node.name, codeHash: `${this.modules.get(node.modulePath)?.codeHash}#${node.exportName}`, options: node.options };
-    return new CachedCall(cache, identity, args, cacheTtlMs(node.options.cache, this.options.defaultTtlMs));
+    const built = this.modules.get(node.modulePath);
+    const identity = { graph: this.graph.name, node: node.name, codeHash: `${built?.codeHash}#${node.exportName}`, options: node.options };
+    const explained = built && {
+      place: `${this.options.site ?? ""}${this.place(node, index)}`,
+      bundleHash: built.codeHash,
+      fileHashes: built.fileHashes,
+      exportName: node.exportName,
+      // As the Inputs scope names them.
+      parameterNames: node.args.map((arg, i) => node.function.parameters[i]?.name ?? arg.text),
+    };
+    return new CachedCall(cache, identity, args, cacheTtlMs(node.options.cache, this.options.defaultTtlMs), explained);
+  }
+
+  /** A node's place in this job: its name, with the element for a map node's call. */
+  private place(node: NodeModel, index: number | undefined): string {
+    return index === undefined ? node.name : `${node.name}[${index}]`;
   }
 
   private order(name: string): number {
@@ -802,6 +844,11 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
     if (this.driving) throw new Error(`cannot ${what} while the graph is running`);
     if (this.disposed) throw new Error(`cannot ${what}: the session has ended`);
   }
+}
+
+/** A call the signal cancelled (before it started, between attempts, or while it ran). */
+function cancelledCall(signal: AbortSignal, attempts: number, ranForMs: number): CallResult {
+  return { ok: false, error: { kind: "cancelled", message: reasonText(signal) }, cache: "off", attempts, ranForMs };
 }
 
 /** The message of an abort signal's reason. */
@@ -821,4 +868,17 @@ function abortableDelay(ms: number, signal: AbortSignal): Promise<void> {
     const timer = setTimeout(done, ms);
     signal.addEventListener("abort", done, { once: true });
   });
+}
+
+/**
+ * A map node's why: the whys of the elements that ran (those read from the cache left
+ * out); when every element came from the cache, the run of the oldest.
+ */
+function mapWhy(results: readonly CallResult[]): string | undefined {
+  const fromCache = (r: CallResult) => r.cache === "hit" || r.cache === "edited";
+  const oldest = results
+    .filter((r): r is Extract<CallResult, { ok: true }> => r.ok && fromCache(r))
+    .reduce<Extract<CallResult, { ok: true }> | undefined>((o, r) => (o === undefined || r.computedAt < o.computedAt ? r : o), undefined);
+  // An element without a why: its store did not answer when asked.
+  return elementsText(results.map((r) => (fromCache(r) ? undefined : (r.why ?? "not in the cache"))), oldest?.why);
 }

@@ -99,7 +99,8 @@ function ranWhy(orchestrator: Orchestrator, state: NodeState): string {
   if (node.subgraph) return `not every node of subgraph '${node.subgraph.alias}' came from the cache`;
   if (state.cache === "off") return node.options.cache?.kind === "off" ? "the node has cache: off" : "the cache is off";
   if (orchestrator.cacheMode === "refresh") return "cache refresh: every node runs again";
-  return "not in the cache";
+  // What changed since its last cached run (run-reason.ts), as the Node scope shows it.
+  return state.why ?? "not in the cache";
 }
 
 function cachedWhy(state: NodeState, now: number): string {

@@ -32,3 +32,22 @@ export function graphCachePrefix(graph: string): string {
 export function nodeCachePrefix(graph: string, node: string): string {
   return `${graphCachePrefix(graph)}${node}:`;
 }
+
+/**
+ * What the key of the last cached output at one place of a node was made of (`place`: the
+ * node, `node[3]` for an element of a map node, with the calling path in front for a node
+ * of a subgraph): what a later miss is compared with to say why the node ran.
+ */
+export function lastRunKey(graph: string, place: string): string {
+  return `${graphKeyPrefix(graph)}last-run:${place}`;
+}
+
+/** The hash of each file's code in one bundle of `graph`'s node modules, by the bundle's hash. */
+export function codeFilesKey(graph: string, bundleHash: string): string {
+  return `${graphKeyPrefix(graph)}code-files:${bundleHash}`;
+}
+
+/** The prefixes of what a graph's cache keeps beside its entries (lastRunKey, codeFilesKey). */
+export function graphCacheRecordPrefixes(graph: string): string[] {
+  return [`${graphKeyPrefix(graph)}last-run:`, `${graphKeyPrefix(graph)}code-files:`];
+}

@@ -5,6 +5,7 @@
 import { createHash } from "node:crypto";
 import type { CacheStorage } from "./cache-storage";
 import { graphCachePrefix, nodeCacheKey, nodeCachePrefix } from "./keys";
+import { LastRuns } from "./last-runs";
 
 /** Bumped when the entry format changes; entries of another format are misses. */
 const ENTRY_FORMAT = 1;
@@ -34,7 +35,12 @@ export interface NodeFingerprint {
 export type CacheLookup = { kind: "hit"; entry: CacheEntry } | { kind: "miss" } | { kind: "unreadable" };
 
 export class NodeCache {
-  constructor(readonly storage: CacheStorage) {}
+  /** What each node's last cached output's key was made of, for saying why a node ran. */
+  readonly lastRuns: LastRuns;
+
+  constructor(readonly storage: CacheStorage) {
+    this.lastRuns = new LastRuns(storage);
+  }
 
   key(fingerprint: NodeFingerprint): string {
     const hash = createHash("sha256").update(`${fingerprint.codeHash}\n${fingerprint.inputHash}\n${fingerprint.optionsText}`).digest("hex").slice(0, 40);
@@ -78,9 +84,10 @@ export class NodeCache {
     return nodes;
   }
 
-  /** Removes every cached output of `graph`; resolves to how many. */
-  clearGraph(graph: string): Promise<number> {
-    return this.storage.deleteByPrefix(graphCachePrefix(graph));
+  /** Removes every cached output of `graph` (and the records of their keys); resolves to how many outputs. */
+  async clearGraph(graph: string): Promise<number> {
+    const [count] = await Promise.all([this.storage.deleteByPrefix(graphCachePrefix(graph)), this.lastRuns.clearGraph(graph)]);
+    return count;
   }
 }
 

@@ -9,7 +9,7 @@ import { copyFixture, type Workspace } from "../runtime/workspace";
 
 interface RunJson {
   outputs: Record<string, unknown>;
-  nodes: { name: string; status: string; durationMs: number }[];
+  nodes: { name: string; status: string; durationMs: number; why?: string }[];
 }
 
 let redis: TestRedis;
@@ -140,6 +140,43 @@ describe("the cache", () => {
       probe.on("connect", () => reject(new Error("the private redis-server is still running")));
       probe.on("error", () => resolve());
     });
+  });
+});
+
+describe("why a node ran", () => {
+  const input = ["--input", '{"n": 3}'];
+  /** The lines of a text run (not --json), against the test's Redis. */
+  function lines(workspace: Workspace, args: string[]): string[] {
+    const result = runCli(["run", workspace.path("pipeline.graph"), ...args], { cwd: workspace.dir, env: { ...process.env, STEPGRAPH_REDIS_URL: redis.url, STEPGRAPH_STATE_DIR: workspace.stateDir } });
+    assert.equal(result.status, 0, result.stderr);
+    return result.stdout.split("\n");
+  }
+  const line = (all: string[], node: string) => all.find((l) => l.startsWith(`  ${node} `)) ?? `no line for ${node}`;
+
+  test("after ran: never cached, code naming the file, input naming the parameter, options; nothing after cached", () => {
+    const ws = copyFixture("pipeline");
+    ws.edit("pipeline.graph", (t) => t.replace("graph pipeline", "graph pipeline_why"));
+    const first = lines(ws, input);
+    assert.match(line(first, "doubled"), /^ {2}doubled\s+ran\s+[\d.]+ (ms|s) \(never cached\)$/);
+    assert.match(line(first, "stamp"), /ran\s+[\d.]+ (ms|s) \(cache: off\)$/);
+    ws.edit("nodes/helper.ts", (t) => t.replace("FACTOR = 2", "FACTOR = 3"));
+    const edited = lines(ws, input);
+    assert.match(line(edited, "doubled"), /^ {2}doubled\s+ran\s+[\d.]+ (ms|s) \(code: nodes\/helper\.ts\)$/);
+    assert.match(line(edited, "shout"), /^ {2}shout\s+cached\s+[\d.]+ (ms|s)$/);
+    assert.match(line(lines(ws, ["--input", '{"n": 4}']), "total"), /ran\s+[\d.]+ (ms|s) \(input: a, b\)$/);
+    ws.edit("pipeline.graph", (t) => t.replace("node squared  = square(n)", "node squared  = square(n)  [retry: 1]"));
+    assert.match(line(lines(ws, ["--input", '{"n": 4}']), "squared"), /ran\s+[\d.]+ (ms|s) \(options: retry\)$/);
+  });
+
+  test("--json gives each node's why", () => {
+    const ws = copyFixture("pipeline");
+    ws.edit("pipeline.graph", (t) => t.replace("graph pipeline", "graph pipeline_why_json"));
+    run(ws, "pipeline.graph", input);
+    ws.edit("nodes/text.ts", (t) => t.replace("word.toUpperCase()", "word.toUpperCase() + '!'"));
+    const nodes = (JSON.parse(run(ws, "pipeline.graph", input).stdout) as RunJson).nodes;
+    const why = Object.fromEntries(nodes.map((n) => [n.name, n.why]));
+    assert.equal(why.shout, "code: nodes/text.ts");
+    assert.match(String(why.doubled), /^from the run at \d{4}-\d\d-\d\dT[\d:.]+Z$/);
   });
 });
 

@@ -52,15 +52,15 @@ describe("the stepgraphRunView event", () => {
 
     await request(client, "next");
     const first = await runViewWhere(client, (v) => v.current === "squared");
-    assert.equal(states(first).doubled, "ran (not in the cache)");
+    assert.equal(states(first).doubled, "ran (never cached)");
     assert.equal(typeof first.nodes.doubled.durationMs, "number");
     await request(client, "next");
     assert.equal((await request(client, "next")).node, "shout");
-    assert.equal(states(await runViewWhere(client, (v) => v.current === "shout")).total, "ran (not in the cache)");
+    assert.equal(states(await runViewWhere(client, (v) => v.current === "shout")).total, "ran (never cached)");
 
     await client.customRequest("setExpression", { expression: "doubled", value: "100" });
     const edited = await runViewWhere(client, (v) => v.nodes.doubled.state === "edited");
-    assert.deepEqual([states(edited).doubled, states(edited).total, states(edited).squared], ["edited (edited in the debugger)", "stale ('doubled' changed upstream, runs again)", "ran (not in the cache)"]);
+    assert.deepEqual([states(edited).doubled, states(edited).total, states(edited).squared], ["edited (edited in the debugger)", "stale ('doubled' changed upstream, runs again)", "ran (never cached)"]);
     assert.equal(edited.current, "shout");
 
     const shoutFrame = (await client.stackTraceRequest({ threadId: 1 })).body.stackFrames[0];
@@ -81,7 +81,7 @@ describe("the stepgraphRunView event", () => {
     const last = await terminated;
     assert.ok(last, "a view arrived before the session ended");
     assert.deepEqual({ current: last.current, finished: last.finished }, { current: undefined, finished: true });
-    assert.deepEqual(states(last), { doubled: "edited (edited in the debugger)", squared: "ran (not in the cache)", total: "ran (not in the cache)", shout: "ran (re-run from the debugger)", stamp: "ran (the node has cache: off)" });
+    assert.deepEqual(states(last), { doubled: "edited (edited in the debugger)", squared: "ran (never cached)", total: "ran (input: a)", shout: "ran (re-run from the debugger)", stamp: "ran (the node has cache: off)" });
     const sent = runViews(client).map((v) => JSON.stringify(v));
     assert.ok(sent.every((view, i) => i === 0 || view !== sent[i - 1]), "an event only when the view changed");
   });

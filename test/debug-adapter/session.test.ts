@@ -126,6 +126,31 @@ describe("what a stop shows", () => {
     assert.equal(children.find((v) => v.name === "when")?.value, "2026-01-02T03:04:05.006Z");
   });
 
+  test("the Node scope's why: after an edit to an imported module, the nodes that ran name it", async (t) => {
+    const { ws, args } = pipeline();
+    ws.edit("pipeline.graph", (text) => text.replace("graph pipeline", "graph pipeline_why"));
+    const first = await launch(t, { ...args, cache: "use" });
+    await stoppedAt(first);
+    await Promise.all([first.continueRequest({ threadId: 1 }), first.waitForEvent("terminated")]);
+
+    ws.edit("nodes/helper.ts", (text) => text.replace("FACTOR = 2", "FACTOR = 3"));
+    const client = await launch(t, { ...args, stopOnEntry: false, cache: "use" }, { path: ws.path("pipeline.graph"), breakpoints: [{ line: 13 }] });
+    const output = collectOutput(client);
+    const stop = await stoppedAt(client);
+    assert.equal(stop.node, "total");
+    assert.equal((await scopeValues(client)).Node.why, undefined, "a node not run yet has no why");
+    const doubled = await scopeValues(client, stop.frames.find((f) => f.name.startsWith("doubled "))?.id);
+    assert.deepEqual([doubled.Node.cache, doubled.Node.why], ['"miss"', '"code: nodes/helper.ts"']);
+    await Promise.all([client.continueRequest({ threadId: 1 }), client.waitForEvent("terminated")]);
+    assert.match(output.join(""), /● total ran \d+\.\d ms \(code: nodes\/helper\.ts; input: a\)\n/, "the console's line says it too");
+
+    const again = await launch(t, { ...args, stopOnEntry: false, cache: "use" }, { path: ws.path("pipeline.graph"), breakpoints: [{ line: 13 }] });
+    const hit = await stoppedAt(again);
+    const cached = await scopeValues(again, hit.frames.find((f) => f.name.startsWith("doubled "))?.id);
+    assert.equal(cached.Node.cache, '"hit"');
+    assert.match(cached.Node.why, /^"from the run at \d{4}-\d\d-\d\dT[\d:.]+Z"$/, "a hit names the run it came from");
+  });
+
   test("variable references are reset on every resume", async (t) => {
     const { args } = pipeline();
     const client = await launch(t, args);

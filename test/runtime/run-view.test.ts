@@ -68,7 +68,7 @@ describe("node states through a stepped session", () => {
     let view = runView(orchestrator);
     assert.equal(view.current, "scaled");
     assert.deepEqual(view.nodes.items.state, "ran");
-    assert.equal(view.nodes.items.why, "not in the cache");
+    assert.equal(view.nodes.items.why, "never cached", "what the Node scope says: why.test.ts has every reason");
     assert.equal(typeof view.nodes.items.durationMs, "number");
     assert.deepEqual(view.nodes.scaled, { state: "pending", elements: { finished: 0, count: 2 } }, "stopped before element 0: nothing of it ran");
 
@@ -79,7 +79,7 @@ describe("node states through a stepped session", () => {
     await settled(orchestrator, () => orchestrator.step());
     view = runView(orchestrator);
     assert.equal(view.current, "rates");
-    assert.deepEqual([view.nodes.scaled.state, view.nodes.scaled.why, view.nodes.scaled.elements], ["ran", "not in the cache", { finished: 2, count: 2 }]);
+    assert.deepEqual([view.nodes.scaled.state, view.nodes.scaled.why, view.nodes.scaled.elements], ["ran", "never cached", { finished: 2, count: 2 }]);
 
     await settled(orchestrator, () => orchestrator.step());
     assert.deepEqual([viewOf(orchestrator, "rates").state, viewOf(orchestrator, "rates").why], ["pinned", "from pins/rates.json"]);
@@ -89,7 +89,7 @@ describe("node states through a stepped session", () => {
     view = runView(orchestrator);
     assert.equal(view.finished, true);
     assert.equal(view.current, undefined);
-    assert.deepEqual(states(orchestrator), { items: "ran (not in the cache)", scaled: "ran (not in the cache)", rates: "pinned (from pins/rates.json)", last: "ran (not in the cache)" });
+    assert.deepEqual(states(orchestrator), { items: "ran (never cached)", scaled: "ran (never cached)", rates: "pinned (from pins/rates.json)", last: "ran (never cached)" });
     assert.deepEqual(whenStarted, ["items: running", "scaled: running", "rates: running", "last: running"]);
   });
 
@@ -114,7 +114,7 @@ describe("node states through a stepped session", () => {
     assert.equal(runView(second).current, "last", "an edit leaves the run where it stopped");
     assert.equal(await settled(second, () => second.continue()), "finished");
     const scaled = viewOf(second, "scaled");
-    assert.deepEqual([scaled.state, scaled.why, scaled.elements], ["ran", "not in the cache", { finished: 1, count: 1 }], "no longer stale once it ran");
+    assert.deepEqual([scaled.state, scaled.why, scaled.elements], ["ran", "input: item", { finished: 1, count: 1 }], "no longer stale once it ran; its element 0 was 1 in the last cached run");
     assert.equal(viewOf(second, "items").state, "edited");
 
     const third = (await open(t, ws, "view.graph")).orchestrator;
@@ -135,11 +135,11 @@ describe("node states through a stepped session", () => {
     assert.equal(await settled(orchestrator, () => orchestrator.continue()), "finished");
     assert.deepEqual(states(orchestrator), {
       refunded: "skipped (its condition is false: order.total > 100 and not order.flagged)",
-      told: "ran (not in the cache)",
+      told: "ran (never cached)",
       strict: "skipped (needs 'refunded', which was skipped)",
       after: "skipped (needs 'strict', which was skipped)",
       guarded: "skipped (needs 'refunded', which was skipped)",
-      lenient: "ran (not in the cache)",
+      lenient: "ran (never cached)",
     });
   });
 
