@@ -190,8 +190,10 @@ describe("Jump to Cursor: goto", () => {
 
   test("goto a node upstream jumps back: it and the nodes after it are pending again, and run (from the cache) when the run goes on", async (t) => {
     const setup = jumps();
-    const client = await launch(t, { ...setup.args, stopOnEntry: false }, { path: setup.graph, breakpoints: [{ line: LINE.last }] });
+    const client = await launch(t, setup.args, { path: setup.graph, breakpoints: [{ line: LINE.last }] });
     const output = collectOutput(client);
+    assert.equal((await stoppedAt(client)).node, "first", "stopped on entry: every log is collected from here");
+    await client.continueRequest({ threadId: 1 });
     assert.equal((await stoppedAt(client)).node, "last");
     assert.deepEqual(ran(output).sort(), ["each", "each", "first", "pair", "second", "side", "third"]);
     // While stepped back, a goto starts from the present.
@@ -206,7 +208,7 @@ describe("Jump to Cursor: goto", () => {
     assert.deepEqual(scopes.Inputs, { a: String(n + 1), b: "10" });
     assert.deepEqual(Object.keys(scopes.Outputs).sort(), ["each", "first", "pair", "side"], "second and the nodes after it have no output now; the other branch keeps its own");
     const view = await runViewWhere(client, (v) => v.current === "second");
-    assert.deepEqual([view.nodes.second.state, view.nodes.third.state, view.nodes.last.state, view.nodes.first.state], ["stale", "stale", "stale", "ran"]);
+    assert.deepEqual([view.nodes.second.state, view.nodes.third.state, view.nodes.last.state, view.nodes.first.state], ["stale", "stale", "pending", "ran"], "last had not run: it is pending as before");
     assert.equal(view.nodes.third.why, "the debugger jumped back to 'second': runs again");
 
     const ended = client.waitForEvent("terminated");
@@ -217,7 +219,7 @@ describe("Jump to Cursor: goto", () => {
     assert.deepEqual(finished(output, "cached").sort(), ["second", "third"]);
   });
 
-  test("goto a map node stops before the whole node; stepIn then goes to its element 0, where goto is refused", async (t) => {
+  test("goto a map node stops before the whole node; stepIn then goes to its element 0; between its elements goto is refused", async (t) => {
     const setup = jumps();
     const client = await launch(t, setup.args);
     await stoppedAt(client);
@@ -225,6 +227,8 @@ describe("Jump to Cursor: goto", () => {
     assert.deepEqual([stop.reason, stop.node], ["goto", "each"], "the whole node, not each[0]");
     await client.stepInRequest({ threadId: 1 });
     assert.equal((await stoppedAt(client)).node, "each[0]");
+    await client.nextRequest({ threadId: 1 });
+    assert.equal((await stoppedAt(client)).node, "each[1]");
     const [target] = await targetsAt(client, setup.graph, LINE.third);
     const message = await failure(client.gotoRequest({ threadId: 1, targetId: target.id }));
     assert.match(message, /stopped inside 'each'.*step out of it first/);
