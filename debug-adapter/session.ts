@@ -33,6 +33,7 @@ import { RUN_VIEW_REQUEST } from "../src/runtime/run-view";
 import { parseRedisChoice } from "../src/store/open-cache-storage";
 import { hitConditionHolds, interpolateLogMessage, nodeLinesOf, normalizePath, placeBreakpoint } from "./breakpoints";
 import { COMPLETION_TRIGGERS, completionTargets, textBeforeCursor } from "./console-completions";
+import { gotoTargetNode, gotoTargetsAt } from "./goto-targets";
 import { checkLaunchArguments, LaunchArgumentError, type LaunchArguments } from "./launch-arguments";
 import { checkedPinTextArguments, outputMenuContext, PIN_TEXT_REQUEST, PIN_TEXT_USAGE, type MenuVariable, type PinTextBody } from "./output-pins";
 import { NodeProgress } from "./node-progress";
@@ -120,6 +121,7 @@ export class StepgraphDebugSession extends LoggingDebugSession {
       supportsExceptionInfoRequest: true,
       supportsCompletionsRequest: true,
       supportsCancelRequest: true,
+      supportsGotoTargetsRequest: true,
       completionTriggerCharacters: COMPLETION_TRIGGERS,
       supportsDelayedStackTraceLoading: false,
       exceptionBreakpointFilters: [{ filter: NODE_ERRORS_FILTER, label: "Node errors", description: "Stop at a node that throws (after its retries)", default: true }],
@@ -408,6 +410,26 @@ export class StepgraphDebugSession extends LoggingDebugSession {
     const orchestrator = this.orchestrator as Orchestrator;
     this.cursor = at === undefined || at >= orchestrator.history.length ? undefined : at;
     this.stopped("step");
+  }
+
+  /** Jump to Cursor: the target on a line of the launched graph (none elsewhere). */
+  protected override gotoTargetsRequest(response: DebugProtocol.GotoTargetsResponse, args: DebugProtocol.GotoTargetsArguments): void {
+    const graph = this.orchestrator?.graph;
+    const line = this.convertClientLineToDebugger(args.line) - 1;
+    response.body = { targets: graph ? gotoTargetsAt(graph, args.source.path, line, (l) => this.convertDebuggerLineToClient(l + 1)) : [] };
+    this.sendResponse(response);
+  }
+
+  /** Moves the run to before the target's node (the Orchestrator's goto); from the present when stepped back. A refusal is the error response. */
+  protected override gotoRequest(response: DebugProtocol.GotoResponse, args: DebugProtocol.GotoArguments): void {
+    if (!this.whenStopped(response)) return;
+    const orchestrator = this.orchestrator as Orchestrator;
+    const node = gotoTargetNode(orchestrator.graph, args.targetId);
+    if (node === undefined) return this.fail(response, 1070, `no goto target ${args.targetId}: targets come from gotoTargets on a node's line`, true);
+    const refusal = orchestrator.gotoRefusal(node);
+    if (refusal !== undefined) return this.fail(response, 1071, refusal, true);
+    this.sendResponse(response);
+    void this.resume(() => orchestrator.goto(node));
   }
 
   protected override async restartFrameRequest(response: DebugProtocol.RestartFrameResponse, args: DebugProtocol.RestartFrameArguments): Promise<void> {

@@ -46,6 +46,8 @@ export interface NodeState {
   rerun?: boolean;
   /** Set when it had finished and was made pending again by a change of this node upstream (an edit, a re-run); cleared when it starts again. */
   staleBecause?: string;
+  /** Set when it had finished and a goto to it, or to a node upstream of it, made it pending again (a jump back); cleared when it starts again. */
+  jumpedBackTo?: string;
 }
 
 /** Finished with an output the nodes downstream can use. */

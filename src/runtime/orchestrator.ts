@@ -14,6 +14,10 @@
 // A node whose calls are running can be cancelled (cancel()): its signal is aborted, and
 // it goes back to pending, as if it had not started; the run stops before it once the
 // other nodes running have finished, as it does after a failure.
+//
+// goto() (Jump to Cursor) moves the run to before any node of this job: the nodes it needs
+// are run first without stopping (from the cache where they are in it), and a node that
+// had finished is made pending again with everything downstream of it (a jump back).
 import { randomUUID } from "node:crypto";
 import { EventEmitter } from "node:events";
 import type { GraphModel, NodeModel, SubgraphCallModel } from "../graph/model";
@@ -24,6 +28,7 @@ import { isDone, isSettled, type CacheState, type NodeFailure, type NodeRecord, 
 import type { ProcessPool } from "./process-pool";
 import { CachedCall, cacheTtlMs } from "./cached-call";
 import { callsOf, elementCall, type ElementCall } from "./element-calls";
+import { itAndDownstream, upstreamOf } from "./goto-plan";
 import { resolveJobInput } from "./job-input";
 import { argumentValues } from "./node-arguments";
 import { retryDelayAfter, retryingIn } from "./node-call";
@@ -59,8 +64,8 @@ export interface OrchestratorOptions {
  */
 type CallResult = ({ ok: true; value: unknown; key?: string; computedAt: number } | { ok: false; error: NodeFailure }) & { cache: CacheState; attempts: number; ranForMs: number; why?: string };
 
-/** `cancel`: before a node whose run was cancelled (cancel()). */
-export type StopReason = "entry" | "breakpoint" | "step" | "pause" | "exception" | "cancel";
+/** `cancel`: before a node whose run was cancelled (cancel()). `goto`: before the node goto() moved to. */
+export type StopReason = "entry" | "breakpoint" | "step" | "pause" | "exception" | "cancel" | "goto";
 
 /**
  * Asked before each node starts: stop here? `values` holds the inputs and the outputs so
@@ -103,6 +108,12 @@ export interface OrchestratorEvents {
 }
 
 type DriveMode = "continue" | "next" | "in" | "out";
+
+/** A goto's drive: it runs only the nodes the target needs (`needs`), and stops before the target. */
+interface GotoDrive {
+  target: string;
+  needs: ReadonlySet<string>;
+}
 
 /** A node's calls once it has started, and the results of those that finished (by index). */
 interface StartedCalls {
@@ -153,6 +164,8 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
   /** The subgraph job a resume is driving, for pause(). */
   private delegate: Orchestrator | undefined;
   private driving = false;
+  /** Set while a goto drives: nothing stops on the way, not even inside a subgraph called on the way. */
+  private noStops = false;
   private pauseRequested = false;
   private wakeUp: () => void = () => undefined;
   private disposed = false;
@@ -291,6 +304,50 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
     return true;
   }
 
+  /**
+   * Why goto(name) cannot be done now; undefined when it can. Refused while the graph
+   * runs, while stopped inside a node (a map node between its elements, a subgraph node
+   * entered: its run has begun with the values it uses), and while a node still runs
+   * (paused at it: its output would land in the middle of the jump).
+   */
+  gotoRefusal(name: string): string | undefined {
+    if (!this.states.has(name)) return `no node '${name}' in graph '${this.graph.name}'`;
+    if (this.driving) return "cannot jump while the graph is running: pause it first";
+    if (this.disposed) return "cannot jump: the session has ended";
+    const inside = this.elementRun?.state.node.name ?? this.entered?.node;
+    if (inside !== undefined) return `cannot jump while stopped inside '${inside}' (${this.entered ? "a subgraph node stepped into" : "a map node between its elements"}): step out of it first`;
+    const running = [...this.inFlight.keys()][0];
+    if (running !== undefined) return `cannot jump while node '${running}' still runs: let it finish (next) or cancel it first`;
+    return undefined;
+  }
+
+  /**
+   * Jump to Cursor: moves the run to before node `name` and stops there (reason `goto`),
+   * without stopping on the way (no stop condition is asked, here or inside subgraphs).
+   * The nodes it needs that have not finished run first, in parallel as when continuing,
+   * each read from the cache when it is there; nodes it does not need wait, the node the
+   * run was stopped at among them. A node that had finished (a jump back) is pending again,
+   * with every node downstream of it: they run again when the run goes on. A node on the
+   * way that fails (whatever stopOnError says: the target cannot be reached) or is
+   * cancelled is where the run stops instead. Rejects with gotoRefusal()'s reason.
+   */
+  goto(name: string): Promise<void> {
+    const refusal = this.gotoRefusal(name);
+    if (refusal !== undefined) return Promise.reject(new Error(refusal));
+    if (this.state(name).status !== "pending") this.jumpBack(name);
+    return this.drive("continue", { target: name, needs: upstreamOf(this.graph, name) });
+  }
+
+  /** A jump back to `name`: it and every finished node downstream of it are pending again, their outputs gone (their records stay in the history). */
+  private jumpBack(name: string): void {
+    for (const node of itAndDownstream(this.graph, name)) {
+      const state = this.state(node);
+      if (state.status === "pending") continue;
+      Object.assign(state, { status: "pending", args: undefined, value: undefined, error: undefined, cache: undefined, key: undefined, skip: undefined, elements: undefined, attempts: 0 });
+      Object.assign(state, { ranForMs: undefined, durationMs: undefined, computedAt: undefined, rerun: undefined, staleBecause: undefined, jumpedBackTo: name });
+    }
+  }
+
   /** The argument values a node gets from the inputs and the outputs so far. */
   argumentValues(node: NodeModel): unknown[] {
     return argumentValues(node.args, (name) => this.valueNamed(name));
@@ -357,10 +414,11 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
     await this.options.pool.close();
   }
 
-  private async drive(mode: DriveMode): Promise<void> {
+  private async drive(mode: DriveMode, goto?: GotoDrive): Promise<void> {
     this.assertStopped("resume");
-    if (this.finishedOnce && this.readyNodes().length === 0) throw new Error("the job has finished");
+    if (!goto && this.finishedOnce && this.readyNodes().length === 0) throw new Error("the job has finished");
     this.driving = true;
+    this.noStops = goto !== undefined;
     this.pauseRequested = false;
     // Events never fire before the caller holds the promise (and has had a chance to listen).
     await Promise.resolve();
@@ -394,6 +452,8 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
         // Paused at a running node: resuming waits for it, then stops as after a step.
         steps = 0;
       }
+      // A goto runs what its target needs, and nothing else (not the target).
+      if (goto) until = (node) => !goto.needs.has(node.name);
       // The nodes this drive waits for: those it launches, and one still running from before
       // (paused at it). Their failures are looked for, not taken from the race below: a node
       // can finish while a stop condition is asked, or beside another node.
@@ -403,7 +463,7 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
           if (this.inFlight.has(name)) continue;
           running.delete(name);
           if (this.cancelled.delete(name)) cancelled ??= name;
-          else if (this.options.stopOnError && this.state(name).status === "failed") failed ??= name;
+          else if ((goto || this.options.stopOnError) && this.state(name).status === "failed") failed ??= name;
         }
       };
       // Once a node is cancelled, nothing more starts: the drive stops when what runs has finished.
@@ -424,10 +484,10 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
               break;
             }
           } else {
-            for (const node of this.readyNodes()) {
-              // stepOut: nodes past the current loop wait, while the loop's own nodes run on.
+            for (const node of this.readyNodes(mode === "next" || mode === "in" ? resumedFrom : undefined)) {
+              // stepOut: nodes past the current loop wait, while the loop's own nodes run on (a goto: the nodes its target does not need).
               if (until?.(node)) continue;
-              if (node.name !== resumedFrom && this.stopCondition && (await this.stopCondition(node, this.argumentValues(node), this.values(), this.graph))) {
+              if (!goto && node.name !== resumedFrom && this.stopCondition && (await this.stopCondition(node, this.argumentValues(node), this.values(), this.graph))) {
                 stopAt = { node: node.name, reason: "breakpoint" };
                 break;
               }
@@ -454,6 +514,7 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
       }
     } finally {
       this.driving = false;
+      this.noStops = false;
     }
     if (this.disposed) return;
     const inside = this.insideSubgraph();
@@ -463,6 +524,7 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
     if (stopAt) return this.stopAt(stopAt);
     const next = this.readyNodes()[0];
     if (this.pauseRequested && next) return this.stopAt({ node: next.name, reason: "pause" });
+    if (goto) return this.stopAt({ node: goto.target, reason: "goto" });
     const afterLoop = until ? this.stepStop("step") : undefined;
     if (afterLoop) return this.stopAt(afterLoop);
     this.finishIfDone();
@@ -560,12 +622,19 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
     this.emit("finished", { outputs: this.outputs(), failed });
   }
 
-  /** Pending nodes whose every dependency is done, in the graph's order. */
-  private readyNodes(): NodeModel[] {
-    return this.graph.nodes.filter((node) => {
+  /**
+   * Pending nodes whose every dependency is done, in the graph's order; `first` (the node
+   * a step resumes from) ahead of the others when it is one of them: a step runs the node
+   * stopped before, even when a node earlier in order became ready meanwhile (after a goto
+   * to another branch, at a breakpoint reached while continuing).
+   */
+  private readyNodes(first?: string): NodeModel[] {
+    const ready = this.graph.nodes.filter((node) => {
       const state = this.state(node.name);
       return state.status === "pending" && !this.inFlight.has(node.name) && node.dependencies.every((d) => isSettled(this.state(d)));
     });
+    const at = first === undefined ? -1 : ready.findIndex((node) => node.name === first);
+    return at > 0 ? [ready[at], ...ready.slice(0, at), ...ready.slice(at + 1)] : ready;
   }
 
   private launch(node: NodeModel, enter = false): void {
@@ -590,7 +659,7 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
     const started = performance.now();
     // A node cancelled before (outside a drive that stopped before it) starts afresh.
     this.cancelled.delete(node.name);
-    Object.assign(state, { status: "running", error: undefined, value: undefined, why: undefined, skip: undefined, elements: undefined, key: undefined, computedAt: undefined, staleBecause: undefined, rerun: skipCacheRead });
+    Object.assign(state, { status: "running", error: undefined, value: undefined, why: undefined, skip: undefined, elements: undefined, key: undefined, computedAt: undefined, staleBecause: undefined, jumpedBackTo: undefined, rerun: skipCacheRead });
     this.emit("nodeStarted", { node: node.name });
     const finish = (status: "ran" | "cached" | "pinned" | "failed" | "skipped") => this.finish(state, status, performance.now() - started);
 
@@ -759,7 +828,7 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
     inner.on("log", ({ node: innerNode, level, text }) => this.emit("log", { node: `${node.name}/${innerNode}`, level, text }));
     const finished = new Promise<{ failed: boolean }>((resolve) => inner.once("finished", resolve));
     if (call.index === undefined) {
-      inner.setStopCondition(this.stopCondition);
+      inner.setStopCondition(this.noStops ? undefined : this.stopCondition);
       inner.on("stopped", ({ reason }) => {
         this.entered = { node: node.name, job: inner, reason: reason === "entry" ? "step" : reason };
         this.wakeUp();

@@ -10,7 +10,7 @@ import type { Orchestrator } from "./orchestrator";
 
 /**
  * `edited`: its output was set from the debugger. `stale`: it had finished, and a change
- * upstream (an edit, a re-run) made it pending again. A node the job ended without
+ * upstream (an edit, a re-run) or a jump back (goto) made it pending again. A node the job ended without
  * (because a node it needs failed) is `pending`, its why saying so.
  */
 /**
@@ -74,6 +74,7 @@ function nodeView(orchestrator: Orchestrator, state: NodeState, now: number): No
     case "running":
       return { state: "running" };
     case "pending":
+      if (state.jumpedBackTo !== undefined) return { state: "stale", why: `the debugger jumped back to '${state.jumpedBackTo}': runs again` };
       return state.staleBecause === undefined ? { state: "pending" } : { state: "stale", why: `'${state.staleBecause}' changed upstream, runs again` };
     case "not-run": {
       const failed = failedUpstream(orchestrator, node);
