@@ -22,9 +22,13 @@ const external = [...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.dev
 // node_modules/esbuild and the platform's @esbuild/* package instead (see .vscodeignore).
 const shippedExternal = ["vscode", "esbuild"];
 
-// src/graph/module-reader.ts reads these next to the TypeScript compiler, which is bundled
-// into dist/*.js: ts.getDefaultLibFilePath is then dist/, so they are copied there.
+// The TypeScript compiler (9 MB; src/graph/module-reader.ts reads node modules' exports with
+// it) ships once, as dist/typescript.js, the package's own lib/typescript.js, with its licence
+// and notices: the CLI, the debug adapter and the language server require it from there
+// instead of each bundling a copy (three copies made the package 45 MB unpacked).
+// module-reader reads these lib files next to it (ts.getDefaultLibFilePath: dist/).
 const typescriptLibFiles = ["lib.es5.d.ts", "lib.es2015.collection.d.ts"];
+const typescriptFiles = { "lib/typescript.js": "typescript.js", "LICENSE.txt": "typescript.LICENSE.txt", "ThirdPartyNoticeText.txt": "typescript.ThirdPartyNoticeText.txt" };
 
 // elkjs (1.6 MB) ships once, as dist/elk.bundled.js: the webview loads that file in the
 // browser, and the shipped node bundles require it from there at run time (only when a
@@ -51,11 +55,23 @@ const elkFromDist = {
   },
 };
 
-function copyTypeScriptLibFiles() {
+function copyTypeScript() {
   const libDir = dirname(createRequire(import.meta.url).resolve("typescript"));
   mkdirSync("dist", { recursive: true });
   for (const name of typescriptLibFiles) copyFileSync(join(libDir, name), join("dist", name));
+  for (const [from, to] of Object.entries(typescriptFiles)) copyFileSync(join(libDir, "..", from), join("dist", to));
 }
+
+/** Resolves every import of typescript to the copy next to the bundle: `require("./typescript.js")`. */
+const typescriptFromDist = {
+  name: "typescript-from-dist",
+  setup(build) {
+    build.onResolve({ filter: /^typescript(\/|$)/ }, (resolved) => {
+      if (resolved.path !== "typescript") return { errors: [{ text: `import 'typescript' (dist/typescript.js is its lib/typescript.js), not '${resolved.path}'` }] };
+      return { path: "./typescript.js", external: true };
+    });
+  },
+};
 
 /** Every file below `dir` whose name ends with one of `suffixes`. */
 function filesBelow(dir, suffixes) {
@@ -94,15 +110,15 @@ const builds = args.has("--vscode-tests")
   : [
       {
         ...common,
-        entryPoints: { extension: "src/extension/extension.ts", "cli-main": "src/cli/main.ts", "node-host": "src/runtime/node-host.ts", "debug-adapter": "debug-adapter/standalone.ts", "language-server": "src/language-server/main.ts", "lease-keeper": "src/production/lease-keeper-thread.ts" },
+        entryPoints: { extension: "src/extension/extension.ts", "cli-main": "src/cli/main.ts", "worker-main": "src/cli/worker-main.ts", "node-host": "src/runtime/node-host.ts", "debug-adapter": "debug-adapter/standalone.ts", "language-server": "src/language-server/main.ts", "lease-keeper": "src/production/lease-keeper-thread.ts" },
         outdir: "dist",
         external: shippedExternal,
-        plugins: [elkFromDist],
+        plugins: [elkFromDist, typescriptFromDist],
         banner: { js: "#!/usr/bin/env node" },
       },
       // The `stepgraph` executable: a few lines that answer --version and otherwise require
-      // dist/cli-main.js, so that --version does not load the whole CLI.
-      { ...common, entryPoints: { cli: "src/cli/launcher.ts" }, outdir: "dist", external: ["./cli-main.js"], banner: { js: "#!/usr/bin/env node" } },
+      // dist/worker-main.js or dist/cli-main.js, so that neither loads what it does not need.
+      { ...common, entryPoints: { cli: "src/cli/launcher.ts" }, outdir: "dist", external: ["./cli-main.js", "./worker-main.js"], banner: { js: "#!/usr/bin/env node" } },
       // The graph view's page (src/webview), for the browser. elkjs stays out of it: the
       // webview loads dist/elk.bundled.js with a script tag and hands its ELK to the layout
       // (so the layout's own import of it, left pointing at that file, never runs there).
@@ -120,7 +136,7 @@ const builds = args.has("--vscode-tests")
     ];
 
 if (!args.has("--tests") && !args.has("--vscode-tests")) {
-  copyTypeScriptLibFiles();
+  copyTypeScript();
   copyElk();
 }
 

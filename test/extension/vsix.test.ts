@@ -59,6 +59,11 @@ describe("the .vsix", () => {
       "dist/lease-keeper.js",
       "dist/cli.js",
       "dist/cli-main.js",
+      "dist/worker-main.js",
+      // The TypeScript compiler, once: the CLI, the debug adapter and the language server require it.
+      "dist/typescript.js",
+      "dist/typescript.LICENSE.txt",
+      "dist/typescript.ThirdPartyNoticeText.txt",
       // elkjs, once: the CLI requires it at run time and the graph view loads it.
       "dist/elk.bundled.js",
       "dist/elk.LICENSE.md",
