@@ -6,6 +6,7 @@
 // Development mode only: production writes none.
 import type { CacheStorage } from "./cache-storage";
 import { codeFilesKey, graphCacheRecordPrefixes, lastRunKey } from "./keys";
+import { parseJsonRecord } from "./json-record";
 
 /** Bumped when the record format changes; records of another format read as none. */
 const RECORD_FORMAT = 1;
@@ -78,14 +79,8 @@ export class LastRuns {
 }
 
 function parseRecord(text: string): LastRun | undefined {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  if (typeof raw !== "object" || raw === null) return undefined;
-  const r = raw as Record<string, unknown>;
+  const r = parseJsonRecord(text);
+  if (r === undefined) return undefined;
   const strings = ["codeHash", "inputHash", "optionsText", "bundleHash", "exportName"].every((field) => typeof r[field] === "string");
   const inputs = Array.isArray(r.inputs) && r.inputs.every((i: unknown) => typeof i === "object" && i !== null && typeof (i as Record<string, unknown>).name === "string" && typeof (i as Record<string, unknown>).hash === "string");
   const options = typeof r.options === "object" && r.options !== null && Object.values(r.options).every((o) => typeof o === "string");

@@ -6,6 +6,7 @@ import { createHash } from "node:crypto";
 import type { CacheStorage } from "./cache-storage";
 import { graphCachePrefix, nodeCacheKey, nodeCachePrefix } from "./keys";
 import { LastRuns } from "./last-runs";
+import { parseJsonRecord } from "./json-record";
 
 /** Bumped when the entry format changes; entries of another format are misses. */
 const ENTRY_FORMAT = 1;
@@ -92,14 +93,8 @@ export class NodeCache {
 }
 
 function parseEntry(text: string): CacheEntry | undefined {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  if (typeof raw !== "object" || raw === null) return undefined;
-  const e = raw as Record<string, unknown>;
+  const e = parseJsonRecord(text);
+  if (e === undefined) return undefined;
   const valid =
     e.format === ENTRY_FORMAT &&
     typeof e.value === "string" &&

@@ -3,27 +3,12 @@
 // refused while a node still runs. Real node hosts, an in-memory cache.
 import assert from "node:assert/strict";
 import { once } from "node:events";
-import { join } from "node:path";
 import { describe, test, type TestContext } from "node:test";
-import { openDevSession, type DevSession } from "../../src/runtime/dev-session";
-import type { Orchestrator, OrchestratorEvents } from "../../src/runtime/orchestrator";
-import { repoRoot } from "../helpers";
+import { openSession, stopAfter, type Stop } from "./session-steps";
 import { copyFixture, type Workspace } from "./workspace";
 
-async function open(t: TestContext, graph: string, payload: unknown, ws: Workspace): Promise<DevSession> {
-  const session = await openDevSession({ graphPath: ws.path(graph), payload, redis: { kind: "memory" }, stateDir: ws.stateDir, cacheMode: "use", hostScript: join(repoRoot, "dist", "node-host.js"), poolSize: 2 });
-  t.after(() => session.close());
-  return session;
-}
-
-type Stop = OrchestratorEvents["stopped"][0];
-
-/** Runs the action; resolves to the stop it ends at, or "finished". */
-async function after(orchestrator: Orchestrator, action: () => Promise<void>): Promise<Stop | "finished"> {
-  const outcome = Promise.race([once(orchestrator, "stopped").then(([e]) => e as Stop), once(orchestrator, "finished").then(() => "finished" as const)]);
-  await action();
-  return outcome;
-}
+const open = (t: TestContext, graph: string, payload: unknown, ws: Workspace) => openSession(t, ws, graph, payload);
+const after = stopAfter;
 
 describe("goto", () => {
   test("a node on the way that fails is where the run stops, with the exception filter off too", async (t) => {

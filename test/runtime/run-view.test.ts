@@ -3,14 +3,11 @@
 // node hosts; the cache in a redis-server of the test's own, so that a second session
 // reads what the first wrote.
 import assert from "node:assert/strict";
-import { once } from "node:events";
-import { join } from "node:path";
 import { after, before, beforeEach, describe, test, type TestContext } from "node:test";
-import { openDevSession, type DevSession } from "../../src/runtime/dev-session";
-import type { CacheMode, Orchestrator, OrchestratorEvents } from "../../src/runtime/orchestrator";
+import type { CacheMode, Orchestrator } from "../../src/runtime/orchestrator";
 import { runView, type NodeView } from "../../src/runtime/run-view";
-import { repoRoot } from "../helpers";
 import { startTestRedis, type TestRedis } from "../redis-harness";
+import { openSession, stopAfter } from "./session-steps";
 import { copyFixture, type Workspace } from "./workspace";
 
 let redis: TestRedis;
@@ -18,20 +15,8 @@ before(async () => (redis = await startTestRedis()));
 after(() => redis.stop());
 beforeEach(() => redis.client.flushall());
 
-async function open(t: TestContext, ws: Workspace, graph: string, payload: unknown = {}, cacheMode: CacheMode = "use"): Promise<DevSession> {
-  const session = await openDevSession({ graphPath: ws.path(graph), payload, redis: { kind: "url", url: redis.url }, stateDir: ws.stateDir, cacheMode, hostScript: join(repoRoot, "dist", "node-host.js"), poolSize: 2 });
-  t.after(() => session.close());
-  return session;
-}
-
-type Stop = OrchestratorEvents["stopped"][0];
-
-/** Runs the action; resolves to the stop it ends at, or "finished". */
-async function settled(orchestrator: Orchestrator, action: () => Promise<void>): Promise<Stop | "finished"> {
-  const outcome = Promise.race([once(orchestrator, "stopped").then(([e]) => e as Stop), once(orchestrator, "finished").then(() => "finished" as const)]);
-  await action();
-  return outcome;
-}
+const open = (t: TestContext, ws: Workspace, graph: string, payload: unknown = {}, cacheMode: CacheMode = "use") => openSession(t, ws, graph, payload, { redisUrl: redis.url, cacheMode });
+const settled = stopAfter;
 
 /** Each node's state, and its why where it has one: `name: state (why)`. */
 function states(orchestrator: Orchestrator): Record<string, string> {

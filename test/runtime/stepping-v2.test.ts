@@ -2,28 +2,13 @@
 // steps of their own, and a subgraph node can be entered and driven node by node.
 // Real node hosts, an in-memory cache.
 import assert from "node:assert/strict";
-import { once } from "node:events";
-import { join } from "node:path";
 import { describe, test, type TestContext } from "node:test";
-import { openDevSession, type DevSession } from "../../src/runtime/dev-session";
-import type { Orchestrator, OrchestratorEvents } from "../../src/runtime/orchestrator";
-import { repoRoot } from "../helpers";
+import type { Orchestrator } from "../../src/runtime/orchestrator";
+import { openSession, stopAfter } from "./session-steps";
 import { copyFixture } from "./workspace";
 
-async function open(t: TestContext, graph: string, payload: unknown, ws = copyFixture("v2")): Promise<DevSession> {
-  const session = await openDevSession({ graphPath: ws.path(graph), payload, redis: { kind: "memory" }, stateDir: ws.stateDir, cacheMode: "use", hostScript: join(repoRoot, "dist", "node-host.js"), poolSize: 2 });
-  t.after(() => session.close());
-  return session;
-}
-
-type Stop = OrchestratorEvents["stopped"][0];
-
-/** Runs the action; resolves to the stop it ends at, or "finished". */
-async function after(orchestrator: Orchestrator, action: () => Promise<void>): Promise<Stop | "finished"> {
-  const outcome = Promise.race([once(orchestrator, "stopped").then(([e]) => e as Stop), once(orchestrator, "finished").then(() => "finished" as const)]);
-  await action();
-  return outcome;
-}
+const open = (t: TestContext, graph: string, payload: unknown, ws = copyFixture("v2")) => openSession(t, ws, graph, payload);
+const after = stopAfter;
 
 /** Where the run stands: each level's node (with `[i]` at a map element), outermost first. */
 function where(orchestrator: Orchestrator): string {
