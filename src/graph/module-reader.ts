@@ -1,7 +1,7 @@
 // Reads what a `use "SPECIFIER"` statement makes available: the exports of a TypeScript
 // or JavaScript module, found with the TypeScript compiler API.
 //
-// A read builds a small ts.Program rooted at the module (plus the files it imports) and
+// A read builds a small TS.Program rooted at the module (plus the files it imports) and
 // asks its TypeChecker for the module's exports. Programs are thrown away after the read;
 // what stays is the plain ModuleExports, cached per resolved file together with a stamp
 // (mtime and size) of every file that went into it, and the parsed SourceFiles, which the
@@ -10,7 +10,7 @@
 // keystroke.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import ts from "typescript";
+import type * as TS from "typescript";
 import type { ExportedMember, ModuleExports, ModuleLookup, ModuleReader, ParameterInfo, SourceLocation } from "./module-exports";
 
 /** The extensions a `use` path may have. */
@@ -31,21 +31,40 @@ const IMPORT_SUBSTITUTES: Readonly<Record<string, readonly string[]>> = {
  */
 const LIB_FILE_NAMES = ["lib.es5.d.ts", "lib.es2015.collection.d.ts"];
 
-const COMPILER_OPTIONS: ts.CompilerOptions = {
-  allowJs: true,
-  checkJs: false,
-  // The lib files are passed as root names instead (see sharedLibFiles), so that one parsed copy
-  // can be shared and a missing lib (TypeScript bundled without its lib folder) is harmless.
-  noLib: true,
-  skipLibCheck: true,
-  noEmit: true,
-  types: [],
-  target: ts.ScriptTarget.ES2022,
-  module: ts.ModuleKind.Preserve,
-  moduleResolution: ts.ModuleResolutionKind.Bundler,
-  allowImportingTsExtensions: true,
-  resolveJsonModule: false,
-};
+let loadedCompiler: { ts: typeof TS; options: TS.CompilerOptions } | undefined;
+
+/**
+ * The TypeScript compiler and the options of every Program, loaded at the first read that
+ * needs them: the compiler is 9 MB to load, and a process whose modules are all in the
+ * persisted cache (below) needs it not at all.
+ */
+function compiler(): { ts: typeof TS; options: TS.CompilerOptions } {
+  if (loadedCompiler !== undefined) return loadedCompiler;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only when needed (the shipped bundles require dist/typescript.js, esbuild.mjs)
+  const ts = require("typescript") as typeof TS;
+  const options: TS.CompilerOptions = {
+    allowJs: true,
+    checkJs: false,
+    // The lib files are passed as root names instead (see sharedLibFiles), so that one parsed copy
+    // can be shared and a missing lib (TypeScript bundled without its lib folder) is harmless.
+    noLib: true,
+    skipLibCheck: true,
+    noEmit: true,
+    types: [],
+    target: ts.ScriptTarget.ES2022,
+    module: ts.ModuleKind.Preserve,
+    moduleResolution: ts.ModuleResolutionKind.Bundler,
+    allowImportingTsExtensions: true,
+    resolveJsonModule: false,
+  };
+  loadedCompiler = { ts, options };
+  return loadedCompiler;
+}
+
+/** The compiler (see compiler()). */
+function typescript(): typeof TS {
+  return compiler().ts;
+}
 
 /** A file's state when it was read; `size` -1 records a file that did not exist. */
 interface Stamp {
@@ -64,15 +83,29 @@ interface CacheEntry<T> {
 type PackageResolution = { file: string } | { failure: ModuleLookup };
 
 interface CachedSourceFile {
-  sourceFile: ts.SourceFile;
+  sourceFile: TS.SourceFile;
   stamp: Stamp;
-  impliedNodeFormat: ts.ResolutionMode;
+  impliedNodeFormat: TS.ResolutionMode;
 }
 
-export function createModuleReader(): ModuleReader {
-  const modules = new Map<string, CacheEntry<ModuleLookup>>();
-  const packages = new Map<string, CacheEntry<PackageResolution>>();
+export interface ModuleReaderOptions {
+  /**
+   * A file that keeps what the reader learned between processes: read when the reader is
+   * made, written when it reads a module or resolves a package anew. Each entry still holds
+   * only while its stamps match their files, so a warm start whose modules did not change
+   * never loads the compiler.
+   */
+  persistTo?: string;
+}
+
+export function createModuleReader(options: ModuleReaderOptions = {}): ModuleReader {
+  const persisted = options.persistTo === undefined ? undefined : readPersisted(options.persistTo);
+  const modules = new Map<string, CacheEntry<ModuleLookup>>(persisted?.modules);
+  const packages = new Map<string, CacheEntry<PackageResolution>>(persisted?.packages);
   const sourceFiles = new Map<string, CachedSourceFile>();
+  const persist = () => {
+    if (options.persistTo !== undefined) writePersisted(options.persistTo, modules, packages);
+  };
 
   function readPath(specifier: string, fromDir: string): ModuleLookup {
     const extension = path.extname(specifier);
@@ -95,6 +128,7 @@ export function createModuleReader(): ModuleReader {
     if (!resolution) {
       const entry = resolvePackage(specifier, fromDir);
       packages.set(key, entry);
+      persist();
       resolution = entry.value;
     }
     if ("failure" in resolution) return resolution.failure;
@@ -108,6 +142,7 @@ export function createModuleReader(): ModuleReader {
     const exports = collectExports(built.program, file);
     const lookup: ModuleLookup = { ok: true, module: { file, exports } satisfies ModuleExports };
     modules.set(file, { value: lookup, stamps: built.stamps });
+    persist();
     return lookup;
   }
 
@@ -122,6 +157,55 @@ export function createModuleReader(): ModuleReader {
       }
     },
   };
+}
+
+// --- what persists between processes ---------------------------------------------------
+
+declare const PACKAGE_VERSION: string;
+
+/**
+ * The persisted file's format: its entries hold for the Stepgraph build that wrote them (its
+ * compiler, its way of describing exports), and only while their stamps match.
+ */
+const PERSISTED_FORMAT = `1:${typeof PACKAGE_VERSION === "string" ? PACKAGE_VERSION : "unbuilt"}`;
+
+interface PersistedReader {
+  format: string;
+  modules: [string, { exports: [string, ExportedMember][]; stamps: readonly Stamp[] }][];
+  packages: [string, CacheEntry<PackageResolution>][];
+}
+
+/** The entries of a persisted reader, or none when the file is missing, unreadable, or of another build. */
+function readPersisted(file: string): { modules: [string, CacheEntry<ModuleLookup>][]; packages: [string, CacheEntry<PackageResolution>][] } | undefined {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(fs.readFileSync(file, "utf8"));
+  } catch {
+    return undefined;
+  }
+  const persisted = raw as Partial<PersistedReader> | null;
+  if (persisted === null || typeof persisted !== "object" || persisted.format !== PERSISTED_FORMAT || !Array.isArray(persisted.modules) || !Array.isArray(persisted.packages)) return undefined;
+  return {
+    modules: persisted.modules.map(([moduleFile, { exports, stamps }]) => [moduleFile, { value: { ok: true, module: { file: moduleFile, exports: new Map(exports) } }, stamps }]),
+    packages: persisted.packages,
+  };
+}
+
+/** Writes the reader's entries (replacing the file at once: a reader in another process never sees half of it). */
+function writePersisted(file: string, modules: ReadonlyMap<string, CacheEntry<ModuleLookup>>, packages: ReadonlyMap<string, CacheEntry<PackageResolution>>): void {
+  const persisted: PersistedReader = {
+    format: PERSISTED_FORMAT,
+    modules: [...modules].flatMap(([moduleFile, { value, stamps }]): PersistedReader["modules"] => (value.ok ? [[moduleFile, { exports: [...value.module.exports], stamps: [...stamps] }]] : [])),
+    packages: [...packages],
+  };
+  try {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const partial = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(partial, JSON.stringify(persisted));
+    fs.renameSync(partial, file);
+  } catch {
+    // Only a cache: the next process reads the modules again.
+  }
 }
 
 // --- resolution -------------------------------------------------------------------------
@@ -139,8 +223,8 @@ function isPathSpecifier(specifier: string): boolean {
 function resolvePackage(specifier: string, fromDir: string): CacheEntry<PackageResolution> {
   // Resolution starts from a file; it need not exist.
   const containingFile = path.join(fromDir, "__stepgraph_use__.ts");
-  for (const mode of [ts.ModuleKind.ESNext, ts.ModuleKind.CommonJS] as const) {
-    const result = ts.resolveModuleName(specifier, containingFile, COMPILER_OPTIONS, ts.sys, undefined, undefined, mode);
+  for (const mode of [typescript().ModuleKind.ESNext, typescript().ModuleKind.CommonJS] as const) {
+    const result = typescript().resolveModuleName(specifier, containingFile, compiler().options, typescript().sys, undefined, undefined, mode);
     const resolved = result.resolvedModule?.resolvedFileName;
     if (resolved) {
       const file = path.resolve(resolved);
@@ -169,7 +253,7 @@ function packageCandidates(specifier: string, fromDir: string): string[] {
 
 // --- the program ------------------------------------------------------------------------
 
-type BuiltProgram = { program: ts.Program; stamps: Stamp[] } | { readError: string };
+type BuiltProgram = { program: TS.Program; stamps: Stamp[] } | { readError: string };
 
 /**
  * A Program holding `rootFile`, the files it imports and the shared lib files. Its stamps
@@ -180,7 +264,7 @@ function buildProgram(rootFile: string, sourceFiles: Map<string, CachedSourceFil
   const stamps = new Map<string, Stamp>();
   const libs = sharedLibFiles();
   let rootReadError: string | undefined;
-  const host = ts.createCompilerHost(COMPILER_OPTIONS, true);
+  const host = typescript().createCompilerHost(compiler().options, true);
 
   host.getSourceFile = (fileName, languageVersionOrOptions) => {
     const lib = libs.sourceFiles.get(fileName);
@@ -197,15 +281,15 @@ function buildProgram(rootFile: string, sourceFiles: Map<string, CachedSourceFil
 
   host.resolveModuleNameLiterals = (literals, containingFile, _redirect, options, containingSourceFile) =>
     literals.map((literal) => {
-      const mode = ts.getModeForUsageLocation(containingSourceFile, literal, options);
-      const result = ts.resolveModuleName(literal.text, containingFile, options, host, undefined, undefined, mode);
+      const mode = typescript().getModeForUsageLocation(containingSourceFile, literal, options);
+      const result = typescript().resolveModuleName(literal.text, containingFile, options, host, undefined, undefined, mode);
       if (!result.resolvedModule && isPathSpecifier(literal.text) && !isInNodeModules(containingFile)) {
         for (const candidate of importCandidates(literal.text, containingFile)) stamps.set(candidate, takeStamp(candidate));
       }
       return result;
     });
 
-  const program = ts.createProgram({ rootNames: [...libs.names, rootFile], options: COMPILER_OPTIONS, host });
+  const program = typescript().createProgram({ rootNames: [...libs.names, rootFile], options: compiler().options, host });
   if (rootReadError !== undefined) return { readError: rootReadError };
   if (!program.getSourceFile(rootFile)) return { readError: "the compiler could not load it" };
   return { program, stamps: [...stamps.values()] };
@@ -214,7 +298,7 @@ function buildProgram(rootFile: string, sourceFiles: Map<string, CachedSourceFil
 /** The parsed file, reused from an earlier Program while the file is unchanged. Throws when unreadable. */
 function getSourceFile(
   fileName: string,
-  languageVersionOrOptions: ts.ScriptTarget | ts.CreateSourceFileOptions,
+  languageVersionOrOptions: TS.ScriptTarget | TS.CreateSourceFileOptions,
   cache: Map<string, CachedSourceFile>,
 ): CachedSourceFile {
   // Stamp before reading: an edit racing the read then leaves a stale stamp, never a stale cache.
@@ -222,17 +306,17 @@ function getSourceFile(
   const impliedNodeFormat = typeof languageVersionOrOptions === "object" ? languageVersionOrOptions.impliedNodeFormat : undefined;
   const cached = cache.get(fileName);
   if (cached && sameStamp(cached.stamp, stamp) && cached.impliedNodeFormat === impliedNodeFormat) return cached;
-  // ts.sys.readFile strips a byte order mark and decodes UTF-16 files.
-  const text = ts.sys.readFile(fileName);
+  // typescript().sys.readFile strips a byte order mark and decodes UTF-16 files.
+  const text = typescript().sys.readFile(fileName);
   if (text === undefined) throw new Error(stamp.size < 0 ? "file not found" : "file not readable");
-  const entry = { sourceFile: ts.createSourceFile(fileName, text, languageVersionOrOptions), stamp, impliedNodeFormat };
+  const entry = { sourceFile: typescript().createSourceFile(fileName, text, languageVersionOrOptions), stamp, impliedNodeFormat };
   cache.set(fileName, entry);
   return entry;
 }
 
 interface LibFiles {
   names: string[];
-  sourceFiles: Map<string, ts.SourceFile>;
+  sourceFiles: Map<string, TS.SourceFile>;
 }
 
 let libFiles: LibFiles | undefined;
@@ -243,12 +327,12 @@ let libFiles: LibFiles | undefined;
  */
 function sharedLibFiles(): LibFiles {
   if (libFiles) return libFiles;
-  const libDir = path.dirname(ts.getDefaultLibFilePath(COMPILER_OPTIONS));
-  const sourceFiles = new Map<string, ts.SourceFile>();
+  const libDir = path.dirname(typescript().getDefaultLibFilePath(compiler().options));
+  const sourceFiles = new Map<string, TS.SourceFile>();
   for (const name of LIB_FILE_NAMES) {
-    const fileName = ts.sys.resolvePath(path.join(libDir, name)).replace(/\\/g, "/");
-    const text = ts.sys.readFile(fileName);
-    if (text !== undefined) sourceFiles.set(fileName, ts.createSourceFile(fileName, text, ts.ScriptTarget.ES2022));
+    const fileName = typescript().sys.resolvePath(path.join(libDir, name)).replace(/\\/g, "/");
+    const text = typescript().sys.readFile(fileName);
+    if (text !== undefined) sourceFiles.set(fileName, typescript().createSourceFile(fileName, text, typescript().ScriptTarget.ES2022));
   }
   libFiles = { names: [...sourceFiles.keys()], sourceFiles };
   return libFiles;
@@ -275,7 +359,7 @@ function importCandidates(specifier: string, containingFile: string): string[] {
 // --- exports ----------------------------------------------------------------------------
 
 /** The module's value exports, in the checker's order; type-only exports are left out. */
-function collectExports(program: ts.Program, rootFile: string): Map<string, ExportedMember> {
+function collectExports(program: TS.Program, rootFile: string): Map<string, ExportedMember> {
   const checker = program.getTypeChecker();
   const members = new Map<string, ExportedMember>();
   const sourceFile = program.getSourceFile(rootFile);
@@ -290,12 +374,12 @@ function collectExports(program: ts.Program, rootFile: string): Map<string, Expo
 }
 
 /** The member for one export, or undefined for a type-only or unresolvable one. */
-function describeExport(exported: ts.Symbol, checker: ts.TypeChecker): ExportedMember | undefined {
+function describeExport(exported: TS.Symbol, checker: TS.TypeChecker): ExportedMember | undefined {
   if (isTypeOnlyAlias(exported, checker)) return undefined;
-  const target = exported.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(exported) : exported;
+  const target = exported.flags & typescript().SymbolFlags.Alias ? checker.getAliasedSymbol(exported) : exported;
   // An alias to a missing module resolves to the checker's "unknown" symbol, which has no declarations.
   const declaration = target.valueDeclaration ?? target.declarations?.[0];
-  if (!declaration || !(target.flags & ts.SymbolFlags.Value)) return undefined;
+  if (!declaration || !(target.flags & typescript().SymbolFlags.Value)) return undefined;
 
   const name = exported.name;
   const type = checker.getTypeOfSymbol(target);
@@ -303,7 +387,7 @@ function describeExport(exported: ts.Symbol, checker: ts.TypeChecker): ExportedM
   const documentation = renderDocumentation(target, checker) || renderDocumentation(exported, checker);
   const location = locationOf(declaration);
   if (signatures.length === 0) {
-    const signature = target.flags & ts.SymbolFlags.Class ? `class ${name}` : `${name}: ${checker.typeToString(type)}`;
+    const signature = target.flags & typescript().SymbolFlags.Class ? `class ${name}` : `${name}: ${checker.typeToString(type)}`;
     return { name, callable: false, parameters: [], signature, documentation, location };
   }
   const [first] = signatures;
@@ -319,40 +403,40 @@ function describeExport(exported: ts.Symbol, checker: ts.TypeChecker): ExportedM
 }
 
 /** `export type { X }`, `import type { X }` then `export { X }`, ...: nothing to call at run time. */
-function isTypeOnlyAlias(symbol: ts.Symbol, checker: ts.TypeChecker): boolean {
-  const seen = new Set<ts.Symbol>();
-  for (let alias: ts.Symbol | undefined = symbol; alias && alias.flags & ts.SymbolFlags.Alias && !seen.has(alias); ) {
+function isTypeOnlyAlias(symbol: TS.Symbol, checker: TS.TypeChecker): boolean {
+  const seen = new Set<TS.Symbol>();
+  for (let alias: TS.Symbol | undefined = symbol; alias && alias.flags & typescript().SymbolFlags.Alias && !seen.has(alias); ) {
     seen.add(alias);
-    if (alias.declarations?.some((declaration) => ts.isTypeOnlyImportOrExportDeclaration(declaration))) return true;
+    if (alias.declarations?.some((declaration) => typescript().isTypeOnlyImportOrExportDeclaration(declaration))) return true;
     alias = checker.getImmediateAliasedSymbol(alias);
   }
   return false;
 }
 
-function describeParameters(signature: ts.Signature, checker: ts.TypeChecker): ParameterInfo[] {
+function describeParameters(signature: TS.Signature, checker: TS.TypeChecker): ParameterInfo[] {
   const parameters = signature.getParameters();
-  const hasRest = signature.declaration !== undefined && ts.hasRestParameter(signature.declaration);
+  const hasRest = signature.declaration !== undefined && typescript().hasRestParameter(signature.declaration);
   return parameters.map((parameter, index) => {
     const declaration = parameter.valueDeclaration;
     const rest = hasRest && index === parameters.length - 1;
-    const optional = !rest && declaration !== undefined && ts.isParameter(declaration) && checker.isOptionalParameter(declaration);
+    const optional = !rest && declaration !== undefined && typescript().isParameter(declaration) && checker.isOptionalParameter(declaration);
     return { name: parameterName(parameter), optional, rest };
   });
 }
 
 /** The parameter's name; a destructured one (`{ a, b }`) is named by its pattern, not TypeScript's `__0`. */
-function parameterName(parameter: ts.Symbol): string {
+function parameterName(parameter: TS.Symbol): string {
   const declaration = parameter.valueDeclaration;
-  if (declaration && ts.isParameter(declaration) && !ts.isIdentifier(declaration.name)) {
+  if (declaration && typescript().isParameter(declaration) && !typescript().isIdentifier(declaration.name)) {
     return declaration.name.getText().replace(/\s+/g, " ");
   }
   return parameter.name;
 }
 
-function locationOf(declaration: ts.Declaration): SourceLocation {
+function locationOf(declaration: TS.Declaration): SourceLocation {
   const sourceFile = declaration.getSourceFile();
   // `export default () => ...` has no name: point at the declaration itself.
-  const node = ts.getNameOfDeclaration(declaration) ?? declaration;
+  const node = typescript().getNameOfDeclaration(declaration) ?? declaration;
   const { line, character } = sourceFile.getLineAndCharacterOfPosition(node.getStart(sourceFile));
   return { file: path.resolve(sourceFile.fileName), line, character };
 }
@@ -360,9 +444,9 @@ function locationOf(declaration: ts.Declaration): SourceLocation {
 // --- documentation ----------------------------------------------------------------------
 
 /** The doc comment as Markdown: the text, then one paragraph per tag (`*@param* \`x\` — ...`). */
-function renderDocumentation(symbol: ts.Symbol, checker: ts.TypeChecker): string {
+function renderDocumentation(symbol: TS.Symbol, checker: TS.TypeChecker): string {
   const paragraphs: string[] = [];
-  const summary = ts.displayPartsToString(symbol.getDocumentationComment(checker)).trim();
+  const summary = typescript().displayPartsToString(symbol.getDocumentationComment(checker)).trim();
   if (summary) paragraphs.push(summary);
   for (const tag of symbol.getJsDocTags(checker)) paragraphs.push(renderTag(tag));
   return paragraphs.join("\n\n");
@@ -371,10 +455,10 @@ function renderDocumentation(symbol: ts.Symbol, checker: ts.TypeChecker): string
 /** Tags whose text starts with a parameter's name. */
 const PARAMETER_TAGS = new Set(["param", "arg", "argument", "template"]);
 
-function renderTag(tag: ts.JSDocTagInfo): string {
+function renderTag(tag: TS.JSDocTagInfo): string {
   const parts = tag.text ?? [];
   const label = `*@${tag.name}*`;
-  if (tag.name === "example") return `${label}\n\`\`\`\n${ts.displayPartsToString(parts).trim()}\n\`\`\``;
+  if (tag.name === "example") return `${label}\n\`\`\`\n${typescript().displayPartsToString(parts).trim()}\n\`\`\``;
   const { name, text } = splitParameterName(tag.name, parts);
   const head = name === undefined ? label : `${label} \`${name}\``;
   // "@param order - the order": the dash only separates the name from the description.
@@ -386,11 +470,11 @@ function renderTag(tag: ts.JSDocTagInfo): string {
  * The parameter's name and the rest of a tag's text. The name comes as a part of its own
  * when a description follows, and as plain text when the tag is only `@param {T} name`.
  */
-function splitParameterName(tagName: string, parts: ts.SymbolDisplayPart[]): { name?: string; text: string } {
-  const isName = (part: ts.SymbolDisplayPart) => part.kind === "parameterName" || part.kind === "typeParameterName";
+function splitParameterName(tagName: string, parts: TS.SymbolDisplayPart[]): { name?: string; text: string } {
+  const isName = (part: TS.SymbolDisplayPart) => part.kind === "parameterName" || part.kind === "typeParameterName";
   const named = parts.find(isName);
-  if (named) return { name: named.text, text: ts.displayPartsToString(parts.filter((part) => !isName(part))).trim() };
-  const text = ts.displayPartsToString(parts).trim();
+  if (named) return { name: named.text, text: typescript().displayPartsToString(parts.filter((part) => !isName(part))).trim() };
+  const text = typescript().displayPartsToString(parts).trim();
   if (!PARAMETER_TAGS.has(tagName) || text === "") return { text };
   const [name, ...rest] = text.split(/\s+/);
   return { name, text: rest.join(" ") };

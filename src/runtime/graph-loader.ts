@@ -11,6 +11,9 @@ import { readGraphSource } from "../graph/source-file";
 import { buildModule, ModuleBuildError, type BuiltModule } from "./module-bundler";
 import { parsePinText } from "./pin-file";
 
+/** Where, in the state folder, the module reader keeps what it learned between processes. */
+const MODULE_EXPORTS_FILE = "module-exports.json";
+
 export class GraphLoadError extends Error {
   constructor(
     message: string,
@@ -37,7 +40,8 @@ export interface LoadOptions {
 export async function loadGraph(path: string, options: LoadOptions): Promise<LoadedGraph> {
   const source = readGraphSource(path);
   if (!source.ok) throw new GraphLoadError(`${path} ${source.message}`);
-  const result = checkText(source.text, { path, modules: options.moduleReader ?? createModuleReader() });
+  // What the reader learned of the modules is kept in the state folder: a warm start whose modules did not change does not load the compiler.
+  const result = checkText(source.text, { path, modules: options.moduleReader ?? createModuleReader({ persistTo: join(options.stateDir, MODULE_EXPORTS_FILE) }) });
   const errors = result.diagnostics.filter((d) => d.severity === "error");
   if (errors.length > 0 || result.graph === undefined) {
     const lines = errors.map((d) => formatDiagnostic(path, d));

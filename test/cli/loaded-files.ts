@@ -8,12 +8,12 @@ import { runCli, type CliResult } from "../helpers";
 
 const TAG = "stepgraph-test-loaded: ";
 
-export function runCliReportingLoads(args: readonly string[]): CliResult & { loaded: string[] } {
+export function runCliReportingLoads(args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): CliResult & { loaded: string[] } {
   const scratch = mkdtempSync(join(tmpdir(), "stepgraph-loaded-"));
   try {
     const preload = join(scratch, "report-loaded.cjs");
     writeFileSync(preload, `process.on("exit", () => process.stderr.write(${JSON.stringify(TAG)} + JSON.stringify(Object.keys(require.cache)) + "\\n"));\n`);
-    const result = runCli(args, { env: { ...process.env, NODE_OPTIONS: `--require ${preload}` } });
+    const result = runCli(args, { cwd: options.cwd, env: { ...process.env, ...options.env, NODE_OPTIONS: `--require ${preload}` } });
     const line = result.stderr.split("\n").find((l) => l.startsWith(TAG));
     assert.ok(line, result.stderr);
     return { ...result, stderr: result.stderr.replace(`${line}\n`, ""), loaded: JSON.parse(line.slice(TAG.length)) as string[] };

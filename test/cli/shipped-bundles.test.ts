@@ -2,10 +2,11 @@
 // compiler ships once, as dist/typescript.js, which the bundles that read node modules
 // require; a worker loads neither it nor the whole command line.
 import assert from "node:assert/strict";
-import { readdirSync, readFileSync } from "node:fs";
+import { appendFileSync, readdirSync, readFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { describe, test } from "node:test";
 import { repoRoot } from "../helpers";
+import { copyFixture } from "../runtime/workspace";
 import { runCliReportingLoads } from "./loaded-files";
 
 const dist = join(repoRoot, "dist");
@@ -35,5 +36,30 @@ describe("the TypeScript compiler in the shipped build", () => {
     // Refused for want of a deploy key, after its bundle loaded.
     assert.deepEqual(loadedBundles(["worker", "--graph", "orders", "--loop", "main"]), ["cli.js", "worker-main.js"]);
     assert.deepEqual(loadedBundles(["--version"]), ["cli.js"]);
+  });
+});
+
+describe("what the module reader learned, kept between processes", () => {
+  test("a run whose modules did not change since the last does not load the compiler; an edit does, and its export is seen", () => {
+    const ws = copyFixture("pipeline");
+    const run = (graph = "pipeline.graph") => {
+      // The persisted reader lives in the state folder (STEPGRAPH_STATE_DIR).
+      const result = runCliReportingLoads(["run", ws.path(graph), "--input", '{"n": 3}', "--redis", "memory", "--json"], { cwd: ws.dir, env: { STEPGRAPH_STATE_DIR: ws.stateDir } });
+      assert.equal(result.status, 0, result.stderr);
+      const { outputs, nodes } = JSON.parse(result.stdout) as { outputs: Record<string, unknown>; nodes: { name: string; status: string }[] };
+      return { outputs, nodes, compiler: result.loaded.some((file) => basename(file) === "typescript.js") };
+    };
+    const first = run();
+    assert.ok(first.compiler, "the first run reads its modules with the compiler");
+    const warm = run();
+    assert.equal(warm.compiler, false, "the second run, its modules unchanged, needs no compiler");
+    assert.equal(warm.outputs.total, first.outputs.total, "and gives the same outputs");
+
+    // An edit of an imported module: the compiler reads it again, and the new export is there.
+    appendFileSync(ws.path("nodes/math.ts"), "\nexport function triple(n: number): number { return n * 3; }\n");
+    appendFileSync(ws.path("pipeline.graph"), "\nnode tripled = triple(n)\n");
+    const edited = run();
+    assert.ok(edited.compiler, "an edited module is read again");
+    assert.deepEqual(edited.nodes.find((node) => node.name === "tripled")?.status, "ran");
   });
 });
