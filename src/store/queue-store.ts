@@ -418,11 +418,12 @@ export class QueueStore {
 
   /**
    * What a spread job keeps in its gather hash for a dead letter: the job as it entered the
-   * loop and its state (JSON); undefined when the hash is gone (the job went on, or died).
+   * loop, its state (JSON), and the job to resume (with what the loop computed before the
+   * spreading); undefined when the hash is gone (the job went on, or died).
    */
-  async gatheredJob(loop: string, jobId: string, token: string): Promise<{ entered: string; state: string } | undefined> {
-    const [entered, state] = await this.redis.hmget(this.keys.gather(loop, jobId, token), "entered", "state");
-    return entered === null || state === null ? undefined : { entered, state };
+  async gatheredJob(loop: string, jobId: string, token: string): Promise<{ entered: string; state: string; resume: string } | undefined> {
+    const [entered, state, resume] = await this.redis.hmget(this.keys.gather(loop, jobId, token), "entered", "state", "job");
+    return entered === null || state === null || resume === null ? undefined : { entered, state, resume };
   }
 
   /**
