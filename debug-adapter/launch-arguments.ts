@@ -4,9 +4,11 @@
 // `name`, `noDebug`, `__sessionId`, ...) are left alone.
 import type { DebugProtocol } from "@vscode/debugprotocol";
 import { statSync } from "node:fs";
+import { isJobId, JOB_ID_SHAPE } from "../src/production/job-partition";
 import { CACHE_MODES, type CacheMode } from "../src/runtime/orchestrator";
 import { MAX_POOL_SIZE } from "../src/runtime/process-pool";
 import { parseRedisChoice } from "../src/store/open-cache-storage";
+import { invalidRedisUrlReason } from "../src/store/redis-url";
 
 export interface LaunchArguments extends DebugProtocol.LaunchRequestArguments {
   /** Path of the .graph file. */
@@ -28,6 +30,12 @@ export interface LaunchArguments extends DebugProtocol.LaunchRequestArguments {
   poolSize?: number;
   /** The token of a `stepgraph dap --server` adapter (checked by the server, see server-token.ts). */
   token?: string;
+  /**
+   * Replay a job production ran (docs/debugging.md, "Replaying a production job"): its id,
+   * and the production Redis to read it from (default STEPGRAPH_REDIS_URL, else
+   * redis://127.0.0.1:6379; the extension fills in the `stepgraph.redis.url` setting).
+   */
+  replay?: { job: string | number; redisUrl?: string };
 }
 
 /** A launch attribute that is not what it must be; the message says which and why. */
@@ -69,7 +77,22 @@ export function checkLaunchArguments(raw: unknown): LaunchArguments {
     bad("poolSize", `a whole number from 1 to ${MAX_POOL_SIZE}`);
   }
   if (given("token") && typeof args.token !== "string") bad("token", "a string");
+  if (given("replay")) checkReplay(args.replay);
   return args as unknown as LaunchArguments;
+}
+
+/** `replay`: an object with a job id and, optionally, the production Redis's URL. */
+function checkReplay(replay: unknown): void {
+  if (replay === null || typeof replay !== "object" || Array.isArray(replay) || (replay as { job?: unknown }).job === undefined) {
+    throw new LaunchArgumentError(`the launch attribute 'replay' must be an object { "job": ID, "redisUrl"?: URL }, not ${shown(replay)}`);
+  }
+  const { job, redisUrl } = replay as { job: unknown; redisUrl?: unknown };
+  if (!((typeof job === "string" && isJobId(job)) || (Number.isSafeInteger(job) && (job as number) >= 0))) {
+    throw new LaunchArgumentError(`the launch attribute 'replay.job' must be a job id (${JOB_ID_SHAPE}), not ${shown(job)}`);
+  }
+  if (redisUrl !== undefined && (typeof redisUrl !== "string" || invalidRedisUrlReason(redisUrl) !== undefined)) {
+    throw new LaunchArgumentError(`the launch attribute 'replay.redisUrl' must be a redis:// or rediss:// URL (the production Redis), not ${shown(redisUrl)}`);
+  }
 }
 
 function isFolder(path: string): boolean {

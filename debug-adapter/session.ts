@@ -2,7 +2,8 @@
 // Every graph node is a step (and each element of a map node stepped through); the job has
 // one thread; the call stack is the current node and, below it, the nodes that fed it, and
 // inside a subgraph, those of the subgraph above those of its caller. Nothing here runs
-// node code or knows Redis.
+// node code or knows Redis. A replay (launch attribute `replay`) stops before the node that
+// failed in production, and shows production's error for it (replay-stop.ts).
 import {
   Breakpoint,
   Handles,
@@ -23,6 +24,9 @@ import { inspect } from "node:util";
 import type { GraphModel, NodeModel } from "../src/graph/model";
 import { defaultInputFile } from "../src/runtime/default-input";
 import { openDevSession, type DevSession } from "../src/runtime/dev-session";
+import { readRecordedJob, replayCacheProblem } from "../src/production/recorded-job-reader";
+import { outOfReachLine, replayHeadline, replayLines } from "../src/runtime/replay-text";
+import { DEFAULT_LOCAL_REDIS_URL, invalidRedisUrlReason } from "../src/store/redis-url";
 import { JobInputError, readJobInputFile } from "../src/runtime/job-input";
 import { completionsAt, type ScopeName } from "../src/runtime/expression-completions";
 import { ExpressionEvaluator } from "../src/runtime/expression-evaluator";
@@ -37,6 +41,7 @@ import { gotoTargetNode, gotoTargetsAt } from "./goto-targets";
 import { checkLaunchArguments, LaunchArgumentError, type LaunchArguments } from "./launch-arguments";
 import { checkedPinTextArguments, outputMenuContext, PIN_TEXT_REQUEST, PIN_TEXT_USAGE, type MenuVariable, type PinTextBody } from "./output-pins";
 import { NodeProgress } from "./node-progress";
+import { ReplayStops } from "./replay-stops";
 import { NO_RUN_VIEW, RunViewEvents } from "./run-view-events";
 import { TOKEN_REFUSAL, tokenMatches } from "./server-token";
 import { childrenOf, hasChildren, indexedCount, preview, replaceAt, typeName, type PathStep } from "./values-view";
@@ -91,6 +96,8 @@ export class StepgraphDebugSession extends LoggingDebugSession {
   private client: DebugProtocol.InitializeRequestArguments = { adapterID: "" };
   /** Set until a launch gave the server's token; the initialized event waits for it. */
   private locked: { access: ServerAccess; initializedPending: boolean } | undefined;
+  /** In a replay: the stops before the nodes that failed in production. */
+  private replayStops: ReplayStops | undefined;
 
   constructor(access?: ServerAccess) {
     super();
@@ -197,17 +204,25 @@ export class StepgraphDebugSession extends LoggingDebugSession {
 
   private async open(args: LaunchArguments): Promise<void> {
     const graphPath = normalizePath(args.graph);
-    const inputFile = args.inputFile ?? (args.input === undefined ? defaultInputFile(graphPath) : undefined);
+    // A replay's input only fills what production did not record: no input file is taken unless named.
+    const inputFile = args.inputFile ?? (args.input === undefined && args.replay === undefined ? defaultInputFile(graphPath) : undefined);
     if (inputFile !== undefined && args.inputFile === undefined) this.output(`input: ${inputFile} (the launch configuration gives no 'input' or 'inputFile')\n`, "console");
     const payload = inputFile !== undefined ? readInputFile(inputFile) : (args.input ?? {});
+    const replay = args.replay && { job: String(args.replay.job), url: productionUrl(args.replay.redisUrl) };
+    const redis = parseRedisChoice(args.redisUrl ?? process.env.STEPGRAPH_REDIS_URL);
+    // A replay runs the local code whole: the cache only when the launch asks for it, and never in production's Redis.
+    const cacheMode = args.cache ?? (replay ? "off" : "use");
+    const cacheProblem = replay && replayCacheProblem(cacheMode, redis, replay.url);
+    if (cacheProblem) throw new Error(cacheProblem);
     this.session = await openDevSession({
       graphPath,
       payload,
-      redis: parseRedisChoice(args.redisUrl ?? process.env.STEPGRAPH_REDIS_URL),
+      redis,
       stateDir: join(args.cwd ?? dirname(graphPath), ".stepgraph"),
-      cacheMode: args.cache ?? "use",
+      cacheMode,
       defaultTtlMs: args.defaultTtlMs,
       poolSize: args.poolSize,
+      ...(replay ? { replay: { read: (graph: string) => readRecordedJob(replay.url, graph, replay.job) } } : {}),
     }).catch((e: unknown) => {
       if (!(e instanceof JobInputError)) throw e;
       throw new Error(`${e.message}: give 'input' or 'inputFile' in the launch configuration, or put ${basename(graphPath).replace(/\.graph$/, "")}.input.json or input.json next to the graph`, { cause: e });
@@ -219,6 +234,13 @@ export class StepgraphDebugSession extends LoggingDebugSession {
     this.progress = this.client.supportsProgressReporting ? new NodeProgress(orchestrator, (event) => this.sendEvent(event)) : undefined;
     this.output(`graph '${orchestrator.graph.name}': ${orchestrator.graph.nodes.length} nodes; cache: ${this.session.cacheDescription}\n`, "console");
     if (this.session.notice) this.output(`${this.session.notice}\n`, "console");
+    const plan = this.session.replay;
+    this.replayStops = plan && new ReplayStops(plan, orchestrator);
+    if (plan) {
+      const reused = [...plan.recorded.keys()];
+      const lines = [replayHeadline(plan, orchestrator.graph.name), `reused from production: ${reused.length > 0 ? reused.join(", ") : "none"}`, ...replayLines(plan), ...outOfReachLine(plan)];
+      this.output(lines.map((line) => `${line}\n`).join(""), "console");
+    }
     orchestrator.on("log", ({ node, level, text }) => this.output(`[${node}] ${text}\n`, level === "log" ? "stdout" : "stderr"));
     orchestrator.on("nodeFinished", ({ node, status, durationMs }) => {
       const state = orchestrator.state(node);
@@ -241,7 +263,8 @@ export class StepgraphDebugSession extends LoggingDebugSession {
     if (!orchestrator) return;
     // The exception filter may have changed while the graph was loading.
     orchestrator.setStopOnError(this.stopOnNodeErrors);
-    if (args.stopOnEntry ?? true) orchestrator.stopOnEntry();
+    // A replay runs to the node that failed in production, unless told to stop on entry.
+    if (args.stopOnEntry ?? args.replay === undefined) orchestrator.stopOnEntry();
     else void this.resume(() => orchestrator.continue());
   }
 
@@ -283,6 +306,7 @@ export class StepgraphDebugSession extends LoggingDebugSession {
 
   /** The stop condition the Orchestrator asks before each node. */
   private async shouldStop(node: NodeModel, nodeArgs: unknown[], values: Record<string, unknown>, graph: GraphModel): Promise<boolean> {
+    if (this.replayStops?.stopsBefore(node, graph)) return true;
     const specs = this.breakpoints.get(normalizePath(graph.file)) ?? [];
     let stop = false;
     for (const spec of specs.filter((s) => s.node === node.name)) {
@@ -315,9 +339,19 @@ export class StepgraphDebugSession extends LoggingDebugSession {
 
   private stopped(reason: StopReason | "restart"): void {
     this.resetReferences();
+    const top = this.stopFrames()[0];
+    // Before a node that failed in production: an exception stop, with production's error.
+    const production = top && top.job === this.orchestrator ? this.replayStops?.stoppedBefore(top.node, reason) : undefined;
+    if (production) {
+      const event = new StoppedEvent("exception", THREAD_ID) as DebugProtocol.StoppedEvent;
+      event.body.description = production.description;
+      event.body.text = production.failure.error;
+      this.sendEvent(event);
+      this.runView?.changed();
+      return;
+    }
     // A cancelled node's stop is a pause for the client (DAP has no reason for it), described as what it is.
     const event = new StoppedEvent(reason === "cancel" ? "pause" : reason, THREAD_ID) as DebugProtocol.StoppedEvent;
-    const top = this.stopFrames()[0];
     const name = top ? frameNodeName(top) : "";
     const where = top && top.job !== this.orchestrator ? ` of subgraph '${top.job.graph.name}'` : "";
     event.body.description = reason === "exception" ? `node '${name}' failed` : reason === "cancel" ? `node '${name}' was cancelled: stopped before it` : `before node '${name}'${where}`;
@@ -334,6 +368,7 @@ export class StepgraphDebugSession extends LoggingDebugSession {
   /** Every resume invalidates what the client holds; errors of the engine become output. */
   private async resume(action: () => Promise<void>): Promise<void> {
     this.cursor = undefined;
+    this.replayStops?.resumed();
     this.resetReferences();
     this.progress?.resumed();
     try {
@@ -633,6 +668,12 @@ export class StepgraphDebugSession extends LoggingDebugSession {
   protected override exceptionInfoRequest(response: DebugProtocol.ExceptionInfoResponse): void {
     const node = this.currentNode();
     const error = node ? this.orchestrator?.state(node).error : undefined;
+    // Stopped before a node that failed in production (and has not failed here): production's error.
+    const production = node && !error && this.cursor === undefined ? this.replayStops?.shown(node) : undefined;
+    if (production) {
+      response.body = { ...production.exceptionInfo, breakMode: "always" };
+      return this.sendResponse(response);
+    }
     if (!node || !error) return this.fail(response, 1013, "no node failed here");
     response.body = {
       exceptionId: error.name ?? error.kind,
@@ -800,6 +841,14 @@ export class StepgraphDebugSession extends LoggingDebugSession {
   private output(text: string, category: "console" | "stdout" | "stderr"): void {
     this.sendEvent(new OutputEvent(text, category));
   }
+}
+
+/** The production Redis of a replay: the launch's, else STEPGRAPH_REDIS_URL, else the local default (as the CLI's production commands). */
+function productionUrl(redisUrl: string | undefined): string {
+  const url = redisUrl ?? (process.env.STEPGRAPH_REDIS_URL || DEFAULT_LOCAL_REDIS_URL);
+  const reason = invalidRedisUrlReason(url);
+  if (reason) throw new Error(`the production Redis of the replay (STEPGRAPH_REDIS_URL): ${reason}`);
+  return url;
 }
 
 /** The launch configuration's input file, with its errors phrased for the launch configuration. */

@@ -1,11 +1,11 @@
 // What `stepgraph run` shows while the job runs: a line per finished node (name, ran /
 // cached / failed, duration, and for one that ran, why), the nodes' logs, and on a
 // terminal a live line naming the nodes still running.
-import type { Orchestrator, OrchestratorEvents } from "../runtime/orchestrator";
+import type { FinishedStatus, Orchestrator, OrchestratorEvents } from "../runtime/orchestrator";
 
 interface NodeLine {
   name: string;
-  status: "ran" | "cached" | "pinned" | "failed" | "skipped" | "not-run";
+  status: FinishedStatus | "not-run";
   durationMs: number;
   /** Why it ran, or the run a cached output came from (run-reason.ts). */
   why?: string;
@@ -57,7 +57,8 @@ export class RunReporter {
       const error = this.orchestrator.state(line.name).error;
       process.stderr.write(`\nnode '${line.name}' failed: ${error?.stack ?? error?.message}\n`);
     }
-    const notRun = this.nodes().filter((n) => n.status === "not-run");
+    // A replay's nodes out of reach are not run by design: the replay's summary names them.
+    const notRun = this.nodes().filter((n) => n.status === "not-run" && this.orchestrator.state(n.name).outOfReach === undefined);
     if (notRun.length > 0) process.stderr.write(`\nnot run because a node they need failed: ${notRun.map((n) => n.name).join(", ")}\n\n`);
   }
 

@@ -4,6 +4,7 @@
 import { basename } from "node:path";
 import * as l10n from "@vscode/l10n";
 import { DURATION_UNITS } from "../graph/lexer";
+import { invalidRedisUrlReason } from "../store/redis-url";
 
 export const DEBUG_TYPE = "stepgraph";
 
@@ -77,10 +78,25 @@ export function resolveDebugConfiguration(config: Partial<LaunchConfiguration>, 
     return { ok: false, message: l10n.t("Stepgraph: the setting stepgraph.cache.defaultTtl '{0}' is not a duration (e.g. 7d, 12h, 30m).", context.settings.defaultTtl) };
   }
   const configuration: LaunchConfiguration = { ...graphLaunchConfiguration(graph), ...config, type: DEBUG_TYPE, request, graph };
+  if (config.replay !== undefined) completeReplay(configuration, config, context.settings);
   setWhenMissing(configuration, "redisUrl", context.settings.redisUrl.trim() || undefined);
   setWhenMissing(configuration, "defaultTtlMs", defaultTtlMs);
   setWhenMissing(configuration, "cwd", context.workspaceFolder);
   return { ok: true, configuration };
+}
+
+/**
+ * A replay runs to the node that failed in production unless it says `stopOnEntry`, and
+ * reads the production Redis the setting names when it names a redis:// URL (else the
+ * adapter takes STEPGRAPH_REDIS_URL, as the production commands do). What is not an object
+ * is left as written, for the adapter to refuse.
+ */
+function completeReplay(configuration: LaunchConfiguration, config: Partial<LaunchConfiguration>, settings: LaunchSettings): void {
+  if (config.stopOnEntry === undefined) configuration.stopOnEntry = false;
+  const replay = config.replay;
+  if (replay === null || typeof replay !== "object" || Array.isArray(replay)) return;
+  const url = settings.redisUrl.trim();
+  if ((replay as { redisUrl?: unknown }).redisUrl === undefined && url !== "" && invalidRedisUrlReason(url) === undefined) configuration.replay = { ...replay, redisUrl: url };
 }
 
 function activeGraphFile(context: ResolutionContext): string | undefined {

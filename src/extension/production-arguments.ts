@@ -1,4 +1,4 @@
-// The command lines of the production subcommands (deploy, worker, submit, status) as the
+// The command lines of the production subcommands (deploy, worker, submit, status, dead retry) as the
 // extension runs them, and which Redis they reach. Pure, so that every argument list is
 // unit-tested without VS Code or a CLI that has the subcommands.
 import { DEFAULT_LOCAL_REDIS_URL, invalidRedisUrlReason, redactRedisUrl } from "../store/redis-url";
@@ -48,6 +48,11 @@ export function submitArguments(graph: string, input: JobInput, timeoutSeconds: 
 
 export function statusArguments(graph: string, redis: ProductionRedis, options: { json: boolean }): string[] {
   return ["status", graph, ...(options.json ? ["--json"] : []), ...redis.args];
+}
+
+/** A dead job back on the loop it died in, on the active version. */
+export function deadRetryArguments(graph: string, jobId: string, redis: ProductionRedis): string[] {
+  return ["dead", graph, "retry", jobId, ...redis.args];
 }
 
 /** The command line as the output channel shows it: the Redis URL may hold a password. */

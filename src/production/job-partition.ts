@@ -19,3 +19,11 @@ export function partitionOfJob(id: string): number | undefined {
   if (match === null) return undefined;
   return match[1] === undefined ? 0 : Number(match[1]);
 }
+
+/** What a job id looks like, for messages: as `stepgraph submit` prints it. */
+export const JOB_ID_SHAPE = "17, or 17@3 for a partitioned graph";
+
+/** Whether `id` is a job id (`17`, or `17@3` for a partitioned graph). */
+export function isJobId(id: string): boolean {
+  return partitionOfJob(id) !== undefined;
+}

@@ -18,7 +18,7 @@ import type { LeaseKeeper } from "./lease-keeper";
 import { loadVersion, type LoadedVersion } from "./loaded-version";
 import { runElement, runLoop } from "./loop-runner";
 import { decodeValue } from "../runtime/values";
-import { deadLetter, heldJob, type JobFailure } from "./dead-record";
+import { deadLetter, heldJob, loopOutputs, type JobFailure } from "./dead-record";
 import { finishedJob, RESULT_TTL_SECONDS, spreading } from "./hand-on";
 import { partitionsOf, type ProductionLoop } from "./production-graph";
 import { checkMaxmemoryPolicy, EvictingRedisError } from "./redis-policy";
@@ -419,9 +419,9 @@ export class LoopWorker {
     return stored;
   }
 
-  /** Moves a job that died of `failure` holding `values` to the dead-letter list. */
+  /** Moves a job that died of `failure` holding `values` to the dead-letter list, with the outputs the loop computed for it. */
   private bury(store: QueueStore, text: string, job: JobMessage, failure: JobFailure, values: Record<string, string>): Promise<boolean> {
-    const letter = deadLetter(this.options.loop, job, failure, heldJob(job, values));
+    const letter = deadLetter(this.options.loop, job, failure, { ...heldJob(job, values), outputs: loopOutputs(job, values) });
     return this.persist(() => store.bury(this.options.loop, this.options.workerId, { text, id: job.id, version: job.v, batch: job.b }, letter.record, letter.error, RESULT_TTL_SECONDS));
   }
 
@@ -488,14 +488,18 @@ export class LoopWorker {
     if (await this.buryElement(store, text, job, { node: name, element: index, attempts: attempt, error, ...(stack === undefined ? {} : { stack }) })) this.finished.dead++;
   }
 
-  /** Moves the job of an element that failed for good to the dead-letter list, with what its gather hash holds. */
+  /**
+   * Moves the job of an element that failed for good to the dead-letter list, with what its
+   * gather hash holds: the job as it entered the loop, and what the loop computed for it
+   * before the spreading (the job to resume holds both).
+   */
   private buryElement(store: QueueStore, text: string, job: JobMessage & { e: NonNullable<JobMessage["e"]> }, failure: JobFailure): Promise<boolean> {
     const { loop, workerId } = this.options;
     const element = { text, jobId: job.id, token: job.e.g, version: job.v, batch: job.b };
     return this.persist(async () => {
       // Gone: the job went on or died already, and the element only leaves our list.
       const gathered = await store.gatheredJob(loop, job.id, job.e.g);
-      const letter = gathered === undefined ? { record: "", error: "" } : deadLetter(loop, job, failure, { state: JSON.parse(gathered.state) as Record<string, unknown>, entered: gathered.entered });
+      const letter = gathered === undefined ? { record: "", error: "" } : deadLetter(loop, job, failure, { state: JSON.parse(gathered.state) as Record<string, unknown>, entered: gathered.entered, outputs: gatheredOutputs(gathered) });
       return store.buryElement(loop, workerId, element, letter.record, letter.error, RESULT_TTL_SECONDS);
     });
   }
@@ -689,6 +693,17 @@ export class LoopWorker {
     if (!this.outage) return;
     this.outage = false;
     this.options.log("Redis is back");
+  }
+}
+
+/** What the loop computed for a spread job before its spreading: what the job to resume holds that it did not enter with. */
+function gatheredOutputs(gathered: { entered: string; resume: string }): Record<string, string> | undefined {
+  try {
+    return loopOutputs(parseJobMessage(gathered.entered), parseJobMessage(gathered.resume).values);
+  } catch (e) {
+    // A damaged gather hash: the record goes without them, as the job still goes dead.
+    if (e instanceof BadJobError) return undefined;
+    throw e;
   }
 }
 

@@ -8,6 +8,8 @@ import { loadGraph } from "./graph-loader";
 import { resolveJobInput } from "./job-input";
 import { Orchestrator, type CacheMode } from "./orchestrator";
 import { ProcessPool } from "./process-pool";
+import type { RecordedJob } from "./recorded-job";
+import { replayPlan, type ReplayPlan } from "./replay-plan";
 
 export const DEFAULT_CACHE_TTL_MS = 7 * 24 * 3_600_000;
 
@@ -22,6 +24,11 @@ export interface DevSessionOptions {
   poolSize?: number;
   hostScript?: string;
   stopOnError?: boolean;
+  /**
+   * A replay of a job production ran: `read` gives what production recorded of it, for the
+   * graph's name. `payload` then only fills the inputs production did not record.
+   */
+  replay?: { read(graph: string): Promise<RecordedJob> };
 }
 
 export interface DevSession {
@@ -30,13 +37,16 @@ export interface DevSession {
   cacheDescription: string;
   /** Set when the cache is not where the user would assume (in memory). */
   notice?: string;
+  /** For a replay: what it takes from production, and what it cannot. */
+  replay?: ReplayPlan;
   close(): Promise<void>;
 }
 
 export async function openDevSession(options: DevSessionOptions): Promise<DevSession> {
   // The graph first: a mistake in it is reported without waiting for Redis.
   const loaded = await loadGraph(options.graphPath, { stateDir: options.stateDir });
-  const input = resolveJobInput(loaded.graph, options.payload);
+  const replay = options.replay && replayPlan(loaded.graph, await options.replay.read(loaded.graph.name), options.payload);
+  const input = replay?.inputs ?? resolveJobInput(loaded.graph, options.payload);
   let storage: CacheStorage | undefined;
   let notice: string | undefined;
   if (options.cacheMode !== "off") ({ storage, notice } = await openCacheStorage({ choice: options.redis, stateDir: options.stateDir }));
@@ -49,11 +59,13 @@ export async function openDevSession(options: DevSessionOptions): Promise<DevSes
     defaultTtlMs: options.defaultTtlMs ?? DEFAULT_CACHE_TTL_MS,
     stopOnError: options.stopOnError,
     pins: loaded.pins,
+    ...(replay ? { recorded: replay.recorded, outOfReach: replay.outOfReach } : {}),
   });
   return {
     orchestrator,
     cacheDescription: storage?.description ?? "off",
     ...(notice ? { notice } : {}),
+    ...(replay ? { replay } : {}),
     async close() {
       await orchestrator.dispose();
       await storage?.close();

@@ -5,12 +5,14 @@ import type { SkipReason } from "./node-skip";
 
 /**
  * `skipped`: its `when` did not hold, or it needs a skipped node (without `?`): it has no
- * output, by design. `not-run`: the job ended without it because a node it needs failed.
+ * output, by design. `not-run`: the job ended without it because a node it needs failed
+ * (or, in a replay, because a value it needs was not recorded). `recorded`: in a replay,
+ * its output is the one production recorded for the job; it did not run.
  */
-export type NodeStatus = "pending" | "running" | "ran" | "cached" | "pinned" | "failed" | "skipped" | "not-run";
+export type NodeStatus = "pending" | "running" | "ran" | "cached" | "pinned" | "recorded" | "failed" | "skipped" | "not-run";
 
 /** Where a finished node's output came from, as the debugger's Node scope shows it. */
-export type CacheState = "hit" | "miss" | "off" | "edited" | "pinned";
+export type CacheState = "hit" | "miss" | "off" | "edited" | "pinned" | "recorded";
 
 export interface NodeFailure extends NodeErrorInfo {
   kind: "error" | "timeout" | "crash" | "cancelled" | "input";
@@ -48,11 +50,13 @@ export interface NodeState {
   staleBecause?: string;
   /** Set when it had finished and a goto to it, or to a node upstream of it, made it pending again (a jump back); cleared when it starts again. */
   jumpedBackTo?: string;
+  /** In a replay, a node that cannot run here: why (a value it needs was not recorded). It never starts. */
+  outOfReach?: string;
 }
 
 /** Finished with an output the nodes downstream can use. */
 export function isDone(state: Pick<NodeState, "status">): boolean {
-  return state.status === "ran" || state.status === "cached" || state.status === "pinned";
+  return state.status === "ran" || state.status === "cached" || state.status === "pinned" || state.status === "recorded";
 }
 
 /** Finished either way: done, or skipped (the nodes downstream may run, and see it skipped). */

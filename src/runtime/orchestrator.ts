@@ -56,6 +56,10 @@ export interface OrchestratorOptions {
    * the records of their last cached runs), so that each call site has its own.
    */
   site?: string;
+  /** A replay's outputs that production recorded, by node: those nodes take them instead of running (replay-plan.ts). */
+  recorded?: ReadonlyMap<string, unknown>;
+  /** A replay's nodes that cannot run here, with why: they never start, and the job ends without them. */
+  outOfReach?: ReadonlyMap<string, string>;
 }
 
 /**
@@ -100,7 +104,7 @@ export interface OrchestratorEvents {
   nodeCancelled: [{ node: string; durationMs: number }];
   /** One element of a `map` node finished (its state's `elements` counts it). */
   elementFinished: [{ node: string; index: number }];
-  nodeFinished: [{ node: string; status: "ran" | "cached" | "pinned" | "failed" | "skipped"; durationMs: number }];
+  nodeFinished: [{ node: string; status: FinishedStatus; durationMs: number }];
   log: [{ node: string; level: LogLevel | "warn"; text: string }];
   /** `node` is this job's node; `element` is set at a map node's element. */
   stopped: [{ reason: StopReason; node: string; element?: number }];
@@ -114,6 +118,9 @@ interface GotoDrive {
   target: string;
   needs: ReadonlySet<string>;
 }
+
+/** How a node finished. */
+export type FinishedStatus = "ran" | "cached" | "pinned" | "recorded" | "failed" | "skipped";
 
 /** A node's calls once it has started, and the results of those that finished (by index). */
 interface StartedCalls {
@@ -170,6 +177,8 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
   private wakeUp: () => void = () => undefined;
   private disposed = false;
   private finishedOnce = false;
+  /** Recorded nodes that run here from now on: re-run, or stale after a change upstream of them. */
+  private readonly runLocally = new Set<string>();
 
   constructor(
     readonly graph: GraphModel,
@@ -179,7 +188,12 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
   ) {
     super();
     this.jobId = options.jobId ?? randomUUID();
-    this.states = new Map(graph.nodes.map((node) => [node.name, { node, status: "pending", attempts: 0 }]));
+    this.states = new Map(
+      graph.nodes.map((node) => {
+        const outOfReach = options.outOfReach?.get(node.name);
+        return [node.name, { node, status: "pending", attempts: 0, ...(outOfReach === undefined ? {} : { outOfReach }) }];
+      }),
+    );
   }
 
   /** The node the run is stopped at (before it, or at it when it failed or still runs). */
@@ -377,6 +391,7 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
     this.assertNotUsedInside(name, "re-run");
     if (state.node.dependencies.some((d) => !isSettled(this.state(d)))) throw new Error(`node '${name}' cannot run yet: not every node it uses has finished`);
     this.markStale(name);
+    this.runLocally.add(name);
     await this.execute(state, { skipCacheRead: true });
     // Cancelled, the node is pending again; the run stays stopped where it was.
     this.cancelled.delete(name);
@@ -616,7 +631,8 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
     let failed = false;
     for (const state of this.states.values()) {
       if (state.status === "pending") state.status = "not-run";
-      if (state.status === "failed" || state.status === "not-run") failed = true;
+      // A replay's node that cannot run here is not a failure of this run.
+      if (state.status === "failed" || (state.status === "not-run" && state.outOfReach === undefined)) failed = true;
     }
     this.finishedOnce = true;
     this.emit("finished", { outputs: this.outputs(), failed });
@@ -626,12 +642,15 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
    * Pending nodes whose every dependency is done, in the graph's order; `first` (the node
    * a step resumes from) ahead of the others when it is one of them: a step runs the node
    * stopped before, even when a node earlier in order became ready meanwhile (after a goto
-   * to another branch, at a breakpoint reached while continuing).
+   * to another branch, at a breakpoint reached while continuing). In a replay, a node that
+   * takes production's output does not wait for a dependency that cannot run here.
    */
   private readyNodes(first?: string): NodeModel[] {
     const ready = this.graph.nodes.filter((node) => {
       const state = this.state(node.name);
-      return state.status === "pending" && !this.inFlight.has(node.name) && node.dependencies.every((d) => isSettled(this.state(d)));
+      if (state.status !== "pending" || state.outOfReach !== undefined || this.inFlight.has(node.name)) return false;
+      const takesRecorded = this.options.recorded?.has(node.name) === true && !this.runLocally.has(node.name);
+      return node.dependencies.every((d) => isSettled(this.state(d)) || (takesRecorded && this.state(d).outOfReach !== undefined));
     });
     const at = first === undefined ? -1 : ready.findIndex((node) => node.name === first);
     return at > 0 ? [ready[at], ...ready.slice(0, at), ...ready.slice(at + 1)] : ready;
@@ -661,7 +680,16 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
     this.cancelled.delete(node.name);
     Object.assign(state, { status: "running", error: undefined, value: undefined, why: undefined, skip: undefined, elements: undefined, key: undefined, computedAt: undefined, staleBecause: undefined, jumpedBackTo: undefined, rerun: skipCacheRead });
     this.emit("nodeStarted", { node: node.name });
-    const finish = (status: "ran" | "cached" | "pinned" | "failed" | "skipped") => this.finish(state, status, performance.now() - started);
+    const finish = (status: FinishedStatus) => this.finish(state, status, performance.now() - started);
+
+    // Production ran it for the replayed job: its output is production's (unless made to run here).
+    const recorded = this.options.recorded;
+    if (recorded?.has(node.name) && !skipCacheRead && !this.runLocally.has(node.name)) {
+      state.args = this.argumentValues(node);
+      state.value = structuredClone(recorded.get(node.name));
+      state.cache = "recorded";
+      return void finish("recorded");
+    }
 
     state.skip = this.skipOf(node);
     if (state.skip) {
@@ -824,7 +852,8 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
     const started = performance.now();
     const given = Object.fromEntries(subgraph.inputs.flatMap((name, i) => (call.args[i] === undefined ? [] : [[name, call.args[i]]])));
     const site = `${this.options.site ?? ""}${this.graph.name}:${this.place(node, call.index)}/`;
-    const inner = new Orchestrator(subgraph.graph, this.modules, resolveJobInput(subgraph.graph, given), { ...this.options, stopOnError: false, jobId: this.jobId, site });
+    // A replay's record is of this graph's nodes: the subgraph's run here.
+    const inner = new Orchestrator(subgraph.graph, this.modules, resolveJobInput(subgraph.graph, given), { ...this.options, stopOnError: false, jobId: this.jobId, site, recorded: undefined, outOfReach: undefined });
     inner.on("log", ({ node: innerNode, level, text }) => this.emit("log", { node: `${node.name}/${innerNode}`, level, text }));
     const finished = new Promise<{ failed: boolean }>((resolve) => inner.once("finished", resolve));
     if (call.index === undefined) {
@@ -848,7 +877,7 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
     return { ok: true, value: inner.outputs(), cache: allCached ? "hit" : "miss", attempts: 1, ranForMs, computedAt: Date.now(), why: subgraphText(subgraph.alias, ran) };
   }
 
-  private finish(state: NodeState, status: "ran" | "cached" | "pinned" | "failed" | "skipped", durationMs: number): void {
+  private finish(state: NodeState, status: FinishedStatus, durationMs: number): void {
     state.status = status;
     state.durationMs = durationMs;
     const { node, ...record } = state;
@@ -874,6 +903,15 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
 
   /** Makes every finished node downstream of `name` pending again: stale because of `name`. */
   private markStale(name: string): void {
+    // In a replay, production's outputs downstream were made of production's values: they run here now.
+    if (this.options.recorded) {
+      const downstream = [...this.state(name).node.dependents];
+      for (let next = downstream.shift(); next !== undefined; next = downstream.shift()) {
+        if (this.runLocally.has(next)) continue;
+        this.runLocally.add(next);
+        downstream.push(...this.state(next).node.dependents);
+      }
+    }
     const queue = [...this.state(name).node.dependents];
     for (let dependent = queue.shift(); dependent !== undefined; dependent = queue.shift()) {
       const state = this.state(dependent);

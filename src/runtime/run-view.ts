@@ -11,7 +11,9 @@ import type { Orchestrator } from "./orchestrator";
 /**
  * `edited`: its output was set from the debugger. `stale`: it had finished, and a change
  * upstream (an edit, a re-run) or a jump back (goto) made it pending again. A node the job ended without
- * (because a node it needs failed) is `pending`, its why saying so.
+ * (because a node it needs failed) is `pending`, its why saying so. In a replay, a node
+ * whose output production recorded is `cached` (its why says from where), and one that
+ * cannot run here `pending` with why.
  */
 /**
  * The name of the DAP custom event the debug adapter sends a RunView in. Written here, by
@@ -77,6 +79,7 @@ function nodeView(orchestrator: Orchestrator, state: NodeState, now: number): No
       if (state.jumpedBackTo !== undefined) return { state: "stale", why: `the debugger jumped back to '${state.jumpedBackTo}': runs again` };
       return state.staleBecause === undefined ? { state: "pending" } : { state: "stale", why: `'${state.staleBecause}' changed upstream, runs again` };
     case "not-run": {
+      if (state.outOfReach !== undefined) return { state: "pending", why: `not run: it ${state.outOfReach}` };
       const failed = failedUpstream(orchestrator, node);
       return { state: "pending", why: failed === undefined ? "not run" : `not run: '${failed}' failed` };
     }
@@ -86,6 +89,9 @@ function nodeView(orchestrator: Orchestrator, state: NodeState, now: number): No
       return finished({ state: "skipped", why: state.skip?.reason === "dependency" ? `needs '${state.skip.node}', which was skipped` : `its condition is false: ${node.when?.text ?? ""}`.trim() });
     case "pinned":
       return finished({ state: "pinned", why: `from ${node.pin === undefined ? "its pin file" : relative(dirname(orchestrator.graph.file), node.pin)}` });
+    // A replay's output from production: shown as an output the node did not compute here.
+    case "recorded":
+      return finished({ state: "cached", why: "recorded by production for the replayed job" });
     case "ran":
     case "cached":
       if (state.cache === "edited") return finished({ state: "edited", why: editedWhy(orchestrator, state, now) });

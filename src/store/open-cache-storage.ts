@@ -7,7 +7,7 @@ import { MemoryStorage } from "./cache-storage";
 import { startPrivateRedis } from "./private-redis";
 import { openRedis, RedisUnavailableError } from "./redis-connection";
 import { RedisStorage } from "./redis-storage";
-import { DEFAULT_LOCAL_REDIS_URL, invalidRedisUrlReason, redactRedisUrl } from "./redis-url";
+import { DEFAULT_LOCAL_REDIS_URL, invalidRedisUrlReason, redactRedisUrl, sameRedisServer } from "./redis-url";
 
 /** What the user asked for: a URL, or one step of the search order by name. */
 export type RedisChoice = { kind: "url"; url: string } | { kind: "search" } | { kind: "private" } | { kind: "memory" };
@@ -33,6 +33,12 @@ export function parseRedisChoice(value: string | undefined): RedisChoice {
   const reason = invalidRedisUrlReason(value);
   if (reason) throw new RedisUnavailableError(reason);
   return { kind: "url", url: value };
+}
+
+/** Whether the cache `choice` may land on the Redis at `url` (the search order tries 127.0.0.1:6379 first). */
+export function cacheMayUse(choice: RedisChoice, url: string): boolean {
+  if (choice.kind === "url") return sameRedisServer(choice.url, url);
+  return choice.kind === "search" && sameRedisServer(DEFAULT_LOCAL_REDIS_URL, url);
 }
 
 export async function openCacheStorage({ choice, stateDir }: OpenOptions): Promise<OpenedStorage> {

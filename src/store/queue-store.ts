@@ -73,6 +73,17 @@ type ScriptCall = (...args: (string | number)[]) => Promise<unknown>;
 /** The main connection's state, as production reports it: lost (commands wait), or back. */
 export type ConnectionChange = "lost" | "back";
 
+/**
+ * The reads of one job that a replay makes (QueueStore.openForReading): its dead-letter
+ * records and its result hash. Nothing here writes, and no script runs: a Redis user that
+ * may only read (ACL +@read) serves it.
+ */
+export interface JobRecordReader {
+  /** Job `jobId`'s dead-letter records (JSON text, undefined when it has none) and result hash (empty when it has none), in its partition. */
+  jobRecords(partition: number, jobId: string): Promise<{ dead: string | undefined; result: Record<string, string> }>;
+  close(): void;
+}
+
 export interface OpenQueueStoreOptions {
   /** How long the first connection may take before the URL counts as not answering. */
   connectTimeoutMs?: number;
@@ -136,6 +147,27 @@ export class QueueStore {
       throw new RedisUnavailableError(`the Redis serving graph '${graph}' at ${redactRedisUrl(url)} does not answer (${e instanceof Error ? e.message.split("\n")[0] : String(e)})`);
     }
     return store;
+  }
+
+  /**
+   * Connects to the Redis at `url` to read what production recorded of jobs of `graph`, as
+   * open does, with reads only: the connection's first command reads the graph's totals (no
+   * PING, no ready check's INFO, no client info), and the reader runs no script. Throws
+   * RedisUnavailableError when the server does not answer, or refuses even that read.
+   */
+  static async openForReading(url: string, graph: string, options: OpenQueueStoreOptions = {}): Promise<JobRecordReader> {
+    const timeoutMs = options.connectTimeoutMs ?? 5000;
+    const totals = queueKeys(graph, 0).totals;
+    const redis = await openRedis(url, timeoutMs, { enableReadyCheck: false, disableClientInfo: true }, (connection) => connection.exists(totals));
+    const store = new QueueStore(redis, graph, 0);
+    return {
+      async jobRecords(partition, jobId) {
+        const partitionStore = store.partitionStore(partition);
+        const [dead, [result]] = await Promise.all([partitionStore.deadRecord(jobId), partitionStore.results([jobId])]);
+        return { dead, result };
+      },
+      close: () => store.close(),
+    };
   }
 
   private constructor(
@@ -418,11 +450,12 @@ export class QueueStore {
 
   /**
    * What a spread job keeps in its gather hash for a dead letter: the job as it entered the
-   * loop and its state (JSON); undefined when the hash is gone (the job went on, or died).
+   * loop, its state (JSON), and the job to resume (with what the loop computed before the
+   * spreading); undefined when the hash is gone (the job went on, or died).
    */
-  async gatheredJob(loop: string, jobId: string, token: string): Promise<{ entered: string; state: string } | undefined> {
-    const [entered, state] = await this.redis.hmget(this.keys.gather(loop, jobId, token), "entered", "state");
-    return entered === null || state === null ? undefined : { entered, state };
+  async gatheredJob(loop: string, jobId: string, token: string): Promise<{ entered: string; state: string; resume: string } | undefined> {
+    const [entered, state, resume] = await this.redis.hmget(this.keys.gather(loop, jobId, token), "entered", "state", "job");
+    return entered === null || state === null || resume === null ? undefined : { entered, state, resume };
   }
 
   /**

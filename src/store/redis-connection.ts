@@ -22,8 +22,8 @@ const MAX_CLUSTER_REDIRECTIONS = 64;
  * RedisUnavailableError when the server does not answer, or its cluster is not formed or
  * not working.
  */
-export async function openRedis(url: string, timeoutMs: number, options: RedisOptions = {}): Promise<RedisClient> {
-  const redis = await connectRedis(url, timeoutMs, options);
+export async function openRedis(url: string, timeoutMs: number, options: RedisOptions = {}, probe?: Probe): Promise<RedisClient> {
+  const redis = await connectRedis(url, timeoutMs, options, probe);
   const clusterInfo = await readClusterInfo(redis);
   if (clusterInfo === undefined) return redis;
   redis.disconnect();
@@ -81,11 +81,14 @@ async function connectCluster(url: string, seed: RedisOptions, timeoutMs: number
   return cluster;
 }
 
+/** The first command, which shows that the server answers: PING, unless the user may not send it (a read-only ACL user). */
+export type Probe = (redis: Redis) => Promise<unknown>;
+
 /**
- * Connects to `url` and checks that it answers PING within `timeoutMs`. The connection
- * returned reconnects with backoff if it is lost later.
+ * Connects to `url` and checks that it answers `probe` (PING) within `timeoutMs`. The
+ * connection returned reconnects with backoff if it is lost later.
  */
-export async function connectRedis(url: string, timeoutMs: number, options: RedisOptions = {}): Promise<Redis> {
+export async function connectRedis(url: string, timeoutMs: number, options: RedisOptions = {}, probe: Probe = (redis) => redis.ping()): Promise<Redis> {
   const redis = new Redis(url, {
     lazyConnect: true,
     connectTimeout: timeoutMs,
@@ -101,7 +104,7 @@ export async function connectRedis(url: string, timeoutMs: number, options: Redi
   let socketError: unknown;
   redis.on("error", (e: unknown) => (socketError ??= e));
   try {
-    await withTimeout(redis.connect().then(() => redis.ping()), timeoutMs);
+    await withTimeout(redis.connect().then(() => probe(redis)), timeoutMs);
   } catch (e) {
     redis.disconnect();
     throw new RedisUnavailableError(`Redis at ${redactRedisUrl(url)} does not answer (${describeConnectionError(socketError ?? e)})`);

@@ -27,3 +27,17 @@ export function invalidRedisUrlReason(url: string): string | undefined {
   if (parsed.hostname === "") return `'${redactRedisUrl(url)}' names no host`;
   return undefined;
 }
+
+/** Whether two Redis URLs name the same server and database (a missing port is 6379, localhost is 127.0.0.1). */
+export function sameRedisServer(a: string, b: string): boolean {
+  const server = (url: string) => {
+    try {
+      const parsed = new URL(url);
+      const host = parsed.hostname === "localhost" || parsed.hostname === "[::1]" ? "127.0.0.1" : parsed.hostname.toLowerCase();
+      return `${host}:${parsed.port || "6379"}/${parsed.pathname.replace(/^\//, "") || "0"}`;
+    } catch {
+      return url;
+    }
+  };
+  return server(a) === server(b);
+}

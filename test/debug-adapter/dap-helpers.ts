@@ -24,6 +24,7 @@ export async function launch(t: TestContext, args: Record<string, unknown>, brea
   t.after(() => client.stop().catch(() => undefined));
   queueStops(client);
   recordRunViews(client);
+  recordOutput(client);
   const initialized = client.waitForEvent("initialized");
   await client.initializeRequest({ ...capabilities, adapterID: "stepgraph", linesStartAt1: true, columnsStartAt1: true, pathFormat: "path" });
   const launched = client.launchRequest(args as DebugProtocol.LaunchRequestArguments);
@@ -112,6 +113,20 @@ export async function variables(client: DebugClient, scopeName: string): Promise
   const scope = (await client.scopesRequest({ frameId })).body.scopes.find((s) => s.name === scopeName);
   if (!scope) throw new Error(`no scope ${scopeName}`);
   return (await client.variablesRequest({ variablesReference: scope.variablesReference })).body.variables;
+}
+
+const outputLogs = new WeakMap<DebugClient, string[]>();
+
+/** Keeps every output event's text from the start, launch included. */
+function recordOutput(client: DebugClient): void {
+  const lines: string[] = [];
+  outputLogs.set(client, lines);
+  client.on("output", (event: DebugProtocol.OutputEvent) => lines.push(event.body.output));
+}
+
+/** Every output event's text the adapter has sent since it started (the list grows as more arrive). */
+export function outputSinceStart(client: DebugClient): string[] {
+  return outputLogs.get(client) ?? [];
 }
 
 /** Collects output events' text. */

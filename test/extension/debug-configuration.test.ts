@@ -114,6 +114,19 @@ describe("resolveDebugConfiguration", () => {
     assert.equal(refused({ type: "stepgraph", request: "launch", name: "x", graph: "/ws/a.graph" }, { trusted: false }), untrustedMessage());
   });
 
+  test("a replay stops before the node that failed in production unless it says stopOnEntry, and reads the production Redis the setting names", () => {
+    const settings = { redisUrl: "rediss://app:pw@queues:6380", defaultTtl: "" };
+    const replay = resolved({ graph: "/ws/a.graph", replay: { job: "7" } }, { settings });
+    assert.equal(replay.stopOnEntry, false);
+    assert.deepEqual(replay.replay, { job: "7", redisUrl: "rediss://app:pw@queues:6380" });
+    assert.equal(resolved({ graph: "/ws/a.graph", replay: { job: 7 }, stopOnEntry: true }, { settings }).stopOnEntry, true);
+    // Its own URL wins; a development-only setting is no production Redis (the adapter then takes STEPGRAPH_REDIS_URL, else 127.0.0.1:6379).
+    assert.deepEqual(resolved({ graph: "/ws/a.graph", replay: { job: "7", redisUrl: "redis://other:1" } }, { settings }).replay, { job: "7", redisUrl: "redis://other:1" });
+    assert.deepEqual(resolved({ graph: "/ws/a.graph", replay: { job: "7" } }, { settings: { redisUrl: "private", defaultTtl: "" } }).replay, { job: "7" });
+    // What is not an object is left for the adapter to refuse.
+    assert.equal(resolved({ graph: "/ws/a.graph", replay: "7" }, { settings }).replay, "7");
+  });
+
   test("Run Graph: no stops and noDebug, and the resolution keeps them", () => {
     const run = graphLaunchConfiguration("/ws/a.graph", { noDebug: true });
     assert.deepEqual(run, { type: "stepgraph", request: "launch", name: "Run a.graph", graph: "/ws/a.graph", stopOnEntry: false, noDebug: true });

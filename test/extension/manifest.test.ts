@@ -41,7 +41,7 @@ interface Manifest {
       label: string;
       languages: string[];
       program?: string;
-      configurationAttributes: { launch: { required?: string[]; properties: Record<string, { type: string; enum?: string[]; default?: unknown }> } };
+      configurationAttributes: { launch: { required?: string[]; properties: Record<string, { type: string; enum?: string[]; default?: unknown; required?: string[]; properties?: Record<string, unknown> }> } };
       initialConfigurations: Record<string, unknown>[];
       configurationSnippets: { label: string; body: Record<string, unknown> }[];
     }[];
@@ -128,6 +128,9 @@ describe("package.json contributions", () => {
     assert.equal(properties.input.type, "object");
     assert.equal(properties.defaultTtlMs.type, "number");
     assert.equal(properties.poolSize.type, "integer");
+    assert.equal(properties.replay.type, "object");
+    assert.deepEqual(properties.replay.required, ["job"]);
+    assert.deepEqual(Object.keys(properties.replay.properties ?? {}), ["job", "redisUrl"]);
   });
 
   test("initial configurations and snippets are stepgraph launches naming a graph", () => {
@@ -153,6 +156,7 @@ describe("package.json contributions", () => {
         ["stepgraph.stopLocalWorkers", "Stop Local Workers", "Stepgraph"],
         ["stepgraph.submitJob", "Submit Job", "Stepgraph"],
         ["stepgraph.showProductionStatus", "Show Production Status", "Stepgraph"],
+        ["stepgraph.retryJob", "Retry Job", "Stepgraph"],
         ["stepgraph.setDeployKey", "Set Deploy Key", "Stepgraph"],
         ["stepgraph.pinOutput", "Pin Output", "Stepgraph"],
         ["stepgraph.unpinOutput", "Unpin", "Stepgraph"],

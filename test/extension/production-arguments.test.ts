@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { deployKeyProblem, withDeployKeyHint } from "../../src/extension/deploy-key-text";
 import {
+  deadRetryArguments,
   deployArguments,
   displayedCommand,
   productionRedis,
@@ -70,6 +71,11 @@ describe("argument lists", () => {
   test("status: the table, or --json", () => {
     assert.deepEqual(statusArguments("orders", noRedis, { json: false }), ["status", "orders"]);
     assert.deepEqual(statusArguments("orders", someRedis, { json: true }), ["status", "orders", "--json", "--redis", "redis://queues:6380"]);
+  });
+
+  test("dead retry: the job back on the loop it died in", () => {
+    assert.deepEqual(deadRetryArguments("orders", "17", noRedis), ["dead", "orders", "retry", "17"]);
+    assert.deepEqual(deadRetryArguments("orders", "17@3", someRedis), ["dead", "orders", "retry", "17@3", "--redis", "redis://queues:6380"]);
   });
 
   test("the command line as logged hides the Redis password", () => {
