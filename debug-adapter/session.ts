@@ -45,6 +45,7 @@ import { ReplayStops } from "./replay-stops";
 import { NO_RUN_VIEW, RunViewEvents } from "./run-view-events";
 import { TOKEN_REFUSAL, tokenMatches } from "./server-token";
 import { childrenOf, hasChildren, indexedCount, preview, replaceAt, typeName, type PathStep } from "./values-view";
+import { ErrorCode, type ErrorCodeNumber } from "./error-codes";
 
 const THREAD_ID = 1;
 const NODE_ERRORS_FILTER = "nodeErrors";
@@ -145,7 +146,7 @@ export class StepgraphDebugSession extends LoggingDebugSession {
       const token: unknown = request.command === "launch" ? (request.arguments as { token?: unknown } | undefined)?.token : undefined;
       if (!tokenMatches(locked.access.token, token)) {
         const response: DebugProtocol.Response = { seq: 0, type: "response", request_seq: request.seq, command: request.command, success: false };
-        this.fail(response, 1004, TOKEN_REFUSAL, true);
+        this.fail(response, ErrorCode.tokenRefused, TOKEN_REFUSAL, true);
         locked.access.refuse();
         return;
       }
@@ -172,7 +173,7 @@ export class StepgraphDebugSession extends LoggingDebugSession {
 
   protected override async restartRequest(response: DebugProtocol.RestartResponse, args: DebugProtocol.RestartArguments): Promise<void> {
     const launchArgs = args.arguments === undefined ? this.launchArgs : this.checked(response, args.arguments);
-    if (!launchArgs) return args.arguments === undefined ? this.fail(response, 1002, "nothing to restart: the session was not launched") : undefined;
+    if (!launchArgs) return args.arguments === undefined ? this.fail(response, ErrorCode.nothingToRestart, "nothing to restart: the session was not launched") : undefined;
     await this.session?.close();
     this.session = undefined;
     if (await this.openAndAnswer(response, launchArgs)) this.startJob(launchArgs);
@@ -184,7 +185,7 @@ export class StepgraphDebugSession extends LoggingDebugSession {
       return checkLaunchArguments(raw);
     } catch (e) {
       if (!(e instanceof LaunchArgumentError)) throw e;
-      this.fail(response, 1003, e.message, true);
+      this.fail(response, ErrorCode.badLaunchArguments, e.message, true);
       return undefined;
     }
   }
@@ -194,7 +195,7 @@ export class StepgraphDebugSession extends LoggingDebugSession {
     try {
       await this.open(args);
     } catch (e) {
-      this.fail(response, 1001, (e as Error).message, true);
+      this.fail(response, ErrorCode.openFailed, (e as Error).message, true);
       return false;
     }
     this.sendResponse(response);
@@ -425,7 +426,7 @@ export class StepgraphDebugSession extends LoggingDebugSession {
     if (!this.whenStopped(response)) return;
     const history = (this.orchestrator as Orchestrator).history;
     const at = this.cursor ?? history.length;
-    if (at === 0) return this.fail(response, 1010, "no earlier node: this is the first step");
+    if (at === 0) return this.fail(response, ErrorCode.noEarlierStep, "no earlier node: this is the first step");
     this.sendResponse(response);
     this.travel(at - 1);
   }
@@ -460,9 +461,9 @@ export class StepgraphDebugSession extends LoggingDebugSession {
     if (!this.whenStopped(response)) return;
     const orchestrator = this.orchestrator as Orchestrator;
     const node = gotoTargetNode(orchestrator.graph, args.targetId);
-    if (node === undefined) return this.fail(response, 1070, `no goto target ${args.targetId}: targets come from gotoTargets on a node's line`, true);
+    if (node === undefined) return this.fail(response, ErrorCode.unknownGotoTarget, `no goto target ${args.targetId}: targets come from gotoTargets on a node's line`, true);
     const refusal = orchestrator.gotoRefusal(node);
-    if (refusal !== undefined) return this.fail(response, 1071, refusal, true);
+    if (refusal !== undefined) return this.fail(response, ErrorCode.gotoRefused, refusal, true);
     this.sendResponse(response);
     void this.resume(() => orchestrator.goto(node));
   }
@@ -470,7 +471,7 @@ export class StepgraphDebugSession extends LoggingDebugSession {
   protected override async restartFrameRequest(response: DebugProtocol.RestartFrameResponse, args: DebugProtocol.RestartFrameArguments): Promise<void> {
     if (!this.whenStopped(response)) return;
     const frame = this.frames.get(args.frameId);
-    if (!frame) return this.fail(response, 1011, "unknown frame");
+    if (!frame) return this.fail(response, ErrorCode.unknownFrame, "unknown frame");
     this.sendResponse(response);
     this.cursor = undefined;
     try {
@@ -524,7 +525,7 @@ export class StepgraphDebugSession extends LoggingDebugSession {
 
   protected override scopesRequest(response: DebugProtocol.ScopesResponse, args: DebugProtocol.ScopesArguments): void {
     const frame = this.frames.get(args.frameId);
-    if (!frame) return this.fail(response, 1011, "unknown frame");
+    if (!frame) return this.fail(response, ErrorCode.unknownFrame, "unknown frame");
     response.body = {
       scopes: [
         new Scope("Inputs", this.handles.create({ kind: "inputs", frame }), false),
@@ -537,7 +538,7 @@ export class StepgraphDebugSession extends LoggingDebugSession {
 
   protected override variablesRequest(response: DebugProtocol.VariablesResponse, args: DebugProtocol.VariablesArguments): void {
     const container = this.handles.get(args.variablesReference);
-    if (!container || !this.orchestrator) return this.fail(response, 1012, "these variables are gone: the graph has moved on");
+    if (!container || !this.orchestrator) return this.fail(response, ErrorCode.variablesGone, "these variables are gone: the graph has moved on");
     const page = args.filter === "indexed" && args.start !== undefined && args.count !== undefined ? { start: args.start, count: args.count } : undefined;
     response.body = { variables: this.variablesOf(container, page) };
     this.sendResponse(response);
@@ -674,7 +675,7 @@ export class StepgraphDebugSession extends LoggingDebugSession {
       response.body = { ...production.exceptionInfo, breakMode: "always" };
       return this.sendResponse(response);
     }
-    if (!node || !error) return this.fail(response, 1013, "no node failed here");
+    if (!node || !error) return this.fail(response, ErrorCode.noFailure, "no node failed here");
     response.body = {
       exceptionId: error.name ?? error.kind,
       description: `node '${node}' failed: ${error.message}`,
@@ -687,10 +688,10 @@ export class StepgraphDebugSession extends LoggingDebugSession {
   // --- evaluate and edit ------------------------------------------------------------------
 
   protected override async evaluateRequest(response: DebugProtocol.EvaluateResponse, args: DebugProtocol.EvaluateArguments): Promise<void> {
-    if (!this.orchestrator) return this.fail(response, 1020, "no graph is running");
-    if (this.orchestrator.isRunning) return this.fail(response, 1021, "the graph is running: pause it to evaluate");
+    if (!this.orchestrator) return this.fail(response, ErrorCode.evaluateNoJob, "no graph is running");
+    if (this.orchestrator.isRunning) return this.fail(response, ErrorCode.evaluateWhileRunning, "the graph is running: pause it to evaluate");
     const result = await this.evaluator.evaluate(args.expression, this.scopeFor(args.frameId));
-    if (!result.ok) return this.fail(response, 1022, result.error, args.context === "repl");
+    if (!result.ok) return this.fail(response, ErrorCode.evaluateFailed, result.error, args.context === "repl");
     const variable = this.variable("result", result.value, args.expression);
     response.body = { result: variable.value, type: variable.type, variablesReference: variable.variablesReference, ...(variable.indexedVariables ? { indexedVariables: variable.indexedVariables } : {}) };
     this.sendResponse(response);
@@ -707,9 +708,9 @@ export class StepgraphDebugSession extends LoggingDebugSession {
 
   protected override async setVariableRequest(response: DebugProtocol.SetVariableResponse, args: DebugProtocol.SetVariableArguments): Promise<void> {
     const container = this.handles.get(args.variablesReference);
-    if (container?.kind === "outputs" && container.job !== this.orchestrator) return this.fail(response, 1035, "a subgraph's outputs cannot be changed: its job ends with its node (change the output of a node of this graph)");
+    if (container?.kind === "outputs" && container.job !== this.orchestrator) return this.fail(response, ErrorCode.subgraphOutput, "a subgraph's outputs cannot be changed: its job ends with its node (change the output of a node of this graph)");
     const target = this.editTarget(container, args.name);
-    if (!target) return this.fail(response, 1030, "only node outputs, and values inside them, can be changed");
+    if (!target) return this.fail(response, ErrorCode.notAnOutput, "only node outputs, and values inside them, can be changed");
     await this.edit(response, target, args.value, (value) => {
       response.body = { value: preview(value), type: typeName(value), variablesReference: 0 };
     });
@@ -725,7 +726,7 @@ export class StepgraphDebugSession extends LoggingDebugSession {
 
   protected override async setExpressionRequest(response: DebugProtocol.SetExpressionResponse, args: DebugProtocol.SetExpressionArguments): Promise<void> {
     const target = this.orchestrator ? parseEvaluateName(args.expression, this.orchestrator) : undefined;
-    if (!target) return this.fail(response, 1031, "only a node output or a path into one (like priced.total or items[0].qty) can be set");
+    if (!target) return this.fail(response, ErrorCode.notAnOutputPath, "only a node output or a path into one (like priced.total or items[0].qty) can be set");
     await this.edit(response, target, args.value, (value) => {
       response.body = { value: preview(value), type: typeName(value) };
     });
@@ -733,15 +734,15 @@ export class StepgraphDebugSession extends LoggingDebugSession {
 
   private async edit(response: DebugProtocol.Response, target: { node: string; path: PathStep[] }, text: string, describe: (value: unknown) => void): Promise<void> {
     if (!this.whenStopped(response)) return;
-    if (this.inPast()) return this.fail(response, 1032, "values in the past cannot be edited: step forward to the present first");
+    if (this.inPast()) return this.fail(response, ErrorCode.editInPast, "values in the past cannot be edited: step forward to the present first");
     const orchestrator = this.orchestrator as Orchestrator;
     const parsed = await this.evaluator.evaluate(text, this.scopeFor(undefined));
-    if (!parsed.ok) return this.fail(response, 1033, parsed.error, true);
+    if (!parsed.ok) return this.fail(response, ErrorCode.badValue, parsed.error, true);
     try {
       const root = replaceAt(orchestrator.state(target.node).value, target.path, parsed.value);
       await orchestrator.editOutput(target.node, root);
     } catch (e) {
-      return this.fail(response, 1034, (e as Error).message, true);
+      return this.fail(response, ErrorCode.editRefused, (e as Error).message, true);
     }
     this.output(`edited the output of ${target.node}; the nodes downstream of it will run again\n`, "console");
     this.runView?.changed();
@@ -761,25 +762,25 @@ export class StepgraphDebugSession extends LoggingDebugSession {
 
   protected override customRequest(command: string, response: DebugProtocol.Response, args: unknown): void {
     if (command === PIN_TEXT_REQUEST) return this.pinTextRequest(response, args);
-    if (command === RUN_VIEW_REQUEST) return this.runView ? this.sendResponse(this.runView.answer(response)) : this.fail(response, 1060, NO_RUN_VIEW);
+    if (command === RUN_VIEW_REQUEST) return this.runView ? this.sendResponse(this.runView.answer(response)) : this.fail(response, ErrorCode.noRunView, NO_RUN_VIEW);
     super.customRequest(command, response, args);
   }
 
   /** The pin file text of an output as the Outputs scope shows it (as of the step shown, while stepped back). */
   private pinTextRequest(response: DebugProtocol.Response, raw: unknown): void {
     const args = checkedPinTextArguments(raw);
-    if (!args) return this.fail(response, 1050, PIN_TEXT_USAGE);
+    if (!args) return this.fail(response, ErrorCode.pinUsage, PIN_TEXT_USAGE);
     if (!this.whenStopped(response)) return;
     const container = this.handles.get(args.variablesReference);
-    if (container?.kind !== "outputs") return this.fail(response, 1051, "only an output in the Outputs scope can be pinned (and these variables may be gone: the graph has moved on)", true);
+    if (container?.kind !== "outputs") return this.fail(response, ErrorCode.pinNotAnOutput, "only an output in the Outputs scope can be pinned (and these variables may be gone: the graph has moved on)", true);
     const outputs = this.outputsNow(container.job);
-    if (!Object.hasOwn(outputs, args.name)) return this.fail(response, 1052, `'${args.name}' has no output here`, true);
+    if (!Object.hasOwn(outputs, args.name)) return this.fail(response, ErrorCode.pinNoOutput, `'${args.name}' has no output here`, true);
     let text: string;
     try {
       text = pinText(outputs[args.name]);
     } catch (e) {
       if (!(e instanceof PinValueError)) throw e;
-      return this.fail(response, 1053, `the output of '${args.name}' cannot be pinned: ${e.message}`, true);
+      return this.fail(response, ErrorCode.pinFailed, `the output of '${args.name}' cannot be pinned: ${e.message}`, true);
     }
     const { pin } = container.job.state(args.name).node;
     const body: PinTextBody = { node: args.name, file: container.job.graph.file, text, ...(pin === undefined ? {} : { pin }) };
@@ -822,18 +823,18 @@ export class StepgraphDebugSession extends LoggingDebugSession {
 
   private whenStopped(response: DebugProtocol.Response): boolean {
     if (!this.orchestrator) {
-      this.fail(response, 1040, "no graph is running");
+      this.fail(response, ErrorCode.noJob, "no graph is running");
       return false;
     }
     if (this.orchestrator.isRunning) {
-      this.fail(response, 1041, "the graph is running: pause it first");
+      this.fail(response, ErrorCode.running, "the graph is running: pause it first");
       return false;
     }
     return true;
   }
 
   /** An error response; the message is passed as a variable, so braces in it are kept. */
-  private fail(response: DebugProtocol.Response, id: number, message: string, showUser = false): void {
+  private fail(response: DebugProtocol.Response, id: ErrorCodeNumber, message: string, showUser = false): void {
     // Only variables named with a leading underscore are substituted into response.message.
     this.sendErrorResponse(response, { id, format: "{_message}", variables: { _message: message }, showUser });
   }
