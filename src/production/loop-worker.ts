@@ -399,9 +399,14 @@ export class LoopWorker {
           this.reserved += wanted;
           return wanted;
         },
-        took: (jobs, wanted) => {
+        took: (jobs, wanted, refused) => {
           this.reserved -= wanted;
-          if (wanted > 0) this.taker.tookWithCommit(store, jobs.length < wanted);
+          // Out of memory the commit went through but its take did not: said once, as a refused take.
+          if (refused !== undefined) this.redisFailed(refused);
+          else if (wanted > 0) {
+            this.memoryBack();
+            this.taker.tookWithCommit(store, jobs.length < wanted);
+          }
           // Once stopping, release() returns them: it runs after this commit, on the same connection.
           if (!this.stopping) for (const text of jobs) this.startJob({ store, text });
         },

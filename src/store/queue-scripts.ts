@@ -20,8 +20,8 @@
 // Out of memory (maxmemory reached, noeviction): a script that has not written yet is
 // refused at its first command that may grow memory. The scripts that end a job's stay
 // (commit, retry, bury, returnJob, discard) write first with an LREM, so they go through and free
-// what they move (a commit's take then goes through too: it only moves jobs, and a worker that
-// heard Redis is out of memory asks for none); take, promote and submit are refused. renewLease and release are marked
+// what they move; take, promote and submit are refused, and so is the take a commit makes
+// (first, with pcall: the commit goes on), which tells the worker. renewLease and release are marked
 // allow-oom (Redis 7 shebang flags): a live worker keeps its lease and can leave.
 
 /** A worker's lease while it lives; after release() the lease holds LEFT_LEASE until it expires. */
@@ -87,16 +87,20 @@ end`;
  * Moves up to `n` jobs from the right end of a waiting list (the oldest) to the left of a
  * processing list, in three commands whatever `n`; returns them oldest first, the order in
  * which one LMOVE RIGHT LEFT after the other would have moved them. The LPUSH comes first:
- * out of memory, a take is refused before it wrote anything.
+ * out of memory, a take is refused before it wrote anything. `call` is redis.call (a refusal
+ * fails the script) or redis.pcall (the take returns no job and the refusal's text).
  */
-const TAKE_JOBS = `local function take_jobs(waiting, processing, n)
+const TAKE_JOBS = `local function take_jobs(waiting, processing, n, call)
   if n <= 0 then return {} end
   local newest_first = redis.call('LRANGE', waiting, -n, -1)
   local k = #newest_first
   if k == 0 then return newest_first end
   local taken = {}
   for i = 1, k do taken[i] = newest_first[k + 1 - i] end
-  for i = 1, k, 1000 do redis.call('LPUSH', processing, unpack(taken, i, math.min(i + 999, k))) end
+  for i = 1, k, 1000 do
+    local pushed = call('LPUSH', processing, unpack(taken, i, math.min(i + 999, k)))
+    if type(pushed) == 'table' and pushed.err then return {}, pushed.err end
+  end
   redis.call('LTRIM', waiting, 0, -k - 1)
   return taken
 end`;
@@ -106,7 +110,7 @@ export const QUEUE_SCRIPTS = {
   take: {
     keys: 2,
     lua: `${TAKE_JOBS}
-return take_jobs(KEYS[1], KEYS[2], tonumber(ARGV[1]))`,
+return take_jobs(KEYS[1], KEYS[2], tonumber(ARGV[1]), redis.call)`,
   },
 
   /**
@@ -122,8 +126,10 @@ return take_jobs(KEYS[1], KEYS[2], tonumber(ARGV[1]))`,
    *   result  KEYS index of the result hash, of the notify list (the result's own: nobody waits), payload, part, expected parts
    *           (this was a last loop)
    * Everything pushed to one list goes in one LPUSH, in job order; the counters are
-   * updated once per call; Redis's clock is read once. Returns { per job 1 when it was
-   * committed, 0 when it was no longer in the list; the jobs taken }.
+   * updated once per call; Redis's clock is read once. The take comes first, so that out of
+   * memory it is refused (before the script wrote anything) while the commit still goes
+   * through. Returns { per job 1 when it was committed, 0 when it was no longer in the list;
+   * the jobs taken; the take's refusal, or '' }.
    */
   commit: {
     keys: 6,
@@ -131,7 +137,8 @@ return take_jobs(KEYS[1], KEYS[2], tonumber(ARGV[1]))`,
     lua: `${COUNT_LIVE}
 ${RATE}
 ${TAKE_JOBS}
-local ttl, take = tonumber(ARGV[1]), tonumber(ARGV[2])
+local ttl = tonumber(ARGV[1])
+local taken, refusal = take_jobs(KEYS[6], KEYS[1], tonumber(ARGV[2]), redis.pcall)
 local a = 4
 local committed, count, latency, completed = {}, 0, 0, 0
 local live, pushes, push_order, notified = {}, {}, {}, {}
@@ -210,7 +217,7 @@ if count > 0 then
   redis.call('HINCRBY', KEYS[3], 'done', count)
   count_rate(KEYS[5], clock(), count, latency)
 end
-return { committed, take_jobs(KEYS[6], KEYS[1], take) }`,
+return { committed, taken, refusal or '' }`,
   },
 
   /** A loop's rate as of now (see RATE). KEYS: rate hash. Returns { previous n, previous ms, current n, current ms, ms into the current bucket }. */

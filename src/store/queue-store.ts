@@ -38,8 +38,11 @@ export interface FinishedJob {
 export interface CommitRefill {
   /** How many waiting jobs a commit of `committing` jobs is to take (0: none). */
   want(committing: number): number;
-  /** The jobs the commit took (in the worker's processing list now), of `wanted`; none when the commit failed. */
-  took(jobs: string[], wanted: number): void;
+  /**
+   * The jobs the commit took (in the worker's processing list now), of `wanted`; none when
+   * the commit failed. `refused`: Redis refused the take (out of memory), not the commit.
+   */
+  took(jobs: string[], wanted: number, refused?: Error): void;
 }
 
 export interface StoredVersion {
@@ -387,9 +390,9 @@ export class QueueStore {
     this.commitBatches.delete(key);
     const wanted = batch.refill?.want(batch.jobs.length) ?? 0;
     this.commitNow(batch.loop, batch.worker, batch.jobs, batch.ttlSeconds, wanted).then(
-      ({ committed, taken }) => {
+      ({ committed, taken, refused }) => {
         // The jobs taken are the worker's before the committed ones free their slots.
-        batch.refill?.took(taken, wanted);
+        batch.refill?.took(taken, wanted, refused);
         batch.waiters.forEach((waiter, i) => waiter.resolve(committed[i]));
       },
       (e: unknown) => {
@@ -403,7 +406,7 @@ export class QueueStore {
    * Commits finished jobs of one worker in one script call, taking up to `take` waiting jobs
    * into its processing list; resolves, per job, to whether it was committed, and to the jobs taken.
    */
-  private async commitNow(loop: string, worker: string, jobs: readonly FinishedJob[], ttlSeconds: number, take: number): Promise<{ committed: boolean[]; taken: string[] }> {
+  private async commitNow(loop: string, worker: string, jobs: readonly FinishedJob[], ttlSeconds: number, take: number): Promise<{ committed: boolean[]; taken: string[]; refused?: Error }> {
     const keys = [this.keys.processing(loop, worker), this.keys.totals, this.keys.loopStats(loop), this.keys.deaths(loop), this.keys.rate(loop), this.keys.waiting(loop)];
     // Each key once: a target names it by its place in KEYS (1-based, as Lua counts).
     const places = new Map<string, number>();
@@ -429,8 +432,8 @@ export class QueueStore {
         }
       }
     }
-    const [committed, taken] = (await this.script("commit", keys, args)) as [number[], string[]];
-    return { committed: committed.map((one) => one === 1), taken };
+    const [committed, taken, refusal] = (await this.script("commit", keys, args)) as [number[], string[], string];
+    return { committed: committed.map((one) => one === 1), taken, ...(refusal === "" ? {} : { refused: new Error(refusal) }) };
   }
 
   /**

@@ -128,7 +128,7 @@ test("every queue script touches only the keys it declares", async (t) => {
     assert.equal(await store.spread("a", "w", { text: spread, id: ids[6], token: "t" }, { resume: "{}", entered: "{}", state: "{}", node: "m" }, ["e0", "e1"]), true);
     await redis.client.lpush(keys.processing("a", "w"), "e0", "e1");
     assert.equal(await store.gather("a", "w", { text: "e0", jobId: ids[6], token: "t", index: 0 }, "r0"), true);
-    assert.deepEqual(await store.gatheredJob("a", ids[6], "t"), { entered: "{}", state: "{}" });
+    assert.deepEqual(await store.gatheredJob("a", ids[6], "t"), { entered: "{}", state: "{}", resume: "{}" });
     assert.equal(await store.buryElement("a", "w", { text: "e1", jobId: ids[6], token: "t", version: 1 }, '{"loop":"a"}', "{}", 60), true);
 
     // A worker whose lease expired with two jobs, one of which saw 3 deaths already; one that left.
