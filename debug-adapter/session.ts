@@ -37,6 +37,7 @@ import { gotoTargetNode, gotoTargetsAt } from "./goto-targets";
 import { checkLaunchArguments, LaunchArgumentError, type LaunchArguments } from "./launch-arguments";
 import { checkedPinTextArguments, outputMenuContext, PIN_TEXT_REQUEST, PIN_TEXT_USAGE, type MenuVariable, type PinTextBody } from "./output-pins";
 import { NodeProgress } from "./node-progress";
+import { ATTACH_TIMEOUT_MS, noChildSessionsLine, nodeHostAttach } from "./node-debugging";
 import { NO_RUN_VIEW, RunViewEvents } from "./run-view-events";
 import { TOKEN_REFUSAL, tokenMatches } from "./server-token";
 import { childrenOf, hasChildren, indexedCount, preview, replaceAt, typeName, type PathStep } from "./values-view";
@@ -89,6 +90,10 @@ export class StepgraphDebugSession extends LoggingDebugSession {
   private progress: NodeProgress | undefined;
   /** What the client announced in `initialize` (the events it takes: invalidated, progress). */
   private client: DebugProtocol.InitializeRequestArguments = { adapterID: "" };
+  /** Child sessions of the JavaScript debugger attach to the node hosts (debugNodeCode, and a client with startDebugging). */
+  private childSessions = false;
+  /** Set when the client refused a child session: the first node need not wait for it. */
+  private childRefused: (() => void) | undefined;
   /** Set until a launch gave the server's token; the initialized event waits for it. */
   private locked: { access: ServerAccess; initializedPending: boolean } | undefined;
 
@@ -160,7 +165,7 @@ export class StepgraphDebugSession extends LoggingDebugSession {
     if (!(await this.openAndAnswer(response, args))) return;
     // Breakpoints and the exception filter arrive before configurationDone; only then does the job start.
     await this.configured;
-    this.startJob(args);
+    await this.startJob(args);
   }
 
   protected override async restartRequest(response: DebugProtocol.RestartResponse, args: DebugProtocol.RestartArguments): Promise<void> {
@@ -168,7 +173,7 @@ export class StepgraphDebugSession extends LoggingDebugSession {
     if (!launchArgs) return args.arguments === undefined ? this.fail(response, 1002, "nothing to restart: the session was not launched") : undefined;
     await this.session?.close();
     this.session = undefined;
-    if (await this.openAndAnswer(response, launchArgs)) this.startJob(launchArgs);
+    if (await this.openAndAnswer(response, launchArgs)) await this.startJob(launchArgs);
   }
 
   /** The launch configuration, checked; undefined when it is bad and an error response was sent. */
@@ -200,14 +205,17 @@ export class StepgraphDebugSession extends LoggingDebugSession {
     const inputFile = args.inputFile ?? (args.input === undefined ? defaultInputFile(graphPath) : undefined);
     if (inputFile !== undefined && args.inputFile === undefined) this.output(`input: ${inputFile} (the launch configuration gives no 'input' or 'inputFile')\n`, "console");
     const payload = inputFile !== undefined ? readInputFile(inputFile) : (args.input ?? {});
+    const debugNodeCode = args.debugNodeCode ?? true;
+    const stateDir = join(args.cwd ?? dirname(graphPath), ".stepgraph");
     this.session = await openDevSession({
       graphPath,
       payload,
       redis: parseRedisChoice(args.redisUrl ?? process.env.STEPGRAPH_REDIS_URL),
-      stateDir: join(args.cwd ?? dirname(graphPath), ".stepgraph"),
+      stateDir,
       cacheMode: args.cache ?? "use",
       defaultTtlMs: args.defaultTtlMs,
       poolSize: args.poolSize,
+      inspect: debugNodeCode,
     }).catch((e: unknown) => {
       if (!(e instanceof JobInputError)) throw e;
       throw new Error(`${e.message}: give 'input' or 'inputFile' in the launch configuration, or put ${basename(graphPath).replace(/\.graph$/, "")}.input.json or input.json next to the graph`, { cause: e });
@@ -234,9 +242,38 @@ export class StepgraphDebugSession extends LoggingDebugSession {
       this.end();
     });
     orchestrator.setStopCondition((node, nodeArgs, values, graph) => this.shouldStop(node, nodeArgs, values, graph));
+    this.childSessions = debugNodeCode && this.client.supportsStartDebuggingRequest === true;
+    if (this.childSessions) this.attachToHosts(this.session, { stateDir, cwd: args.cwd ?? dirname(graphPath) });
   }
 
-  private startJob(args: LaunchArguments): void {
+  /** Asks the client for a child session on every host's inspector, now and for each host started later. */
+  private attachToHosts(session: DevSession, folders: { stateDir: string; cwd: string }): void {
+    const asked = new Set<string>();
+    const attach = (host: { url: string; pid: number; attached: boolean }) => {
+      if (asked.has(host.url) || this.session !== session) return;
+      asked.add(host.url);
+      this.sendRequest("startDebugging", nodeHostAttach(host, folders), ATTACH_TIMEOUT_MS, (response) => {
+        if (response.success) return;
+        this.output(`the JavaScript debugger was not started for node host ${host.pid}${response.message ? ` (${response.message})` : ""}: its node code is not debugged\n`, "console");
+        this.childRefused?.();
+      });
+    };
+    session.pool.inspectors.forEach(attach);
+    session.pool.on("inspector", attach);
+  }
+
+  /** Before the first node runs, the child sessions attach (or the wait times out), so that breakpoints in node code hold from the start. */
+  private async whenChildSessionsAttached(): Promise<void> {
+    const pool = this.session?.pool;
+    if (!this.childSessions || !pool) return;
+    const refused = new Promise<boolean>((resolve) => (this.childRefused = () => resolve(false)));
+    const attached = await Promise.race([pool.whenAttached(ATTACH_TIMEOUT_MS), refused]);
+    this.childRefused = undefined;
+    if (!attached) this.output(`the JavaScript debugger is not attached to every node host (waited up to ${ATTACH_TIMEOUT_MS / 1000} s): node code runs, and may not stop in its breakpoints\n`, "console");
+  }
+
+  private async startJob(args: LaunchArguments): Promise<void> {
+    await this.whenChildSessionsAttached();
     const orchestrator = this.orchestrator;
     if (!orchestrator) return;
     // The exception filter may have changed while the graph was loading.
@@ -360,9 +397,27 @@ export class StepgraphDebugSession extends LoggingDebugSession {
     this.stepForward(response);
   }
 
-  /** Into a subgraph node, or to element 0 of a map node; elsewhere as next (node code is not stepped into yet). */
+  /**
+   * Into a subgraph node, or to element 0 of a map node. On a function node, into its
+   * TypeScript in the JavaScript debugger's child session when one is attached (the
+   * Orchestrator's stepIn pauses on the function's first line), and the stop comes before
+   * the next node once the function has returned; else as next, saying why.
+   */
   protected override stepInRequest(response: DebugProtocol.StepInResponse): void {
+    const node = this.inPast() ? undefined : this.functionNodeOnTop();
+    const pool = this.session?.pool;
+    if (node !== undefined && pool?.inspect && !this.client.supportsStartDebuggingRequest && !pool.debuggerAttached && this.orchestrator?.isRunning === false) {
+      this.output(noChildSessionsLine(node), "console");
+    }
     this.stepForward(response, true);
+  }
+
+  /** The node on top of the stop when it calls a function (not a subgraph, not a map node), else undefined. */
+  private functionNodeOnTop(): string | undefined {
+    const top = this.stopFrames()[0];
+    if (!top || top.element) return undefined;
+    const node = top.job.state(top.node).node;
+    return node.subgraph === undefined && node.mapIndex === undefined ? top.node : undefined;
   }
 
   private stepForward(response: DebugProtocol.Response, into = false): void {
