@@ -92,8 +92,10 @@ export class StepgraphDebugSession extends LoggingDebugSession {
   private client: DebugProtocol.InitializeRequestArguments = { adapterID: "" };
   /** Child sessions of the JavaScript debugger attach to the node hosts (debugNodeCode, and a client with startDebugging). */
   private childSessions = false;
-  /** Set when the client refused a child session: the first node need not wait for it. */
-  private childRefused: (() => void) | undefined;
+  /** The answers to the startDebugging requests sent: true when the client started the child session. */
+  private childAnswers: Promise<boolean>[] = [];
+  /** Set while the first node waits for the child sessions: a refused one ends the wait. */
+  private onChildRefused: (() => void) | undefined;
   /** Set until a launch gave the server's token; the initialized event waits for it. */
   private locked: { access: ServerAccess; initializedPending: boolean } | undefined;
 
@@ -252,23 +254,43 @@ export class StepgraphDebugSession extends LoggingDebugSession {
     const attach = (host: { url: string; pid: number; attached: boolean }) => {
       if (asked.has(host.url) || this.session !== session) return;
       asked.add(host.url);
-      this.sendRequest("startDebugging", nodeHostAttach(host, folders), ATTACH_TIMEOUT_MS, (response) => {
-        if (response.success) return;
-        this.output(`the JavaScript debugger was not started for node host ${host.pid}${response.message ? ` (${response.message})` : ""}: its node code is not debugged\n`, "console");
-        this.childRefused?.();
-      });
+      this.childAnswers.push(
+        new Promise((resolve) =>
+          this.sendRequest("startDebugging", nodeHostAttach(host, folders), ATTACH_TIMEOUT_MS, (response) => {
+            if (!response.success) {
+              this.output(`the JavaScript debugger was not started for node host ${host.pid}${response.message ? ` (${response.message})` : ""}: its node code is not debugged\n`, "console");
+              this.onChildRefused?.();
+            }
+            resolve(response.success);
+          }),
+        ),
+      );
     };
+    this.childAnswers = [];
     session.pool.inspectors.forEach(attach);
     session.pool.on("inspector", attach);
   }
 
-  /** Before the first node runs, the child sessions attach (or the wait times out), so that breakpoints in node code hold from the start. */
+  /**
+   * Before the first node runs, the child sessions attach (or the wait times out), so that
+   * breakpoints in node code hold from the start. Attached is both: the client answered
+   * startDebugging (VS Code does once the child session's attach is done, its breakpoints
+   * set), and the debugger is connected to every host (Node's "Debugger attached.").
+   */
   private async whenChildSessionsAttached(): Promise<void> {
     const pool = this.session?.pool;
     if (!this.childSessions || !pool) return;
-    const refused = new Promise<boolean>((resolve) => (this.childRefused = () => resolve(false)));
-    const attached = await Promise.race([pool.whenAttached(ATTACH_TIMEOUT_MS), refused]);
-    this.childRefused = undefined;
+    const deadline = Date.now() + ATTACH_TIMEOUT_MS;
+    // A refusal ends the wait at once (the hosts' URLs, and so the requests, may still be coming).
+    let refused!: () => void;
+    const refusal = new Promise<boolean>((resolve) => (refused = () => resolve(false)));
+    this.onChildRefused = refused;
+    if (this.childAnswers.length > 0) void Promise.all(this.childAnswers).then((answers) => answers.every(Boolean) || refused());
+    const connected = await Promise.race([pool.whenAttached(ATTACH_TIMEOUT_MS), refusal]);
+    this.onChildRefused = undefined;
+    const timeout = new Promise<boolean[]>((resolve) => setTimeout(() => resolve([false]), Math.max(0, deadline - Date.now())).unref());
+    const answers = await Promise.race([Promise.all(this.childAnswers), timeout]);
+    const attached = connected && answers.every(Boolean);
     if (!attached) this.output(`the JavaScript debugger is not attached to every node host (waited up to ${ATTACH_TIMEOUT_MS / 1000} s): node code runs, and may not stop in its breakpoints\n`, "console");
   }
 

@@ -7,6 +7,8 @@ import type { DebugClient } from "@vscode/debugadapter-testsupport";
 import type { DebugProtocol } from "@vscode/debugprotocol";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
+import { basename, join } from "node:path";
 import { test, type TestContext } from "node:test";
 import { copyFixture } from "../runtime/workspace";
 import { adapterPid, collectOutput, launch, onReverseRequest, stoppedAt } from "./dap-helpers";
@@ -17,6 +19,12 @@ function steps(extra: Record<string, unknown> = {}): Record<string, unknown> {
   return { graph: ws.path("steps.graph"), input: { n: 20 }, cwd: ws.dir, cache: "off", poolSize: 1, ...extra };
 }
 
+/** A breakpoint the child session sets as it attaches, before it answers (as js-debug does with the user's breakpoints). */
+interface AttachBreakpoint {
+  urlRegex: string;
+  lineNumber: number;
+}
+
 interface ChildSession {
   requests: DebugProtocol.StartDebuggingRequestArguments[];
   /** The inspector connection of the first host attached to. */
@@ -25,7 +33,7 @@ interface ChildSession {
 }
 
 /** Answers startDebugging as VS Code would, and attaches to the host's inspector as the JavaScript debugger would. */
-function actAsChildSession(t: TestContext): { prepare: (client: DebugClient) => void; child: ChildSession } {
+function actAsChildSession(t: TestContext, breakpoint?: () => AttachBreakpoint): { prepare: (client: DebugClient) => void; child: ChildSession } {
   let attached!: (client: InspectorClient) => void;
   const child: ChildSession = { requests: [], inspector: new Promise((resolve) => (attached = resolve)), scripts: [] };
   const prepare = (client: DebugClient) =>
@@ -36,6 +44,7 @@ function actAsChildSession(t: TestContext): { prepare: (client: DebugClient) => 
       t.after(() => inspector.close());
       await inspector.send("Runtime.enable");
       await inspector.send("Debugger.enable");
+      if (breakpoint) await inspector.send("Debugger.setBreakpointByUrl", { ...breakpoint() });
       attached(inspector);
       return { success: true };
     });
@@ -138,3 +147,45 @@ test("by default the hosts run with the inspector on a port of their own", async
 function childArguments(pid: number): string[] {
   return execFileSync("ps", ["-o", "args=", "--ppid", String(pid)], { encoding: "utf8" }).split("\n").filter((line) => line.trim() !== "");
 }
+
+test("node code runs only once the child session is attached: a breakpoint it set on attach holds in the first node (F5, no stop on entry)", async (t) => {
+  const args = steps({ stopOnEntry: false });
+  // As js-debug does with outFiles: the line of double()'s first statement in the bundle, which is built before the launch answers.
+  const atFirstLine = (): AttachBreakpoint => {
+    const bundle = findBundle(join(String(args.cwd), ".stepgraph"));
+    const lineNumber = readFileSync(bundle, "utf8").split("\n").findIndex((line) => line.includes("const doubled = n * 2"));
+    assert.ok(lineNumber > 0, `double() is in ${bundle}`);
+    return { urlRegex: `${basename(bundle).replace(/[.]/g, "\\.")}$`, lineNumber };
+  };
+  const { prepare, child } = actAsChildSession(t, atFirstLine);
+  const client = await launch(t, args, undefined, ["nodeErrors"], { supportsStartDebuggingRequest: true }, prepare);
+  const output = collectOutput(client);
+  const inspector = await child.inspector;
+  const paused = await inspector.nextEvent("Debugger.paused");
+  assert.equal((paused.params.hitBreakpoints as string[]).length, 1, "paused by the breakpoint set on attach");
+  assert.equal((paused.params.callFrames as { functionName: string }[])[0].functionName, "double");
+  await inspector.send("Debugger.resume");
+  await client.waitForEvent("terminated");
+  assert.ok(output.some((line) => line.includes("after: 41")), output.join(""));
+});
+
+/** The bundle of steps.ts under a .stepgraph folder. */
+function findBundle(dir: string): string {
+  for (const entry of readdirSync(dir, { recursive: true, encoding: "utf8" })) if (/(^|\/)steps-[0-9a-f]+\.js$/.test(entry)) return join(dir, entry);
+  throw new Error(`no bundle of steps.ts in ${dir}`);
+}
+
+test("a client that refuses the child session: one line says so, the graph does not wait for it, and stepIn is next", async (t) => {
+  const started = Date.now();
+  let output: string[] = [];
+  const client = await launch(t, steps(), undefined, ["nodeErrors"], { supportsStartDebuggingRequest: true }, (c) => {
+    output = collectOutput(c);
+    onReverseRequest(c, "startDebugging", () => Promise.resolve({ success: false, message: "no JavaScript debugger here" }));
+  });
+  assert.equal((await stoppedAt(client)).node, "doubled");
+  assert.ok(Date.now() - started < 5000, "the stop on entry does not wait out the attach timeout");
+  await client.stepInRequest({ threadId: 1 });
+  assert.equal((await stoppedAt(client)).node, "after");
+  const all = output.join("");
+  assert.match(all, /the JavaScript debugger was not started for node host \d+ \(no JavaScript debugger here\)/);
+});
