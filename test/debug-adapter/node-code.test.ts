@@ -189,3 +189,13 @@ test("a client that refuses the child session: one line says so, the graph does 
   const all = output.join("");
   assert.match(all, /the JavaScript debugger was not started for node host \d+ \(no JavaScript debugger here\)/);
 });
+
+test("with two node hosts, each gets a child session of its own, and the stop on entry waits for both", async (t) => {
+  const { prepare, child } = actAsChildSession(t);
+  const client = await launch(t, steps({ poolSize: 2 }), undefined, ["nodeErrors"], { supportsStartDebuggingRequest: true }, prepare);
+  assert.equal((await stoppedAt(client)).node, "doubled");
+  assert.equal(child.requests.length, 2, "a child session per host, both asked for before the first stop");
+  const ports = child.requests.map((r) => r.configuration.port as number);
+  assert.notEqual(ports[0], ports[1]);
+  for (const port of ports) assert.equal((await inspectorTargets("127.0.0.1", port)).length, 1, `an inspector on ${port}`);
+});
