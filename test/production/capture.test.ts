@@ -262,9 +262,9 @@ test("bad input: an unknown graph, an unknown node, a bad condition, a condition
   const ws = loopsWorkspace();
   deploy("chain.graph", redis.url, ws);
   assertOneLine(stepgraph(["capture", "nosuch", "b"], redis.url, ws), /^stepgraph: capture: graph 'nosuch' has no deployed version/);
-  assertOneLine(stepgraph(["capture", "chain", "zz"], redis.url, ws), /^stepgraph: capture: the active version \d+ of chain has no node 'zz' \(its nodes: a, b, c\)$/);
+  assertOneLine(stepgraph(["capture", "chain", "zz"], redis.url, ws), /^stepgraph: capture: the active version \d+ of chain has no node 'zz' \(its nodes: a, b, c\)$/m);
   assertOneLine(stepgraph(["capture", "chain", "b", "--where", "a >"], redis.url, ws), /^stepgraph: capture: --where: expected .* at column \d+/);
-  assertOneLine(stepgraph(["capture", "chain", "b", "--where", "n > 1"], redis.url, ws), /^stepgraph: capture: --where reads 'n', which node 'b' does not read \(it reads: a\)$/);
+  assertOneLine(stepgraph(["capture", "chain", "b", "--where", "n > 1"], redis.url, ws), /^stepgraph: capture: --where reads 'n', which node 'b' does not read \(it reads: a\)$/m);
   assertOneLine(stepgraph(["capture", "chain", "b", "--count", "0"], redis.url, ws), /^stepgraph: capture: --count must be a whole number from 1 to \d+/);
   assertOneLine(stepgraph(["capture", "chain"], redis.url, ws), /^stepgraph: capture: usage: stepgraph capture NAME NODE/);
   assert.deepEqual(await captureKeys("chain"), []);
