@@ -86,7 +86,9 @@ async function capture(store: QueueStore, run: CaptureRun): Promise<number> {
   const id = randomBytes(6).toString("hex");
   let interrupted = false;
   const onInterrupt = () => (interrupted = true);
+  // SIGTERM too (a supervisor's stop): the point is withdrawn, not left to expire.
   process.on("SIGINT", onInterrupt);
+  process.on("SIGTERM", onInterrupt);
   await store.forgetExpiredCaptures();
   await store.openCapture(id, JSON.stringify(definition), definition.count, CAPTURE_TTL_MS);
   let printed = 0;
@@ -115,6 +117,7 @@ async function capture(store: QueueStore, run: CaptureRun): Promise<number> {
     }
   } finally {
     process.off("SIGINT", onInterrupt);
+    process.off("SIGTERM", onInterrupt);
     await store.withdrawCapture(id);
   }
   const what = `${definition.node} of ${graph}`;

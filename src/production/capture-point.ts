@@ -12,8 +12,8 @@ import type { ProductionGraph, ProductionNode } from "./production-graph";
 
 /** Calls recorded when `--count` is not given. */
 export const DEFAULT_CAPTURE_COUNT = 10;
-/** The most calls one capture point records (the stream's cap is a little above). */
-export const MAX_CAPTURE_COUNT = 10_000;
+/** The most calls one capture point records (its stream keeps only the last CAPTURE_STREAM_CAP or so: the command reads them as they come). */
+export const MAX_CAPTURE_COUNT = 1_000_000;
 /** The stream of a capture point is capped near this many records (XADD MAXLEN ~): the oldest go first. */
 export const CAPTURE_STREAM_CAP = 10_000;
 /** How long a capture point and its records live without their command renewing them (it does, every CAPTURE_KEEP_MS). */
