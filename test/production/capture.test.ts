@@ -269,3 +269,23 @@ test("bad input: an unknown graph, an unknown node, a bad condition, a condition
   assertOneLine(stepgraph(["capture", "chain"], redis.url, ws), /^stepgraph: capture: usage: stepgraph capture NAME NODE/);
   assert.deepEqual(await captureKeys("chain"), []);
 });
+
+test("a mapped node is recorded as one call: its arguments (the list, the other argument) and the list of its outputs", async () => {
+  const ws = copyFixture("v2", "production");
+  deploy("map.graph", redis.url, ws);
+  const workers = await Promise.all(["making", "mapping"].map((loop) => startWorker(redis.url, ws, "pmap", loop)));
+  const { manager, close } = await queueManager(redis.url, "pmap");
+  let capture: CaptureProcess | undefined;
+  try {
+    capture = await startCapture(ws, ["pmap", "scaled", "--count", "1", "--json", "--where", "factor == 10"]);
+    await submit(manager, [{ n: 3, factor: 7 }, { n: 3 }]);
+    assert.equal(await capture.exited, 0, capture.stderr());
+    const [record] = records(capture);
+    assert.deepEqual([record.node, record.args, record.output], ["scaled", [[1, 2, 3], 10], [10, 20, 30]]);
+    await waitForRest(manager, 30_000);
+  } finally {
+    close();
+    if (capture) await endCapture(capture);
+    assert.deepEqual(await stopWorkers(workers), [0, 0]);
+  }
+});
