@@ -103,7 +103,13 @@ async function capture(store: QueueStore, run: CaptureRun): Promise<number> {
       for (const entry of entries) {
         after = entry.id;
         if (printed >= definition.count) break;
-        const record = JSON.parse(entry.record) as CaptureRecord;
+        let record: CaptureRecord;
+        try {
+          record = JSON.parse(entry.record) as CaptureRecord;
+        } catch {
+          // Not written by a worker (the stream is Redis's, anyone may add to it): not one of the N.
+          continue;
+        }
         process.stdout.write(`${run.json ? JSON.stringify(captureRecordJson(record)) : captureRecordLine(record)}\n`);
         printed++;
       }
