@@ -8,6 +8,9 @@
 //     Target: Stepgraph 4 times BullMQ's jobs per second or more, and at most 4 Redis
 //     commands per hop (every command Redis ran, a script's own included: INFO
 //     commandstats); commands and bytes per job are reported for every system.
+//     stepgraph-capture: the same stepgraph run with a capture point set on node `b` (the
+//     `stepgraph capture` command running, its count large enough to record every job's call
+//     of `b`): the cost of one capture point next to plain stepgraph.
 //  2. recovery: one worker of a one-loop graph whose node sleeps 200 ms, at concurrency 50, is
 //     killed with SIGKILL while jobs are in flight and a fresh worker started at once; timed
 //     from the kill until the killed worker's jobs have completed. Target: 5 s or less.
@@ -20,7 +23,7 @@
 // redis-server on a free port and never touches any other Redis.
 // Run: node esbuild.mjs && node esbuild.mjs --tests && node out/bench/production.bench.js
 // Env: STEPGRAPH_BENCH_JOBS (default 20000), STEPGRAPH_BENCH_ROUNDS (default 3),
-//      STEPGRAPH_BENCH_SYSTEMS (default stepgraph,bullmq,floor), STEPGRAPH_BENCH_RECOVERY=0 (skip it),
+//      STEPGRAPH_BENCH_SYSTEMS (default stepgraph,stepgraph-capture,bullmq,floor), STEPGRAPH_BENCH_RECOVERY=0 (skip it),
 //      STEPGRAPH_BENCH_BULLMQ_RECOVERY=1 [STEPGRAPH_BENCH_BULLMQ_RECOVERY_CAP_S=60],
 //      STEPGRAPH_BENCH_CPU_PROF=<folder> (every worker process runs with --cpu-prof).
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
@@ -54,7 +57,8 @@ const BULLMQ_RECOVERY = process.env.STEPGRAPH_BENCH_BULLMQ_RECOVERY === "1";
 const BULLMQ_RECOVERY_CAP_MS = Number(process.env.STEPGRAPH_BENCH_BULLMQ_RECOVERY_CAP_S ?? 60) * 1000;
 const CPU_PROF_DIR = process.env.STEPGRAPH_BENCH_CPU_PROF;
 /** Which systems to measure (comma-separated; default all) and whether to time recovery: for profiling one of them. */
-const SYSTEMS = (process.env.STEPGRAPH_BENCH_SYSTEMS ?? "stepgraph,bullmq,floor").split(",").filter((s): s is System => s === "stepgraph" || s === "bullmq" || s === "floor");
+const SYSTEM_NAMES: readonly string[] = ["stepgraph", "stepgraph-capture", "bullmq", "floor"] satisfies readonly System[];
+const SYSTEMS = (process.env.STEPGRAPH_BENCH_SYSTEMS ?? SYSTEM_NAMES.join(",")).split(",").filter((s): s is System => SYSTEM_NAMES.includes(s));
 const RECOVERY = process.env.STEPGRAPH_BENCH_RECOVERY !== "0";
 const DEPLOY_KEY = "bench-deploy-key-0123456789abcdef";
 const LOOPS = ["first", "second", "third"] as const;
@@ -307,7 +311,7 @@ interface Measured {
   bytesOut: number;
 }
 
-type System = "stepgraph" | "bullmq" | "floor";
+type System = "stepgraph" | "stepgraph-capture" | "bullmq" | "floor";
 
 async function until(condition: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -378,10 +382,17 @@ async function unlinkMatching(redis: Redis, pattern: string): Promise<void> {
 
 // ---- the three systems ----
 
-async function runStepgraph(redis: TestRedis, manager: QueueManager, round: number): Promise<Measured> {
+/** `capture`: with a capture point on node `b` that records every job's call of it (stepgraph-capture). */
+async function runStepgraph(redis: TestRedis, manager: QueueManager, round: number, capture = false): Promise<Measured> {
+  const system: System = capture ? "stepgraph-capture" : "stepgraph";
   const workers: Proc[] = [];
+  let capturing: Proc | undefined;
   try {
     for (const loop of LOOPS) workers.push(await startStepgraphWorker(redis.url, "chain", loop));
+    if (capture) {
+      capturing = start("stepgraph-capture-b", [cli, "capture", "chain", "b", "--count", String(WARMUP_JOBS + JOBS), "--json", "--redis", redis.url], stepgraphEnv(redis.url));
+      await untilOutput(capturing, "capturing b of chain on 1 worker");
+    }
     const manifest = await manager.activeManifest();
     if (manifest === undefined) throw new Error("chain is not deployed");
     const completed = async () => (await manager.store.totals()).completed;
@@ -389,7 +400,7 @@ async function runStepgraph(redis: TestRedis, manager: QueueManager, round: numb
       const before = await completed();
       const inputs = Array.from({ length: count }, (_, i) => ({ n: base + i }));
       let ids: string[] = [];
-      const result = await measure("stepgraph", count, redis.client, workers, async () => (ids = await manager.submit(manifest, inputs)), async () => (await completed()) - before);
+      const result = await measure(system, count, redis.client, workers, async () => (ids = await manager.submit(manifest, inputs)), async () => (await completed()) - before);
       return { result, ids, inputs };
     };
     // Warm-up, not counted: the workers' code compiled, their connections open.
@@ -409,8 +420,15 @@ async function runStepgraph(redis: TestRedis, manager: QueueManager, round: numb
     if (wrong > 0) throw new Error(`stepgraph: ${wrong} of ${JOBS} results missing or wrong`);
     const dead = (await manager.store.totals()).dead;
     if (dead > 0) throw new Error(`stepgraph: ${dead} dead jobs`);
+    // It ends by itself once it has every call of `b`, warm-up included.
+    if (capturing !== undefined) {
+      const exited = await Promise.race([capturing.exited, sleep(30_000).then(() => "not yet")]);
+      if (exited !== 0) throw new Error(`stepgraph-capture: the capture did not end with every call recorded (${String(exited)}): ${capturing.output().slice(-2000)}`);
+    }
     return result;
   } finally {
+    // Withdrawn on SIGTERM, before the workers go.
+    if (capturing !== undefined) await stop(capturing);
     const codes = await Promise.all(workers.map((w) => stop(w)));
     if (codes.some((c) => c !== 0)) console.error(`a stepgraph worker exited with ${codes.join(", ")}`);
     // The round's results, so that Redis holds the same for every round and system.
@@ -611,8 +629,9 @@ function reportThroughput(results: Record<System, Measured[]>): void {
     bullmq: `baseline: BullMQ ${bullmqVersion}, three queues, a Worker process each at concurrency ${CONCURRENCY}, removeOnComplete`,
     floor: "floor: three processes moving the jobs from list to list with bare commands (BLMOVE, then LPUSH + LREM pipelined), no logic",
     stepgraph: "stepgraph: three loop workers (`stepgraph worker`), jobs submitted through the QueueManager",
+    "stepgraph-capture": "stepgraph-capture: the same, with `stepgraph capture chain b` recording every call of node b",
   };
-  const shown = (["bullmq", "floor", "stepgraph"] as const).filter(has);
+  const shown = (["bullmq", "floor", "stepgraph", "stepgraph-capture"] as const).filter(has);
   const base: System = has("bullmq") ? "bullmq" : shown[0];
   console.log();
   console.log(`## production.bench: the three-loop chain, ${fmt(JOBS)} jobs, one worker process per loop at concurrency ${CONCURRENCY}, median of ${ROUNDS} rounds`);
@@ -643,6 +662,10 @@ function reportThroughput(results: Record<System, Measured[]>): void {
   if (has("stepgraph")) {
     const perHop = med("stepgraph", (m) => m.commands) / LOOPS.length;
     console.log(perHop <= COMMANDS_PER_HOP_TARGET ? `target met: ${perHop.toFixed(2)} Redis commands per hop <= ${COMMANDS_PER_HOP_TARGET}` : `TARGET MISSED: ${perHop.toFixed(2)} Redis commands per hop > ${COMMANDS_PER_HOP_TARGET}`);
+  }
+  if (has("stepgraph") && has("stepgraph-capture")) {
+    const perRound = results["stepgraph-capture"].map((m, i) => m.jobsPerSecond / results.stepgraph[i].jobsPerSecond);
+    console.log(`stepgraph-capture / stepgraph (one capture point recording every job): ${(rate("stepgraph-capture") / rate("stepgraph")).toFixed(3)}×; per round ${perRound.map((r) => `${r.toFixed(3)}×`).join(", ")}`);
   }
   console.log(`per round (jobs/s): ${shown.map((s) => `${s} ${results[s].map((m) => fmt(m.jobsPerSecond)).join(", ")}`).join("; ")}`);
   if (has("stepgraph") && has("bullmq")) {
@@ -699,9 +722,10 @@ async function main(): Promise<void> {
     deploy("sleepy.graph", redis.url);
     const chain = await manager("chain");
 
-    const results: Record<System, Measured[]> = { stepgraph: [], bullmq: [], floor: [] };
+    const results: Record<System, Measured[]> = { stepgraph: [], "stepgraph-capture": [], bullmq: [], floor: [] };
     const run: Record<System, (round: number) => Promise<Measured>> = {
       stepgraph: (round) => runStepgraph(redis, chain, round),
+      "stepgraph-capture": (round) => runStepgraph(redis, chain, round, true),
       bullmq: (round) => runBullmq(redis, round),
       floor: (round) => runFloor(redis, round),
     };

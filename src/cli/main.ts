@@ -3,6 +3,7 @@ import { cacheCommand } from "./cache";
 import { checkCommand } from "./check";
 import type { Command } from "./command";
 import { dapCommand } from "./dap";
+import { captureCommand } from "./capture";
 import { deadCommand } from "./dead";
 import { deployCommand } from "./deploy";
 import { runCommandLine } from "./dispatch";
@@ -13,6 +14,6 @@ import { statusCommand } from "./status";
 import { submitCommand } from "./submit";
 import { workerCommand } from "./worker";
 
-const commands: readonly Command[] = [checkCommand, runCommand, graphCommand, dapCommand, lspCommand, deployCommand, workerCommand, submitCommand, statusCommand, deadCommand, cacheCommand];
+const commands: readonly Command[] = [checkCommand, runCommand, graphCommand, dapCommand, lspCommand, deployCommand, workerCommand, submitCommand, statusCommand, deadCommand, captureCommand, cacheCommand];
 
 runCommandLine(commands, process.argv.slice(2));

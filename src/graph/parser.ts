@@ -48,6 +48,26 @@ class StatementAbandoned extends Error {}
 const ABANDONED = new StatementAbandoned();
 
 export function parse(text: string): ParseResult {
+  return parseSource(text, "file");
+}
+
+export interface ConditionParseResult {
+  /** Undefined when the text has a syntax error. */
+  condition?: ConditionExpr;
+  lines: LineMap;
+  diagnostics: Diagnostic[];
+}
+
+/**
+ * A condition on its own, as `when` takes it (e.g. `stepgraph capture --where`): the same
+ * grammar and limits, by the same parser; nothing may follow it.
+ */
+export function parseCondition(text: string): ConditionParseResult {
+  const { condition, lines, diagnostics } = parseSource(text, "condition");
+  return { ...(condition === undefined ? {} : { condition }), lines, diagnostics };
+}
+
+function parseSource(text: string, entry: "file" | "condition"): ParseResult & { condition?: ConditionExpr } {
   const lexed = tokenize(text);
   const { lines, comments } = lexed;
   const tokens = new TokenCursor(lexed);
@@ -88,6 +108,20 @@ export function parse(text: string): ParseResult {
     if (!isPunct(token, text)) fail(`expected ${what}, found ${describe(token)}`);
     return next();
   };
+
+  if (entry === "condition") {
+    let condition: ConditionExpr | undefined;
+    try {
+      if (atEndOfStatement()) fail("expected a condition, found nothing");
+      condition = parseOr();
+      if (peek().kind !== "eof") fail(`expected the end of the condition, found ${describe(peek())}`);
+    } catch (e) {
+      if (e !== ABANDONED) throw e;
+      condition = undefined;
+    }
+    const errors = [...lexed.diagnostics.items, ...diagnostics.items].sort((a, b) => a.range.startOffset - b.range.startOffset);
+    return { file: { text, statements, comments }, lines, diagnostics: errors, ...(condition === undefined || errors.length > 0 ? {} : { condition }) };
+  }
 
   while (peek().kind !== "eof") {
     if (peek().kind === "newline") {

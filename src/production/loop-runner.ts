@@ -18,6 +18,7 @@ import { callNodeFunction, describeNodeError, retryDelayAfter, retryingIn, type 
 import { skipReason } from "../runtime/node-skip";
 import { decodeValue, encodeValue, valueAtPath } from "../runtime/values";
 import type { NodeCache } from "../store/node-cache";
+import type { CaptureTable, LiveCapture } from "./capture-point";
 import type { ElementSlots } from "./element-slots";
 import { byName, ownValue, type JobMessage } from "./job-message";
 import type { LoadedNode } from "./loaded-version";
@@ -45,6 +46,8 @@ export interface LoopRunOptions {
   elementSlots: ElementSlots;
   /** A map of at least this many elements is spread over the loop's workers; unset: none is. */
   spreadElements?: number;
+  /** The worker's capture points: a call of a node in it is recorded (with none set, one look at its size). */
+  captures?: CaptureTable;
   log(node: string, text: string): void;
 }
 
@@ -103,12 +106,16 @@ export async function runLoop(version: RunnableNodes, loop: Pick<ProductionLoop,
       const attempt = (ownValue(job.failed, name) ?? 0) + 1;
       const valueIn = scopedValues(node, valueOf);
       let output: NodeCallOutcome;
+      // The one look at capture points a node call costs when none is set.
+      const capturing = options.captures === undefined || options.captures.byNode.size === 0 ? undefined : options.captures.byNode.get(name);
+      const started = capturing === undefined ? 0 : performance.now();
+      let args: unknown[] | undefined;
       try {
         if (skipReason(node, (dependency) => skipped.has(dependency), valueIn) !== undefined) {
           skipped.add(name);
           return;
         }
-        const args = argumentValues(node.args, valueIn);
+        args = argumentValues(node.args, valueIn);
         if (node.kind === "subgraph-inputs") output = subgraphInputs(node, args);
         else if (node.kind === "subgraph-outputs") output = subgraphOutputs(node, skipped, valueOf);
         else if (node.kind === "mapped-subgraph") {
@@ -124,11 +131,13 @@ export async function runLoop(version: RunnableNodes, loop: Pick<ProductionLoop,
           output = computed instanceof Promise ? await computed : computed;
         }
       } catch (e) {
+        if (e instanceof NodeFailure && capturing !== undefined) capture(capturing, name, valueIn, job, e.attempt, args ?? [], { ok: false, kind: "error", error: e.error }, started, options);
         if (e instanceof NodeFailure || e instanceof SpreadRequest) throw e;
         if (e instanceof UndecodableValueError) throw new NodeFailure(node, attempt, { message: e.message }, false);
         // A cache that does not answer: the node fails as if it threw.
         output = { ok: false, kind: "error", error: describeNodeError(e, isCallerFrame) };
       }
+      if (capturing !== undefined) capture(capturing, name, valueIn, job, attempt, args ?? [], output, started, options);
       if (!output.ok) throw new NodeFailure(node, attempt, output.error);
       decoded.set(name, output.value);
       encoded[name] = output.encoded;
@@ -147,6 +156,11 @@ export async function runLoop(version: RunnableNodes, loop: Pick<ProductionLoop,
   const { message, stack } = failure.error;
   const { node, attempt, element, failedAttempts, retryable } = failure;
   return { ok: false, node, attempt, ...(element === undefined ? {} : { element }), failedAttempts, retryable, message, stack, values: encoded };
+}
+
+/** Hands a call of a captured node to the worker's capture table (which records it where its condition holds). */
+function capture(points: readonly LiveCapture[], node: string, valueOf: (name: string) => unknown, job: JobMessage, attempt: number, args: readonly unknown[], outcome: NodeCallOutcome, started: number, options: LoopRunOptions): void {
+  options.captures?.record(points, node, valueOf, { jobId: job.id, attempt, args, outcome, durationMs: performance.now() - started });
 }
 
 /**

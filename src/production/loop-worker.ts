@@ -11,6 +11,8 @@ import type { NodeCache } from "../store/node-cache";
 import type { CommitRefill, QueueStore } from "../store/queue-store";
 import { withTimeout } from "../store/redis-connection";
 import { isOutOfMemoryError } from "../store/redis-memory";
+import { parseCondition } from "../graph/parser";
+import { CAPTURE_STREAM_CAP, CaptureTable, captureRecordText, type CaptureDefinition, type CapturedCall, type LiveCapture } from "./capture-point";
 import { ElementSlots } from "./element-slots";
 import { PartitionTaker, type TakenJob } from "./partition-taker";
 import { BadJobError, parseJobMessage, type JobMessage } from "./job-message";
@@ -113,6 +115,10 @@ export class LoopWorker {
   /** Per partition, the jobs of our list not in flight at the previous sweep: returned if still so at the next. */
   private strays = new Map<QueueStore, Set<string>>();
   readonly finished = { done: 0, retried: 0, dead: 0, lost: 0, spread: 0, elements: 0 };
+  /** The capture points set on the graph (docs/production.md, "Capture points"): the loop runner records the calls of their nodes. */
+  private readonly captures = new CaptureTable((point, node, call) => this.recordCall(point, node, call));
+  /** Set while a record could not be written (said once until one is). */
+  private captureFailing = false;
 
   constructor(private readonly options: LoopWorkerOptions) {
     this.store = options.store;
@@ -156,6 +162,8 @@ export class LoopWorker {
       else if (!this.stopping) this.redisFailed(new Error("connection closed"));
     });
     await this.subscribe();
+    // After subscribing: a capture point set from now on comes as a message, one set before is listed.
+    for (const [id, definition] of Object.entries(await this.store.captureDefinitions())) await this.takeCapture(id, definition);
     this.every(REAP_INTERVAL_MS, () => this.inEveryPartition((store) => this.reap(store)));
     this.every(PROMOTE_INTERVAL_MS, () => this.inEveryPartition((store) => this.promoteDue(store)));
     this.every(SWEEP_INTERVAL_MS, async () => {
@@ -454,7 +462,7 @@ export class LoopWorker {
   }
 
   private runOptions(job: JobMessage): Parameters<typeof runLoop>[3] {
-    return { cache: this.options.cache, signal: this.givenUp.signal, elementSlots: this.elementSlots, log: (node, line) => this.options.log(`job ${job.id} ${node}: ${line}`) };
+    return { cache: this.options.cache, signal: this.givenUp.signal, elementSlots: this.elementSlots, captures: this.captures, log: (node, line) => this.options.log(`job ${job.id} ${node}: ${line}`) };
   }
 
   /** One element of a spread map: its result goes to the job's gather hash; a failure is retried as the element alone, or buries the job. */
@@ -584,13 +592,21 @@ export class LoopWorker {
     return pointer;
   }
 
-  /** Listens for deploys: loads a new active version ahead of its first job. */
+  /** Listens for deploys (loads a new active version ahead of its first job) and for capture points set and withdrawn. */
   private async subscribe(): Promise<void> {
     this.unsubscribe = await this.store.onControl((text) => {
-      let message: { type?: string; pointer?: unknown };
+      let message: { type?: string; pointer?: unknown; id?: unknown; definition?: unknown };
       try {
         message = JSON.parse(text) as typeof message;
       } catch {
+        return;
+      }
+      if (message.type === "capture" && typeof message.id === "string" && typeof message.definition === "string") {
+        void this.takeCapture(message.id, message.definition);
+        return;
+      }
+      if (message.type === "withdraw-capture" && typeof message.id === "string") {
+        if (this.captures.remove(message.id)) this.options.log(`capture point ${message.id} withdrawn`);
         return;
       }
       if (message.type !== "activate" || typeof message.pointer !== "string") return;
@@ -608,6 +624,51 @@ export class LoopWorker {
         (e: unknown) => this.options.log(`version ${version} is active, but this worker refuses it: ${e instanceof Error ? e.message : String(e)}`),
       );
     });
+  }
+
+  /**
+   * Takes a capture point (its definition as the capture command wrote it) and says so in
+   * its hash; one that is gone (withdrawn, expired) is dropped again.
+   */
+  private async takeCapture(id: string, text: string): Promise<void> {
+    let definition: CaptureDefinition;
+    try {
+      definition = JSON.parse(text) as CaptureDefinition;
+    } catch {
+      return;
+    }
+    if (typeof definition.node !== "string" || typeof definition.count !== "number") return;
+    const where = definition.where === undefined ? undefined : parseCondition(definition.where).condition;
+    if (definition.where !== undefined && where === undefined) return this.options.log(`capture point ${id}: its condition does not parse; ignored`);
+    if (!this.captures.add(id, definition.node, where, definition.count)) return;
+    try {
+      if (await this.store.ackCapture(id, this.options.workerId)) this.options.log(`capture point ${id} set on node '${definition.node}'`);
+      else this.captures.remove(id);
+    } catch (e) {
+      // Kept: its records go through the script, which knows whether the point is still there.
+      this.options.log(`capture point ${id}: could not tell Redis this worker has it (${e instanceof Error ? e.message : String(e)})`);
+    }
+  }
+
+  /** Records a captured call, without the job waiting for it; a point that is full or gone is dropped. */
+  private recordCall(point: LiveCapture, node: string, call: CapturedCall): void {
+    let text: string;
+    try {
+      text = captureRecordText(node, this.options.workerId, call);
+    } catch {
+      return;
+    }
+    this.store.recordCapture(point.id, text, CAPTURE_STREAM_CAP).then(
+      (recorded) => {
+        this.captureFailing = false;
+        if (recorded <= 0 || recorded >= point.count) this.captures.remove(point.id);
+      },
+      (e: unknown) => {
+        if (this.captureFailing) return;
+        this.captureFailing = true;
+        this.options.log(`capture point ${point.id}: a record was lost (${e instanceof Error ? e.message : String(e)})`);
+      },
+    );
   }
 
   /** Returns the jobs of our processing list in a partition that we are not running, seen so twice in a row. */

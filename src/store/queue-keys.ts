@@ -28,6 +28,12 @@ export interface QueueKeys {
   control: string;
   /** Counter handing out job ids (of every partition). */
   jobSeq: string;
+  /** Hash of the graph's capture points: id → definition (JSON); a point whose hash below is gone has expired. */
+  captures: string;
+  /** Hash of one capture point while it is set: how many calls it records, how many it has, the workers that have it (`w:ID`). Expires. */
+  capture(id: string): string;
+  /** The capped stream of one capture point's records. Expires with it. */
+  captureRecords(id: string): string;
   // The keys below are the partition's.
   /** Hash of the partition's totals: submitted, completed, dead, and `live:N`, the jobs of version N not finished yet (status sums the partitions). */
   totals: string;
@@ -78,6 +84,9 @@ export function queueKeys(graph: string, partition = 0): QueueKeys {
     activeSeq: `${home}active-seq`,
     control: `${home}control`,
     jobSeq: `${home}job-seq`,
+    captures: `${home}captures`,
+    capture: (id) => `${home}capture:${id}`,
+    captureRecords: (id) => `${home}capture:${id}:records`,
     totals: `${prefix}totals`,
     dead: `${prefix}dead`,
     result: (jobId) => `${prefix}result:${jobId}`,

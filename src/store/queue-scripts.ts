@@ -397,6 +397,30 @@ return { returned, doomed, redis.call('SMEMBERS', KEYS[1]) }`,
    * once the worker has left (a renewal Redis runs after the release). KEYS: lease, workers
    * set. ARGV: worker id, ttl ms.
    */
+  /**
+   * Adds a call's record (ARGV[1]) to a capture point's stream, capped near ARGV[2] entries
+   * and expiring with the point, unless the point is gone (-1: withdrawn or expired) or has
+   * all the records it asked for (0). Else the number of records it has now.
+   */
+  recordCapture: {
+    keys: 2,
+    lua: `local count = tonumber(redis.call('HGET', KEYS[1], 'count'))
+if not count then return -1 end
+local recorded = tonumber(redis.call('HGET', KEYS[1], 'recorded')) or 0
+if recorded >= count then return 0 end
+redis.call('HSET', KEYS[1], 'recorded', recorded + 1)
+redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], '*', 'r', ARGV[1])
+local ttl = redis.call('PTTL', KEYS[1])
+if ttl > 0 then redis.call('PEXPIRE', KEYS[2], ttl) end
+return recorded + 1`,
+  },
+  /** A worker (ARGV[1]) says it has the capture point: 1, or 0 when the point is gone. */
+  ackCapture: {
+    keys: 1,
+    lua: `if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('HSET', KEYS[1], 'w:' .. ARGV[1], 1)
+return 1`,
+  },
   renewLease: {
     keys: 2,
     lua: `#!lua flags=allow-oom

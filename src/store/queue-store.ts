@@ -224,7 +224,7 @@ export class QueueStore {
 
   /**
    * Calls `listener` with each control message to the graph's workers (a new active
-   * version); resolves, once subscribed, to a function that ends the subscription.
+   * version, a capture point set or withdrawn); resolves, once subscribed, to a function that ends the subscription.
    */
   async onControl(listener: (message: string) => void): Promise<() => void> {
     const subscriber = this.extraConnection();
@@ -537,6 +537,76 @@ export class QueueStore {
 
   async processingJobs(loop: string, worker: string): Promise<string[]> {
     return this.redis.lrange(this.keys.processing(loop, worker), 0, -1);
+  }
+
+  // ---- capture points ----
+
+  /**
+   * Sets a capture point: its hash (recording `count` calls, expiring after `ttlMs`) and its
+   * entry in the graph's list of them, then tells the workers (the control channel).
+   */
+  async openCapture(id: string, definition: string, count: number, ttlMs: number): Promise<void> {
+    await this.redis.multi().hset(this.keys.capture(id), { count, recorded: 0 }).pexpire(this.keys.capture(id), ttlMs).hset(this.keys.captures, id, definition).exec();
+    await this.redis.publish(this.keys.control, JSON.stringify({ type: "capture", id, definition }));
+  }
+
+  /** Removes a capture point, its records and its entry, and tells the workers. */
+  async withdrawCapture(id: string): Promise<void> {
+    await this.redis.multi().del(this.keys.capture(id), this.keys.captureRecords(id)).hdel(this.keys.captures, id).exec();
+    await this.redis.publish(this.keys.control, JSON.stringify({ type: "withdraw-capture", id }));
+  }
+
+  /** Keeps a capture point (and its records) for another `ttlMs`; false when it is gone. */
+  async keepCapture(id: string, ttlMs: number): Promise<boolean> {
+    const [kept] = await Promise.all([this.redis.pexpire(this.keys.capture(id), ttlMs), this.redis.pexpire(this.keys.captureRecords(id), ttlMs)]);
+    return kept === 1;
+  }
+
+  /** The capture points set (id → definition), expired ones included until forgetExpiredCaptures. */
+  async captureDefinitions(): Promise<Record<string, string>> {
+    return this.redis.hgetall(this.keys.captures);
+  }
+
+  /** Drops the entries of capture points that expired (their command ended without withdrawing them). */
+  async forgetExpiredCaptures(): Promise<void> {
+    const ids = Object.keys(await this.captureDefinitions());
+    const alive = await Promise.all(ids.map((id) => this.redis.exists(this.keys.capture(id))));
+    const expired = ids.filter((_, i) => alive[i] === 0);
+    if (expired.length > 0) await this.redis.hdel(this.keys.captures, ...expired);
+  }
+
+  /** Adds a record to a capture point's stream (see the recordCapture script): -1 gone, 0 full, else the records it has. */
+  async recordCapture(id: string, record: string, maxLength: number): Promise<number> {
+    return (await this.script("recordCapture", [this.keys.capture(id), this.keys.captureRecords(id)], [record, maxLength])) as number;
+  }
+
+  /** Marks that `worker` has the capture point; false when the point is gone. */
+  async ackCapture(id: string, worker: string): Promise<boolean> {
+    return (await this.script("ackCapture", [this.keys.capture(id)], [worker])) === 1;
+  }
+
+  /** The workers that said they have the capture point; undefined when it is gone. */
+  async captureWorkers(id: string): Promise<string[] | undefined> {
+    const fields = await this.redis.hkeys(this.keys.capture(id));
+    if (fields.length === 0) return undefined;
+    return fields.filter((field) => field.startsWith("w:")).map((field) => field.slice(2));
+  }
+
+  /** The live workers of a loop (registered, lease held). */
+  async liveWorkers(loop: string): Promise<string[]> {
+    const workers = await this.redis.smembers(this.keys.workers(loop));
+    const leases = await Promise.all(workers.map((worker) => this.redis.get(this.keys.lease(loop, worker))));
+    return workers.filter((_, i) => leases[i] === LIVE_LEASE);
+  }
+
+  /**
+   * Waits up to `blockMs` for records of a capture point after stream id `after` ("0": from
+   * the first); resolves to them (possibly none) with their stream ids.
+   */
+  async nextCaptureRecords(id: string, after: string, blockMs: number): Promise<{ id: string; record: string }[]> {
+    const reply = (await this.blockingConnection().xread("BLOCK", blockMs, "STREAMS", this.keys.captureRecords(id), after)) as [string, [string, string[]][]][] | null;
+    const entries = reply?.[0]?.[1] ?? [];
+    return entries.map(([entryId, fields]) => ({ id: entryId, record: fields[fields.indexOf("r") + 1] ?? "" }));
   }
 
   // ---- results, dead letters, counts ----
