@@ -151,6 +151,12 @@ test("every queue script touches only the keys it declares", async (t) => {
     assert.equal(await store.dropDead(ids[6], ["c"], 60), true);
     const counts = await store.loopCounts("a");
     assert.equal(counts.recentDone, 3);
+
+    // A capture point: a worker acknowledges it and records a call.
+    await store.openCapture("cap", "{}", 5, 60_000);
+    assert.equal(await store.ackCapture("cap", "w"), true);
+    assert.ok((await store.recordCapture("cap", "{}", 1000)) > 0);
+    await store.withdrawCapture("cap");
   });
   const ran = new Set(runs.map((run) => run.name));
   assert.deepEqual(
