@@ -1,7 +1,8 @@
 // The key layout of production mode (src/store/queue-keys.ts): a graph of one partition
 // keeps the layout it always had; partition P of a partitioned graph carries its own hash
 // tag `{graph:P}` on every key a job touches, while the versions, the active pointer, the
-// control channel and the counters stay under the graph's own `{graph}`.
+// control channel, the counters and the capture points (every partition's workers record for
+// them) stay under the graph's own `{graph}`.
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { queueKeys, type QueueKeys } from "../../src/store/queue-keys";
@@ -18,7 +19,7 @@ function allKeys(keys: QueueKeys): Record<string, string> {
   );
 }
 
-const HOME_KEYS = ["partitions", "versionSeq", "version", "versions", "active", "activeSeq", "control", "jobSeq"];
+const HOME_KEYS = ["partitions", "versionSeq", "version", "versions", "active", "activeSeq", "control", "jobSeq", "captures", "capture", "captureRecords"];
 
 test("partition 0 is the graph's own layout, as before partitions", () => {
   const keys = queueKeys("orders", 0);
