@@ -8,6 +8,7 @@
 // as production held them (a Date stays a Date). A record is kept within
 // DEAD_RECORD_LIMIT_BYTES: past it the outputs are left out (and named), then the state shown
 // as JSON; the job as it entered the loop always stays (the queue held it already).
+import type { RecordedFailure } from "../runtime/recorded-job";
 import { decodeValue, toJsonValue } from "../runtime/values";
 import type { JobMessage } from "./job-message";
 
@@ -17,17 +18,9 @@ export const DEAD_RECORD_LIMIT_BYTES = 1024 * 1024;
 /** What the state shows for an output the record left out. */
 const LEFT_OUT = "(left out: over the dead-letter record's limit)";
 
-export interface DeadRecord {
+/** One death of a job in a loop (the failure a replay stops at), and what production keeps to retry it. */
+export interface DeadRecord extends RecordedFailure {
   id: string;
-  loop: string;
-  node: string;
-  /** For a mapped node: the element that failed its last attempt. */
-  element?: number;
-  attempts: number;
-  error: string;
-  stack?: string;
-  version: number;
-  diedAt: number;
   /** The values the job held in that loop, as JSON. */
   state: Record<string, unknown>;
   /** Set when the state was left out to keep the record within its limit (then `state` is empty). */

@@ -61,6 +61,30 @@ export async function startWorker(url: string, workspace: Workspace, graph: stri
   return { child, output: () => output, exited };
 }
 
+/**
+ * A supervisor, as in production: one worker of `loop`, started again each time it exits.
+ * `started` lists every worker it started; stop() ends the supervision and the last worker.
+ */
+export function superviseWorker(url: string, workspace: Workspace, graph: string, loop: string): { started: WorkerProcess[]; stop(): Promise<void> } {
+  const started: WorkerProcess[] = [];
+  let supervising = true;
+  const supervisor = (async () => {
+    while (supervising) {
+      const worker = await startWorker(url, workspace, graph, loop);
+      started.push(worker);
+      await Promise.race([worker.exited, waitFor(() => !supervising, 120_000, "the end")]);
+    }
+  })();
+  return {
+    started,
+    async stop() {
+      supervising = false;
+      await supervisor;
+      await stopWorkers(started);
+    },
+  };
+}
+
 export async function stopWorkers(workers: readonly WorkerProcess[]): Promise<(number | null)[]> {
   for (const w of workers) if (w.child.exitCode === null && w.child.signalCode === null) w.child.kill("SIGTERM");
   return Promise.all(workers.map((w) => w.exited));

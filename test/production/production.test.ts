@@ -5,7 +5,7 @@ import { test } from "node:test";
 import { startTestRedis } from "../redis-harness";
 import type { CliResult } from "../helpers";
 import type { VersionManifest } from "../../src/production/signed-version";
-import { deploy, fileTestRedis, jsonLines, loopsWorkspace, queueManager, startWorker, stepgraph, stopWorkers, submit, waitFor, waitForRest } from "./production-harness";
+import { deploy, fileTestRedis, jsonLines, loopsWorkspace, queueManager, startWorker, stepgraph, stopWorkers, submit, superviseWorker, waitFor, waitForRest } from "./production-harness";
 
 const LOOPS = ["first", "second", "third"];
 
@@ -284,16 +284,8 @@ test("a job that crashes its worker every time is dead after its worker died mor
   const ws = loopsWorkspace();
   deploy("crash.graph", redis.url, ws);
   const { manager, close } = await queueManager(redis.url, "crash");
-  const started: Awaited<ReturnType<typeof startWorker>>[] = [];
-  let supervising = true;
   // A supervisor, as in production: a worker that exits is started again.
-  const supervisor = (async () => {
-    while (supervising) {
-      const worker = await startWorker(redis.url, ws, "crash", "crashing");
-      started.push(worker);
-      await Promise.race([worker.exited, waitFor(() => !supervising, 120_000, "the end")]);
-    }
-  })();
+  const { started, stop } = superviseWorker(redis.url, ws, "crash", "crashing");
   try {
     const ids = await submit(manager, Array.from({ length: 8 }, (_, n) => ({ n })));
     await waitForRest(manager, 90_000);
@@ -308,9 +300,7 @@ test("a job that crashes its worker every time is dead after its worker died mor
     // Every job left the loop: none keeps a deaths count.
     assert.equal(await redis.client.exists("stepgraph:{crash}:prod:loop:crashing:deaths"), 0);
   } finally {
-    supervising = false;
-    await supervisor;
-    await stopWorkers(started);
+    await stop();
     close();
   }
 });

@@ -8,7 +8,7 @@ import { DEAD_RECORD_LIMIT_BYTES } from "../../src/production/dead-record";
 import { decodeValue } from "../../src/runtime/values";
 import type { CliResult } from "../helpers";
 import { copyFixture, type Workspace } from "../runtime/workspace";
-import { deploy, fileTestRedis, loopsWorkspace, queueManager, startWorker, stepgraph, stopWorkers, submit, waitFor, waitForRest, type WorkerProcess } from "./production-harness";
+import { deploy, fileTestRedis, loopsWorkspace, queueManager, startWorker, stepgraph, stopWorkers, submit, superviseWorker, waitForRest, type WorkerProcess } from "./production-harness";
 
 const redis = fileTestRedis();
 
@@ -111,24 +111,14 @@ test("a job whose worker died running it: the replay runs the loop it died in he
   const ws = loopsWorkspace();
   deploy("crash.graph", redis.url, ws);
   const { manager, close } = await queueManager(redis.url, "crash");
-  const started: WorkerProcess[] = [];
-  let supervising = true;
   // A supervisor, as in production: a worker that exits is started again.
-  const supervisor = (async () => {
-    while (supervising) {
-      const worker = await startWorker(redis.url, ws, "crash", "crashing");
-      started.push(worker);
-      await Promise.race([worker.exited, waitFor(() => !supervising, 120_000, "the end")]);
-    }
-  })();
+  const { stop } = superviseWorker(redis.url, ws, "crash", "crashing");
   let id: string;
   try {
     [id] = await submit(manager, [{ n: 3 }]);
     await waitForRest(manager, 90_000);
   } finally {
-    supervising = false;
-    await supervisor;
-    await stopWorkers(started);
+    await stop();
     close();
   }
   const result = replay(ws, "crash.graph", id);
