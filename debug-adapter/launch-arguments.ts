@@ -28,6 +28,8 @@ export interface LaunchArguments extends DebugProtocol.LaunchRequestArguments {
   defaultTtlMs?: number;
   /** Node host processes (default: the CPU count, at most MAX_POOL_SIZE). */
   poolSize?: number;
+  /** Run node hosts with the inspector and debug their code in child sessions (default true). */
+  debugNodeCode?: boolean;
   /** The token of a `stepgraph dap --server` adapter (checked by the server, see server-token.ts). */
   token?: string;
   /**
@@ -76,6 +78,7 @@ export function checkLaunchArguments(raw: unknown): LaunchArguments {
   if (given("poolSize") && !(Number.isInteger(args.poolSize) && (args.poolSize as number) >= 1 && (args.poolSize as number) <= MAX_POOL_SIZE)) {
     bad("poolSize", `a whole number from 1 to ${MAX_POOL_SIZE}`);
   }
+  if (given("debugNodeCode") && typeof args.debugNodeCode !== "boolean") bad("debugNodeCode", "true or false");
   if (given("token") && typeof args.token !== "string") bad("token", "a string");
   if (given("replay")) checkReplay(args.replay);
   return args as unknown as LaunchArguments;

@@ -42,6 +42,7 @@ import { checkLaunchArguments, LaunchArgumentError, type LaunchArguments } from 
 import { checkedPinTextArguments, outputMenuContext, PIN_TEXT_REQUEST, PIN_TEXT_USAGE, type MenuVariable, type PinTextBody } from "./output-pins";
 import { NodeProgress } from "./node-progress";
 import { ReplayStops } from "./replay-stops";
+import { ATTACH_TIMEOUT_MS, noChildSessionsLine, nodeHostAttach } from "./node-debugging";
 import { NO_RUN_VIEW, RunViewEvents } from "./run-view-events";
 import { TOKEN_REFUSAL, tokenMatches } from "./server-token";
 import { childrenOf, hasChildren, indexedCount, preview, replaceAt, typeName, type PathStep } from "./values-view";
@@ -95,6 +96,12 @@ export class StepgraphDebugSession extends LoggingDebugSession {
   private progress: NodeProgress | undefined;
   /** What the client announced in `initialize` (the events it takes: invalidated, progress). */
   private client: DebugProtocol.InitializeRequestArguments = { adapterID: "" };
+  /** Child sessions of the JavaScript debugger attach to the node hosts (debugNodeCode, and a client with startDebugging). */
+  private childSessions = false;
+  /** The answers to the startDebugging requests sent: true when the client started the child session. */
+  private childAnswers: Promise<boolean>[] = [];
+  /** Set while the first node waits for the child sessions: a refused one ends the wait. */
+  private onChildRefused: (() => void) | undefined;
   /** Set until a launch gave the server's token; the initialized event waits for it. */
   private locked: { access: ServerAccess; initializedPending: boolean } | undefined;
   /** In a replay: the stops before the nodes that failed in production. */
@@ -168,7 +175,7 @@ export class StepgraphDebugSession extends LoggingDebugSession {
     if (!(await this.openAndAnswer(response, args))) return;
     // Breakpoints and the exception filter arrive before configurationDone; only then does the job start.
     await this.configured;
-    this.startJob(args);
+    await this.startJob(args);
   }
 
   protected override async restartRequest(response: DebugProtocol.RestartResponse, args: DebugProtocol.RestartArguments): Promise<void> {
@@ -176,7 +183,7 @@ export class StepgraphDebugSession extends LoggingDebugSession {
     if (!launchArgs) return args.arguments === undefined ? this.fail(response, ErrorCode.nothingToRestart, "nothing to restart: the session was not launched") : undefined;
     await this.session?.close();
     this.session = undefined;
-    if (await this.openAndAnswer(response, launchArgs)) this.startJob(launchArgs);
+    if (await this.openAndAnswer(response, launchArgs)) await this.startJob(launchArgs);
   }
 
   /** The launch configuration, checked; undefined when it is bad and an error response was sent. */
@@ -215,14 +222,17 @@ export class StepgraphDebugSession extends LoggingDebugSession {
     const cacheMode = args.cache ?? (replay ? "off" : "use");
     const cacheProblem = replay && replayCacheProblem(cacheMode, redis, replay.url);
     if (cacheProblem) throw new Error(cacheProblem);
+    const debugNodeCode = args.debugNodeCode ?? true;
+    const stateDir = join(args.cwd ?? dirname(graphPath), ".stepgraph");
     this.session = await openDevSession({
       graphPath,
       payload,
       redis,
-      stateDir: join(args.cwd ?? dirname(graphPath), ".stepgraph"),
+      stateDir,
       cacheMode,
       defaultTtlMs: args.defaultTtlMs,
       poolSize: args.poolSize,
+      inspect: debugNodeCode,
       ...(replay ? { replay: { read: (graph: string) => readRecordedJob(replay.url, graph, replay.job) } } : {}),
     }).catch((e: unknown) => {
       if (!(e instanceof JobInputError)) throw e;
@@ -257,9 +267,58 @@ export class StepgraphDebugSession extends LoggingDebugSession {
       this.end();
     });
     orchestrator.setStopCondition((node, nodeArgs, values, graph) => this.shouldStop(node, nodeArgs, values, graph));
+    this.childSessions = debugNodeCode && this.client.supportsStartDebuggingRequest === true;
+    if (this.childSessions) this.attachToHosts(this.session, { stateDir, cwd: args.cwd ?? dirname(graphPath) });
   }
 
-  private startJob(args: LaunchArguments): void {
+  /** Asks the client for a child session on every host's inspector, now and for each host started later. */
+  private attachToHosts(session: DevSession, folders: { stateDir: string; cwd: string }): void {
+    const asked = new Set<string>();
+    const attach = (host: { url: string; pid: number; attached: boolean }) => {
+      if (asked.has(host.url) || this.session !== session) return;
+      asked.add(host.url);
+      this.childAnswers.push(
+        new Promise((resolve) =>
+          this.sendRequest("startDebugging", nodeHostAttach(host, folders), ATTACH_TIMEOUT_MS, (response) => {
+            if (!response.success) {
+              this.output(`the JavaScript debugger was not started for node host ${host.pid}${response.message ? ` (${response.message})` : ""}: its node code is not debugged\n`, "console");
+              this.onChildRefused?.();
+            }
+            resolve(response.success);
+          }),
+        ),
+      );
+    };
+    this.childAnswers = [];
+    session.pool.inspectors.forEach(attach);
+    session.pool.on("inspector", attach);
+  }
+
+  /**
+   * Before the first node runs, the child sessions attach (or the wait times out), so that
+   * breakpoints in node code hold from the start. Attached is both: the client answered
+   * startDebugging (VS Code does once the child session's attach is done, its breakpoints
+   * set), and the debugger is connected to every host (Node's "Debugger attached.").
+   */
+  private async whenChildSessionsAttached(): Promise<void> {
+    const pool = this.session?.pool;
+    if (!this.childSessions || !pool) return;
+    const deadline = Date.now() + ATTACH_TIMEOUT_MS;
+    // A refusal ends the wait at once (the hosts' URLs, and so the requests, may still be coming).
+    let refused!: () => void;
+    const refusal = new Promise<boolean>((resolve) => (refused = () => resolve(false)));
+    this.onChildRefused = refused;
+    if (this.childAnswers.length > 0) void Promise.all(this.childAnswers).then((answers) => answers.every(Boolean) || refused());
+    const connected = await Promise.race([pool.whenAttached(ATTACH_TIMEOUT_MS), refusal]);
+    this.onChildRefused = undefined;
+    const timeout = new Promise<boolean[]>((resolve) => setTimeout(() => resolve([false]), Math.max(0, deadline - Date.now())).unref());
+    const answers = await Promise.race([Promise.all(this.childAnswers), timeout]);
+    const attached = connected && answers.every(Boolean);
+    if (!attached) this.output(`the JavaScript debugger is not attached to every node host (waited up to ${ATTACH_TIMEOUT_MS / 1000} s): node code runs, and may not stop in its breakpoints\n`, "console");
+  }
+
+  private async startJob(args: LaunchArguments): Promise<void> {
+    await this.whenChildSessionsAttached();
     const orchestrator = this.orchestrator;
     if (!orchestrator) return;
     // The exception filter may have changed while the graph was loading.
@@ -396,9 +455,27 @@ export class StepgraphDebugSession extends LoggingDebugSession {
     this.stepForward(response);
   }
 
-  /** Into a subgraph node, or to element 0 of a map node; elsewhere as next (node code is not stepped into yet). */
+  /**
+   * Into a subgraph node, or to element 0 of a map node. On a function node, into its
+   * TypeScript in the JavaScript debugger's child session when one is attached (the
+   * Orchestrator's stepIn pauses on the function's first line), and the stop comes before
+   * the next node once the function has returned; else as next, saying why.
+   */
   protected override stepInRequest(response: DebugProtocol.StepInResponse): void {
+    const node = this.inPast() ? undefined : this.functionNodeOnTop();
+    const pool = this.session?.pool;
+    if (node !== undefined && pool?.inspect && !this.client.supportsStartDebuggingRequest && !pool.debuggerAttached && this.orchestrator?.isRunning === false) {
+      this.output(noChildSessionsLine(node), "console");
+    }
     this.stepForward(response, true);
+  }
+
+  /** The node on top of the stop when it calls a function (not a subgraph, not a map node), else undefined. */
+  private functionNodeOnTop(): string | undefined {
+    const top = this.stopFrames()[0];
+    if (!top || top.element) return undefined;
+    const node = top.job.state(top.node).node;
+    return node.subgraph === undefined && node.mapIndex === undefined ? top.node : undefined;
   }
 
   private stepForward(response: DebugProtocol.Response, into = false): void {

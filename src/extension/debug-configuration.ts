@@ -3,10 +3,13 @@
 // debug-configuration-provider.ts gathers the inputs from the editor and the settings.
 import { basename } from "node:path";
 import * as l10n from "@vscode/l10n";
+import { NODE_HOST_ATTRIBUTE } from "../../debug-adapter/node-debugging";
 import { DURATION_UNITS } from "../graph/lexer";
 import { invalidRedisUrlReason } from "../store/redis-url";
 
 export const DEBUG_TYPE = "stepgraph";
+/** VS Code's built-in JavaScript debugger (vscode-js-debug), for node code. */
+export const JS_DEBUG_TYPE = "pwa-node";
 
 /** The shape VS Code passes around (vscode.DebugConfiguration without the import). */
 export interface LaunchConfiguration {
@@ -68,6 +71,9 @@ export function graphLaunchConfiguration(graphPath: string, options: { noDebug?:
  */
 export function resolveDebugConfiguration(config: Partial<LaunchConfiguration>, context: ResolutionContext): Resolution {
   if (!context.trusted) return { ok: false, message: untrustedMessage() };
+  // A child session the adapter asked for (startDebugging) on a node host's inspector: VS
+  // Code gives it the parent's type, and it is the JavaScript debugger's to run.
+  if (config.request === "attach" && config[NODE_HOST_ATTRIBUTE] === true) return { ok: true, configuration: { ...(config as LaunchConfiguration), type: JS_DEBUG_TYPE } };
   const graph = config.graph ?? activeGraphFile(context);
   if (graph === undefined) return { ok: false, message: noGraphMessage() };
   if (typeof graph !== "string" || graph.trim() === "") return { ok: false, message: l10n.t("Stepgraph: the launch configuration's 'graph' must be the path of a .graph file.") };

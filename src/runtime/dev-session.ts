@@ -29,10 +29,14 @@ export interface DevSessionOptions {
    * graph's name. `payload` then only fills the inputs production did not record.
    */
   replay?: { read(graph: string): Promise<RecordedJob> };
+  /** Start the node hosts with the V8 inspector (for a debugger of node code). */
+  inspect?: boolean;
 }
 
 export interface DevSession {
   orchestrator: Orchestrator;
+  /** The node hosts: their inspectors, for a debugger of node code. */
+  pool: ProcessPool;
   /** Where the cache lives, for a status line. */
   cacheDescription: string;
   /** Set when the cache is not where the user would assume (in memory). */
@@ -50,7 +54,7 @@ export async function openDevSession(options: DevSessionOptions): Promise<DevSes
   let storage: CacheStorage | undefined;
   let notice: string | undefined;
   if (options.cacheMode !== "off") ({ storage, notice } = await openCacheStorage({ choice: options.redis, stateDir: options.stateDir }));
-  const pool = new ProcessPool({ size: options.poolSize, hostScript: options.hostScript });
+  const pool = new ProcessPool({ size: options.poolSize, hostScript: options.hostScript, inspect: options.inspect });
   pool.warmUp();
   const orchestrator = new Orchestrator(loaded.graph, loaded.modules, input, {
     pool,
@@ -63,6 +67,7 @@ export async function openDevSession(options: DevSessionOptions): Promise<DevSes
   });
   return {
     orchestrator,
+    pool,
     cacheDescription: storage?.description ?? "off",
     ...(notice ? { notice } : {}),
     ...(replay ? { replay } : {}),

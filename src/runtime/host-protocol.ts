@@ -16,7 +16,8 @@ export interface ContextFields {
 export type LogLevel = "log" | "error";
 
 export type ToHost =
-  | { type: "run"; runId: number; bundlePath: string; exportName: string; args: string; context: ContextFields }
+  /** `pauseOnEntry`: the attached debugger pauses on the function's first line (entry-breakpoint.ts). */
+  | { type: "run"; runId: number; bundlePath: string; exportName: string; args: string; context: ContextFields; pauseOnEntry?: boolean }
   | { type: "abort"; runId: number; reason: string };
 
 export interface NodeErrorInfo {
@@ -28,6 +29,8 @@ export interface NodeErrorInfo {
 }
 
 export type FromHost =
+  /** Sent once at start by a host running with the inspector: where a debugger attaches. */
+  | { type: "inspector"; url: string }
   | { type: "log"; runId: number; level: LogLevel; text: string }
   | { type: "done"; runId: number; ok: true; value: string }
   | { type: "done"; runId: number; ok: false; error: NodeErrorInfo };

@@ -1,7 +1,10 @@
 // A node host: a child process that runs node functions for the ProcessPool, one at a
 // time, so that user code never runs in the process of the editor, adapter or CLI. Started
-// with --enable-source-maps, so stacks point into the TypeScript source.
+// with --enable-source-maps, so stacks point into the TypeScript source; in development,
+// with the inspector too (--inspect on a free port), for the editor's JavaScript debugger.
+import { close as closeInspector, url as inspectorUrl } from "node:inspector";
 import { format } from "node:util";
+import { armEntryBreakpoint } from "./entry-breakpoint";
 import type { FromHost, LogLevel, ToHost } from "./host-protocol";
 import { callNodeFunction, describeNodeError, type NodeFunction } from "./node-call";
 import { exitWithParent } from "./parent-watchdog";
@@ -38,8 +41,18 @@ async function run(message: Extract<ToHost, { type: "run" }>): Promise<void> {
     const fn = loaded[message.exportName];
     if (typeof fn !== "function") throw new Error(`'${message.exportName}' is not a function in ${message.bundlePath}`);
     const args = decodeValue(message.args) as unknown[];
+    const disarm = message.pauseOnEntry ? await armEntryBreakpoint(fn as NodeFunction) : undefined;
+    // The breakpoint is for this call: disarmed once the function has returned (or given its
+    // promise), so that a recursive call pauses too, and the next run not.
+    const call = disarm ? (...callArgs: unknown[]) => {
+      try {
+        return (fn as NodeFunction)(...callArgs);
+      } finally {
+        disarm();
+      }
+    } : (fn as NodeFunction);
     // The pool keeps the time limit: only a process boundary stops code that ignores its signal.
-    const outcome = await callNodeFunction(fn as NodeFunction, args, message.context, {
+    const outcome = await callNodeFunction(call, args, message.context, {
       signal: controller.signal,
       log: (text) => send({ type: "log", runId, level: "log", text }),
       isCallerFrame,
@@ -63,7 +76,14 @@ process.on("message", (message: ToHost) => {
 
 // The host lives as long as its pool: when the parent goes, so does the host; the watchdog
 // covers a node that blocks the event loop, where the disconnect event never comes.
-process.on("disconnect", () => process.exit(0));
+// The inspector is closed first: with a debugger attached, Node would wait for it to go.
+process.on("disconnect", () => {
+  closeInspector();
+  process.exit(0);
+});
+
+const inspector = inspectorUrl();
+if (inspector !== undefined) send({ type: "inspector", url: inspector });
 exitWithParent();
 
 // A promise the node code forgot, or a throw from one of its timers, must not end the host

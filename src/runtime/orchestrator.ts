@@ -778,7 +778,10 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
     if (node.subgraph) return this.runSubgraph(node, node.subgraph, call, enter);
     if (signal.aborted) return cancelledCall(signal, 0, 0);
     const cached = this.cachedCall(node, call.args, call.index);
-    let whyRan: Promise<string | undefined> = Promise.resolve(this.whyRanWithoutCache(node, cached, skipCacheRead));
+    // Stepped into with a debugger attached to the hosts: the function runs, to be stepped through.
+    const pauseOnEntry = enter && this.options.pool.debuggerAttached;
+    let whyRan: Promise<string | undefined> = Promise.resolve(pauseOnEntry && !skipCacheRead ? RAN_WITHOUT_CACHE.steppedInto : this.whyRanWithoutCache(node, cached, skipCacheRead));
+    skipCacheRead ||= pauseOnEntry;
     if (cached && !skipCacheRead && this.options.cacheMode === "use") {
       const lookup = await cached.read();
       if (lookup.kind === "hit") return { ok: true, value: lookup.value, cache: lookup.entry.edited ? "edited" : "hit", key: cached.key, attempts: 0, ranForMs: lookup.entry.durationMs, computedAt: lookup.entry.createdAt, why: hitText(lookup.entry.createdAt, lookup.entry.edited) };
@@ -788,7 +791,7 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
       // Found out while the node runs; a store that fails to answer leaves the why out, not the node.
       whyRan = cached.whyMissed(lookup.kind).catch(() => undefined);
     }
-    const result = await this.runOnHost(node, call, state, cached, cached ? "miss" : "off", signal);
+    const result = await this.runOnHost(node, call, state, cached, cached ? "miss" : "off", signal, pauseOnEntry);
     return { ...result, why: await whyRan };
   }
 
@@ -801,7 +804,7 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
   }
 
   /** Runs the function on a node host, with its retries; a success is written to the cache. */
-  private async runOnHost(node: NodeModel, call: ElementCall, state: NodeState, cached: CachedCall | undefined, cache: CacheState, signal: AbortSignal): Promise<CallResult> {
+  private async runOnHost(node: NodeModel, call: ElementCall, state: NodeState, cached: CachedCall | undefined, cache: CacheState, signal: AbortSignal, pauseOnEntry = false): Promise<CallResult> {
     let encodedArgs: string;
     try {
       encodedArgs = encodeValue(call.args);
@@ -820,6 +823,8 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
         args: encodedArgs,
         context: { graph: this.graph.name, node: node.name, jobId: this.jobId, attempt, mode: "dev", ...(call.index === undefined ? {} : { index: call.index, count: call.count }) },
         timeoutMs: node.options.timeoutMs,
+        // The first attempt only: a retry runs on as usual.
+        ...(pauseOnEntry && attempt === 1 ? { pauseOnEntry } : {}),
         onLog: (level, text) => this.emit("log", { node: node.name, level, text }),
       });
       const abortRun = () => this.options.pool.abort(runId, reasonText(signal));

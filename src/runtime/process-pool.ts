@@ -3,7 +3,12 @@
 // aborted, then its host killed if the code ignores the signal; a host that dies (a crash,
 // process.exit) fails its run and is replaced. Nothing here knows about graphs beyond the
 // run request.
+//
+// With `inspect`, every host runs with the V8 inspector on a free port of 127.0.0.1: the
+// pool learns each host's inspector URL (the "inspector" event, and `inspectors`) and,
+// from the lines Node writes on the host's stderr, whether a debugger is attached to it.
 import { fork, type ChildProcess } from "node:child_process";
+import { EventEmitter } from "node:events";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import type { ContextFields, FromHost, LogLevel, NodeErrorInfo, ToHost } from "./host-protocol";
@@ -15,7 +20,19 @@ export interface RunRequest {
   args: string;
   context: ContextFields;
   timeoutMs?: number;
+  /**
+   * Pause on the function's first line in the debugger attached to the host. Only where one
+   * is attached; the time limit does not hold for such a run (the user steps through it).
+   */
+  pauseOnEntry?: boolean;
   onLog(level: LogLevel, text: string): void;
+}
+
+/** A host's inspector: where a debugger attaches (a ws:// URL), and whether one is. */
+export interface HostInspector {
+  pid: number;
+  url: string;
+  attached: boolean;
 }
 
 export type RunOutcome =
@@ -32,12 +49,21 @@ export interface ProcessPoolOptions {
   hostScript?: string;
   /** How long code may ignore an aborted signal before its host is killed. */
   killGraceMs?: number;
+  /** Start the hosts with the V8 inspector (`--inspect=127.0.0.1:0`). */
+  inspect?: boolean;
 }
 
 interface Host {
   child: ChildProcess;
   run?: ActiveRun;
+  /** Its inspector's ws:// URL, once the host has told it. */
+  inspectorUrl?: string;
+  /** Debugger sessions attached to it, counted from Node's stderr lines. */
+  sessions: number;
 }
+
+/** What Node writes on a host's stderr about its inspector: not the node's output. */
+const INSPECTOR_LINE = /^(Debugger listening on ws:|For help, see: https:\/\/nodejs\.org\/en\/docs\/inspector|Debugger attached\.|Debugger ending on ws:|Waiting for the debugger to disconnect)/;
 
 interface ActiveRun {
   runId: number;
@@ -48,8 +74,14 @@ interface ActiveRun {
   aborted?: string;
 }
 
-export class ProcessPool {
+export interface ProcessPoolEvents {
+  /** A host's inspector is known (a new host), or a debugger attached to it or left it. */
+  inspector: [HostInspector];
+}
+
+export class ProcessPool extends EventEmitter<ProcessPoolEvents> {
   readonly size: number;
+  readonly inspect: boolean;
   private readonly hostScript: string;
   private readonly killGraceMs: number;
   private readonly hosts: Host[] = [];
@@ -58,11 +90,46 @@ export class ProcessPool {
   private closed = false;
 
   constructor(options: ProcessPoolOptions = {}) {
+    super();
     const size = options.size ?? Math.min(availableParallelism(), MAX_POOL_SIZE);
     if (!(Number.isInteger(size) && size >= 1 && size <= MAX_POOL_SIZE)) throw new RangeError(`a pool runs 1 to ${MAX_POOL_SIZE} hosts, not ${size}`);
     this.size = size;
     this.hostScript = options.hostScript ?? join(__dirname, "node-host.js");
     this.killGraceMs = options.killGraceMs ?? 1000;
+    this.inspect = options.inspect ?? false;
+  }
+
+  /** Whether a debugger is attached to any live host (a run there can pause on entry). */
+  get debuggerAttached(): boolean {
+    return this.hosts.some((h) => h.sessions > 0);
+  }
+
+  /** The inspectors of the live hosts that have told theirs. */
+  get inspectors(): HostInspector[] {
+    return this.hosts.flatMap((h) => (h.inspectorUrl === undefined || h.child.pid === undefined ? [] : [inspectorOf(h)]));
+  }
+
+  /**
+   * Resolves true once every host is started, has told its inspector and has a debugger
+   * attached; false after `timeoutMs` (or at once without the inspector).
+   */
+  whenAttached(timeoutMs: number): Promise<boolean> {
+    if (!this.inspect) return Promise.resolve(false);
+    const all = () => this.hosts.length >= this.size && this.hosts.every((h) => h.sessions > 0);
+    if (all()) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const check = () => {
+        if (!all()) return;
+        clearTimeout(timer);
+        this.off("inspector", check);
+        resolve(true);
+      };
+      const timer = setTimeout(() => {
+        this.off("inspector", check);
+        resolve(false);
+      }, timeoutMs);
+      this.on("inspector", check);
+    });
   }
 
   /** Starts every host now, so that the first nodes do not wait for Node to boot. */
@@ -160,7 +227,7 @@ export class ProcessPool {
       },
     };
     host.run = run;
-    if (request.timeoutMs !== undefined) {
+    if (request.timeoutMs !== undefined && !(request.pauseOnEntry === true && host.sessions > 0)) {
       run.timers.push(
         setTimeout(() => {
           const reason = `timed out after ${request.timeoutMs} ms`;
@@ -175,20 +242,25 @@ export class ProcessPool {
         }, request.timeoutMs),
       );
     }
-    this.send(host, { type: "run", runId, bundlePath: request.bundlePath, exportName: request.exportName, args: request.args, context: request.context });
+    // With no debugger attached, nothing could resume the pause: the run goes on as a plain one.
+    const pauseOnEntry = request.pauseOnEntry === true && host.sessions > 0;
+    this.send(host, { type: "run", runId, bundlePath: request.bundlePath, exportName: request.exportName, args: request.args, context: request.context, ...(pauseOnEntry ? { pauseOnEntry } : {}) });
   }
 
   private spawnHost(): Host {
     const child = fork(this.hostScript, [], {
-      execArgv: ["--enable-source-maps"],
+      execArgv: ["--enable-source-maps", ...(this.inspect ? ["--inspect=127.0.0.1:0"] : [])],
       stdio: ["ignore", "pipe", "pipe", "ipc"],
       serialization: "json",
     });
-    const host: Host = { child };
+    const host: Host = { child, sessions: 0 };
     this.hosts.push(host);
     // Output that bypasses the captured streams (native code, a crash message) still reaches the run's log.
     child.stdout?.on("data", (data: Buffer) => host.run?.request.onLog("log", data.toString("utf8").replace(/\n$/, "")));
-    child.stderr?.on("data", (data: Buffer) => host.run?.request.onLog("error", data.toString("utf8").replace(/\n$/, "")));
+    child.stderr?.on("data", (data: Buffer) => {
+      const text = this.inspect ? this.inspectorLines(host, data.toString("utf8")) : data.toString("utf8");
+      if (text !== "") host.run?.request.onLog("error", text.replace(/\n$/, ""));
+    });
     child.on("message", (message: FromHost) => this.receive(host, message));
     child.on("exit", (code, signal) => {
       this.forget(host);
@@ -201,7 +273,28 @@ export class ProcessPool {
     return host;
   }
 
+  /** Takes Node's lines about the inspector out of a host's stderr, counting the sessions; the rest is returned. */
+  private inspectorLines(host: Host, text: string): string {
+    const kept: string[] = [];
+    for (const line of text.split(/(?<=\n)/)) {
+      if (!INSPECTOR_LINE.test(line)) {
+        kept.push(line);
+        continue;
+      }
+      const change = line.startsWith("Debugger attached.") ? 1 : line.startsWith("Debugger ending on") ? -1 : 0;
+      if (change === 0) continue;
+      host.sessions = Math.max(0, host.sessions + change);
+      if (host.inspectorUrl !== undefined && this.hosts.includes(host)) this.emit("inspector", inspectorOf(host));
+    }
+    return kept.join("");
+  }
+
   private receive(host: Host, message: FromHost): void {
+    if (message.type === "inspector") {
+      host.inspectorUrl = message.url;
+      if (this.hosts.includes(host)) this.emit("inspector", inspectorOf(host));
+      return;
+    }
     const run = host.run;
     if (!run || message.runId !== run.runId) return;
     if (message.type === "log") run.request.onLog(message.level, message.text);
@@ -223,6 +316,10 @@ export class ProcessPool {
     const index = this.hosts.indexOf(host);
     if (index >= 0) this.hosts.splice(index, 1);
   }
+}
+
+function inspectorOf(host: Host): HostInspector {
+  return { pid: host.child.pid ?? 0, url: host.inspectorUrl ?? "", attached: host.sessions > 0 };
 }
 
 function cancelled(reason: string): RunOutcome {

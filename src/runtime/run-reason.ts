@@ -27,6 +27,8 @@ export const RAN_WITHOUT_CACHE = {
   nodeOff: "cache: off",
   refresh: "cache refresh",
   rerun: "re-run from the debugger",
+  /** stepIn into the node's function: it runs (not read from the cache), to be stepped through. */
+  steppedInto: "stepped into from the debugger",
 } as const;
 
 /** The names a node's options have in a graph file, by their field in NodeOptions. */

@@ -17,11 +17,20 @@ export interface Breakpoints {
 export type ClientCapabilities = Partial<DebugProtocol.InitializeRequestArguments>;
 
 /** Starts the adapter and launches: initialize, then launch while breakpoints and configurationDone go out, as VS Code does. */
-export async function launch(t: TestContext, args: Record<string, unknown>, breakpoints?: Breakpoints, exceptionFilters: string[] = ["nodeErrors"], capabilities: ClientCapabilities = {}): Promise<DebugClient> {
+export async function launch(
+  t: TestContext,
+  args: Record<string, unknown>,
+  breakpoints?: Breakpoints,
+  exceptionFilters: string[] = ["nodeErrors"],
+  capabilities: ClientCapabilities = {},
+  /** Called once the adapter runs, before `initialize` (to answer reverse requests, say). */
+  prepare?: (client: DebugClient) => void,
+): Promise<DebugClient> {
   const client = new DebugClient("node", adapterPath, "stepgraph");
   client.defaultTimeout = 15_000;
   await client.start();
   t.after(() => client.stop().catch(() => undefined));
+  prepare?.(client);
   queueStops(client);
   recordRunViews(client);
   recordOutput(client);
@@ -134,4 +143,31 @@ export function collectOutput(client: DebugClient): string[] {
   const lines: string[] = [];
   client.on("output", (event: DebugProtocol.OutputEvent) => lines.push(event.body.output));
   return lines;
+}
+
+/**
+ * Answers the adapter's reverse requests of one command with `answer` (DebugClient drops
+ * reverse requests: its dispatch takes every message that is not an event for a response).
+ */
+export function onReverseRequest(client: DebugClient, command: string, answer: (request: DebugProtocol.Request) => Promise<{ success: boolean; message?: string }>): void {
+  const raw = client as unknown as { dispatch(body: string): void; outputStream: NodeJS.WritableStream };
+  const dispatch = raw.dispatch.bind(client);
+  let seq = 1_000_000;
+  raw.dispatch = (body: string) => {
+    const message = JSON.parse(body) as DebugProtocol.ProtocolMessage;
+    if (message.type !== "request" || (message as DebugProtocol.Request).command !== command) return dispatch(body);
+    const request = message as DebugProtocol.Request;
+    void answer(request).then(({ success, message: text }) => {
+      const response: DebugProtocol.Response = { seq: seq++, type: "response", request_seq: request.seq, command, success, ...(text ? { message: text } : {}) };
+      const json = JSON.stringify(response);
+      raw.outputStream.write(`Content-Length: ${Buffer.byteLength(json, "utf8")}\r\n\r\n${json}`, "utf8");
+    });
+  };
+}
+
+/** The adapter process a DebugClient started. */
+export function adapterPid(client: DebugClient): number {
+  const pid = (client as unknown as { _adapterProcess?: { pid?: number } })._adapterProcess?.pid;
+  if (pid === undefined) throw new Error("the DebugClient started no adapter process");
+  return pid;
 }

@@ -43,6 +43,7 @@ describe("bad launch attributes are refused, each naming the attribute", () => {
     ["poolSize not a number", { ...good, poolSize: "abc" }, /'poolSize' must be a whole number from 1 to 64, not "abc"/],
     ["poolSize zero", { ...good, poolSize: 0 }, /'poolSize' must be a whole number from 1 to 64, not 0/],
     ["poolSize too large", { ...good, poolSize: 100000 }, /'poolSize' must be a whole number from 1 to 64, not 100000/],
+    ["debugNodeCode not a boolean", { ...good, debugNodeCode: "no" }, /'debugNodeCode' must be true or false, not "no"/],
     ["token not a string", { ...good, token: 5 }, /'token' must be a string/],
   ];
   for (const [name, args, expected] of cases) {

@@ -133,3 +133,16 @@ describe("resolveDebugConfiguration", () => {
     assert.deepEqual(resolved(run), { ...run, cwd: "/ws" });
   });
 });
+
+describe("a node host's child session (startDebugging)", () => {
+  test("goes to the JavaScript debugger: VS Code gives it the parent's type, the resolution makes it pwa-node", () => {
+    const config = { type: "stepgraph", request: "attach", name: "node host 1", __stepgraphNodeHost: true, websocketAddress: "ws://127.0.0.1:9229/x", sourceMaps: true };
+    const configuration = resolved(config, { activeFile: undefined });
+    assert.equal(configuration.type, "pwa-node");
+    assert.equal(configuration.websocketAddress, "ws://127.0.0.1:9229/x");
+  });
+
+  test("an attach without the marker is still refused", () => {
+    assert.match(refused({ type: "stepgraph", request: "attach", graph: "/ws/a.graph" }), /always launched/);
+  });
+});
