@@ -4,7 +4,7 @@
 // same node has the same id at every stop. The jump itself is the Orchestrator's goto().
 import type { DebugProtocol } from "@vscode/debugprotocol";
 import type { GraphModel } from "../src/graph/model";
-import { normalizePath } from "./breakpoints";
+import { normalizePath } from "../src/runtime/node-breakpoints";
 
 /**
  * The targets at zero-based `line` of the file at `path`: one on any line of a node

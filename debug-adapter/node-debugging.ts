@@ -4,7 +4,7 @@
 // (module-bundler.ts), so the child session shows and stops in the original `.ts` files.
 import type { DebugProtocol } from "@vscode/debugprotocol";
 import { join } from "node:path";
-import type { HostInspector } from "../src/runtime/process-pool";
+import type { HostInspector, ProcessPool } from "../src/runtime/process-pool";
 
 /**
  * Marks a child session's configuration as a node host's. VS Code starts a
@@ -14,7 +14,7 @@ import type { HostInspector } from "../src/runtime/process-pool";
 export const NODE_HOST_ATTRIBUTE = "__stepgraphNodeHost";
 
 /** How long the first node waits for the child sessions to attach. */
-export const ATTACH_TIMEOUT_MS = 10_000;
+const ATTACH_TIMEOUT_MS = 10_000;
 
 /** The `startDebugging` arguments that attach the JavaScript debugger to one host. */
 export function nodeHostAttach(host: HostInspector, folders: { stateDir: string; cwd: string }): DebugProtocol.StartDebuggingRequestArguments {
@@ -47,4 +47,70 @@ export function nodeHostAttach(host: HostInspector, folders: { stateDir: string;
 /** The line for a client that cannot debug node code, when stepIn on a function node steps over it. */
 export function noChildSessionsLine(node: string): string {
   return `stepIn: node '${node}' is stepped over (as next): this client does not start child debug sessions (it does not announce supportsStartDebuggingRequest), so its TypeScript cannot be stepped into\n`;
+}
+
+/** Sends a reverse request and takes its response (the session's sendRequest). */
+type ReverseRequest = (command: string, args: DebugProtocol.StartDebuggingRequestArguments, timeoutMs: number, answer: (response: DebugProtocol.Response) => void) => void;
+
+/**
+ * The child sessions of one dev session: asked for on every host's inspector, now and for
+ * each host started later; `whenAttached` waits for them before the first node runs.
+ */
+export class ChildSessions {
+  /** The answers to the startDebugging requests sent: true when the client started the child session. */
+  private readonly answers: Promise<boolean>[] = [];
+  /** Set while `whenAttached` waits: a refused child session ends the wait. */
+  private onRefused: (() => void) | undefined;
+  private closed = false;
+
+  constructor(
+    private readonly pool: ProcessPool,
+    folders: { stateDir: string; cwd: string },
+    send: ReverseRequest,
+    private readonly say: (line: string) => void,
+  ) {
+    const asked = new Set<string>();
+    const attach = (host: HostInspector) => {
+      if (asked.has(host.url) || this.closed) return;
+      asked.add(host.url);
+      this.answers.push(
+        new Promise((resolve) =>
+          send("startDebugging", nodeHostAttach(host, folders), ATTACH_TIMEOUT_MS, (response) => {
+            if (!response.success) {
+              say(`the JavaScript debugger was not started for node host ${host.pid}${response.message ? ` (${response.message})` : ""}: its node code is not debugged`);
+              this.onRefused?.();
+            }
+            resolve(response.success);
+          }),
+        ),
+      );
+    };
+    pool.inspectors.forEach(attach);
+    pool.on("inspector", attach);
+  }
+
+  /** No more child sessions are asked for (the dev session closed). */
+  close(): void {
+    this.closed = true;
+  }
+
+  /**
+   * Before the first node runs, the child sessions attach (or the wait times out), so that
+   * breakpoints in node code hold from the start. Attached is both: the client answered
+   * startDebugging (VS Code does once the child session's attach is done, its breakpoints
+   * set), and the debugger is connected to every host (Node's "Debugger attached.").
+   */
+  async whenAttached(): Promise<void> {
+    const deadline = Date.now() + ATTACH_TIMEOUT_MS;
+    // A refusal ends the wait at once (the hosts' URLs, and so the requests, may still be coming).
+    let refused!: () => void;
+    const refusal = new Promise<boolean>((resolve) => (refused = () => resolve(false)));
+    this.onRefused = refused;
+    if (this.answers.length > 0) void Promise.all(this.answers).then((answers) => answers.every(Boolean) || refused());
+    const connected = await Promise.race([this.pool.whenAttached(ATTACH_TIMEOUT_MS), refusal]);
+    this.onRefused = undefined;
+    const timeout = new Promise<boolean[]>((resolve) => setTimeout(() => resolve([false]), Math.max(0, deadline - Date.now())).unref());
+    const answers = await Promise.race([Promise.all(this.answers), timeout]);
+    if (!(connected && answers.every(Boolean))) this.say(`the JavaScript debugger is not attached to every node host (waited up to ${ATTACH_TIMEOUT_MS / 1000} s): node code runs, and may not stop in its breakpoints`);
+  }
 }

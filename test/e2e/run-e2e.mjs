@@ -437,9 +437,19 @@ async function lineText(/** @type {Page} */ page, /** @type {string} */ contains
   return page.$$eval(".editor-instance .view-line", (els, c) => els.map((e) => (e.textContent ?? "").replace(/\u00a0/g, " ")).filter((t) => t.includes(c)), contains);
 }
 
-/** The top stack frame's label, once the debugger is paused. */
+/**
+ * The graph's top stack frame's label, once the debugger is paused. The node hosts' child
+ * sessions of the JavaScript debugger add their own rows to the call stack (a session row
+ * each, "Remote Process [0] « node host PID", and their frames when paused): the graph's
+ * frames are the rows in a .graph file.
+ */
 async function topFrame(/** @type {Page} */ page) {
-  return (await callStack(page))[0] ?? "";
+  return (await callStack(page)).find((row) => /\.graph \| \d+:\d+$/.test(row)) ?? "";
+}
+
+/** The top stack frame in a TypeScript file (a node host's child session paused in node code), or "". */
+async function topCodeFrame(/** @type {Page} */ page) {
+  return (await callStack(page)).find((row) => /\.ts \| \d+:\d+$/.test(row)) ?? "";
 }
 
 /** The y centre of the line number `line` in the editor's margin, or undefined when not rendered. */
