@@ -17,7 +17,7 @@ export const NODE_HOST_ATTRIBUTE = "__stepgraphNodeHost";
 const ATTACH_TIMEOUT_MS = 10_000;
 
 /** The `startDebugging` arguments that attach the JavaScript debugger to one host. */
-export function nodeHostAttach(host: HostInspector, folders: { stateDir: string; cwd: string }): DebugProtocol.StartDebuggingRequestArguments {
+export function nodeHostAttach(host: HostInspector, folders: { stateDir: string; cwd: string }, hostScript: string): DebugProtocol.StartDebuggingRequestArguments {
   const url = new URL(host.url);
   return {
     request: "attach",
@@ -34,7 +34,8 @@ export function nodeHostAttach(host: HostInspector, folders: { stateDir: string;
       outFiles: [join(folders.stateDir, "**", "*.js")],
       resolveSourceMapLocations: [join(folders.stateDir, "**"), join(folders.cwd, "**")],
       cwd: folders.cwd,
-      skipFiles: ["<node_internals>/**"],
+      // The host's own frames (calling the node function) are not the user's code.
+      skipFiles: ["<node_internals>/**", hostScript],
       // A host is one process: no children to follow, and it is not waiting on --inspect-brk.
       autoAttachChildProcesses: false,
       attachExistingChildren: false,
@@ -75,7 +76,7 @@ export class ChildSessions {
       asked.add(host.url);
       this.answers.push(
         new Promise((resolve) =>
-          send("startDebugging", nodeHostAttach(host, folders), ATTACH_TIMEOUT_MS, (response) => {
+          send("startDebugging", nodeHostAttach(host, folders, pool.hostScript), ATTACH_TIMEOUT_MS, (response) => {
             if (!response.success) {
               say(`the JavaScript debugger was not started for node host ${host.pid}${response.message ? ` (${response.message})` : ""}: its node code is not debugged`);
               this.onRefused?.();

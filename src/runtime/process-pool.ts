@@ -82,7 +82,8 @@ export interface ProcessPoolEvents {
 export class ProcessPool extends EventEmitter<ProcessPoolEvents> {
   readonly size: number;
   readonly inspect: boolean;
-  private readonly hostScript: string;
+  /** The script each host runs (a debugger of node code skips its frames). */
+  readonly hostScript: string;
   private readonly killGraceMs: number;
   private readonly hosts: Host[] = [];
   private readonly waiting: { request: RunRequest; settle(outcome: RunOutcome): void; runId: number }[] = [];

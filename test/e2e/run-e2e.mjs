@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // @ts-check
-/* global window, fetch, setTimeout */
+/* global window, fetch, setTimeout, HTMLSelectElement */
 // End-to-end test of the VS Code extension in a real VS Code: code-server in Debian's
 // headless Chromium, driven with playwright-core as a user would, on a copy of
 // examples/orders. `npm run test:e2e` (node test/e2e/run-e2e.mjs); no build step of its own.
@@ -391,7 +391,22 @@ async function variables(/** @type {Page} */ page) {
 }
 
 const callStack = (/** @type {Page} */ page) => texts(page, ".debug-call-stack .monaco-list-row");
-const debugConsole = (/** @type {Page} */ page) => texts(page, ".repl .monaco-list-row");
+/**
+ * The debug console's rows, of the graph's session: each node host's child session of the
+ * JavaScript debugger has a console of its own (VS Code starts a startDebugging session with a
+ * separate one), and the console follows the focused session, or shows a child's once the
+ * graph's has ended: the graph's is picked in the console's session list first.
+ */
+async function debugConsole(/** @type {Page} */ page) {
+  const picker = page.locator(".panel select.monaco-select-box").filter({ has: page.locator("option", { hasText: /^Debug orders\.graph/ }) });
+  if ((await picker.count()) > 0) {
+    const graphSession = await picker.first().locator("option", { hasText: /^Debug orders\.graph/ }).first().textContent();
+    if (graphSession && (await picker.first().evaluate((select) => select instanceof HTMLSelectElement && select.options[select.selectedIndex]?.text)) !== graphSession) {
+      await picker.first().selectOption({ label: graphSession }).catch(() => undefined);
+    }
+  }
+  return texts(page, ".repl .monaco-list-row");
+}
 const problems = (/** @type {Page} */ page) => texts(page, ".markers-panel .monaco-list-row");
 
 /** Expands a scope of the Variables pane (Inputs, Node, Outputs) if it is collapsed. */
@@ -803,11 +818,34 @@ const STEPS = [
     },
   },
   {
+    name: "stepped-into-code",
+    async run({ page }) {
+      // F11 on quote: the JavaScript debugger's child session on the node host stops on the
+      // first line of priceLines, in pricing.ts (through the bundle's source map), with its arguments.
+      await debugKey(page, "F11");
+      await waitUntil("a stop on line 41 of pricing.ts, in priceLines", 60_000, async () => /^(global\.)?priceLines \| (nodes\/)?pricing\.ts \| 41:\d+$/.test(await topCodeFrame(page)), () => callStack(page));
+      await waitUntil("pricing.ts the active editor", 15_000, async () => (await page.locator(".tabs-container .tab.active", { hasText: "pricing.ts" }).count()) > 0, () => texts(page, ".tabs-container .tab"));
+      await waitForVariable(page, "Local: priceLines", /^country = 'DE'$/);
+    },
+  },
+  {
+    name: "returned-from-code",
+    async run({ page }) {
+      // Continuing the function: once it has returned, the graph stops before the next node, quote done.
+      await debugKey(page, "F5");
+      await waitForStop(page, /^(?!quote )\w+ = /, "the graph's stop after node quote returned");
+      await waitUntil("no frame in node code", 15_000, async () => (await topCodeFrame(page)) === "", () => callStack(page));
+      await waitForVariable(page, "Outputs", /^quote = \{/);
+      log(`after quote returned: ${await topFrame(page)}`);
+    },
+  },
+  {
     name: "stepped-over",
     async run({ page }) {
+      const before = /^(\w+) = /.exec(await topFrame(page))?.[1];
       await debugKey(page, "F10");
-      await waitForStop(page, /^(?!quote )\w+ = /, "the stop after stepping over node quote");
-      await waitForVariable(page, "Outputs", /^quote = \{/);
+      await waitForStop(page, new RegExp(`^(?!quote |${before} )\\w+ = `), `the stop after stepping over node ${before}`);
+      await waitForVariable(page, "Outputs", new RegExp(`^${before} = `));
       log(`after F10: ${await topFrame(page)}`);
     },
   },
