@@ -10,8 +10,10 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, test, type TestContext } from "node:test";
 import type { DebugClient } from "@vscode/debugadapter-testsupport";
+import type { DebugProtocol } from "@vscode/debugprotocol";
 import { repoRoot } from "../helpers";
 import { copyFixture, type Workspace } from "../runtime/workspace";
+import { actAsChildSession } from "./child-session";
 import { launch, stoppedAt } from "./dap-helpers";
 
 const goldenDir = join(repoRoot, "test", "debug-adapter", "golden");
@@ -133,4 +135,38 @@ describe("golden transcripts of whole debug sessions", () => {
     await stepToEnd(client, transcript, "continue");
     assertGolden("subgraph", transcript);
   });
+
+  test("step into code: the child session asked for, stepIn pauses in the node's function, its return stops the graph before the next node", async (t) => {
+    const ws = copyFixture("stepin", "debug-adapter");
+    const transcript = new Transcript(ws);
+    const { prepare, child } = actAsChildSession(t);
+    const args = { graph: ws.path("steps.graph"), input: { n: 20 }, cwd: ws.dir, redisUrl: "memory", poolSize: 1 };
+    const client = await launch(t, args, undefined, ["nodeErrors"], { supportsStartDebuggingRequest: true }, prepare);
+    await transcript.stop(client);
+    transcript.add("startDebugging ←", child.requests.map(stableAttach));
+    const inspector = await child.inspector;
+    transcript.request("stepIn");
+    await client.stepInRequest({ threadId: 1 });
+    const paused = await inspector.nextEvent("Debugger.paused");
+    const [top] = paused.params.callFrames as { functionName: string }[];
+    transcript.add("  child session paused", { reason: paused.params.reason, function: top.functionName });
+    transcript.request("child session: Debugger.resume");
+    await Promise.all([inspector.send("Debugger.resume"), transcript.stop(client)]);
+    await stepToEnd(client, transcript, "continue");
+    assertGolden("step-into-code", transcript);
+  });
 });
+
+/** A startDebugging request with what differs between runs (the inspector's address, the host's pid, the adapter's folder) replaced. */
+function stableAttach({ request, configuration }: DebugProtocol.StartDebuggingRequestArguments): unknown {
+  return {
+    request,
+    configuration: {
+      ...configuration,
+      name: String(configuration.name).replace(/\d+$/, "<pid>"),
+      websocketAddress: "<ws://127.0.0.1:port/id>",
+      port: "<port>",
+      skipFiles: (configuration.skipFiles as string[]).map((glob) => glob.split(repoRoot).join("${repo}")),
+    },
+  };
+}

@@ -3,52 +3,19 @@
 // adapter's `startDebugging` reverse request, and as the JavaScript debugger of the child
 // session it connects to the host's inspector itself (inspector-client.ts), where it sees
 // the pause on the node function's first line and resumes it. The cache is off: no Redis.
-import type { DebugClient } from "@vscode/debugadapter-testsupport";
-import type { DebugProtocol } from "@vscode/debugprotocol";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { basename, join } from "node:path";
-import { test, type TestContext } from "node:test";
+import { test } from "node:test";
 import { copyFixture } from "../runtime/workspace";
+import { actAsChildSession, type AttachBreakpoint } from "./child-session";
 import { adapterPid, collectOutput, launch, onReverseRequest, stoppedAt } from "./dap-helpers";
-import { InspectorClient, inspectorTargets, type CdpEvent } from "./inspector-client";
+import { inspectorTargets, type CdpEvent, type InspectorClient } from "./inspector-client";
 
 function steps(extra: Record<string, unknown> = {}): Record<string, unknown> {
   const ws = copyFixture("stepin", "debug-adapter");
   return { graph: ws.path("steps.graph"), input: { n: 20 }, cwd: ws.dir, cache: "off", poolSize: 1, ...extra };
-}
-
-/** A breakpoint the child session sets as it attaches, before it answers (as js-debug does with the user's breakpoints). */
-interface AttachBreakpoint {
-  urlRegex: string;
-  lineNumber: number;
-}
-
-interface ChildSession {
-  requests: DebugProtocol.StartDebuggingRequestArguments[];
-  /** The inspector connection of the first host attached to. */
-  inspector: Promise<InspectorClient>;
-  scripts: CdpEvent[];
-}
-
-/** Answers startDebugging as VS Code would, and attaches to the host's inspector as the JavaScript debugger would. */
-function actAsChildSession(t: TestContext, breakpoint?: () => AttachBreakpoint): { prepare: (client: DebugClient) => void; child: ChildSession } {
-  let attached!: (client: InspectorClient) => void;
-  const child: ChildSession = { requests: [], inspector: new Promise((resolve) => (attached = resolve)), scripts: [] };
-  const prepare = (client: DebugClient) =>
-    onReverseRequest(client, "startDebugging", async (request) => {
-      const args = request.arguments as DebugProtocol.StartDebuggingRequestArguments;
-      child.requests.push(args);
-      const inspector = await InspectorClient.connect(String(args.configuration.websocketAddress));
-      t.after(() => inspector.close());
-      await inspector.send("Runtime.enable");
-      await inspector.send("Debugger.enable");
-      if (breakpoint) await inspector.send("Debugger.setBreakpointByUrl", { ...breakpoint() });
-      attached(inspector);
-      return { success: true };
-    });
-  return { prepare, child };
 }
 
 /** The stop that comes within `ms`, or undefined. */
