@@ -29,8 +29,8 @@ export interface NodeErrorInfo {
 }
 
 export type FromHost =
-  /** Sent once at start by a host running with the inspector: where a debugger attaches. */
-  | { type: "inspector"; url: string }
+  /** Sent once, when the host has started: and with the inspector, where a debugger attaches. */
+  | { type: "ready"; inspectorUrl?: string }
   | { type: "log"; runId: number; level: LogLevel; text: string }
   | { type: "done"; runId: number; ok: true; value: string }
   | { type: "done"; runId: number; ok: false; error: NodeErrorInfo };

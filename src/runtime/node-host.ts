@@ -83,7 +83,7 @@ process.on("disconnect", () => {
 });
 
 const inspector = inspectorUrl();
-if (inspector !== undefined) send({ type: "inspector", url: inspector });
+send(inspector === undefined ? { type: "ready" } : { type: "ready", inspectorUrl: inspector });
 exitWithParent();
 
 // A promise the node code forgot, or a throw from one of its timers, must not end the host

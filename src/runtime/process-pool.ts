@@ -60,6 +60,8 @@ interface Host {
   inspectorUrl?: string;
   /** Debugger sessions attached to it, counted from Node's stderr lines. */
   sessions: number;
+  /** It has started (its `ready` message). */
+  ready: boolean;
 }
 
 /** What Node writes on a host's stderr about its inspector: not the node's output. */
@@ -89,6 +91,8 @@ export class ProcessPool extends EventEmitter<ProcessPoolEvents> {
   private readonly waiting: { request: RunRequest; settle(outcome: RunOutcome): void; runId: number }[] = [];
   private nextRunId = 1;
   private closed = false;
+  /** Set while warmUp is starting hosts one by one. */
+  private warming = false;
 
   constructor(options: ProcessPoolOptions = {}) {
     super();
@@ -133,9 +137,23 @@ export class ProcessPool extends EventEmitter<ProcessPoolEvents> {
     });
   }
 
-  /** Starts every host now, so that the first nodes do not wait for Node to boot. */
+  /**
+   * Starts every host ahead of the first nodes, one after another (each once the one before
+   * is ready): Node processes booting at once beside the session slowed its first steps on
+   * a machine of two cores (bench/dap.bench.ts). Runs asked for meanwhile start hosts at once.
+   */
   warmUp(): void {
-    while (!this.closed && this.hosts.length < this.size) this.spawnHost();
+    this.warming = true;
+    this.warmNext();
+  }
+
+  private warmNext(): void {
+    if (!this.warming || this.closed) return;
+    if (this.hosts.length >= this.size) {
+      this.warming = false;
+      return;
+    }
+    if (this.hosts.every((h) => h.ready)) this.spawnHost();
   }
 
   /** Runs one call on a free host (waiting for one if all are busy). */
@@ -254,7 +272,7 @@ export class ProcessPool extends EventEmitter<ProcessPoolEvents> {
       stdio: ["ignore", "pipe", "pipe", "ipc"],
       serialization: "json",
     });
-    const host: Host = { child, sessions: 0 };
+    const host: Host = { child, sessions: 0, ready: false };
     this.hosts.push(host);
     // Output that bypasses the captured streams (native code, a crash message) still reaches the run's log.
     child.stdout?.on("data", (data: Buffer) => host.run?.request.onLog("log", data.toString("utf8").replace(/\n$/, "")));
@@ -265,6 +283,8 @@ export class ProcessPool extends EventEmitter<ProcessPoolEvents> {
     child.on("message", (message: FromHost) => this.receive(host, message));
     child.on("exit", (code, signal) => {
       this.forget(host);
+      // A host that died while starting must not stall the warm-up.
+      if (!host.ready) this.warmNext();
       const run = host.run;
       if (!run) return;
       const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
@@ -291,9 +311,11 @@ export class ProcessPool extends EventEmitter<ProcessPoolEvents> {
   }
 
   private receive(host: Host, message: FromHost): void {
-    if (message.type === "inspector") {
-      host.inspectorUrl = message.url;
-      if (this.hosts.includes(host)) this.emit("inspector", inspectorOf(host));
+    if (message.type === "ready") {
+      host.ready = true;
+      host.inspectorUrl = message.inspectorUrl;
+      if (host.inspectorUrl !== undefined && this.hosts.includes(host)) this.emit("inspector", inspectorOf(host));
+      this.warmNext();
       return;
     }
     const run = host.run;
