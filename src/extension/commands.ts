@@ -1,6 +1,7 @@
 // The commands of the "Stepgraph" category: Debug Graph, Run Graph (no stops) and Clear
 // Cache for This Graph; Show Graph (the graph view); and production's Deploy Graph,
-// Start/Stop Local Workers, Submit Job, Show Production Status, Retry Job and Set Deploy Key. Each acts
+// Start/Stop Local Workers, Submit Job, Show Production Status and Set Deploy Key (the production
+// view's commands are production-view-commands.ts). Each acts
 // on the file whose editor-title button (or CodeLens) was pressed, else the active editor's
 // graph file. And Pin Output and Unpin, from the Variables pane's context menu on a node's
 // output. Open Example (the walkthrough's first step) needs no graph.
@@ -16,7 +17,6 @@ import { openExample } from "./example-command";
 import { startLocalWorkers, stopLocalWorkers } from "./local-workers-commands";
 import { errorText } from "./output";
 import { pinOutput, unpinOutput } from "./pin-output";
-import { retryJob } from "./retry-command";
 import { runCli } from "./run-cli";
 import { launchSettings } from "./settings";
 import { showProductionStatus } from "./status-command";
@@ -35,7 +35,6 @@ export function registerCommands(context: StepgraphContext): vscode.Disposable {
     vscode.commands.registerCommand("stepgraph.stopLocalWorkers", () => stopLocalWorkers(context)),
     vscode.commands.registerCommand("stepgraph.submitJob", (uri?: unknown) => submitJob(context, graphArgument(uri))),
     vscode.commands.registerCommand("stepgraph.showProductionStatus", (uri?: unknown) => showProductionStatus(context, graphArgument(uri))),
-    vscode.commands.registerCommand("stepgraph.retryJob", (job?: unknown) => retryJob(context, job)),
     vscode.commands.registerCommand("stepgraph.pinOutput", (menuContext?: unknown) => pinOutput(context, menuContext)),
     vscode.commands.registerCommand("stepgraph.unpinOutput", (menuContext?: unknown) => unpinOutput(context, menuContext)),
     vscode.commands.registerCommand("stepgraph.setDeployKey", (key?: unknown) => setDeployKey(context.secrets, key)),

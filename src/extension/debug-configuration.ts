@@ -64,6 +64,11 @@ export function graphLaunchConfiguration(graphPath: string, options: { noDebug?:
   return { type: DEBUG_TYPE, request: "launch", name: l10n.t("Debug {0}", basename(graphPath)), graph: graphPath, stopOnEntry: true };
 }
 
+/** The replay of production's job `job` with the graph file at `graphPath` (the production Redis is added when resolved). */
+export function replayLaunchConfiguration(graphPath: string, job: string): LaunchConfiguration {
+  return { type: DEBUG_TYPE, request: "launch", name: l10n.t("Debug job {0} ({1})", job, basename(graphPath)), graph: graphPath, replay: { job } };
+}
+
 /**
  * The configuration to launch: `config` as written (or empty, for F5 with no launch.json)
  * completed from the active graph file, the settings and the workspace folder. Attributes

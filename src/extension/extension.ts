@@ -3,6 +3,7 @@
 import * as l10n from "@vscode/l10n";
 import * as vscode from "vscode";
 import { registerCommands } from "./commands";
+import { registerProductionView } from "./production-view-commands";
 import { StepgraphContext } from "./context";
 import { DebugAdapterFactory, DebugAdapterLogger } from "./debug-adapter";
 import { DEBUG_TYPE } from "./debug-configuration";
@@ -15,7 +16,7 @@ let context: StepgraphContext | undefined;
 export async function activate(extension: vscode.ExtensionContext): Promise<void> {
   shareTranslations();
   context = new StepgraphContext(extension.extensionUri, extension.secrets);
-  extension.subscriptions.push(context, registerDebugger(context), registerCommands(context), watchEditorsAndSettings(context), followDebugSessions(context.graphPanels));
+  extension.subscriptions.push(context, registerDebugger(context), registerCommands(context), registerProductionView(context), watchEditorsAndSettings(context), followDebugSessions(context.graphPanels));
   void context.statusBar.update(vscode.window.activeTextEditor);
   await context.startLanguageClient();
 }

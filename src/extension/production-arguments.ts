@@ -1,5 +1,5 @@
-// The command lines of the production subcommands (deploy, worker, submit, status, dead retry) as the
-// extension runs them, and which Redis they reach. Pure, so that every argument list is
+// The command lines of the production subcommands (deploy, worker, submit, status, graphs,
+// dead list/retry/drop, capture, captures) as the extension runs them, and which Redis they reach. Pure, so that every argument list is
 // unit-tested without VS Code or a CLI that has the subcommands.
 import { DEFAULT_LOCAL_REDIS_URL, invalidRedisUrlReason, redactRedisUrl } from "../store/redis-url";
 
@@ -53,6 +53,34 @@ export function statusArguments(graph: string, redis: ProductionRedis, options: 
 /** A dead job back on the loop it died in, on the active version. */
 export function deadRetryArguments(graph: string, jobId: string, redis: ProductionRedis): string[] {
   return ["dead", graph, "retry", jobId, ...redis.args];
+}
+
+/** A dead job forgotten (it stays counted as dead). */
+export function deadDropArguments(graph: string, jobId: string, redis: ProductionRedis): string[] {
+  return ["dead", graph, "drop", jobId, ...redis.args];
+}
+
+/** The dead-letter records of a graph, as JSON. */
+export function deadListArguments(graph: string, redis: ProductionRedis): string[] {
+  return ["dead", graph, "list", "--json", ...redis.args];
+}
+
+/** The graphs deployed to the Redis, as JSON. */
+export function graphsArguments(redis: ProductionRedis): string[] {
+  return ["graphs", "--json", ...redis.args];
+}
+
+/** The records the production view shows under each capture point. */
+export const VIEW_CAPTURE_RECORDS = 20;
+
+/** The capture points set on a graph, with their latest records, as JSON. */
+export function capturesArguments(graph: string, redis: ProductionRedis): string[] {
+  return ["captures", graph, "--json", "--records", String(VIEW_CAPTURE_RECORDS), ...redis.args];
+}
+
+/** A capture point on a node of the active version, its records as JSON lines, until `count` calls are recorded (or SIGINT). */
+export function captureArguments(graph: string, node: string, options: { count: number; where?: string }, redis: ProductionRedis): string[] {
+  return ["capture", graph, node, "--count", String(options.count), ...(options.where === undefined ? [] : ["--where", options.where]), "--json", ...redis.args];
 }
 
 /** The command line as the output channel shows it: the Redis URL may hold a password. */

@@ -1,5 +1,6 @@
 // What every production command needs to know about its graph: the file, its `graph NAME`,
 // the folder to run the CLI in, and the Redis the setting points production at.
+import { homedir } from "node:os";
 import { dirname } from "node:path";
 import * as vscode from "vscode";
 import { graphNameOf } from "./graph-name";
@@ -7,15 +8,28 @@ import { productionRedis, REDIS_URL_ENV, type ProductionRedis } from "./producti
 import { launchSettings } from "./settings";
 import { targetGraph } from "./target-graph";
 
-export interface ProductionTarget {
+/** Where production is for the window: the Redis and the folder the CLI runs in. */
+export interface ProductionPlace {
+  /** Where the CLI runs: the workspace folder, else the graph's folder. */
+  cwd: string;
+  redis: ProductionRedis;
+}
+
+export interface ProductionTarget extends ProductionPlace {
   file: vscode.Uri;
   /** The `graph NAME` the queues, versions and status are kept under. */
   graph: string;
   /** The scope to read the settings for. */
   scope: vscode.ConfigurationScope;
-  /** Where the CLI runs: the workspace folder, else the graph's folder. */
-  cwd: string;
-  redis: ProductionRedis;
+}
+
+/**
+ * Production as the window's first workspace folder's settings say (the production view's,
+ * and its actions', which name a graph rather than a file); the home folder without one.
+ */
+export function workspaceProduction(): ProductionPlace {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  return { redis: productionRedis(launchSettings(folder).redisUrl, process.env[REDIS_URL_ENV]), cwd: folder?.uri.fsPath ?? homedir() };
 }
 
 /**

@@ -14,6 +14,8 @@ export interface CliOptions {
   env?: Record<string, string>;
   /** Aborting sends the process SIGTERM; the promise still resolves when it has exited. */
   signal?: AbortSignal;
+  /** Each line of stdout as it comes (for a command that runs on, like `capture`). */
+  onLine?: (line: string) => void;
 }
 
 /** The environment of a CLI process: the extension host's executable is Electron (or node, remotely), run as node either way. */
@@ -30,7 +32,15 @@ export function runCli(cliPath: string, args: readonly string[], options: CliOpt
     });
     let stdout = "";
     let stderr = "";
-    child.stdout.on("data", (data: Buffer) => (stdout += data.toString("utf8")));
+    let partial = "";
+    child.stdout.on("data", (data: Buffer) => {
+      const text = data.toString("utf8");
+      stdout += text;
+      if (!options.onLine) return;
+      const lines = (partial + text).split("\n");
+      partial = lines.pop() ?? "";
+      lines.forEach(options.onLine);
+    });
     child.stderr.on("data", (data: Buffer) => (stderr += data.toString("utf8")));
     // SIGTERM lets the CLI close its connections; the caller sees `signal.aborted`.
     const abort = () => child.kill("SIGTERM");
@@ -42,6 +52,7 @@ export function runCli(cliPath: string, args: readonly string[], options: CliOpt
     });
     child.once("close", (code, signal) => {
       options.signal?.removeEventListener("abort", abort);
+      if (partial !== "") options.onLine?.(partial);
       resolve({ exitCode: code ?? (signal ? 128 : 1), stdout, stderr });
     });
   });

@@ -28,7 +28,12 @@
 //
 // The production steps deploy from the palette (confirming the modal, typing the deploy key
 // into the extension's prompt), start one local worker per loop, submit the example's input
-// and read the status, all against the private Redis.
+// and read the status, all against the private Redis. Then a job that dies: this run's copy
+// of the example has a customer in Austria (AUSTRIA_CUSTOMER), for whom pricing.ts has no VAT
+// rates; her order, submitted with the CLI, dies at quote. The production view (the Stepgraph
+// activity bar container) lists it under Dead jobs; its Debug Job replays it and stops before
+// quote with production's values (country "AT"); the fix (AT's rates) is written to
+// pricing.ts and deployed as version 2; Retry Job sends the job back, and it is done.
 // The graph view (which the first debug session opens beside the editor) is read in its
 // webview's DOM at each stop: every node named, at entry all pending with customer current,
 // at the breakpoint on quote what it reads done, after F10 quote done, at the end all done;
@@ -530,6 +535,33 @@ async function waitForNotification(/** @type {Page} */ page, /** @type {RegExp} 
   await waitUntil(`a notification ${pattern}`, timeoutMs, async () => (await notifications(page)).some((t) => pattern.test(t)), async () => ({ notifications: await notifications(page), dialogs: await texts(page, ".monaco-dialog-box"), output: (await outputLines(page)).slice(-15) }));
 }
 
+/** The dead job the production steps debug and retry. */
+const deadJob = { id: "" };
+
+/** The customer this run's copy of the example adds to its catalogue: in Austria, for which pricing.ts has no VAT rates. */
+const AUSTRIA_CUSTOMER = '  { id: "C-301", name: "Anna Huber", email: "anna@example.at", country: "AT", language: "de" },';
+
+/** The example's order, from the customer in Austria. */
+function austrianOrder(/** @type {string} */ workspace) {
+  const input = JSON.parse(readFileSync(join(workspace, "input.json"), "utf8"));
+  return { ...input, order: { ...input.order, id: "ORD-AT-1", customerId: "C-301" } };
+}
+
+/** The production view's rows (label | description), in the side bar. */
+const productionRows = (/** @type {Page} */ page) => texts(page, ".part.sidebar .tree-explorer-viewlet-tree-view .monaco-list-row");
+
+async function waitForProductionRow(/** @type {Page} */ page, /** @type {RegExp} */ pattern) {
+  await waitUntil(`a production view row ${pattern}`, 30_000, async () => (await productionRows(page)).some((row) => pattern.test(row)), () => productionRows(page));
+}
+
+/** Clicks an inline action (by its title) of the production view's row matching pattern. */
+async function productionRowAction(/** @type {Page} */ page, /** @type {RegExp} */ pattern, /** @type {string} */ action) {
+  await waitForProductionRow(page, pattern);
+  const row = page.locator(".part.sidebar .tree-explorer-viewlet-tree-view .monaco-list-row").filter({ hasText: pattern }).first();
+  await row.hover();
+  await row.locator(`.actions .action-label[aria-label="${action}"]`).click();
+}
+
 /** The walkthrough's id (publisher.name#id) and its steps. */
 const WALKTHROUGH = "stepgraph.stepgraph#stepgraph.getStarted";
 const WALKTHROUGH_STEPS = ["openExample", "debug", "step", "editValue", "deploy"];
@@ -973,6 +1005,60 @@ const STEPS = [
     },
   },
   {
+    name: "dead-job-in-production-view",
+    async run({ page, workspace, redisPort }) {
+      // An order from the customer in Austria (AUSTRIA_CUSTOMER, added to this copy's catalogue):
+      // pricing.ts has no VAT rates for AT, so the job dies at quote. The CLI submits it.
+      const submitted = spawnSync(process.execPath, [join(ROOT, "dist", "cli.js"), "submit", "orders", "--input", JSON.stringify(austrianOrder(workspace)), "--wait", "--timeout", "30", "--json", "--redis", `redis://127.0.0.1:${redisPort}`], { cwd: workspace, encoding: "utf8" });
+      const outcome = /** @type {{ id?: string | number, status?: string }} */ (JSON.parse(submitted.stdout.trim().split("\n").at(-1) || "{}"));
+      if (outcome.status !== "dead" || outcome.id === undefined) throw new Error(`the job did not die: ${submitted.stdout}${submitted.stderr}`);
+      deadJob.id = String(outcome.id);
+      // The Stepgraph container in the activity bar: the production view lists it under Dead jobs.
+      await page.locator(".activitybar .action-item a[aria-label^='Stepgraph']").first().click();
+      await waitForProductionRow(page, new RegExp(`^job ${deadJob.id} \\| quote: no VAT rates for country "AT"$`));
+      await waitForProductionRow(page, /^orders \| version 1$/);
+      await waitForProductionRow(page, /^intake \| waiting 0 · in flight 0 · done \d+ · failed \d+ · dead 1 · 1 worker · [\d.]+ jobs\/s$/);
+    },
+  },
+  {
+    name: "debug-job-stopped-at-failed-node",
+    async run({ page }) {
+      // Debug Job on the dead job's row: a replay session stops before quote, with production's values.
+      await productionRowAction(page, new RegExp(`^job ${deadJob.id} \\|`), "Debug Job");
+      await waitForStop(page, /^quote = pricing\.priceLines/, "the replay's stop before quote");
+      await waitForVariable(page, "Inputs", /^country = "AT"$/);
+      await waitForVariable(page, "Outputs", /^customer = \{/);
+      await waitUntil("the exception stop's reason in the call stack", 10_000, async () => (await callStack(page)).some((row) => /EXCEPTION/i.test(row)), () => callStack(page));
+    },
+  },
+  {
+    name: "fixed-and-redeployed",
+    async run({ page, workspace }) {
+      await page.keyboard.press("Shift+F5");
+      await waitForSessionEnd(page);
+      // The fix: VAT rates for AT in the workspace's pricing.ts, then Deploy Graph again (version 2).
+      const pricing = join(workspace, "nodes", "pricing.ts");
+      writeFileSync(pricing, readFileSync(pricing, "utf8").replace("  GB: { standard: 2000, reduced: 0 },", "  GB: { standard: 2000, reduced: 0 },\n  AT: { standard: 2000, reduced: 1000 },"));
+      await runPaletteCommand(page, "Stepgraph: Deploy Graph");
+      const dialog = page.locator(".monaco-dialog-box");
+      await dialog.waitFor({ state: "visible", timeout: 15_000 });
+      await dialog.locator(".monaco-button", { hasText: /^Deploy$/ }).click();
+      await waitForNotification(page, /Deployed orders version 2: loops intake \(1 workers?\), fulfilment \(1 workers?\), billing \(1 workers?\)/);
+      await waitForProductionRow(page, /^orders \| version 2$/);
+    },
+  },
+  {
+    name: "retried-job-done",
+    async run({ page, redisPort }) {
+      await productionRowAction(page, new RegExp(`^job ${deadJob.id} \\|`), "Retry Job");
+      await waitForNotification(page, new RegExp(`job ${deadJob.id} is back in its queue \\(loop intake, on version 2`));
+      // Done on version 2: its result holds `done`, and the view lists no dead job any more.
+      await waitUntil(`job ${deadJob.id} done`, 30_000, async () => (await redisCommand(redisPort, `HEXISTS stepgraph:{orders}:prod:result:${deadJob.id} done`)) === ":1", () => redisCommand(redisPort, `HGETALL stepgraph:{orders}:prod:result:${deadJob.id}`));
+      await waitForProductionRow(page, /^Dead jobs \| 0$/);
+      await waitForProductionRow(page, /^billing \| waiting 0 · in flight 0 · done 2 · /);
+    },
+  },
+  {
     name: "local-workers-stopped",
     async run({ page }) {
       await runPaletteCommand(page, "Stepgraph: Stop Local Workers");
@@ -1163,6 +1249,10 @@ async function main() {
   running.dir = dir;
   const workspace = join(dir, "orders");
   cpSync(join(ROOT, "examples", "orders"), workspace, { recursive: true, filter: (src) => !src.includes(".stepgraph") });
+  const catalogue = join(workspace, "nodes", "catalogue.ts");
+  const customers = readFileSync(catalogue, "utf8");
+  if (!customers.includes('{ id: "C-250",')) throw new Error(`${catalogue} has changed: the production steps add a customer after C-250`);
+  writeFileSync(catalogue, customers.replace(/^(\s*\{ id: "C-250",.*\n)/m, `$1${AUSTRIA_CUSTOMER}\n`));
   let result = { passed: 0, failed: 1 };
   try {
     const redisPort = await startRedis(dir);

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { describe, test } from "node:test";
 import ts from "typescript";
 import { OUTPUT_MENU_CONTEXT, PINNED_OUTPUT_MENU_CONTEXT } from "../../debug-adapter/output-pins";
+import { PRODUCTION_VIEW_ID } from "../../src/extension/views/production-tree";
 import { GRAPH_LENS_COMMANDS } from "../../src/language-server/code-lens";
 import { repoRoot } from "../helpers";
 import { localized, readManifest } from "./manifest-nls";
@@ -68,7 +69,7 @@ function launchArgumentNames(): string[] {
 
 /** The ids src/extension/commands.ts registers: the literals given to registerCommand, and SHOW_OUTPUT_COMMAND's value. */
 function registeredCommandIds(): string[] {
-  const commands = readFileSync(join(repoRoot, "src", "extension", "commands.ts"), "utf8");
+  const commands = ["commands.ts", "production-view-commands.ts"].map((file) => readFileSync(join(repoRoot, "src", "extension", file), "utf8")).join("\n");
   const statusBar = readFileSync(join(repoRoot, "src", "extension", "cache-status-bar.ts"), "utf8");
   const literals = [...commands.matchAll(/registerCommand\("([^"]+)"/g)].map((m) => m[1]);
   const showOutput = /SHOW_OUTPUT_COMMAND = "([^"]+)"/.exec(statusBar);
@@ -157,6 +158,10 @@ describe("package.json contributions", () => {
         ["stepgraph.submitJob", "Submit Job", "Stepgraph"],
         ["stepgraph.showProductionStatus", "Show Production Status", "Stepgraph"],
         ["stepgraph.retryJob", "Retry Job", "Stepgraph"],
+        ["stepgraph.dropJob", "Drop Job", "Stepgraph"],
+        ["stepgraph.debugJob", "Debug Job", "Stepgraph"],
+        ["stepgraph.captureNode", "Capture Node on Production", "Stepgraph"],
+        ["stepgraph.refreshProductionView", "Refresh Production", "Stepgraph"],
         ["stepgraph.setDeployKey", "Set Deploy Key", "Stepgraph"],
         ["stepgraph.pinOutput", "Pin Output", "Stepgraph"],
         ["stepgraph.unpinOutput", "Unpin", "Stepgraph"],
@@ -165,13 +170,30 @@ describe("package.json contributions", () => {
     );
   });
 
-  test("every command is in the palette for graph editors only, but Pin Output and Unpin, which need a variable, and Open Example, which needs no graph", () => {
+  test("every command is in the palette for graph editors only, but Pin Output and Unpin, which need a variable, Debug Job, which needs a dead job of the production view, and Open Example and Refresh Production, which need no graph", () => {
     const palette = contributes.menus.commandPalette;
-    // Open Example is left out of the list, so the palette shows it everywhere.
-    const listed = contributes.commands.map((c) => c.command).filter((id) => id !== "stepgraph.openExample");
+    // Open Example and Refresh Production are left out of the list, so the palette shows them everywhere.
+    const everywhere = ["stepgraph.openExample", "stepgraph.refreshProductionView"];
+    const listed = contributes.commands.map((c) => c.command).filter((id) => !everywhere.includes(id));
     assert.deepEqual(palette.map((item) => item.command).sort(), listed.sort());
-    const fromVariables = ["stepgraph.pinOutput", "stepgraph.unpinOutput"];
-    for (const item of palette) assert.equal(item.when, fromVariables.includes(item.command) ? "false" : "editorLangId == stepgraph", item.command);
+    const fromMenusOnly = ["stepgraph.pinOutput", "stepgraph.unpinOutput", "stepgraph.debugJob"];
+    for (const item of palette) assert.equal(item.when, fromMenusOnly.includes(item.command) ? "false" : "editorLangId == stepgraph", item.command);
+  });
+
+  test("the production view in a Stepgraph container of the activity bar; Debug Job, Retry Job and Drop Job on its dead jobs (inline and in the context menu), Refresh in its title", () => {
+    const manifest = contributes as unknown as {
+      viewsContainers: { activitybar: { id: string; title: string }[] };
+      views: Record<string, { id: string; name: string }[]>;
+      menus: Record<string, { command: string; when: string; group?: string }[]>;
+    };
+    assert.deepEqual(manifest.viewsContainers.activitybar.map((c) => c.id), ["stepgraph"]);
+    assert.deepEqual(manifest.views.stepgraph.map((v) => v.id), [PRODUCTION_VIEW_ID]);
+    const onDeadJobs = manifest.menus["view/item/context"].filter((item) => item.when === `view == ${PRODUCTION_VIEW_ID} && viewItem == deadJob`);
+    assert.deepEqual(onDeadJobs.filter((item) => item.group?.startsWith("inline")).map((item) => item.command), ["stepgraph.debugJob", "stepgraph.retryJob", "stepgraph.dropJob"]);
+    assert.deepEqual(onDeadJobs.filter((item) => !item.group?.startsWith("inline")).map((item) => item.command), ["stepgraph.debugJob", "stepgraph.retryJob", "stepgraph.dropJob"]);
+    // An inline action is an icon.
+    for (const command of ["stepgraph.debugJob", "stepgraph.retryJob", "stepgraph.dropJob", "stepgraph.refreshProductionView"]) assert.match(contributes.commands.find((c) => c.command === command)?.icon ?? "", /^\$\([a-z-]+\)$/, command);
+    assert.deepEqual(manifest.menus["view/title"].map((item) => [item.command, item.when]), [["stepgraph.refreshProductionView", `view == ${PRODUCTION_VIEW_ID}`]]);
   });
 
   test("Pin Output on every output in the Variables pane of a stepgraph session, Unpin on pinned ones: the adapter's menu contexts", () => {

@@ -51,6 +51,16 @@ if (process.argv.includes("--wait")) { process.on("SIGTERM", () => process.exit(
     assert.equal(result.exitCode, 3);
     assert.match(result.stdout, /"submit"/);
   });
+
+  test("onLine gets each stdout line as it comes, one split across writes whole, the last one unterminated too", async () => {
+    const lines = join(scratch, "lines.js");
+    writeFileSync(lines, `process.stdout.write("one\\ntw"); setTimeout(() => { process.stdout.write("o\\nthree"); }, 50);\n`);
+    const seen: string[] = [];
+    const result = await runCli(lines, [], { cwd: scratch, onLine: (line) => seen.push(line) });
+    assert.equal(result.exitCode, 0);
+    assert.deepEqual(seen, ["one", "two", "three"]);
+    assert.equal(result.stdout, "one\ntwo\nthree");
+  });
 });
 
 test("cliFailureLine: the first stderr line, without the 'stepgraph: ' prefix", () => {
