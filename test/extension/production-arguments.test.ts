@@ -4,9 +4,14 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { deployKeyProblem, withDeployKeyHint } from "../../src/extension/deploy-key-text";
 import {
+  captureArguments,
+  capturesArguments,
+  deadDropArguments,
+  deadListArguments,
   deadRetryArguments,
   deployArguments,
   displayedCommand,
+  graphsArguments,
   productionRedis,
   statusArguments,
   submitArguments,
@@ -76,6 +81,15 @@ describe("argument lists", () => {
   test("dead retry: the job back on the loop it died in", () => {
     assert.deepEqual(deadRetryArguments("orders", "17", noRedis), ["dead", "orders", "retry", "17"]);
     assert.deepEqual(deadRetryArguments("orders", "17@3", someRedis), ["dead", "orders", "retry", "17@3", "--redis", "redis://queues:6380"]);
+  });
+
+  test("the production view's commands: graphs, dead list and drop, captures; a capture point with and without --where", () => {
+    assert.deepEqual(graphsArguments(someRedis), ["graphs", "--json", "--redis", "redis://queues:6380"]);
+    assert.deepEqual(deadListArguments("orders", noRedis), ["dead", "orders", "list", "--json"]);
+    assert.deepEqual(deadDropArguments("orders", "17", someRedis), ["dead", "orders", "drop", "17", "--redis", "redis://queues:6380"]);
+    assert.deepEqual(capturesArguments("orders", noRedis), ["captures", "orders", "--json", "--records", "20"]);
+    assert.deepEqual(captureArguments("orders", "quote", { count: 5 }, noRedis), ["capture", "orders", "quote", "--count", "5", "--json"]);
+    assert.deepEqual(captureArguments("orders", "quote", { count: 5, where: "customer.country == \"DE\"" }, someRedis), ["capture", "orders", "quote", "--count", "5", "--where", 'customer.country == "DE"', "--json", "--redis", "redis://queues:6380"]);
   });
 
   test("the command line as logged hides the Redis password", () => {
