@@ -8,12 +8,13 @@ import { deadCommand } from "./dead";
 import { deployCommand } from "./deploy";
 import { runCommandLine } from "./dispatch";
 import { graphCommand } from "./graph";
+import { graphsCommand } from "./graphs";
 import { lspCommand } from "./lsp";
 import { runCommand } from "./run";
 import { statusCommand } from "./status";
 import { submitCommand } from "./submit";
 import { workerCommand } from "./worker";
 
-const commands: readonly Command[] = [checkCommand, runCommand, graphCommand, dapCommand, lspCommand, deployCommand, workerCommand, submitCommand, statusCommand, deadCommand, captureCommand, cacheCommand];
+const commands: readonly Command[] = [checkCommand, runCommand, graphCommand, dapCommand, lspCommand, deployCommand, workerCommand, submitCommand, statusCommand, graphsCommand, deadCommand, captureCommand, cacheCommand];
 
 runCommandLine(commands, process.argv.slice(2));
