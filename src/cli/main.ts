@@ -4,6 +4,7 @@ import { checkCommand } from "./check";
 import type { Command } from "./command";
 import { dapCommand } from "./dap";
 import { captureCommand } from "./capture";
+import { capturesCommand } from "./captures";
 import { deadCommand } from "./dead";
 import { deployCommand } from "./deploy";
 import { runCommandLine } from "./dispatch";
@@ -15,6 +16,6 @@ import { statusCommand } from "./status";
 import { submitCommand } from "./submit";
 import { workerCommand } from "./worker";
 
-const commands: readonly Command[] = [checkCommand, runCommand, graphCommand, dapCommand, lspCommand, deployCommand, workerCommand, submitCommand, statusCommand, graphsCommand, deadCommand, captureCommand, cacheCommand];
+const commands: readonly Command[] = [checkCommand, runCommand, graphCommand, dapCommand, lspCommand, deployCommand, workerCommand, submitCommand, statusCommand, graphsCommand, deadCommand, captureCommand, capturesCommand, cacheCommand];
 
 runCommandLine(commands, process.argv.slice(2));
