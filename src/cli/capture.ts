@@ -3,7 +3,7 @@
 // stderr once the live workers of its loop have it, prints each record as it arrives, and
 // withdraws the point when it has N records, at --timeout, or at Ctrl-C.
 import { randomBytes } from "node:crypto";
-import { CAPTURE_KEEP_MS, CAPTURE_TTL_MS, capturableNodes, DEFAULT_CAPTURE_COUNT, MAX_CAPTURE_COUNT, parseWhere, type CaptureDefinition, type CaptureRecord } from "../production/capture-point";
+import { CAPTURE_KEEP_MS, CAPTURE_TTL_MS, capturableNodes, DEFAULT_CAPTURE_COUNT, MAX_CAPTURE_COUNT, parseCaptureRecord, parseWhere, type CaptureDefinition } from "../production/capture-point";
 import type { QueueStore } from "../store/queue-store";
 import { captureRecordJson, captureRecordLine } from "./capture-output";
 import { Exit, UserError, type Command } from "./command";
@@ -103,13 +103,9 @@ async function capture(store: QueueStore, run: CaptureRun): Promise<number> {
       for (const entry of entries) {
         after = entry.id;
         if (printed >= definition.count) break;
-        let record: CaptureRecord;
-        try {
-          record = JSON.parse(entry.record) as CaptureRecord;
-        } catch {
-          // Not written by a worker (the stream is Redis's, anyone may add to it): not one of the N.
-          continue;
-        }
+        const record = parseCaptureRecord(entry.record);
+        // Not written by a worker: not one of the N.
+        if (record === undefined) continue;
         process.stdout.write(`${run.json ? JSON.stringify(captureRecordJson(record)) : captureRecordLine(record)}\n`);
         printed++;
       }

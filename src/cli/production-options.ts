@@ -49,14 +49,18 @@ export interface ProductionConnection {
  * (the store reconnects and resends) rather than fail.
  */
 export async function openProduction(graph: string, url: string): Promise<ProductionConnection> {
-  let store: QueueStore;
+  const store = await unavailableAsUserError(QueueStore.open(url, graph));
+  return { store, manager: new QueueManager(store), close: () => store.close() };
+}
+
+/** `opening`, with a Redis that does not answer (RedisUnavailableError) turned into one line for the user. */
+export async function unavailableAsUserError<T>(opening: Promise<T>): Promise<T> {
   try {
-    store = await QueueStore.open(url, graph);
+    return await opening;
   } catch (e) {
     if (e instanceof RedisUnavailableError) throw new UserError(e.message);
     throw e;
   }
-  return { store, manager: new QueueManager(store), close: () => store.close() };
 }
 
 /** `work`, with a refused version or active-version pointer (VersionRefusedError) turned into one line for the user. */

@@ -46,6 +46,33 @@ export interface CaptureRecord {
   error?: { message: string; name?: string; stack?: string };
 }
 
+/** A capture point's definition as read from Redis; undefined for text that is not one (Redis is anyone's to write to). */
+export function parseCaptureDefinition(text: string): CaptureDefinition | undefined {
+  const definition = parsedObject(text);
+  if (typeof definition?.node !== "string" || typeof definition.count !== "number") return undefined;
+  if (definition.where !== undefined && typeof definition.where !== "string") return undefined;
+  return definition as unknown as CaptureDefinition;
+}
+
+/** A record as read from a capture point's stream; undefined for an entry no worker wrote (anyone may add to the stream). */
+export function parseCaptureRecord(text: string): CaptureRecord | undefined {
+  const record = parsedObject(text);
+  if (record === undefined) return undefined;
+  const { job, node, worker, attempt, at, durationMs, error } = record;
+  if (typeof job !== "string" || typeof node !== "string" || typeof worker !== "string" || typeof attempt !== "number" || !Number.isFinite(at) || typeof durationMs !== "number") return undefined;
+  if (error !== undefined && typeof (error as { message?: unknown } | null)?.message !== "string") return undefined;
+  return record as unknown as CaptureRecord;
+}
+
+function parsedObject(text: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The nodes a capture point may name: those that call a function (or a subgraph with `map`). */
 export function capturableNodes(graph: ProductionGraph): ProductionNode[] {
   return graph.nodes.filter((node) => node.kind === "call" || node.kind === "mapped-subgraph");

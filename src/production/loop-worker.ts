@@ -12,7 +12,7 @@ import type { CommitRefill, QueueStore } from "../store/queue-store";
 import { withTimeout } from "../store/redis-connection";
 import { isOutOfMemoryError } from "../store/redis-memory";
 import { parseCondition } from "../graph/parser";
-import { CAPTURE_STREAM_CAP, CaptureTable, captureRecordText, type CaptureDefinition, type CapturedCall, type LiveCapture } from "./capture-point";
+import { CAPTURE_STREAM_CAP, CaptureTable, captureRecordText, parseCaptureDefinition, type CapturedCall, type LiveCapture } from "./capture-point";
 import { ElementSlots } from "./element-slots";
 import { PartitionTaker, type TakenJob } from "./partition-taker";
 import { BadJobError, parseJobMessage, type JobMessage } from "./job-message";
@@ -631,13 +631,8 @@ export class LoopWorker {
    * its hash; one that is gone (withdrawn, expired) is dropped again.
    */
   private async takeCapture(id: string, text: string): Promise<void> {
-    let definition: CaptureDefinition;
-    try {
-      definition = JSON.parse(text) as CaptureDefinition;
-    } catch {
-      return;
-    }
-    if (typeof definition.node !== "string" || typeof definition.count !== "number") return;
+    const definition = parseCaptureDefinition(text);
+    if (definition === undefined) return;
     const where = definition.where === undefined ? undefined : parseCondition(definition.where).condition;
     if (definition.where !== undefined && where === undefined) return this.options.log(`capture point ${id}: its condition does not parse; ignored`);
     if (!this.captures.add(id, definition.node, where, definition.count)) return;

@@ -49,10 +49,20 @@ export class QueueManager {
    * VersionRefusedError when the pointer is not a signed pointer at all.
    */
   async activeManifest(): Promise<VersionManifest | undefined> {
-    const pointer = await this.store.activePointer();
-    if (pointer === undefined) return undefined;
-    const stored = await this.store.readVersion(readPointer(pointer, this.graphName).version);
+    const version = await this.activeVersion();
+    if (version === undefined) return undefined;
+    const stored = await this.store.readVersion(version);
     return stored && (JSON.parse(stored.manifest) as VersionManifest);
+  }
+
+  /**
+   * The active version's number as the pointer gives it, unverified as activeManifest's;
+   * undefined when none is active. Throws VersionRefusedError when the pointer is not a
+   * signed pointer at all.
+   */
+  async activeVersion(): Promise<number | undefined> {
+    const pointer = await this.store.activePointer();
+    return pointer === undefined ? undefined : readPointer(pointer, this.graphName).version;
   }
 
   /**

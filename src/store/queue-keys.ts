@@ -103,3 +103,15 @@ export function queueKeys(graph: string, partition = 0): QueueKeys {
     rate: (name) => `${loop(name)}rate`,
   };
 }
+
+/** What SCAN matches to find every graph's active-version pointer: `stepgraph:{*}:prod:active`. */
+export const ACTIVE_POINTER_PATTERN = queueKeys("*").active;
+
+/** The graph whose active-version pointer `key` is; undefined for another key the pattern matches (its `*` matches any text). */
+export function graphOfActivePointer(key: string): string | undefined {
+  const [before, after] = ACTIVE_POINTER_PATTERN.split("*");
+  if (!key.startsWith(before) || !key.endsWith(after)) return undefined;
+  const graph = key.slice(before.length, key.length - after.length);
+  // A name as `graph NAME` declares it: not a partition's tag (`orders:1`), not a key that only starts and ends like one.
+  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(graph) ? graph : undefined;
+}

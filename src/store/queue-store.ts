@@ -8,11 +8,11 @@
 // has one store per partition (partitionStore), each touching its partition's slot alone
 // (and the graph's own for versions), all on the connection of the one opened.
 import type { CacheStorage } from "./cache-storage";
-import { duplicateConnection, openRedis, RedisUnavailableError, withTimeout, type RedisClient } from "./redis-connection";
+import { duplicateConnection, openRedis, RedisUnavailableError, scanKeys, withTimeout, type RedisClient } from "./redis-connection";
 import { readMaxmemoryPolicy } from "./redis-memory";
 import { RedisStorage } from "./redis-storage";
 import { redactRedisUrl } from "./redis-url";
-import { queueKeys, type QueueKeys } from "./queue-keys";
+import { ACTIVE_POINTER_PATTERN, graphOfActivePointer, queueKeys, type QueueKeys } from "./queue-keys";
 import { LIVE_LEASE, QUEUE_SCRIPTS, type QueueScriptName } from "./queue-scripts";
 
 /** Where a finished job goes from a loop (see the commit script). */
@@ -87,6 +87,26 @@ export interface JobRecordReader {
   close(): void;
 }
 
+/** The graphs deployed on one Redis (QueueStore.openDeployments), and a store of each on its one connection. */
+export interface Deployments {
+  /** The graphs with an active-version pointer, sorted by name: found by SCAN, on every primary of a cluster. */
+  graphs(): Promise<string[]>;
+  /** The store of `graph` on this connection; close() closes it too. */
+  store(graph: string): QueueStore;
+  close(): void;
+}
+
+/** A capture point as it stands (QueueStore.capturePoint). */
+export interface CapturePointState {
+  /** The calls it records in all. */
+  count: number;
+  recorded: number;
+  /** How long until it expires, unless its command renews it; null when it does not expire. */
+  expiresInMs: number | null;
+  /** Its latest records as the workers wrote them (JSON text), oldest first. */
+  records: string[];
+}
+
 export interface OpenQueueStoreOptions {
   /** How long the first connection may take before the URL counts as not answering. */
   connectTimeoutMs?: number;
@@ -115,6 +135,14 @@ const MAX_COMMIT_BATCH = 100;
  */
 const SOCKET_TIMEOUT_MS = 5000;
 
+/**
+ * The main connection's options. No auto-pipelining: the store batches what is worth
+ * batching (commits: one script call for the jobs a worker finished in one turn), and
+ * ioredis's pipeline made for every turn's writes cost a worker about 10 % of its time per
+ * job; commands sent in one turn are still all in flight at once.
+ */
+const STORE_CONNECTION_OPTIONS = { maxRetriesPerRequest: null, enableAutoPipelining: false, socketTimeout: SOCKET_TIMEOUT_MS };
+
 export class QueueStore {
   readonly keys: QueueKeys;
   /** The store of each partition but 0 opened so far (on the store of partition 0, which `open` gives). */
@@ -136,11 +164,7 @@ export class QueueStore {
    */
   static async open(url: string, graph: string, options: OpenQueueStoreOptions = {}): Promise<QueueStore> {
     const timeoutMs = options.connectTimeoutMs ?? 5000;
-    // No auto-pipelining: the store batches what is worth batching (commits: one script call
-    // for the jobs a worker finished in one turn), and ioredis's pipeline made for every turn's
-    // writes cost a worker about 10 % of its time per job; commands sent in one turn are
-    // still all in flight at once.
-    const redis = await openRedis(url, timeoutMs, { maxRetriesPerRequest: null, enableAutoPipelining: false, socketTimeout: SOCKET_TIMEOUT_MS });
+    const redis = await openRedis(url, timeoutMs, STORE_CONNECTION_OPTIONS);
     const store = new QueueStore(redis, graph, 0);
     try {
       // On a cluster, the first command of the graph's slot: its node may be the one that is down.
@@ -150,6 +174,33 @@ export class QueueStore {
       throw new RedisUnavailableError(`the Redis serving graph '${graph}' at ${redactRedisUrl(url)} does not answer (${e instanceof Error ? e.message.split("\n")[0] : String(e)})`);
     }
     return store;
+  }
+
+  /**
+   * Connects to the Redis at `url` (one server, or any node of a cluster) as open does, for
+   * the graphs deployed there. Throws RedisUnavailableError when it does not answer.
+   */
+  static async openDeployments(url: string, options: OpenQueueStoreOptions = {}): Promise<Deployments> {
+    const redis = await openRedis(url, options.connectTimeoutMs ?? 5000, STORE_CONNECTION_OPTIONS);
+    const stores: QueueStore[] = [];
+    return {
+      async graphs() {
+        const graphs = new Set<string>();
+        await scanKeys(redis, ACTIVE_POINTER_PATTERN, (keys) => {
+          for (const graph of keys.map(graphOfActivePointer)) if (graph !== undefined) graphs.add(graph);
+        });
+        return [...graphs].sort();
+      },
+      store(graph) {
+        const store = new QueueStore(redis, graph, 0);
+        stores.push(store);
+        return store;
+      },
+      close() {
+        for (const store of stores) store.close();
+        redis.disconnect();
+      },
+    };
   }
 
   /**
@@ -567,6 +618,21 @@ export class QueueStore {
     return this.redis.hgetall(this.keys.captures);
   }
 
+  /**
+   * A capture point as it stands, with its last `lastRecords` records; undefined when it is
+   * gone (withdrawn, or expired: its entry in captureDefinitions may outlive it). Reads only.
+   */
+  async capturePoint(id: string, lastRecords: number): Promise<CapturePointState | undefined> {
+    const [[count, recorded], ttl, entries] = await Promise.all([
+      this.redis.hmget(this.keys.capture(id), "count", "recorded"),
+      this.redis.pttl(this.keys.capture(id)),
+      lastRecords > 0 ? this.redis.xrevrange(this.keys.captureRecords(id), "+", "-", "COUNT", lastRecords) : [],
+    ]);
+    // PTTL -2: it expired between the two reads.
+    if (count === null || ttl === -2) return undefined;
+    return { count: Number(count), recorded: Number(recorded ?? 0), expiresInMs: ttl < 0 ? null : ttl, records: entries.reverse().map(([, fields]) => recordField(fields)) };
+  }
+
   /** Drops the entries of capture points that expired (their command ended without withdrawing them). */
   async forgetExpiredCaptures(): Promise<void> {
     const ids = Object.keys(await this.captureDefinitions());
@@ -606,7 +672,7 @@ export class QueueStore {
   async nextCaptureRecords(id: string, after: string, blockMs: number): Promise<{ id: string; record: string }[]> {
     const reply = (await this.blockingConnection().xread("BLOCK", blockMs, "STREAMS", this.keys.captureRecords(id), after)) as [string, [string, string[]][]][] | null;
     const entries = reply?.[0]?.[1] ?? [];
-    return entries.map(([entryId, fields]) => ({ id: entryId, record: fields[fields.indexOf("r") + 1] ?? "" }));
+    return entries.map(([entryId, fields]) => ({ id: entryId, record: recordField(fields) }));
   }
 
   // ---- results, dead letters, counts ----
@@ -680,4 +746,10 @@ export class QueueStore {
       recentSeconds: 10 + msIntoBucket / 1000,
     };
   }
+}
+
+/** The record a worker wrote into a capture stream entry (field `r`); "" for an entry without one. */
+function recordField(fields: readonly string[]): string {
+  for (let i = 0; i + 1 < fields.length; i += 2) if (fields[i] === "r") return fields[i + 1];
+  return "";
 }

@@ -45,6 +45,21 @@ export function primaryServers(client: RedisClient): Redis[] {
   return client instanceof Cluster ? client.nodes("master") : [client];
 }
 
+/**
+ * SCAN (not KEYS, which holds a large Redis up) for the keys matching `pattern`, on each
+ * primary of a cluster; `each` gets every non-empty batch. A key may come back twice.
+ */
+export async function scanKeys(client: RedisClient, pattern: string, each: (keys: string[]) => Promise<void> | void): Promise<void> {
+  for (const server of primaryServers(client)) {
+    let cursor = "0";
+    do {
+      const [next, keys] = await server.scan(cursor, "MATCH", pattern, "COUNT", 1000);
+      cursor = next;
+      if (keys.length > 0) await each(keys);
+    } while (cursor !== "0");
+  }
+}
+
 /** CLUSTER INFO of a server in cluster mode; undefined for one that is not (or will not say: then it is used as one server). */
 async function readClusterInfo(redis: Redis): Promise<string | undefined> {
   const info = await redis.info("cluster").catch(() => undefined);

@@ -1,7 +1,7 @@
 // CacheStorage on a Redis connection (one server, or a cluster).
 import { Cluster } from "ioredis";
 import type { CacheStorage } from "./cache-storage";
-import { primaryServers, type RedisClient } from "./redis-connection";
+import { scanKeys, type RedisClient } from "./redis-connection";
 
 export class RedisStorage implements CacheStorage {
   constructor(
@@ -40,20 +40,8 @@ export class RedisStorage implements CacheStorage {
     return [...found];
   }
 
-  /**
-   * SCAN, not KEYS, so that a large Redis is not blocked; `each` gets every non-empty batch.
-   * Each primary of a cluster scans its own keys.
-   */
-  private async scanPrefix(prefix: string, each: (keys: string[]) => Promise<void>): Promise<void> {
-    const pattern = `${prefix.replace(/[*?[\]\\]/g, "\\$&")}*`;
-    for (const server of primaryServers(this.redis)) {
-      let cursor = "0";
-      do {
-        const [next, keys] = await server.scan(cursor, "MATCH", pattern, "COUNT", 1000);
-        cursor = next;
-        if (keys.length > 0) await each(keys);
-      } while (cursor !== "0");
-    }
+  private scanPrefix(prefix: string, each: (keys: string[]) => Promise<void>): Promise<void> {
+    return scanKeys(this.redis, `${prefix.replace(/[*?[\]\\]/g, "\\$&")}*`, each);
   }
 
   close(): Promise<void> {

@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { captureRecordJson, captureRecordLine } from "../../src/cli/capture-output";
-import { CAPTURE_VALUE_LIMIT_BYTES, CaptureTable, captureRecordText, parseWhere, type CaptureRecord, type CapturedCall, type LiveCapture } from "../../src/production/capture-point";
+import { CAPTURE_VALUE_LIMIT_BYTES, CaptureTable, captureRecordText, parseCaptureDefinition, parseCaptureRecord, parseWhere, type CaptureRecord, type CapturedCall, type LiveCapture } from "../../src/production/capture-point";
 import type { ProductionNode } from "../../src/production/production-graph";
 import { encodeValue } from "../../src/runtime/values";
 
@@ -54,4 +54,13 @@ test("--where may read only what the node reads; the table records a call for ea
   assert.equal(table.remove("p1"), true);
   assert.equal(table.remove("p2"), true);
   assert.equal(table.byNode.size, 0);
+});
+
+test("definitions and records read back from Redis: what a command and a worker wrote, nothing else (anyone may write to Redis)", () => {
+  assert.deepEqual(parseCaptureDefinition('{"node":"b","count":3,"where":"a > 4"}'), { node: "b", count: 3, where: "a > 4" });
+  assert.deepEqual(parseCaptureDefinition('{"node":"b","count":3}'), { node: "b", count: 3 });
+  for (const text of ["", "nope", "null", "[]", '{"node":"b"}', '{"node":1,"count":3}', '{"node":"b","count":3,"where":5}']) assert.equal(parseCaptureDefinition(text), undefined, text);
+  const text = captureRecordText("b", "w1", call([5], { ok: false, kind: "error", error: { message: "boom" } }));
+  assert.deepEqual(parseCaptureRecord(text), JSON.parse(text));
+  for (const bad of ["", "{}", "[1]", '{"job":"7","node":"b","worker":"w1","attempt":1,"at":"then","durationMs":1}', '{"job":"7","node":"b","worker":"w1","attempt":1,"at":1,"durationMs":1,"error":"boom"}']) assert.equal(parseCaptureRecord(bad), undefined, bad);
 });

@@ -2,44 +2,17 @@
 // the live workers record the node's calls without stopping them, into a capped stream in
 // Redis, and prints the records as they arrive. Real worker processes, a real redis-server.
 import assert from "node:assert/strict";
-import { spawn, type ChildProcess } from "node:child_process";
-import { join } from "node:path";
 import { test } from "node:test";
-import { repoRoot, type CliResult } from "../helpers";
+import type { CliResult } from "../helpers";
 import { copyFixture, type Workspace } from "../runtime/workspace";
-import { deploy, fileTestRedis, loopsWorkspace, productionEnv, queueManager, startWorker, stepgraph, stopWorkers, submit, waitFor, waitForRest, type WorkerProcess } from "./production-harness";
+import { endCapture, startCapture as startCaptureProcess, type CaptureProcess } from "./capture-process";
+import { deploy, fileTestRedis, loopsWorkspace, queueManager, startWorker, stepgraph, stopWorkers, submit, waitFor, waitForRest, type WorkerProcess } from "./production-harness";
 
 const redis = fileTestRedis();
 
-interface CaptureProcess {
-  child: ChildProcess;
-  stdout(): string;
-  stderr(): string;
-  exited: Promise<number | null>;
-}
-
 /** Starts `stepgraph capture ARGS` and resolves once it says every live worker has the capture point. */
-async function startCapture(ws: Workspace, args: readonly string[]): Promise<CaptureProcess> {
-  const child = spawn(process.execPath, [join(repoRoot, "dist", "cli.js"), "capture", ...args], { cwd: ws.dir, env: productionEnv(redis.url, ws), stdio: ["ignore", "pipe", "pipe"] });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (data: Buffer) => (stdout += data.toString()));
-  child.stderr.on("data", (data: Buffer) => (stderr += data.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-  const capture = { child, stdout: () => stdout, stderr: () => stderr, exited };
-  try {
-    await waitFor(() => /^capturing /m.test(stderr) || child.exitCode !== null, 20_000, "the capture to reach the workers");
-  } catch (e) {
-    child.kill("SIGKILL");
-    throw e;
-  }
-  return capture;
-}
-
-/** Ends a capture process still running (a test that failed midway), and waits for it. */
-async function endCapture(capture: CaptureProcess): Promise<void> {
-  if (capture.child.exitCode === null && capture.child.signalCode === null) capture.child.kill("SIGKILL");
-  await capture.exited;
+function startCapture(ws: Workspace, args: readonly string[]): Promise<CaptureProcess> {
+  return startCaptureProcess(redis.url, ws, args);
 }
 
 interface CaptureRecord {

@@ -5,7 +5,7 @@
 // them) stay under the graph's own `{graph}`.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { queueKeys, type QueueKeys } from "../../src/store/queue-keys";
+import { ACTIVE_POINTER_PATTERN, graphOfActivePointer, queueKeys, type QueueKeys } from "../../src/store/queue-keys";
 
 const hashTag = (key: string) => /\{([^}]*)\}/.exec(key)?.[1];
 
@@ -55,5 +55,14 @@ test("partitions of one graph, and graphs, never share a key", () => {
         seen.set(key, owner);
       }
     }
+  }
+});
+
+test("the active pointers' SCAN pattern, and the graph each key it matches names (none for a key that only looks like one)", () => {
+  assert.equal(ACTIVE_POINTER_PATTERN, "stepgraph:{*}:prod:active");
+  assert.equal(graphOfActivePointer(queueKeys("orders").active), "orders");
+  assert.equal(graphOfActivePointer(queueKeys("orders", 2).active), "orders");
+  for (const key of ["stepgraph:{orders:1}:prod:active", "stepgraph:{a}:prod:x:{b}:prod:active", "stepgraph:{}:prod:active", "stepgraph:{9x}:prod:active", "stepgraph:{orders}:prod:active-seq", "stepgraph:{orders}:prod:actives"]) {
+    assert.equal(graphOfActivePointer(key), undefined, key);
   }
 });
