@@ -547,8 +547,13 @@ function austrianOrder(/** @type {string} */ workspace) {
   return { ...input, order: { ...input.order, id: "ORD-AT-1", customerId: "C-301" } };
 }
 
-/** The production view's rows (label | description), in the side bar. */
-const productionRows = (/** @type {Page} */ page) => texts(page, ".part.sidebar .tree-explorer-viewlet-tree-view .monaco-list-row");
+/** The production view's rows, "label | description", in the side bar. */
+const productionRows = (/** @type {Page} */ page) =>
+  page
+    .$$eval(".part.sidebar .tree-explorer-viewlet-tree-view .monaco-list-row", (rows) =>
+      rows.map((row) => [".label-name", ".label-description"].map((part) => /** @type {HTMLElement | null} */ (row.querySelector(part))?.innerText.trim() ?? "").filter((text) => text !== "").join(" | ")),
+    )
+    .catch(() => /** @type {string[]} */ ([]));
 
 async function waitForProductionRow(/** @type {Page} */ page, /** @type {RegExp} */ pattern) {
   await waitUntil(`a production view row ${pattern}`, 30_000, async () => (await productionRows(page)).some((row) => pattern.test(row)), () => productionRows(page));
