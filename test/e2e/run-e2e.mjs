@@ -555,14 +555,23 @@ const productionRows = (/** @type {Page} */ page) =>
     )
     .catch(() => /** @type {string[]} */ ([]));
 
+/** Shows the Stepgraph container in the side bar (a debug session shows Run and Debug there). */
+async function showProductionView(/** @type {Page} */ page) {
+  if (await page.locator(".part.sidebar .tree-explorer-viewlet-tree-view").first().isVisible().catch(() => false)) return;
+  await page.locator(".activitybar .action-item a[aria-label^='Stepgraph']").first().click();
+  await page.locator(".part.sidebar .tree-explorer-viewlet-tree-view").first().waitFor({ state: "visible", timeout: 10_000 });
+}
+
 async function waitForProductionRow(/** @type {Page} */ page, /** @type {RegExp} */ pattern) {
+  await showProductionView(page);
   await waitUntil(`a production view row ${pattern}`, 30_000, async () => (await productionRows(page)).some((row) => pattern.test(row)), () => productionRows(page));
 }
 
 /** Clicks an inline action (by its title) of the production view's row matching pattern. */
 async function productionRowAction(/** @type {Page} */ page, /** @type {RegExp} */ pattern, /** @type {string} */ action) {
   await waitForProductionRow(page, pattern);
-  const row = page.locator(".part.sidebar .tree-explorer-viewlet-tree-view .monaco-list-row").filter({ hasText: pattern }).first();
+  const index = (await productionRows(page)).findIndex((text) => pattern.test(text));
+  const row = page.locator(".part.sidebar .tree-explorer-viewlet-tree-view .monaco-list-row").nth(index);
   await row.hover();
   await row.locator(`.actions .action-label[aria-label="${action}"]`).click();
 }
@@ -1019,7 +1028,6 @@ const STEPS = [
       if (outcome.status !== "dead" || outcome.id === undefined) throw new Error(`the job did not die: ${submitted.stdout}${submitted.stderr}`);
       deadJob.id = String(outcome.id);
       // The Stepgraph container in the activity bar: the production view lists it under Dead jobs.
-      await page.locator(".activitybar .action-item a[aria-label^='Stepgraph']").first().click();
       await waitForProductionRow(page, new RegExp(`^job ${deadJob.id} \\| quote: no VAT rates for country "AT"$`));
       await waitForProductionRow(page, /^orders \| version 1$/);
       await waitForProductionRow(page, /^intake \| waiting 0 · in flight 0 · done \d+ · failed \d+ · dead 1 · 1 worker · [\d.]+ jobs\/s$/);
@@ -1061,6 +1069,27 @@ const STEPS = [
       await waitUntil(`job ${deadJob.id} done`, 30_000, async () => (await redisCommand(redisPort, `HEXISTS stepgraph:{orders}:prod:result:${deadJob.id} done`)) === ":1", () => redisCommand(redisPort, `HGETALL stepgraph:{orders}:prod:result:${deadJob.id}`));
       await waitForProductionRow(page, /^Dead jobs \| 0$/);
       await waitForProductionRow(page, /^billing \| waiting 0 · in flight 0 · done 2 · /);
+    },
+  },
+  {
+    name: "captured-node-on-production",
+    async run({ page, workspace, redisPort }) {
+      // Capture Node on Production on quote's line: one call recorded on the live workers, then withdrawn.
+      await goTo(page, String(nodeLine(workspace, "quote") + 1));
+      await runPaletteCommand(page, "Stepgraph: Capture Node on Production");
+      const input = page.locator(".quick-input-widget input");
+      await input.waitFor({ state: "visible", timeout: 15_000 });
+      await input.fill("1");
+      await page.keyboard.press("Enter");
+      await waitUntil("the condition's input box", 10_000, async () => /satisfy a condition/.test((await texts(page, ".quick-input-widget")).join(" ")), () => texts(page, ".quick-input-widget"));
+      await page.keyboard.press("Enter");
+      await waitUntil("the capture point set on quote", 20_000, async () => /^\*[1-9]/.test(await redisCommand(redisPort, "HKEYS stepgraph:{orders}:prod:captures")), () => redisCommand(redisPort, "HKEYS stepgraph:{orders}:prod:captures"));
+      await waitForProductionRow(page, /^quote \| 0 of 1 recorded$/);
+      const submitted = spawnSync(process.execPath, [join(ROOT, "dist", "cli.js"), "submit", "orders", "--input-file", join(workspace, "input.json"), "--wait", "--timeout", "30", "--redis", `redis://127.0.0.1:${redisPort}`], { cwd: workspace, encoding: "utf8" });
+      if (submitted.status !== 0) throw new Error(`submit failed: ${submitted.stdout}${submitted.stderr}`);
+      await waitForNotification(page, /recorded 1 calls of quote; the capture point is withdrawn/);
+      await showOutputChannel(page, "Stepgraph");
+      await waitUntil("the record in the output channel", 15_000, async () => (await outputLines(page)).some((line) => /capture quote: \{"job":"\d+","node":"quote"/.test(line)), async () => (await outputLines(page)).slice(-10));
     },
   },
   {
