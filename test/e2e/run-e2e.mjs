@@ -496,6 +496,8 @@ async function debugKey(/** @type {Page} */ page, /** @type {string} */ key) {
 
 /** Waits until the debugger is paused with a top frame matching pattern. */
 async function waitForStop(/** @type {Page} */ page, /** @type {RegExp} */ pattern, /** @type {string} */ what) {
+  // A session started with the production view in the side bar leaves it there: Run and Debug shows the call stack and the variables.
+  if (!(await page.locator(".debug-call-stack").first().isVisible().catch(() => false))) await runPaletteCommand(page, "View: Show Run and Debug");
   await waitUntil(what, 60_000, async () => pattern.test(await topFrame(page)), async () => ({ callStack: await callStack(page), debugConsole: await debugConsole(page), dialogs: await texts(page, ".monaco-dialog-box") }));
 }
 
