@@ -1043,7 +1043,7 @@ const STEPS = [
       await waitForStop(page, /^quote = pricing\.priceLines/, "the replay's stop before quote");
       await waitForVariable(page, "Inputs", /^country = "AT"$/);
       await waitForVariable(page, "Outputs", /^customer = \{/);
-      await waitUntil("the exception stop's reason in the call stack", 10_000, async () => (await callStack(page)).some((row) => /EXCEPTION/i.test(row)), () => callStack(page));
+      await waitUntil("the stop's description on the session's row", 10_000, async () => (await callStack(page)).some((row) => /^Debug job \d+ \(orders\.graph\) \| NODE 'QUOTE' FAILED IN PRODUCTION$/i.test(row)), () => callStack(page));
     },
   },
   {
