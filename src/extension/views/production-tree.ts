@@ -81,7 +81,15 @@ function deadJobsRow(snapshot: GraphSnapshot): ProductionRow {
   const total = dead.length + moreDead;
   const children = dead.map((job) => deadJobRow(graph, job));
   if (moreDead > 0) children.push({ id: `graph:${graph}:dead:more`, kind: "message", icon: "ellipsis", label: l10n.t("{0} more (stepgraph dead {1} list)", moreDead, graph), graph });
-  return { id: `graph:${graph}:dead`, kind: "deadJobs", icon: "error", label: l10n.t("Dead jobs"), description: String(total), graph, children, expanded: total > 0 };
+  return { id: groupId(`graph:${graph}:dead`, total), kind: "deadJobs", icon: "error", label: l10n.t("Dead jobs"), description: String(total), graph, children, expanded: total > 0 };
+}
+
+/**
+ * A group's id, another once it has rows: VS Code keeps a row's expansion by its id, and a
+ * row first shown empty (not expandable) would stay collapsed when its first rows come.
+ */
+function groupId(base: string, rows: number): string {
+  return rows > 0 ? base : `${base}:empty`;
 }
 
 function deadJobRow(graph: string, job: DeadJobRow): ProductionRow {
@@ -102,7 +110,7 @@ function deadJobRow(graph: string, job: DeadJobRow): ProductionRow {
 
 function capturesRow(snapshot: GraphSnapshot): ProductionRow {
   const { graph, captures } = snapshot;
-  return { id: `graph:${graph}:captures`, kind: "captures", icon: "record", label: l10n.t("Capture points"), description: String(captures.length), graph, children: captures.map((point) => captureRow(graph, point)), expanded: captures.length > 0 };
+  return { id: groupId(`graph:${graph}:captures`, captures.length), kind: "captures", icon: "record", label: l10n.t("Capture points"), description: String(captures.length), graph, children: captures.map((point) => captureRow(graph, point)), expanded: captures.length > 0 };
 }
 
 function captureRow(graph: string, point: CaptureRow): ProductionRow {

@@ -96,6 +96,9 @@ describe("the production view's snapshot and rows", () => {
     assert.doesNotMatch(JSON.stringify(row), /secret/);
     assert.match(row.description ?? "", /ECONNREFUSED/);
     const empty = productionRows(await readProductionSnapshot(fakeCli({ graphs: ok([]) }), redis), redis.label);
+    // A group shown empty has another id than once it has rows, so that VS Code expands it then.
+    const quiet = productionRows(await readProductionSnapshot(fakeCli({ graphs: ok([{ graph: "orders", activeVersion: 3 }]), status: ok(status), dead: ok([]), captures: ok([]) }), redis), redis.label);
+    assert.deepEqual(quiet[0].children?.filter((r) => r.kind === "deadJobs" || r.kind === "captures").map((r) => [r.id, r.expanded]), [["graph:orders:dead:empty", false], ["graph:orders:captures:empty", false]]);
     assert.deepEqual(empty.map((r) => [r.kind, r.label]), [["message", "No graph is deployed to redis://:***@127.0.0.1:6390"]]);
   });
 
