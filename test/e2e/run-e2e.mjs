@@ -671,6 +671,20 @@ function nodeLine(/** @type {string} */ workspace, /** @type {string} */ name) {
 }
 
 /** Opens the context menu of an output in the Variables pane's Outputs scope and picks `item`. */
+/**
+ * Closes a context menu still open (the Variables pane's "Copy Value" one has been seen open
+ * before a right-click, taking it): Escape with the menu focused, as often as it takes.
+ */
+async function closeContextMenu(/** @type {Page} */ page) {
+  const menu = page.locator(".context-view .monaco-menu").first();
+  for (let attempt = 0; attempt < 5 && (await menu.isVisible().catch(() => false)); attempt++) {
+    await menu.focus().catch(() => undefined);
+    await page.keyboard.press("Escape");
+    await menu.waitFor({ state: "hidden", timeout: 1000 }).catch(() => undefined);
+  }
+  if (await menu.isVisible().catch(() => false)) throw new Error(`a context menu stays open: ${(await texts(page, ".context-view")).join(" / ")}`);
+}
+
 async function outputMenu(/** @type {Page} */ page, /** @type {string} */ output, /** @type {string} */ item) {
   await expandScope(page, "Outputs");
   // The row of `output` below the Outputs scope's (Inputs may hold a variable of that name
@@ -687,9 +701,7 @@ async function outputMenu(/** @type {Page} */ page, /** @type {string} */ output
   let index;
   // The scope's variables come a moment after it is expanded.
   await waitUntil(`${output} in the Outputs scope`, 10_000, async () => (index = await rowIndex()) !== undefined, () => variables(page));
-  // A context menu still open (an earlier one's) would take the click: closed first.
-  await page.keyboard.press("Escape");
-  await page.locator(".context-view .monaco-menu").first().waitFor({ state: "hidden", timeout: 5000 }).catch(() => undefined);
+  await closeContextMenu(page);
   await page.locator(`.debug-variables .monaco-list-row[data-index="${index}"]`).click({ button: "right" });
   // The menu is in a shadow root in the browser: Playwright's CSS selectors reach into it.
   const entry = page.locator(".monaco-menu .action-item", { hasText: new RegExp(`^${item}$`) }).first();
