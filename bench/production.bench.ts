@@ -14,7 +14,11 @@
 //     stepgraph-nocapture: the same stepgraph workers from a worker bundle that the bench builds
 //     with capture points compiled out (bench/worker-without-capture.ts): "the same run without
 //     the feature". Target: stepgraph (no capture point set) within 2 % of it (the median of
-//     the per-round ratios stepgraph / stepgraph-nocapture at least 0.98).
+//     the per-round ratios stepgraph / stepgraph-nocapture at least 0.98). Also the ratio of the
+//     workers' CPU per job, which the machine's other work moves less than it moves the rate.
+//     stepgraph-copy (not in the default systems): a control, the workers of a folder built as
+//     stepgraph-nocapture's but with nothing cut out (dist/worker-main.js byte for byte): how
+//     far apart two runs of the same code come out (stepgraph / stepgraph-copy).
 //  2. recovery: one worker of a one-loop graph whose node sleeps 200 ms, at concurrency 50, is
 //     killed with SIGKILL while jobs are in flight and a fresh worker started at once; timed
 //     from the kill until the killed worker's jobs have completed. Target: 5 s or less.
@@ -30,7 +34,8 @@
 // redis-server on a free port and never touches any other Redis.
 // Run: node esbuild.mjs && node esbuild.mjs --tests && node out/bench/production.bench.js
 // Env: STEPGRAPH_BENCH_JOBS (default 20000), STEPGRAPH_BENCH_ROUNDS (default 3),
-//      STEPGRAPH_BENCH_SYSTEMS (default stepgraph,stepgraph-nocapture,stepgraph-capture,bullmq,floor), STEPGRAPH_BENCH_RECOVERY=0 (skip it),
+//      STEPGRAPH_BENCH_SYSTEMS (default stepgraph,stepgraph-nocapture,stepgraph-capture,bullmq,floor; also stepgraph-copy),
+//      STEPGRAPH_BENCH_RECOVERY=0 (skip it),
 //      STEPGRAPH_BENCH_BULLMQ_RECOVERY=1 [STEPGRAPH_BENCH_BULLMQ_RECOVERY_CAP_S=60],
 //      STEPGRAPH_BENCH_CPU_PROF=<folder> (every worker process runs with --cpu-prof).
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
@@ -68,7 +73,7 @@ const BULLMQ_RECOVERY_CAP_MS = Number(process.env.STEPGRAPH_BENCH_BULLMQ_RECOVER
 const CPU_PROF_DIR = process.env.STEPGRAPH_BENCH_CPU_PROF;
 /** Which systems to measure (comma-separated; default all) and whether to time recovery: for profiling one of them. */
 const SYSTEM_NAMES: readonly string[] = ["stepgraph", "stepgraph-nocapture", "stepgraph-capture", "bullmq", "floor"] satisfies readonly System[];
-const SYSTEMS = (process.env.STEPGRAPH_BENCH_SYSTEMS ?? SYSTEM_NAMES.join(",")).split(",").filter((s): s is System => SYSTEM_NAMES.includes(s));
+const SYSTEMS = (process.env.STEPGRAPH_BENCH_SYSTEMS ?? SYSTEM_NAMES.join(",")).split(",").filter((s): s is System => SYSTEM_NAMES.includes(s) || s === "stepgraph-copy");
 const RECOVERY = process.env.STEPGRAPH_BENCH_RECOVERY !== "0";
 const DEPLOY_KEY = "bench-deploy-key-0123456789abcdef";
 const LOOPS = ["first", "second", "third"] as const;
@@ -322,7 +327,7 @@ interface Measured {
   bytesOut: number;
 }
 
-type System = "stepgraph" | "stepgraph-nocapture" | "stepgraph-capture" | "bullmq" | "floor";
+type System = "stepgraph" | "stepgraph-nocapture" | "stepgraph-copy" | "stepgraph-capture" | "bullmq" | "floor";
 
 async function until(condition: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -396,12 +401,13 @@ async function unlinkMatching(redis: Redis, pattern: string): Promise<void> {
 /**
  * stepgraph: dist/cli.js's workers, no capture point set; stepgraph-capture: the same, with a
  * capture point on node `b` that records every job's call of it; stepgraph-nocapture: the
- * workers of `nocaptureCli` (capture points compiled out), no capture point set.
+ * workers of `folderCli` (capture points compiled out), no capture point set; stepgraph-copy:
+ * the workers of `folderCli` (a copy of dist/worker-main.js), no capture point set.
  */
-async function runStepgraph(redis: TestRedis, manager: QueueManager, round: number, system: "stepgraph" | "stepgraph-capture" | "stepgraph-nocapture", nocaptureCli?: string): Promise<Measured> {
+async function runStepgraph(redis: TestRedis, manager: QueueManager, round: number, system: "stepgraph" | "stepgraph-capture" | "stepgraph-nocapture" | "stepgraph-copy", folderCli?: string): Promise<Measured> {
   const capture = system === "stepgraph-capture";
-  const workerCli = system === "stepgraph-nocapture" ? nocaptureCli : cli;
-  if (workerCli === undefined) throw new Error("stepgraph-nocapture: its worker bundle was not built");
+  const workerCli = system === "stepgraph-nocapture" || system === "stepgraph-copy" ? folderCli : cli;
+  if (workerCli === undefined) throw new Error(`${system}: its worker bundle was not built`);
   const workers: Proc[] = [];
   let capturing: Proc | undefined;
   try {
@@ -653,9 +659,10 @@ function reportThroughput(results: Record<System, Measured[]>): void {
     floor: "floor: three processes moving the jobs from list to list with bare commands (BLMOVE, then LPUSH + LREM pipelined), no logic",
     stepgraph: "stepgraph: three loop workers (`stepgraph worker`), jobs submitted through the QueueManager",
     "stepgraph-nocapture": "stepgraph-nocapture: the same workers, from a worker bundle with capture points compiled out (bench/worker-without-capture.ts)",
+    "stepgraph-copy": "stepgraph-copy (control): the same workers, from a copy of the worker bundle built the same way with nothing cut out",
     "stepgraph-capture": "stepgraph-capture: the same as stepgraph, with `stepgraph capture chain b` recording every call of node b",
   };
-  const shown = (["bullmq", "floor", "stepgraph", "stepgraph-nocapture", "stepgraph-capture"] as const).filter(has);
+  const shown = (["bullmq", "floor", "stepgraph", "stepgraph-nocapture", "stepgraph-copy", "stepgraph-capture"] as const).filter(has);
   const base: System = has("bullmq") ? "bullmq" : shown[0];
   console.log();
   console.log(`## production.bench: the three-loop chain, ${fmt(JOBS)} jobs, one worker process per loop at concurrency ${CONCURRENCY}, median of ${ROUNDS} rounds`);
@@ -696,6 +703,13 @@ function reportThroughput(results: Record<System, Measured[]>): void {
     );
     const within = `within 2 % (>= ${NO_CAPTURE_RATIO_TARGET}×)`;
     console.log(ratio >= NO_CAPTURE_RATIO_TARGET ? `target met: ${ratio.toFixed(3)}× is ${within}` : `TARGET MISSED: ${ratio.toFixed(3)}× is not ${within}`);
+    const cpu = results.stepgraph.map((m, i) => m.workerCpu / results["stepgraph-nocapture"][i].workerCpu);
+    console.log(`workers' CPU per job, stepgraph / stepgraph-nocapture: median of the per-round ratios ${median(cpu).toFixed(3)}×; per round ${cpu.map((r) => `${r.toFixed(3)}×`).join(", ")}`);
+  }
+  if (has("stepgraph") && has("stepgraph-copy")) {
+    const perRound = results.stepgraph.map((m, i) => m.jobsPerSecond / results["stepgraph-copy"][i].jobsPerSecond);
+    const cpu = results.stepgraph.map((m, i) => m.workerCpu / results["stepgraph-copy"][i].workerCpu);
+    console.log(`control, stepgraph / stepgraph-copy (the same code): jobs/s median of the per-round ratios ${median(perRound).toFixed(3)}×, per round ${perRound.map((r) => `${r.toFixed(3)}×`).join(", ")}; workers' CPU per job ${median(cpu).toFixed(3)}×, per round ${cpu.map((r) => `${r.toFixed(3)}×`).join(", ")}`);
   }
   if (has("stepgraph") && has("stepgraph-capture")) {
     const perRound = results["stepgraph-capture"].map((m, i) => m.jobsPerSecond / results.stepgraph[i].jobsPerSecond);
@@ -758,10 +772,12 @@ async function main(): Promise<void> {
 
     // Built before the rounds, into our folder (removed at the end).
     const nocaptureCli = SYSTEMS.includes("stepgraph-nocapture") ? await buildWorkerWithoutCapture(repoRoot, join(dir, "worker-without-capture")) : undefined;
-    const results: Record<System, Measured[]> = { stepgraph: [], "stepgraph-nocapture": [], "stepgraph-capture": [], bullmq: [], floor: [] };
+    const copyCli = SYSTEMS.includes("stepgraph-copy") ? await buildWorkerWithoutCapture(repoRoot, join(dir, "worker-copy"), false) : undefined;
+    const results: Record<System, Measured[]> = { stepgraph: [], "stepgraph-nocapture": [], "stepgraph-copy": [], "stepgraph-capture": [], bullmq: [], floor: [] };
     const run: Record<System, (round: number) => Promise<Measured>> = {
       stepgraph: (round) => runStepgraph(redis, chain, round, "stepgraph"),
       "stepgraph-nocapture": (round) => runStepgraph(redis, chain, round, "stepgraph-nocapture", nocaptureCli),
+      "stepgraph-copy": (round) => runStepgraph(redis, chain, round, "stepgraph-copy", copyCli),
       "stepgraph-capture": (round) => runStepgraph(redis, chain, round, "stepgraph-capture"),
       bullmq: (round) => runBullmq(redis, round),
       floor: (round) => runFloor(redis, round),

@@ -11,6 +11,9 @@
 // Each cut must match exactly what it expects, or the build fails: a change to those lines
 // shows here rather than as a bench quietly measuring the feature against itself.
 // The product is untouched: nothing here is in src/, and dist/ is only read.
+// The same folder built with `cut: false` holds the bundle dist/worker-main.js is, byte for
+// byte: the bench's control (system stepgraph-copy), showing how far apart two runs of the
+// same code come out in this comparison.
 import * as esbuild from "esbuild";
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
@@ -87,12 +90,13 @@ function workerMainOptions(repoRoot: string, outdir: string): esbuild.BuildOptio
 }
 
 /**
- * Builds into `outdir` a copy of dist/ whose worker-main.js has capture points compiled out,
- * and returns the path of its cli.js (run as `node CLI worker ...`, as dist/cli.js is).
+ * Builds into `outdir` a copy of dist/ whose worker-main.js has capture points compiled out
+ * (`cut: false`: the same as dist/worker-main.js, for a control), and returns the path of its
+ * cli.js (run as `node CLI worker ...`, as dist/cli.js is).
  * dist/cli.js is copied (it requires ./worker-main.js next to it); the rest of dist/
  * (lease-keeper.js, which a worker starts from next to its bundle, ...) is linked.
  */
-export async function buildWorkerWithoutCapture(repoRoot: string, outdir: string): Promise<string> {
+export async function buildWorkerWithoutCapture(repoRoot: string, outdir: string, cut = true): Promise<string> {
   const dist = join(repoRoot, "dist");
   try {
     // The same options without the plugin must give dist/worker-main.js: then the two bundles differ by the cuts alone.
@@ -102,7 +106,7 @@ export async function buildWorkerWithoutCapture(repoRoot: string, outdir: string
       throw new Error("worker-without-capture: dist/worker-main.js is not what esbuild.mjs's options build from this source (stale dist/? run 'node esbuild.mjs'; or esbuild.mjs changed: update bench/worker-without-capture.ts)");
     }
     mkdirSync(outdir, { recursive: true });
-    await esbuild.build({ ...workerMainOptions(repoRoot, outdir), plugins: [withoutCapture] });
+    await esbuild.build({ ...workerMainOptions(repoRoot, outdir), plugins: cut ? [withoutCapture] : [] });
   } finally {
     // esbuild's service process: stopped here, not left to the bench's exit.
     await esbuild.stop();
@@ -110,7 +114,8 @@ export async function buildWorkerWithoutCapture(repoRoot: string, outdir: string
   const built = readFileSync(join(outdir, "worker-main.js"), "utf8");
   // In the bundle: the look (`byNode.size`) and the hand-over (`captures?.record`, in a function then unused, which esbuild leaves out).
   const shipped = readFileSync(join(dist, "worker-main.js"), "utf8");
-  for (const mark of ["byNode.size", "captures?.record("]) {
+  if (!cut && built !== shipped) throw new Error("worker-without-capture: the control's worker-main.js differs from dist/worker-main.js");
+  for (const mark of cut ? ["byNode.size", "captures?.record("] : []) {
     if (built.includes(mark) || !shipped.includes(mark)) throw new Error(`worker-without-capture: '${mark}' should be in dist/worker-main.js and not in the build without capture points`);
   }
   for (const name of readdirSync(dist)) {
