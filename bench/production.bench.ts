@@ -11,6 +11,14 @@
 //     stepgraph-capture: the same stepgraph run with a capture point set on node `b` (the
 //     `stepgraph capture` command running, its count large enough to record every job's call
 //     of `b`): the cost of one capture point next to plain stepgraph.
+//     stepgraph-nocapture: the same stepgraph workers from a worker bundle that the bench builds
+//     with capture points compiled out (bench/worker-without-capture.ts): "the same run without
+//     the feature". Target: stepgraph (no capture point set) within 2 % of it (the median of
+//     the per-round ratios stepgraph / stepgraph-nocapture at least 0.98). Also the ratio of the
+//     workers' CPU per job, which the machine's other work moves less than it moves the rate.
+//     stepgraph-copy (not in the default systems): a control, the workers of a folder built as
+//     stepgraph-nocapture's but with nothing cut out (dist/worker-main.js byte for byte): how
+//     far apart two runs of the same code come out (stepgraph / stepgraph-copy).
 //  2. recovery: one worker of a one-loop graph whose node sleeps 200 ms, at concurrency 50, is
 //     killed with SIGKILL while jobs are in flight and a fresh worker started at once; timed
 //     from the kill until the killed worker's jobs have completed. Target: 5 s or less.
@@ -19,11 +27,15 @@
 // Every system runs as real processes (`node dist/cli.js worker`, a BullMQ Worker script, a
 // floor script), started for each round and stopped after it, so that only the system
 // measured is running. Rounds alternate the order of the systems.
+// Correctness, each round: every Stepgraph result is checked (all done, c right, none dead,
+// the completed total exactly the jobs submitted), and with a capture point every call of `b`
+// recorded (the capture command ends by itself once it has them all); with none, none is set.
 // Needs `node esbuild.mjs` (dist/cli.js) and redis-server on PATH; starts its own
 // redis-server on a free port and never touches any other Redis.
 // Run: node esbuild.mjs && node esbuild.mjs --tests && node out/bench/production.bench.js
 // Env: STEPGRAPH_BENCH_JOBS (default 20000), STEPGRAPH_BENCH_ROUNDS (default 3),
-//      STEPGRAPH_BENCH_SYSTEMS (default stepgraph,stepgraph-capture,bullmq,floor), STEPGRAPH_BENCH_RECOVERY=0 (skip it),
+//      STEPGRAPH_BENCH_SYSTEMS (default stepgraph,stepgraph-nocapture,stepgraph-capture,bullmq,floor; also stepgraph-copy),
+//      STEPGRAPH_BENCH_RECOVERY=0 (skip it),
 //      STEPGRAPH_BENCH_BULLMQ_RECOVERY=1 [STEPGRAPH_BENCH_BULLMQ_RECOVERY_CAP_S=60],
 //      STEPGRAPH_BENCH_CPU_PROF=<folder> (every worker process runs with --cpu-prof).
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
@@ -38,6 +50,7 @@ import { QueueStore } from "../src/store/queue-store";
 import { repoRoot } from "../test/helpers";
 import { startTestRedis, type TestRedis } from "../test/redis-harness";
 import { machine, median } from "./stats";
+import { buildWorkerWithoutCapture } from "./worker-without-capture";
 
 const JOBS = Number(process.env.STEPGRAPH_BENCH_JOBS ?? 20_000);
 const ROUNDS = Number(process.env.STEPGRAPH_BENCH_ROUNDS ?? 3);
@@ -46,6 +59,8 @@ const CONCURRENCY = 50;
 const SUBMIT_CHUNK = 500;
 const POLL_MS = 10;
 const RATIO_TARGET = 4;
+/** stepgraph with no capture point set against stepgraph-nocapture (the feature compiled out): within 2 %. */
+const NO_CAPTURE_RATIO_TARGET = 0.98;
 /** Redis commands per hop at most (every command Redis ran, those of scripts included). */
 const COMMANDS_PER_HOP_TARGET = 4;
 const RECOVERY_JOBS = 200;
@@ -57,8 +72,8 @@ const BULLMQ_RECOVERY = process.env.STEPGRAPH_BENCH_BULLMQ_RECOVERY === "1";
 const BULLMQ_RECOVERY_CAP_MS = Number(process.env.STEPGRAPH_BENCH_BULLMQ_RECOVERY_CAP_S ?? 60) * 1000;
 const CPU_PROF_DIR = process.env.STEPGRAPH_BENCH_CPU_PROF;
 /** Which systems to measure (comma-separated; default all) and whether to time recovery: for profiling one of them. */
-const SYSTEM_NAMES: readonly string[] = ["stepgraph", "stepgraph-capture", "bullmq", "floor"] satisfies readonly System[];
-const SYSTEMS = (process.env.STEPGRAPH_BENCH_SYSTEMS ?? SYSTEM_NAMES.join(",")).split(",").filter((s): s is System => SYSTEM_NAMES.includes(s));
+const SYSTEM_NAMES: readonly string[] = ["stepgraph", "stepgraph-nocapture", "stepgraph-capture", "bullmq", "floor"] satisfies readonly System[];
+const SYSTEMS = (process.env.STEPGRAPH_BENCH_SYSTEMS ?? SYSTEM_NAMES.join(",")).split(",").filter((s): s is System => SYSTEM_NAMES.includes(s) || s === "stepgraph-copy");
 const RECOVERY = process.env.STEPGRAPH_BENCH_RECOVERY !== "0";
 const DEPLOY_KEY = "bench-deploy-key-0123456789abcdef";
 const LOOPS = ["first", "second", "third"] as const;
@@ -236,8 +251,9 @@ function deploy(file: string, url: string): void {
   if (result.status !== 0) throw new Error(`deploy ${file} failed (${result.status}): ${result.stderr}${result.stdout}`);
 }
 
-async function startStepgraphWorker(url: string, graph: string, loop: string): Promise<Proc> {
-  const proc = start(`stepgraph-${graph}-${loop}`, [cli, "worker", "--graph", graph, "--loop", loop, "--concurrency", String(CONCURRENCY), "--redis", url], stepgraphEnv(url));
+/** `workerCli`: dist/cli.js, or the copy of dist/ whose worker bundle has capture points compiled out. */
+async function startStepgraphWorker(url: string, graph: string, loop: string, workerCli = cli): Promise<Proc> {
+  const proc = start(`stepgraph-${graph}-${loop}`, [workerCli, "worker", "--graph", graph, "--loop", loop, "--concurrency", String(CONCURRENCY), "--redis", url], stepgraphEnv(url));
   await untilOutput(proc, "serving loop");
   return proc;
 }
@@ -311,7 +327,7 @@ interface Measured {
   bytesOut: number;
 }
 
-type System = "stepgraph" | "stepgraph-capture" | "bullmq" | "floor";
+type System = "stepgraph" | "stepgraph-nocapture" | "stepgraph-copy" | "stepgraph-capture" | "bullmq" | "floor";
 
 async function until(condition: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -382,13 +398,23 @@ async function unlinkMatching(redis: Redis, pattern: string): Promise<void> {
 
 // ---- the three systems ----
 
-/** `capture`: with a capture point on node `b` that records every job's call of it (stepgraph-capture). */
-async function runStepgraph(redis: TestRedis, manager: QueueManager, round: number, capture = false): Promise<Measured> {
-  const system: System = capture ? "stepgraph-capture" : "stepgraph";
+/**
+ * stepgraph: dist/cli.js's workers, no capture point set; stepgraph-capture: the same, with a
+ * capture point on node `b` that records every job's call of it; stepgraph-nocapture: the
+ * workers of `folderCli` (capture points compiled out), no capture point set; stepgraph-copy:
+ * the workers of `folderCli` (a copy of dist/worker-main.js), no capture point set.
+ */
+async function runStepgraph(redis: TestRedis, manager: QueueManager, round: number, system: "stepgraph" | "stepgraph-capture" | "stepgraph-nocapture" | "stepgraph-copy", folderCli?: string): Promise<Measured> {
+  const capture = system === "stepgraph-capture";
+  const workerCli = system === "stepgraph-nocapture" || system === "stepgraph-copy" ? folderCli : cli;
+  if (workerCli === undefined) throw new Error(`${system}: its worker bundle was not built`);
   const workers: Proc[] = [];
   let capturing: Proc | undefined;
   try {
-    for (const loop of LOOPS) workers.push(await startStepgraphWorker(redis.url, "chain", loop));
+    for (const loop of LOOPS) workers.push(await startStepgraphWorker(redis.url, "chain", loop, workerCli));
+    // Without one, none is set (a capture round's point was withdrawn when its command ended).
+    const points = Object.keys(await manager.store.captureDefinitions());
+    if (!capture && points.length > 0) throw new Error(`${system}: capture points are set (${points.join(", ")}), where none should be`);
     if (capture) {
       capturing = start("stepgraph-capture-b", [cli, "capture", "chain", "b", "--count", String(WARMUP_JOBS + JOBS), "--json", "--redis", redis.url], stepgraphEnv(redis.url));
       await untilOutput(capturing, "capturing b of chain on 1 worker");
@@ -396,6 +422,7 @@ async function runStepgraph(redis: TestRedis, manager: QueueManager, round: numb
     const manifest = await manager.activeManifest();
     if (manifest === undefined) throw new Error("chain is not deployed");
     const completed = async () => (await manager.store.totals()).completed;
+    const completedBefore = await completed();
     const submitAndWait = async (count: number, base: number) => {
       const before = await completed();
       const inputs = Array.from({ length: count }, (_, i) => ({ n: base + i }));
@@ -405,7 +432,7 @@ async function runStepgraph(redis: TestRedis, manager: QueueManager, round: numb
     };
     // Warm-up, not counted: the workers' code compiled, their connections open.
     await submitAndWait(WARMUP_JOBS, 0).catch((e: unknown) => {
-      throw new Error(`stepgraph warm-up: ${String(e)}\n${workers.map((w) => w.output()).join("\n")}`);
+      throw new Error(`${system} warm-up: ${String(e)}\n${workers.map((w) => w.output()).join("\n")}`);
     });
     const { result, ids, inputs } = await submitAndWait(JOBS, round * 1_000_000);
     // Every result is checked: c = (n + 1) * 2 - 1.
@@ -417,9 +444,11 @@ async function runStepgraph(redis: TestRedis, manager: QueueManager, round: numb
         if (outcome.status !== "done" || outcome.result.c !== (n + 1) * 2 - 1) wrong++;
       });
     }
-    if (wrong > 0) throw new Error(`stepgraph: ${wrong} of ${JOBS} results missing or wrong`);
-    const dead = (await manager.store.totals()).dead;
-    if (dead > 0) throw new Error(`stepgraph: ${dead} dead jobs`);
+    if (wrong > 0) throw new Error(`${system}: ${wrong} of ${JOBS} results missing or wrong`);
+    const totals = await manager.store.totals();
+    if (totals.dead > 0) throw new Error(`${system}: ${totals.dead} dead jobs`);
+    // Every job completed once: the completed total grew by exactly the jobs of the round (warm-up included).
+    if (totals.completed !== completedBefore + WARMUP_JOBS + JOBS) throw new Error(`${system}: ${totals.completed - completedBefore} jobs completed, not ${WARMUP_JOBS + JOBS}`);
     // It ends by itself once it has every call of `b`, warm-up included.
     if (capturing !== undefined) {
       const exited = await Promise.race([capturing.exited, sleep(30_000).then(() => "not yet")]);
@@ -629,9 +658,11 @@ function reportThroughput(results: Record<System, Measured[]>): void {
     bullmq: `baseline: BullMQ ${bullmqVersion}, three queues, a Worker process each at concurrency ${CONCURRENCY}, removeOnComplete`,
     floor: "floor: three processes moving the jobs from list to list with bare commands (BLMOVE, then LPUSH + LREM pipelined), no logic",
     stepgraph: "stepgraph: three loop workers (`stepgraph worker`), jobs submitted through the QueueManager",
-    "stepgraph-capture": "stepgraph-capture: the same, with `stepgraph capture chain b` recording every call of node b",
+    "stepgraph-nocapture": "stepgraph-nocapture: the same workers, from a worker bundle with capture points compiled out (bench/worker-without-capture.ts)",
+    "stepgraph-copy": "stepgraph-copy (control): the same workers, from a copy of the worker bundle built the same way with nothing cut out",
+    "stepgraph-capture": "stepgraph-capture: the same as stepgraph, with `stepgraph capture chain b` recording every call of node b",
   };
-  const shown = (["bullmq", "floor", "stepgraph", "stepgraph-capture"] as const).filter(has);
+  const shown = (["bullmq", "floor", "stepgraph", "stepgraph-nocapture", "stepgraph-copy", "stepgraph-capture"] as const).filter(has);
   const base: System = has("bullmq") ? "bullmq" : shown[0];
   console.log();
   console.log(`## production.bench: the three-loop chain, ${fmt(JOBS)} jobs, one worker process per loop at concurrency ${CONCURRENCY}, median of ${ROUNDS} rounds`);
@@ -663,9 +694,26 @@ function reportThroughput(results: Record<System, Measured[]>): void {
     const perHop = med("stepgraph", (m) => m.commands) / LOOPS.length;
     console.log(perHop <= COMMANDS_PER_HOP_TARGET ? `target met: ${perHop.toFixed(2)} Redis commands per hop <= ${COMMANDS_PER_HOP_TARGET}` : `TARGET MISSED: ${perHop.toFixed(2)} Redis commands per hop > ${COMMANDS_PER_HOP_TARGET}`);
   }
+  if (has("stepgraph") && has("stepgraph-nocapture")) {
+    // The two of a round ran one after the other (the order alternating), so these see the same machine.
+    const perRound = results.stepgraph.map((m, i) => m.jobsPerSecond / results["stepgraph-nocapture"][i].jobsPerSecond);
+    const ratio = median(perRound);
+    console.log(
+      `stepgraph / stepgraph-nocapture (no capture point set, against the feature compiled out): median of the per-round ratios ${ratio.toFixed(3)}×; per round ${perRound.map((r) => `${r.toFixed(3)}×`).join(", ")}; ratio of the medians ${(rate("stepgraph") / rate("stepgraph-nocapture")).toFixed(3)}×`,
+    );
+    const within = `within 2 % (>= ${NO_CAPTURE_RATIO_TARGET}×)`;
+    console.log(ratio >= NO_CAPTURE_RATIO_TARGET ? `target met: ${ratio.toFixed(3)}× is ${within}` : `TARGET MISSED: ${ratio.toFixed(3)}× is not ${within}`);
+    const cpu = results.stepgraph.map((m, i) => m.workerCpu / results["stepgraph-nocapture"][i].workerCpu);
+    console.log(`workers' CPU per job, stepgraph / stepgraph-nocapture: median of the per-round ratios ${median(cpu).toFixed(3)}×; per round ${cpu.map((r) => `${r.toFixed(3)}×`).join(", ")}`);
+  }
+  if (has("stepgraph") && has("stepgraph-copy")) {
+    const perRound = results.stepgraph.map((m, i) => m.jobsPerSecond / results["stepgraph-copy"][i].jobsPerSecond);
+    const cpu = results.stepgraph.map((m, i) => m.workerCpu / results["stepgraph-copy"][i].workerCpu);
+    console.log(`control, stepgraph / stepgraph-copy (the same code): jobs/s median of the per-round ratios ${median(perRound).toFixed(3)}×, per round ${perRound.map((r) => `${r.toFixed(3)}×`).join(", ")}; workers' CPU per job ${median(cpu).toFixed(3)}×, per round ${cpu.map((r) => `${r.toFixed(3)}×`).join(", ")}`);
+  }
   if (has("stepgraph") && has("stepgraph-capture")) {
     const perRound = results["stepgraph-capture"].map((m, i) => m.jobsPerSecond / results.stepgraph[i].jobsPerSecond);
-    console.log(`stepgraph-capture / stepgraph (one capture point recording every job): ${(rate("stepgraph-capture") / rate("stepgraph")).toFixed(3)}×; per round ${perRound.map((r) => `${r.toFixed(3)}×`).join(", ")}`);
+    console.log(`stepgraph-capture / stepgraph (one capture point recording every job): ${(rate("stepgraph-capture") / rate("stepgraph")).toFixed(3)}× (ratio of the medians); median of the per-round ratios ${median(perRound).toFixed(3)}×; per round ${perRound.map((r) => `${r.toFixed(3)}×`).join(", ")}`);
   }
   console.log(`per round (jobs/s): ${shown.map((s) => `${s} ${results[s].map((m) => fmt(m.jobsPerSecond)).join(", ")}`).join("; ")}`);
   if (has("stepgraph") && has("bullmq")) {
@@ -722,10 +770,15 @@ async function main(): Promise<void> {
     deploy("sleepy.graph", redis.url);
     const chain = await manager("chain");
 
-    const results: Record<System, Measured[]> = { stepgraph: [], "stepgraph-capture": [], bullmq: [], floor: [] };
+    // Built before the rounds, into our folder (removed at the end).
+    const nocaptureCli = SYSTEMS.includes("stepgraph-nocapture") ? await buildWorkerWithoutCapture(repoRoot, join(dir, "worker-without-capture")) : undefined;
+    const copyCli = SYSTEMS.includes("stepgraph-copy") ? await buildWorkerWithoutCapture(repoRoot, join(dir, "worker-copy"), false) : undefined;
+    const results: Record<System, Measured[]> = { stepgraph: [], "stepgraph-nocapture": [], "stepgraph-copy": [], "stepgraph-capture": [], bullmq: [], floor: [] };
     const run: Record<System, (round: number) => Promise<Measured>> = {
-      stepgraph: (round) => runStepgraph(redis, chain, round),
-      "stepgraph-capture": (round) => runStepgraph(redis, chain, round, true),
+      stepgraph: (round) => runStepgraph(redis, chain, round, "stepgraph"),
+      "stepgraph-nocapture": (round) => runStepgraph(redis, chain, round, "stepgraph-nocapture", nocaptureCli),
+      "stepgraph-copy": (round) => runStepgraph(redis, chain, round, "stepgraph-copy", copyCli),
+      "stepgraph-capture": (round) => runStepgraph(redis, chain, round, "stepgraph-capture"),
       bullmq: (round) => runBullmq(redis, round),
       floor: (round) => runFloor(redis, round),
     };
