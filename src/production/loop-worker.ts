@@ -18,7 +18,7 @@ import { PartitionTaker, type TakenJob } from "./partition-taker";
 import { BadJobError, parseJobMessage, type JobMessage } from "./job-message";
 import type { LeaseKeeper } from "./lease-keeper";
 import { loadVersion, type LoadedVersion } from "./loaded-version";
-import { runElement, runLoop, type LoopOutcome } from "./loop-runner";
+import { runElement, runLoop } from "./loop-runner";
 import { decodeValue } from "../runtime/values";
 import { deadLetter, heldJob, loopOutputs, type JobFailure } from "./dead-record";
 import { finishedJob, RESULT_TTL_SECONDS, spreading } from "./hand-on";
@@ -323,60 +323,32 @@ export class LoopWorker {
       }
       if (this.inFlight.size === 0) this.allDone?.();
     };
-    let working: Promise<void>;
-    try {
-      working = work();
-    } catch (e) {
-      working = Promise.reject(e);
-    }
-    working.then(finished, (e: unknown) => {
+    work().then(finished, (e: unknown) => {
       this.options.log(`internal error on a job: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
       finished();
     });
   }
 
-  /**
-   * Parses, runs and hands on a job of our processing list. A job of a loaded version whose
-   * loop has its outcome at once (see runLoop) goes through to its commit with no async
-   * frame of its own: each costs promises, and the worker follows every promise for stray errors.
-   */
-  private process(store: QueueStore, text: string): Promise<void> {
+  private async process(store: QueueStore, text: string): Promise<void> {
     const parsed = this.parseOrDiscard(store, text);
-    // Not a job: discarded.
-    if (parsed instanceof Promise) return parsed;
-    const job = parsed;
+    const job = parsed instanceof Promise ? await parsed : parsed;
+    if (job === undefined) return;
     this.versionUse.set(job.v, (this.versionUse.get(job.v) ?? 0) + 1);
-    const release = () => {
+    try {
+      await this.runJob(store, text, job);
+    } finally {
       const use = (this.versionUse.get(job.v) ?? 1) - 1;
       if (use > 0) this.versionUse.set(job.v, use);
       else {
         this.versionUse.delete(job.v);
         this.unloadIfUnused(job.v);
       }
-    };
-    let ran: Promise<void>;
-    try {
-      ran = this.runJob(store, text, job);
-    } catch (e) {
-      ran = Promise.reject(e);
     }
-    return ran.then(release, (e: unknown) => {
-      release();
-      throw e;
-    });
   }
 
   /** Runs a job taken from `store`'s partition, and hands it on, retries or buries it there. */
-  private runJob(store: QueueStore, text: string, job: JobMessage): Promise<void> {
-    const version = this.loadedVersions.get(job.v);
-    const loop = version?.loops.get(this.options.loop);
-    if (version === undefined || loop === undefined || job.e !== undefined) return this.loadAndRunJob(store, text, job);
-    return this.handOn(store, text, job, version, loop, runLoop(version, loop, job, { ...this.runOptions(job), spreadElements: SPREAD_ELEMENTS }));
-  }
-
-  /** runJob() for a job whose version is not loaded yet (or has no such loop), or of an element of a spread map. */
-  private async loadAndRunJob(store: QueueStore, text: string, job: JobMessage): Promise<void> {
-    const { loop: loopName } = this.options;
+  private async runJob(store: QueueStore, text: string, job: JobMessage): Promise<void> {
+    const { loop: loopName, workerId } = this.options;
     let version: LoadedVersion;
     let loop: ProductionLoop | undefined;
     try {
@@ -391,19 +363,9 @@ export class LoopWorker {
       return;
     }
     if (job.e !== undefined) return this.runElementJob(store, version, loop, text, { ...job, e: job.e });
-    return this.handOn(store, text, job, version, loop, runLoop(version, loop, job, { ...this.runOptions(job), spreadElements: SPREAD_ELEMENTS }));
-  }
-
-  /** Hands a job on after its run: a run that is over at once and went through is committed with no async frame of its own. */
-  private handOn(store: QueueStore, text: string, job: JobMessage, version: LoadedVersion, loop: ProductionLoop, ran: LoopOutcome | Promise<LoopOutcome>): Promise<void> {
-    if (ran instanceof Promise || ran.ok !== true || this.released) return this.handOnLater(store, text, job, version, loop, ran);
-    return this.commitJob(store, text, job, version, loop, ran);
-  }
-
-  /** Hands a job on once its run is over: commits, spreads, retries or buries it. */
-  private async handOnLater(store: QueueStore, text: string, job: JobMessage, version: LoadedVersion, loop: ProductionLoop, ran: LoopOutcome | Promise<LoopOutcome>): Promise<void> {
-    const { loop: loopName, workerId } = this.options;
-    const outcome = await ran;
+    const ran = runLoop(version, loop, job, { ...this.runOptions(job), spreadElements: SPREAD_ELEMENTS });
+    // An outcome that is there already is not awaited (an await costs a promise and a turn of the microtask queue).
+    const outcome = ran instanceof Promise ? await ran : ran;
     // Given back by stop(): the job is in the queue again, whatever became of this run.
     if (this.released) return;
     if (outcome.ok === "spread") {
@@ -412,7 +374,13 @@ export class LoopWorker {
       if (await this.persist(() => store.spread(loopName, workerId, { text, id: job.id, token: spread.token }, gathered, spread.messages))) this.finished.spread++;
       return;
     }
-    if (outcome.ok) return this.commitJob(store, text, job, version, loop, outcome);
+    if (outcome.ok) {
+      const finished = finishedJob(version.graph, loop, text, job, outcome.values, outcome.skipped);
+      const committed = await this.persist(() => store.commit(loopName, workerId, finished, RESULT_TTL_SECONDS, this.refillOf(store)));
+      if (committed) this.finished.done++;
+      else this.finished.lost++;
+      return;
+    }
     const { node, attempt } = outcome;
     const delayMs = outcome.retryable ? retryDelayAfter(node.options, attempt, "prod") : undefined;
     if (delayMs !== undefined) {
@@ -424,15 +392,6 @@ export class LoopWorker {
     this.options.log(`job ${job.id} ${node.name}: failed after ${attempt} attempt${attempt === 1 ? "" : "s"}: ${outcome.message}; moved to the dead-letter list`);
     const failure: JobFailure = { node: node.name, ...(outcome.element === undefined ? {} : { element: outcome.element }), attempts: attempt, error: outcome.message, stack: outcome.stack };
     if (await this.bury(store, text, job, failure, outcome.values)) this.finished.dead++;
-  }
-
-  /** Commits a job whose run went through: hands it on to its next loops (or its result) and takes the worker's next jobs. */
-  private commitJob(store: QueueStore, text: string, job: JobMessage, version: LoadedVersion, loop: ProductionLoop, outcome: Extract<LoopOutcome, { ok: true }>): Promise<void> {
-    const finished = finishedJob(version.graph, loop, text, job, outcome.values, outcome.skipped);
-    return this.persist(() => store.commit(this.options.loop, this.options.workerId, finished, RESULT_TTL_SECONDS, this.refillOf(store))).then((committed) => {
-      if (committed) this.finished.done++;
-      else this.finished.lost++;
-    });
   }
 
   /**

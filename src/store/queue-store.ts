@@ -432,23 +432,13 @@ export class QueueStore {
       }
       batch.jobs.push(job);
       batch.waiters.push({ resolve, reject });
-      if (batch.jobs.length >= MAX_COMMIT_BATCH) {
-        // A full batch goes once the caller's turn is over (a worker that starts the jobs a
-        // commit took commits each as it finishes, at once): its take then counts every job started meanwhile as in flight.
-        this.commitBatches.delete(key);
-        const full = batch;
-        queueMicrotask(() => this.sendCommits(full));
-      }
+      if (batch.jobs.length >= MAX_COMMIT_BATCH) this.flushCommits(key, batch);
     });
   }
 
   private flushCommits(key: string, batch: CommitBatch): void {
     if (this.commitBatches.get(key) !== batch) return;
     this.commitBatches.delete(key);
-    this.sendCommits(batch);
-  }
-
-  private sendCommits(batch: CommitBatch): void {
     const wanted = batch.refill?.want(batch.jobs.length) ?? 0;
     this.commitNow(batch.loop, batch.worker, batch.jobs, batch.ttlSeconds, wanted).then(
       ({ committed, taken, refused }) => {
