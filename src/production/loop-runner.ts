@@ -84,13 +84,7 @@ interface RunnableNodes {
 /** One call of a mapped node: element `element.index`, with these arguments, on this attempt. */
 type CallElement = (args: unknown[], attempt: number, element: { index: number; count: number }) => Promise<NodeCallOutcome>;
 
-/**
- * Runs the loop's nodes for `job`. A loop whose nodes all have their outcome at once (plain
- * functions that return a value, as nearly every node of a production loop is) has its
- * outcome at once too, with no promise made: each promise (and each await) costs a worker
- * time, the more so as the worker follows promises for stray errors (stray-errors.ts).
- */
-export function runLoop(version: RunnableNodes, loop: Pick<ProductionLoop, "nodes">, job: JobMessage, options: LoopRunOptions): LoopOutcome | Promise<LoopOutcome> {
+export async function runLoop(version: RunnableNodes, loop: Pick<ProductionLoop, "nodes">, job: JobMessage, options: LoopRunOptions): Promise<LoopOutcome> {
   // Keyed by node name: no prototype, so that a node may be called `constructor`.
   const encoded = Object.assign(byName<string>(), job.values);
   const decoded = new Map<string, unknown>();
@@ -99,113 +93,70 @@ export function runLoop(version: RunnableNodes, loop: Pick<ProductionLoop, "node
     if (!decoded.has(name)) decoded.set(name, Object.hasOwn(encoded, name) ? decodeJobValue(job, name, encoded[name]) : undefined);
     return decoded.get(name);
   };
-  // A node still running (its promise), done (DONE), or stopped at once (its NodeFailure or SpreadRequest, boxed).
-  const running = new Map<string, Promise<void> | typeof DONE | { stop: unknown }>();
+  const running = new Map<string, Promise<void>>();
 
-  /** Runs node `name` (after the nodes it needs): undefined once it is done at once, else its promise; throws what stopped it at once. */
-  const run = (name: string): Promise<void> | undefined => {
-    const state = running.get(name);
-    if (state === DONE) return undefined;
-    if (state instanceof Promise) return state;
-    if (state !== undefined) throw state.stop;
+  const run = (name: string): Promise<void> => {
+    let promise = running.get(name);
+    if (promise) return promise;
     const { node, fn, program } = version.nodes.get(name) as LoadedNode;
-
-    const body = (): Promise<void> | undefined => {
+    promise = (async () => {
+      if (node.dependencies.length > 0) await Promise.all(node.dependencies.map(run));
       // Computed by an earlier attempt of this job.
-      if (Object.hasOwn(encoded, name)) return undefined;
+      if (Object.hasOwn(encoded, name)) return;
       const attempt = (ownValue(job.failed, name) ?? 0) + 1;
       const valueIn = scopedValues(node, valueOf);
+      let output: NodeCallOutcome;
       // The one look at capture points a node call costs when none is set.
       const capturing = options.captures === undefined || options.captures.byNode.size === 0 ? undefined : options.captures.byNode.get(name);
       const started = capturing === undefined ? 0 : performance.now();
       let args: unknown[] | undefined;
-      const caught = (e: unknown): NodeCallOutcome => {
-        if (e instanceof NodeFailure && capturing !== undefined) capture(capturing, name, valueIn, job, e.attempt, args ?? [], { ok: false, kind: "error", error: e.error }, started, options);
-        if (e instanceof NodeFailure || e instanceof SpreadRequest) throw e;
-        if (e instanceof UndecodableValueError) throw new NodeFailure(node, attempt, { message: e.message }, false);
-        // A cache that does not answer: the node fails as if it threw.
-        return { ok: false, kind: "error", error: describeNodeError(e, isCallerFrame) };
-      };
-      const finish = (output: NodeCallOutcome): void => {
-        if (capturing !== undefined) capture(capturing, name, valueIn, job, attempt, args ?? [], output, started, options);
-        if (!output.ok) throw new NodeFailure(node, attempt, output.error);
-        decoded.set(name, output.value);
-        encoded[name] = output.encoded;
-      };
-      let output: NodeCallOutcome | Promise<NodeCallOutcome>;
       try {
         if (skipReason(node, (dependency) => skipped.has(dependency), valueIn) !== undefined) {
           skipped.add(name);
-          return undefined;
+          return;
         }
         args = argumentValues(node.args, valueIn);
         if (node.kind === "subgraph-inputs") output = subgraphInputs(node, args);
         else if (node.kind === "subgraph-outputs") output = subgraphOutputs(node, skipped, valueOf);
         else if (node.kind === "mapped-subgraph") {
           const callElement: CallElement = (elementArgs) => runSubgraphElement(version, node, program as ReadonlyMap<string, LoadedNode>, elementArgs, job, options);
-          output = runElements(node, args, job, { encoded, decoded, valueOf }, options, callElement, true);
+          output = await runElements(node, args, job, { encoded, decoded, valueOf }, options, callElement, true);
         } else if (node.mapIndex !== undefined) {
           const callElement: CallElement = (elementArgs, elementAttempt, element) => Promise.resolve(computeNode(version, node, fn as NodeFunction, elementArgs, job, elementAttempt, options, element));
-          output = runElements(node, args, job, { encoded, decoded, valueOf }, options, callElement, false);
-        } else output = computeNode(version, node, fn as NodeFunction, args, job, attempt, options);
-      } catch (e) {
-        output = caught(e);
-      }
-      if (output instanceof Promise) return output.then(finish, (e: unknown) => finish(caught(e)));
-      finish(output);
-      return undefined;
-    };
-
-    let promise: Promise<void> | undefined;
-    try {
-      // Every node it needs is started (as Promise.all would), and the first to stop at once stops it.
-      let waits: Promise<void>[] | undefined;
-      let stop: { stop: unknown } | undefined;
-      for (const dependency of node.dependencies) {
-        try {
-          const waiting = run(dependency);
-          if (waiting !== undefined) (waits ??= []).push(waiting);
-        } catch (e) {
-          stop ??= { stop: e };
+          output = await runElements(node, args, job, { encoded, decoded, valueOf }, options, callElement, false);
         }
+        else {
+          const computed = computeNode(version, node, fn as NodeFunction, args, job, attempt, options);
+          // An outcome that is there already is not awaited (an await costs a promise and a turn of the microtask queue).
+          output = computed instanceof Promise ? await computed : computed;
+        }
+      } catch (e) {
+        if (e instanceof NodeFailure && capturing !== undefined) capture(capturing, name, valueIn, job, e.attempt, args ?? [], { ok: false, kind: "error", error: e.error }, started, options);
+        if (e instanceof NodeFailure || e instanceof SpreadRequest) throw e;
+        if (e instanceof UndecodableValueError) throw new NodeFailure(node, attempt, { message: e.message }, false);
+        // A cache that does not answer: the node fails as if it threw.
+        output = { ok: false, kind: "error", error: describeNodeError(e, isCallerFrame) };
       }
-      if (stop !== undefined) throw stop.stop;
-      promise = waits === undefined ? body() : Promise.all(waits).then(body);
-    } catch (e) {
-      running.set(name, { stop: e });
-      throw e;
-    }
-    running.set(name, promise ?? DONE);
+      if (capturing !== undefined) capture(capturing, name, valueIn, job, attempt, args ?? [], output, started, options);
+      if (!output.ok) throw new NodeFailure(node, attempt, output.error);
+      decoded.set(name, output.value);
+      encoded[name] = output.encoded;
+    })();
+    running.set(name, promise);
     return promise;
   };
 
-  // What stopped each of the loop's nodes (in the loop's order), if anything did.
-  const stops: unknown[] = [];
-  let waits: Promise<void>[] | undefined;
-  loop.nodes.forEach((name, index) => {
-    try {
-      const waiting = run(name);
-      if (waiting !== undefined) (waits ??= []).push(waiting.catch((e: unknown) => void (stops[index] = e)));
-    } catch (e) {
-      stops[index] = e;
-    }
-  });
-  const outcome = (): LoopOutcome => {
-    const stopped = stops.filter((s): s is NodeFailure | SpreadRequest => s !== undefined);
-    // A failure goes first: the job is retried (or dead) before any spreading.
-    const failure = stopped.find((s): s is NodeFailure => s instanceof NodeFailure);
-    const spread = stopped.find((s): s is SpreadRequest => s instanceof SpreadRequest);
-    if (failure === undefined && spread !== undefined) return { ok: "spread", node: spread.node, count: spread.count, elements: spread.elements, values: encoded };
-    if (failure === undefined) return { ok: true, values: encoded, skipped: [...skipped] };
-    const { message, stack } = failure.error;
-    const { node, attempt, element, failedAttempts, retryable } = failure;
-    return { ok: false, node, attempt, ...(element === undefined ? {} : { element }), failedAttempts, retryable, message, stack, values: encoded };
-  };
-  return waits === undefined ? outcome() : Promise.all(waits).then(outcome);
+  const settled = await Promise.allSettled(loop.nodes.map(run));
+  const stops = settled.flatMap((s) => (s.status === "rejected" ? [s.reason as NodeFailure | SpreadRequest] : []));
+  // A failure goes first: the job is retried (or dead) before any spreading.
+  const failure = stops.find((s): s is NodeFailure => s instanceof NodeFailure);
+  const spread = stops.find((s): s is SpreadRequest => s instanceof SpreadRequest);
+  if (failure === undefined && spread !== undefined) return { ok: "spread", node: spread.node, count: spread.count, elements: spread.elements, values: encoded };
+  if (failure === undefined) return { ok: true, values: encoded, skipped: [...skipped] };
+  const { message, stack } = failure.error;
+  const { node, attempt, element, failedAttempts, retryable } = failure;
+  return { ok: false, node, attempt, ...(element === undefined ? {} : { element }), failedAttempts, retryable, message, stack, values: encoded };
 }
-
-/** A node of runLoop that finished at once. */
-const DONE = Symbol("done");
 
 /** Hands a call of a captured node to the worker's capture table (which records it where its condition holds). */
 function capture(points: readonly LiveCapture[], node: string, valueOf: (name: string) => unknown, job: JobMessage, attempt: number, args: readonly unknown[], outcome: NodeCallOutcome, started: number, options: LoopRunOptions): void {

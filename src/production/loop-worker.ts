@@ -363,9 +363,7 @@ export class LoopWorker {
       return;
     }
     if (job.e !== undefined) return this.runElementJob(store, version, loop, text, { ...job, e: job.e });
-    const ran = runLoop(version, loop, job, { ...this.runOptions(job), spreadElements: SPREAD_ELEMENTS });
-    // An outcome that is there already is not awaited (an await costs a promise and a turn of the microtask queue).
-    const outcome = ran instanceof Promise ? await ran : ran;
+    const outcome = await runLoop(version, loop, job, { ...this.runOptions(job), spreadElements: SPREAD_ELEMENTS });
     // Given back by stop(): the job is in the queue again, whatever became of this run.
     if (this.released) return;
     if (outcome.ok === "spread") {
