@@ -28,7 +28,7 @@ import { reportRun, type ConsoleCategory } from "./run-console";
 import { NO_RUN_VIEW, RunViewEvents } from "./run-view-events";
 import { TOKEN_REFUSAL, tokenMatches } from "./server-token";
 import { stoppedEvent, THREAD_ID } from "./stopped-event";
-import { namedArguments, parseEvaluateName, StopView, type EditTarget } from "./stop-view";
+import { parseEvaluateName, StopView, type EditTarget } from "./stop-view";
 import { preview, replaceAt, typeName } from "./values-view";
 
 const NODE_ERRORS_FILTER = "nodeErrors";
@@ -191,7 +191,7 @@ export class StepgraphDebugSession extends LoggingDebugSession {
     const runView = new RunViewEvents(job, () => cursor.currentNode, (event) => this.sendEvent(event));
     reportRun(session, (text, category) => this.output(text, category), () => this.end());
     job.on("stopped", ({ reason }) => this.stopped(reason));
-    job.setStopCondition(async (node, nodeArgs, values, graph) => replayStops?.stopsBefore(node, graph) || (await this.breakpoints.stopsBefore(node, namedArguments(node, nodeArgs), values, graph)));
+    job.setStopCondition(async (node, nodeArgs, values, graph) => replayStops?.stopsBefore(node, graph) || (await this.breakpoints.stopsBefore(node, nodeArgs, values, graph)));
     const childSessions =
       debugNodeCode && this.client.supportsStartDebuggingRequest === true
         ? new ChildSessions(session.pool, folders, (command, request, timeoutMs, answer) => this.sendRequest(command, request, timeoutMs, answer), (line) => this.output(`${line}\n`, "console"))

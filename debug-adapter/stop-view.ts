@@ -8,6 +8,7 @@ import { basename } from "node:path";
 import type { GraphModel, NodeModel } from "../src/graph/model";
 import type { ScopeName } from "../src/runtime/expression-completions";
 import type { HistoryCursor } from "../src/runtime/history-cursor";
+import { namedArguments } from "../src/runtime/node-arguments";
 import { isSettled } from "../src/runtime/node-state";
 import type { Orchestrator, StopLevel } from "../src/runtime/orchestrator";
 import { nodeScopeRows } from "./node-scope";
@@ -157,15 +158,6 @@ export class StopView {
     const ready = state.node.dependencies.every((d) => isSettled(job.state(d)));
     return { node: state.node, values: ready ? job.argumentValues(state.node) : [] };
   }
-}
-
-/** The argument values by parameter name (the names an expression can use). */
-export function namedArguments(node: NodeModel, values: readonly unknown[]): Record<string, unknown> {
-  const named: Record<string, unknown> = {};
-  node.function.parameters.forEach((parameter, i) => {
-    if (i < values.length && /^[A-Za-z_$][\w$]*$/.test(parameter.name)) named[parameter.name] = values[i];
-  });
-  return named;
 }
 
 /** A frame's node as the call stack names it: `scaled[1]` at a map element. */

@@ -5,6 +5,7 @@
 import { resolve } from "node:path";
 import type { GraphModel, NodeModel } from "../graph/model";
 import type { ExpressionEvaluator } from "./expression-evaluator";
+import { namedArguments } from "./node-arguments";
 
 export interface NodeBreakpoint {
   node: string;
@@ -46,12 +47,13 @@ export class NodeBreakpoints {
   }
 
   /**
-   * Whether the run stops before `node` of `graph`: a breakpoint on it whose condition holds
-   * (or cannot be evaluated: the user should see why) and whose hit condition holds, and
+   * Whether the run stops before `node` of `graph`, called with `args` (the Orchestrator's stop
+   * condition): a breakpoint on it whose condition, over the node's parameters and the job's
+   * values, holds (or cannot be evaluated: the user should see why) and whose hit condition holds, and
    * that is not a logpoint (a logpoint says its line and lets the run go on).
    */
-  async stopsBefore(node: NodeModel, parameters: Readonly<Record<string, unknown>>, values: Readonly<Record<string, unknown>>, graph: GraphModel): Promise<boolean> {
-    const scope = { ...parameters, ...values };
+  async stopsBefore(node: NodeModel, args: readonly unknown[], values: Readonly<Record<string, unknown>>, graph: GraphModel): Promise<boolean> {
+    const scope = { ...namedArguments(node, args), ...values };
     let stop = false;
     for (const breakpoint of (this.byFile.get(normalizePath(graph.file)) ?? []).filter((b) => b.node === node.name)) {
       if (breakpoint.condition) {

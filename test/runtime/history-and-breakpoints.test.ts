@@ -52,12 +52,13 @@ test("the history cursor moves through the finished nodes, showing each one's re
   assert.equal(cursor.inPast, false);
 });
 
-test("node breakpoints: a condition over the parameters and values, a hit count, a logpoint that says its line and does not stop", async () => {
+test("node breakpoints: a condition over the call's parameters (its arguments by parameter name) and values, a hit count, a logpoint that says its line and does not stop", async () => {
   const ws = copyFixture("pipeline");
   const said: BreakpointLine[] = [];
   const breakpoints = new NodeBreakpoints(evaluator, (line) => said.push(line), (value) => JSON.stringify(value));
   const graph = { file: ws.path("pipeline.graph") } as Parameters<NodeBreakpoints["stopsBefore"]>[3];
-  const node = (name: string) => ({ name }) as Parameters<NodeBreakpoints["stopsBefore"]>[0];
+  /** A node whose function takes the parameters named. */
+  const node = (name: string, ...parameters: string[]) => ({ name, function: { parameters: parameters.map((p) => ({ name: p })) } }) as unknown as Parameters<NodeBreakpoints["stopsBefore"]>[0];
 
   breakpoints.set(ws.path("pipeline.graph"), [
     { node: "total", condition: "a > 5" },
@@ -68,19 +69,19 @@ test("node breakpoints: a condition over the parameters and values, a hit count,
   assert.deepEqual([...breakpoints.nodesWithBreakpoint(ws.path("pipeline.graph"))].sort(), ["shout", "squared", "stamp", "total"]);
   assert.deepEqual([...breakpoints.nodesWithBreakpoint(ws.path("other.graph"))], []);
 
-  assert.equal(await breakpoints.stopsBefore(node("total"), { a: 6 }, {}, graph), true);
-  assert.equal(await breakpoints.stopsBefore(node("total"), { a: 5 }, {}, graph), false);
+  assert.equal(await breakpoints.stopsBefore(node("total", "a"), [6], {}, graph), true);
+  assert.equal(await breakpoints.stopsBefore(node("total", "a"), [5], {}, graph), false);
   // Exactly the second hit.
-  assert.deepEqual([await breakpoints.stopsBefore(node("squared"), {}, {}, graph), await breakpoints.stopsBefore(node("squared"), {}, {}, graph), await breakpoints.stopsBefore(node("squared"), {}, {}, graph)], [false, true, false]);
-  assert.equal(await breakpoints.stopsBefore(node("shout"), {}, { word: "hello", n: 3 }, graph), false);
+  assert.deepEqual([await breakpoints.stopsBefore(node("squared"), [], {}, graph), await breakpoints.stopsBefore(node("squared"), [], {}, graph), await breakpoints.stopsBefore(node("squared"), [], {}, graph)], [false, true, false]);
+  assert.equal(await breakpoints.stopsBefore(node("shout"), [], { word: "hello", n: 3 }, graph), false);
   assert.deepEqual(said.shift(), { kind: "log", text: "word is hello, n is 3" });
   // A condition that cannot be evaluated stops, and says why.
-  assert.equal(await breakpoints.stopsBefore(node("stamp"), {}, {}, graph), true);
+  assert.equal(await breakpoints.stopsBefore(node("stamp"), [], {}, graph), true);
   assert.equal(said.shift()?.kind, "conditionError");
   // A node without a breakpoint, or of another file, never stops.
-  assert.equal(await breakpoints.stopsBefore(node("doubled"), {}, {}, graph), false);
-  assert.equal(await breakpoints.stopsBefore(node("total"), { a: 6 }, {}, { file: ws.path("other.graph") } as typeof graph), false);
+  assert.equal(await breakpoints.stopsBefore(node("doubled"), [], {}, graph), false);
+  assert.equal(await breakpoints.stopsBefore(node("total", "a"), [6], {}, { file: ws.path("other.graph") } as typeof graph), false);
   // Setting a file's breakpoints again starts their hit counts again.
   breakpoints.set(ws.path("pipeline.graph"), [{ node: "squared", hitCondition: "1" }]);
-  assert.equal(await breakpoints.stopsBefore(node("squared"), {}, {}, graph), true);
+  assert.equal(await breakpoints.stopsBefore(node("squared"), [], {}, graph), true);
 });
