@@ -246,7 +246,9 @@ export class ProcessPool extends EventEmitter<ProcessPoolEvents> {
       },
     };
     host.run = run;
-    if (request.timeoutMs !== undefined && !(request.pauseOnEntry === true && host.sessions > 0)) {
+    // With no debugger attached, nothing could resume the pause: the run goes on as a plain one.
+    const pauseOnEntry = request.pauseOnEntry === true && host.sessions > 0;
+    if (request.timeoutMs !== undefined && !pauseOnEntry) {
       run.timers.push(
         setTimeout(() => {
           const reason = `timed out after ${request.timeoutMs} ms`;
@@ -261,8 +263,6 @@ export class ProcessPool extends EventEmitter<ProcessPoolEvents> {
         }, request.timeoutMs),
       );
     }
-    // With no debugger attached, nothing could resume the pause: the run goes on as a plain one.
-    const pauseOnEntry = request.pauseOnEntry === true && host.sessions > 0;
     this.send(host, { type: "run", runId, bundlePath: request.bundlePath, exportName: request.exportName, args: request.args, context: request.context, ...(pauseOnEntry ? { pauseOnEntry } : {}) });
   }
 
