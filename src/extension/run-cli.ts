@@ -1,6 +1,7 @@
 // Runs the bundled `stepgraph` command line (dist/cli.js) in a child process, so that
 // Redis connections and graph reads stay out of the extension host.
 import { spawn } from "node:child_process";
+import { createInterface } from "node:readline";
 
 export interface CliResult {
   exitCode: number;
@@ -32,15 +33,8 @@ export function runCli(cliPath: string, args: readonly string[], options: CliOpt
     });
     let stdout = "";
     let stderr = "";
-    let partial = "";
-    child.stdout.on("data", (data: Buffer) => {
-      const text = data.toString("utf8");
-      stdout += text;
-      if (!options.onLine) return;
-      const lines = (partial + text).split("\n");
-      partial = lines.pop() ?? "";
-      lines.forEach(options.onLine);
-    });
+    child.stdout.on("data", (data: Buffer) => (stdout += data.toString("utf8")));
+    if (options.onLine) createInterface({ input: child.stdout, crlfDelay: Infinity }).on("line", options.onLine);
     child.stderr.on("data", (data: Buffer) => (stderr += data.toString("utf8")));
     // SIGTERM lets the CLI close its connections; the caller sees `signal.aborted`.
     const abort = () => child.kill("SIGTERM");
@@ -52,7 +46,6 @@ export function runCli(cliPath: string, args: readonly string[], options: CliOpt
     });
     child.once("close", (code, signal) => {
       options.signal?.removeEventListener("abort", abort);
-      if (partial !== "") options.onLine?.(partial);
       resolve({ exitCode: code ?? (signal ? 128 : 1), stdout, stderr });
     });
   });
