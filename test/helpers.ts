@@ -1,4 +1,6 @@
-// Paths for tests, which run as bundles under out/test/ and so cannot use their own location.
+// Helpers shared by the tests: paths (tests run as bundles under out/test/ and so cannot use
+// their own location), the built CLI, and processes.
+import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -37,6 +39,15 @@ export function runCli(args: readonly string[], options: { cwd?: string; env?: N
     timeout: 60_000,
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** A user's mistake as the CLI answers it: exit 2, one line on stderr matching `pattern`, no stack trace, nothing on stdout. */
+export function assertBadInput(result: CliResult, pattern: RegExp): void {
+  assert.equal(result.status, 2, `exit ${result.status}: ${result.stderr}`);
+  assert.match(result.stderr, pattern);
+  assert.equal(result.stderr.trim().split("\n").length, 1, result.stderr);
+  assert.doesNotMatch(result.stderr, /^\s+at /m);
+  assert.equal(result.stdout, "");
 }
 
 /** Whether a process of this pid is running (signal 0 only asks). */

@@ -7,7 +7,7 @@ import { captureRecordText, CAPTURE_TTL_MS } from "../../src/production/capture-
 import { encodeValue } from "../../src/runtime/values";
 import { QueueStore } from "../../src/store/queue-store";
 import { freePort } from "../../src/store/private-redis";
-import type { CliResult } from "../helpers";
+import { assertBadInput } from "../helpers";
 import { endCapture, startCapture, type CaptureProcess } from "../production/capture-process";
 import { deploy, fileTestRedis, loopsWorkspace, queueManager, startWorker, stepgraph, stopWorkers, submit, waitFor, type WorkerProcess } from "../production/production-harness";
 import type { Workspace } from "../runtime/workspace";
@@ -39,14 +39,6 @@ function printed(capture: CaptureProcess): Record<string, unknown>[] {
     .split("\n")
     .filter((line) => line !== "")
     .map((line) => JSON.parse(line) as Record<string, unknown>);
-}
-
-function assertOneLine(result: CliResult, pattern: RegExp): void {
-  assert.equal(result.status, 2, `exit ${result.status}: ${result.stderr}`);
-  assert.match(result.stderr, pattern);
-  assert.equal(result.stderr.trim().split("\n").length, 1, result.stderr);
-  assert.doesNotMatch(result.stderr, /^\s+at /m);
-  assert.equal(result.stdout, "");
 }
 
 test("captures lists the points running `capture` commands set, with their definitions and the records the live workers wrote; a withdrawn one is gone", async () => {
@@ -172,14 +164,14 @@ test("a graph with no capture point, or not deployed at all: [] with --json, one
 
 test("bad input: no graph, two graphs, a bad graph name, a bad --records, an unknown option, a Redis that does not answer: one line, exit 2", async () => {
   const ws = loopsWorkspace();
-  assertOneLine(stepgraph(["captures"], redis.url, ws), /^stepgraph: captures: name the graph/);
-  assertOneLine(stepgraph(["captures", "chain", "fork"], redis.url, ws), /^stepgraph: captures: name one graph, not 2/);
-  assertOneLine(stepgraph(["captures", "no-such"], redis.url, ws), /^stepgraph: captures: 'no-such' is not a graph name/);
+  assertBadInput(stepgraph(["captures"], redis.url, ws), /^stepgraph: captures: name the graph/);
+  assertBadInput(stepgraph(["captures", "chain", "fork"], redis.url, ws), /^stepgraph: captures: name one graph, not 2/);
+  assertBadInput(stepgraph(["captures", "no-such"], redis.url, ws), /^stepgraph: captures: 'no-such' is not a graph name/);
   for (const records of ["x", "=-1", "=1.5", "="]) {
     const args = records.startsWith("=") ? [`--records${records}`] : ["--records", records];
-    assertOneLine(stepgraph(["captures", "chain", ...args], redis.url, ws), /^stepgraph: captures: --records must be a whole number of 0 or more, not '.*'$/m);
+    assertBadInput(stepgraph(["captures", "chain", ...args], redis.url, ws), /^stepgraph: captures: --records must be a whole number of 0 or more, not '.*'$/m);
   }
-  assertOneLine(stepgraph(["captures", "chain", "--nope"], redis.url, ws), /^stepgraph: captures: Unknown option '--nope'/);
-  assertOneLine(stepgraph(["captures", "chain", "--redis", "memory"], redis.url, ws), /^stepgraph: production mode needs a Redis URL/);
-  assertOneLine(stepgraph(["captures", "chain", "--redis", `redis://127.0.0.1:${await freePort()}`], redis.url, ws), /^stepgraph: Redis at redis:\/\/127\.0\.0\.1:\d+ does not answer \(connection refused\)$/m);
+  assertBadInput(stepgraph(["captures", "chain", "--nope"], redis.url, ws), /^stepgraph: captures: Unknown option '--nope'/);
+  assertBadInput(stepgraph(["captures", "chain", "--redis", "memory"], redis.url, ws), /^stepgraph: production mode needs a Redis URL/);
+  assertBadInput(stepgraph(["captures", "chain", "--redis", `redis://127.0.0.1:${await freePort()}`], redis.url, ws), /^stepgraph: Redis at redis:\/\/127\.0\.0\.1:\d+ does not answer \(connection refused\)$/m);
 });

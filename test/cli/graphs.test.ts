@@ -3,19 +3,11 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { freePort } from "../../src/store/private-redis";
-import type { CliResult } from "../helpers";
+import { assertBadInput, type CliResult } from "../helpers";
 import { deploy, fileTestRedis, loopsWorkspace, stepgraph } from "../production/production-harness";
 import { assertReadOnly } from "./read-only";
 
 const redis = fileTestRedis();
-
-function assertOneLine(result: CliResult, pattern: RegExp): void {
-  assert.equal(result.status, 2, `exit ${result.status}: ${result.stderr}`);
-  assert.match(result.stderr, pattern);
-  assert.equal(result.stderr.trim().split("\n").length, 1, result.stderr);
-  assert.doesNotMatch(result.stderr, /^\s+at /m);
-  assert.equal(result.stdout, "");
-}
 
 function listed(result: CliResult): unknown {
   assert.equal(result.status, 0, result.stderr);
@@ -85,9 +77,9 @@ test("a pointer that is not a signed pointer (written by hand) is left out with 
 
 test("bad input: an argument, an unknown option, a URL that is not production's, a Redis that does not answer: one line, exit 2", async () => {
   const ws = loopsWorkspace();
-  assertOneLine(stepgraph(["graphs", "chain"], redis.url, ws), /^stepgraph: graphs: unexpected 'chain'/);
-  assertOneLine(stepgraph(["graphs", "--nope"], redis.url, ws), /^stepgraph: graphs: Unknown option '--nope'/);
-  assertOneLine(stepgraph(["graphs", "--redis", "private"], redis.url, ws), /^stepgraph: production mode needs a Redis URL/);
-  assertOneLine(stepgraph(["graphs", "--redis", "http://example.com"], redis.url, ws), /^stepgraph: /);
-  assertOneLine(stepgraph(["graphs", "--json", "--redis", `redis://127.0.0.1:${await freePort()}`], redis.url, ws), /^stepgraph: Redis at redis:\/\/127\.0\.0\.1:\d+ does not answer \(connection refused\)$/m);
+  assertBadInput(stepgraph(["graphs", "chain"], redis.url, ws), /^stepgraph: graphs: unexpected 'chain'/);
+  assertBadInput(stepgraph(["graphs", "--nope"], redis.url, ws), /^stepgraph: graphs: Unknown option '--nope'/);
+  assertBadInput(stepgraph(["graphs", "--redis", "private"], redis.url, ws), /^stepgraph: production mode needs a Redis URL/);
+  assertBadInput(stepgraph(["graphs", "--redis", "http://example.com"], redis.url, ws), /^stepgraph: /);
+  assertBadInput(stepgraph(["graphs", "--json", "--redis", `redis://127.0.0.1:${await freePort()}`], redis.url, ws), /^stepgraph: Redis at redis:\/\/127\.0\.0\.1:\d+ does not answer \(connection refused\)$/m);
 });
