@@ -29,15 +29,17 @@ const CUTS: Record<string, Cut[]> = {
   "src/production/loop-runner.ts": [
     { pattern: /^[ \t]*\/\/ The one look at capture points[^\n]*\n/gm, count: 1, what: "the comment on the look at capture points" },
     { pattern: /^[ \t]*const capturing = options\.captures === undefined \|\| options\.captures\.byNode\.size === 0 \? undefined : options\.captures\.byNode\.get\(name\);\n/gm, count: 1, what: "the look at capture points per node call" },
-    { pattern: /^[ \t]*const started = capturing === undefined \? 0 : performance\.now\(\);\n/gm, count: 1, what: "the time a captured call started" },
-    { pattern: /^[ \t]*if \([^\n]*capturing !== undefined\) capture\(capturing, [^\n]*\);\n/gm, count: 2, what: "the hand-overs of a captured call (failed, and done)" },
+    { pattern: /^[ \t]*if \(capturing !== undefined\) step\.capturing = \{ points: capturing, started: performance\.now\(\) \};\n/gm, count: 1, what: "the points and the time of a captured call" },
+    { pattern: /^[ \t]*(if \(e instanceof NodeFailure\) )?capture\(step, [^\n]*\);\n/gm, count: 2, what: "the hand-overs of a captured call (failed, and done)" },
+    { pattern: /^[ \t]*\/\*\* The capture points that record this call[^\n]*\n[ \t]*capturing\?: [^\n]*\n/gm, count: 1, what: "a node call's capture points" },
+    { pattern: /^\/\*\* Hands a call of a captured node[^\n]*\nfunction capture\([\s\S]*?\n\}\n/gm, count: 1, what: "the hand-over to the capture table" },
   ],
   "src/production/loop-worker.ts": [{ pattern: /captures: this\.captures, /g, count: 1, what: "the capture table in a job's run options" }],
 };
 
 /** What must be gone from a file once cut (a use the cuts above missed). */
 const LEFT_OVER: Record<string, RegExp> = {
-  "src/production/loop-runner.ts": /\bcapturing\b|options\.captures\.byNode/,
+  "src/production/loop-runner.ts": /\bcapturing\b|options\.captures\.byNode|\bcapture\(/,
   "src/production/loop-worker.ts": /captures: this\.captures/,
 };
 

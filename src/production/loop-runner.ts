@@ -14,7 +14,7 @@ import type { ContextFields, NodeErrorInfo } from "../runtime/host-protocol";
 import { JobInputError, resolveJobInput } from "../runtime/job-input";
 import { callsOf } from "../runtime/element-calls";
 import { argumentValues } from "../runtime/node-arguments";
-import { callNodeFunction, describeNodeError, retryDelayAfter, retryingIn, type NodeCallOutcome, type NodeFunction } from "../runtime/node-call";
+import { callNodeFunction, describeNodeError, retryDelayAfter, retryingIn, type NodeCallOptions, type NodeCallOutcome, type NodeFunction } from "../runtime/node-call";
 import { skipReason } from "../runtime/node-skip";
 import { decodeValue, encodeValue, valueAtPath } from "../runtime/values";
 import type { NodeCache } from "../store/node-cache";
@@ -23,7 +23,7 @@ import type { ElementSlots } from "./element-slots";
 import { byName, ownValue, type JobMessage } from "./job-message";
 import type { LoadedNode } from "./loaded-version";
 import { PROGRAM_INPUTS, PROGRAM_OUTPUTS, type ProductionGraph, type ProductionLoop, type ProductionNode } from "./production-graph";
-import { nodeRuns } from "./stray-errors";
+import { nodeRuns, type NodeRun } from "./stray-errors";
 
 export type LoopOutcome =
   /** `values`: everything the job holds after the loop, encoded; `skipped`: the nodes skipped so far, earlier loops' included. */
@@ -48,7 +48,7 @@ export interface LoopRunOptions {
   spreadElements?: number;
   /** The worker's capture points: a call of a node in it is recorded (with none set, one look at its size). */
   captures?: CaptureTable;
-  log(node: string, text: string): void;
+  log(jobId: string, node: string, text: string): void;
 }
 
 /** A mapped node whose elements are to be spread: the nodes after it wait for the job's return. */
@@ -84,83 +84,182 @@ interface RunnableNodes {
 /** One call of a mapped node: element `element.index`, with these arguments, on this attempt. */
 type CallElement = (args: unknown[], attempt: number, element: { index: number; count: number }) => Promise<NodeCallOutcome>;
 
-export async function runLoop(version: RunnableNodes, loop: Pick<ProductionLoop, "nodes">, job: JobMessage, options: LoopRunOptions): Promise<LoopOutcome> {
-  // Keyed by node name: no prototype, so that a node may be called `constructor`.
-  const encoded = Object.assign(byName<string>(), job.values);
-  const decoded = new Map<string, unknown>();
-  const skipped = new Set(job.s);
-  const valueOf = (name: string): unknown => {
-    if (!decoded.has(name)) decoded.set(name, Object.hasOwn(encoded, name) ? decodeJobValue(job, name, encoded[name]) : undefined);
-    return decoded.get(name);
-  };
-  const running = new Map<string, Promise<void>>();
-
-  const run = (name: string): Promise<void> => {
-    let promise = running.get(name);
-    if (promise) return promise;
-    const { node, fn, program } = version.nodes.get(name) as LoadedNode;
-    promise = (async () => {
-      if (node.dependencies.length > 0) await Promise.all(node.dependencies.map(run));
-      // Computed by an earlier attempt of this job.
-      if (Object.hasOwn(encoded, name)) return;
-      const attempt = (ownValue(job.failed, name) ?? 0) + 1;
-      const valueIn = scopedValues(node, valueOf);
-      let output: NodeCallOutcome;
-      // The one look at capture points a node call costs when none is set.
-      const capturing = options.captures === undefined || options.captures.byNode.size === 0 ? undefined : options.captures.byNode.get(name);
-      const started = capturing === undefined ? 0 : performance.now();
-      let args: unknown[] | undefined;
-      try {
-        if (skipReason(node, (dependency) => skipped.has(dependency), valueIn) !== undefined) {
-          skipped.add(name);
-          return;
-        }
-        args = argumentValues(node.args, valueIn);
-        if (node.kind === "subgraph-inputs") output = subgraphInputs(node, args);
-        else if (node.kind === "subgraph-outputs") output = subgraphOutputs(node, skipped, valueOf);
-        else if (node.kind === "mapped-subgraph") {
-          const callElement: CallElement = (elementArgs) => runSubgraphElement(version, node, program as ReadonlyMap<string, LoadedNode>, elementArgs, job, options);
-          output = await runElements(node, args, job, { encoded, decoded, valueOf }, options, callElement, true);
-        } else if (node.mapIndex !== undefined) {
-          const callElement: CallElement = (elementArgs, elementAttempt, element) => Promise.resolve(computeNode(version, node, fn as NodeFunction, elementArgs, job, elementAttempt, options, element));
-          output = await runElements(node, args, job, { encoded, decoded, valueOf }, options, callElement, false);
-        }
-        else {
-          const computed = computeNode(version, node, fn as NodeFunction, args, job, attempt, options);
-          // An outcome that is there already is not awaited (an await costs a promise and a turn of the microtask queue).
-          output = computed instanceof Promise ? await computed : computed;
-        }
-      } catch (e) {
-        if (e instanceof NodeFailure && capturing !== undefined) capture(capturing, name, valueIn, job, e.attempt, args ?? [], { ok: false, kind: "error", error: e.error }, started, options);
-        if (e instanceof NodeFailure || e instanceof SpreadRequest) throw e;
-        if (e instanceof UndecodableValueError) throw new NodeFailure(node, attempt, { message: e.message }, false);
-        // A cache that does not answer: the node fails as if it threw.
-        output = { ok: false, kind: "error", error: describeNodeError(e, isCallerFrame) };
-      }
-      if (capturing !== undefined) capture(capturing, name, valueIn, job, attempt, args ?? [], output, started, options);
-      if (!output.ok) throw new NodeFailure(node, attempt, output.error);
-      decoded.set(name, output.value);
-      encoded[name] = output.encoded;
-    })();
-    running.set(name, promise);
-    return promise;
-  };
-
-  const settled = await Promise.allSettled(loop.nodes.map(run));
-  const stops = settled.flatMap((s) => (s.status === "rejected" ? [s.reason as NodeFailure | SpreadRequest] : []));
-  // A failure goes first: the job is retried (or dead) before any spreading.
-  const failure = stops.find((s): s is NodeFailure => s instanceof NodeFailure);
-  const spread = stops.find((s): s is SpreadRequest => s instanceof SpreadRequest);
-  if (failure === undefined && spread !== undefined) return { ok: "spread", node: spread.node, count: spread.count, elements: spread.elements, values: encoded };
-  if (failure === undefined) return { ok: true, values: encoded, skipped: [...skipped] };
-  const { message, stack } = failure.error;
-  const { node, attempt, element, failedAttempts, retryable } = failure;
-  return { ok: false, node, attempt, ...(element === undefined ? {} : { element }), failedAttempts, retryable, message, stack, values: encoded };
+/**
+ * Runs the loop's nodes for `job`. A loop whose nodes form a chain (each needs the one
+ * before it, as a loop of one node does) runs them one after the other, and has its
+ * outcome at once when each node has (a function that returns a value, with no cache):
+ * no promise, no closure per node. Any other loop runs each node as soon as the nodes it
+ * needs are done. A production worker runs this for every job, and what it allocates is
+ * most of what the worker's garbage collection costs.
+ */
+export function runLoop(version: RunnableNodes, loop: Pick<ProductionLoop, "nodes">, job: JobMessage, options: LoopRunOptions): LoopOutcome | Promise<LoopOutcome> {
+  const run = new LoopRun(version, job, options);
+  return isChain(version, loop.nodes) ? runChain(run, loop.nodes, 0) : runGraph(run, loop.nodes);
 }
 
-/** Hands a call of a captured node to the worker's capture table (which records it where its condition holds). */
-function capture(points: readonly LiveCapture[], node: string, valueOf: (name: string) => unknown, job: JobMessage, attempt: number, args: readonly unknown[], outcome: NodeCallOutcome, started: number, options: LoopRunOptions): void {
-  options.captures?.record(points, node, valueOf, { jobId: job.id, attempt, args, outcome, durationMs: performance.now() - started });
+/** What one job's run of a loop holds: its values (encoded, and decoded as they are read) and the nodes skipped. */
+class LoopRun {
+  /** Keyed by node name: no prototype, so that a node may be called `constructor`. */
+  readonly encoded: Record<string, string>;
+  readonly decoded = new Map<string, unknown>();
+  readonly skipped: Set<string>;
+  readonly valueOf = (name: string): unknown => {
+    if (!this.decoded.has(name)) this.decoded.set(name, Object.hasOwn(this.encoded, name) ? decodeJobValue(this.job, name, this.encoded[name]) : undefined);
+    return this.decoded.get(name);
+  };
+  readonly isSkipped = (name: string): boolean => this.skipped.has(name);
+
+  constructor(
+    readonly version: RunnableNodes,
+    readonly job: JobMessage,
+    readonly options: LoopRunOptions,
+  ) {
+    this.encoded = Object.assign(byName<string>(), job.values);
+    this.skipped = new Set(job.s);
+  }
+
+  /** The loop's outcome once its nodes are done, or once `stop` stopped it. */
+  outcome(stop?: NodeFailure | SpreadRequest): LoopOutcome {
+    const values = this.encoded;
+    if (stop === undefined) return { ok: true, values, skipped: [...this.skipped] };
+    if (stop instanceof SpreadRequest) return { ok: "spread", node: stop.node, count: stop.count, elements: stop.elements, values };
+    const { message, stack } = stop.error;
+    const { node, attempt, element, failedAttempts, retryable } = stop;
+    return { ok: false, node, attempt, ...(element === undefined ? {} : { element }), failedAttempts, retryable, message, stack, values };
+  }
+}
+
+/**
+ * Whether each of `nodes` after the first needs the one before it: their topological order is
+ * the only one, so running them one after the other waits for nothing that could run meanwhile,
+ * and what stops one (a failure, a spreading) stops every node after it, as it would anyway.
+ */
+function isChain(version: RunnableNodes, nodes: readonly string[]): boolean {
+  let chained = chains.get(nodes);
+  if (chained === undefined) {
+    chained = nodes.every((name, i) => i === 0 || (version.nodes.get(name) as LoadedNode).node.dependencies.includes(nodes[i - 1]));
+    chains.set(nodes, chained);
+  }
+  return chained;
+}
+const chains = new WeakMap<readonly string[], boolean>();
+
+/** The chain's nodes from `from` on, one after the other; a node that fails stops it (the nodes after it need it). */
+function runChain(run: LoopRun, nodes: readonly string[], from: number): LoopOutcome | Promise<LoopOutcome> {
+  for (let i = from; i < nodes.length; i++) {
+    let step: Promise<void> | undefined;
+    try {
+      step = runNode(run, nodes[i]);
+    } catch (e) {
+      return run.outcome(stopOf(e));
+    }
+    if (step !== undefined) return step.then(() => runChain(run, nodes, i + 1), (e: unknown) => run.outcome(stopOf(e)));
+  }
+  return run.outcome();
+}
+
+/** Each node as soon as the nodes it needs are done; a failure goes before a spreading, the first in the loop's order. */
+async function runGraph(run: LoopRun, nodes: readonly string[]): Promise<LoopOutcome> {
+  const running = new Map<string, Promise<void>>();
+  const start = (name: string): Promise<void> => {
+    let promise = running.get(name);
+    if (promise === undefined) {
+      const dependencies = (run.version.nodes.get(name) as LoadedNode).node.dependencies;
+      promise = (async () => {
+        if (dependencies.length > 0) await Promise.all(dependencies.map(start));
+        await runNode(run, name);
+      })();
+      running.set(name, promise);
+    }
+    return promise;
+  };
+  const settled = await Promise.allSettled(nodes.map(start));
+  const stops = settled.flatMap((s) => (s.status === "rejected" ? [stopOf(s.reason)] : []));
+  return run.outcome(stops.find((s) => s instanceof NodeFailure) ?? stops.find((s) => s instanceof SpreadRequest));
+}
+
+/** What stopped a loop: a node's failure or a spreading; anything else is a bug of ours, thrown on. */
+function stopOf(e: unknown): NodeFailure | SpreadRequest {
+  if (e instanceof NodeFailure || e instanceof SpreadRequest) return e;
+  throw e;
+}
+
+/**
+ * Runs node `name` of the loop once the nodes it needs are done: at once (undefined) when its
+ * outcome is there at once, else a promise. Its failure is thrown (or rejects) as a NodeFailure;
+ * a mapped node to spread, as a SpreadRequest.
+ */
+function runNode(run: LoopRun, name: string): Promise<void> | undefined {
+  const { version, job, options, encoded } = run;
+  const { node, fn, program } = version.nodes.get(name) as LoadedNode;
+  // Computed by an earlier attempt of this job.
+  if (Object.hasOwn(encoded, name)) return undefined;
+  const attempt = (ownValue(job.failed, name) ?? 0) + 1;
+  const valueIn = scopedValues(node, run.valueOf);
+  const step: NodeStep = { run, node, attempt, args: undefined, valueIn };
+  // The one look at capture points a node call costs when none is set.
+  const capturing = options.captures === undefined || options.captures.byNode.size === 0 ? undefined : options.captures.byNode.get(name);
+  if (capturing !== undefined) step.capturing = { points: capturing, started: performance.now() };
+  let output: NodeCallOutcome | Promise<NodeCallOutcome>;
+  try {
+    if (skipReason(node, run.isSkipped, valueIn) !== undefined) {
+      run.skipped.add(name);
+      return undefined;
+    }
+    const args = argumentValues(node.args, valueIn);
+    step.args = args;
+    if (node.kind === "subgraph-inputs") output = subgraphInputs(node, args);
+    else if (node.kind === "subgraph-outputs") output = subgraphOutputs(node, run.skipped, run.valueOf);
+    else if (node.kind === "mapped-subgraph") {
+      const callElement: CallElement = (elementArgs) => runSubgraphElement(version, node, program as ReadonlyMap<string, LoadedNode>, elementArgs, job, options);
+      output = runElements(node, args, job, run, options, callElement, true);
+    } else if (node.mapIndex !== undefined) {
+      const callElement: CallElement = (elementArgs, elementAttempt, element) => Promise.resolve(computeNode(version, node, fn as NodeFunction, elementArgs, job, elementAttempt, options, element));
+      output = runElements(node, args, job, run, options, callElement, false);
+    } else output = computeNode(version, node, fn as NodeFunction, args, job, attempt, options);
+  } catch (e) {
+    output = caughtInNode(step, e);
+  }
+  if (output instanceof Promise) return output.then((outcome) => finishNode(step, outcome), (e: unknown) => finishNode(step, caughtInNode(step, e)));
+  finishNode(step, output);
+  return undefined;
+}
+
+/** One call of a node of the loop (its arguments once they are read). */
+interface NodeStep {
+  run: LoopRun;
+  node: ProductionNode;
+  attempt: number;
+  args: unknown[] | undefined;
+  valueIn: (name: string) => unknown;
+  /** The capture points that record this call, and when it started; none set, absent. */
+  capturing?: { points: readonly LiveCapture[]; started: number };
+}
+
+/**
+ * A node's outcome from what its call threw. A stop is thrown on (a failure a captured call
+ * records first); a value that does not decode fails the node for good; anything else (a
+ * cache that does not answer) fails it as if it threw.
+ */
+function caughtInNode(step: NodeStep, e: unknown): NodeCallOutcome {
+  if (e instanceof NodeFailure) capture(step, e.attempt, { ok: false, kind: "error", error: e.error });
+  if (e instanceof NodeFailure || e instanceof SpreadRequest) throw e;
+  if (e instanceof UndecodableValueError) throw new NodeFailure(step.node, step.attempt, { message: e.message }, false);
+  return { ok: false, kind: "error", error: describeNodeError(e, isCallerFrame) };
+}
+
+/** Keeps a node's output in the job's values, or throws its failure; a captured call is recorded either way. */
+function finishNode(step: NodeStep, output: NodeCallOutcome): void {
+  capture(step, step.attempt, output);
+  if (!output.ok) throw new NodeFailure(step.node, step.attempt, output.error);
+  step.run.decoded.set(step.node.name, output.value);
+  step.run.encoded[step.node.name] = output.encoded;
+}
+
+/** Hands a call of a captured node to the worker's capture table (which records it where its condition holds); with none set, nothing. */
+function capture({ run, node, args, valueIn, capturing }: NodeStep, attempt: number, outcome: NodeCallOutcome): void {
+  if (capturing === undefined) return;
+  run.options.captures?.record(capturing.points, node.name, valueIn, { jobId: run.job.id, attempt, args: args ?? [], outcome, durationMs: performance.now() - capturing.started });
 }
 
 /**
@@ -196,12 +295,6 @@ function subgraphOutputs(node: ProductionNode, skipped: ReadonlySet<string>, val
   return { ok: true, value, encoded: encodeValue(value) };
 }
 
-interface JobValues {
-  encoded: Record<string, string>;
-  decoded: Map<string, unknown>;
-  valueOf(name: string): unknown;
-}
-
 /**
  * A mapped node: one call per element (the element in place of the mapped argument), up to
  * the worker's element slots at once. Element I's output is kept as `NODE#I` until every
@@ -210,7 +303,7 @@ interface JobValues {
  * spread, and an element that failed is not retried as a job either (its nodes had their
  * retries inside, and development mode does not retry a subgraph call as a whole).
  */
-async function runElements(node: ProductionNode, args: unknown[], job: JobMessage, values: JobValues, options: LoopRunOptions, callElement: CallElement, subgraphRuns: boolean): Promise<NodeCallOutcome> {
+async function runElements(node: ProductionNode, args: unknown[], job: JobMessage, values: LoopRun, options: LoopRunOptions, callElement: CallElement, subgraphRuns: boolean): Promise<NodeCallOutcome> {
   // Named as the user wrote it (an inlined subgraph node's own name) in the not-an-array message.
   const calls = callsOf({ ...node, name: node.cacheAs?.node ?? node.name }, args);
   if (!Array.isArray(calls)) throw new NodeFailure(node, 1, { message: calls.message }, false);
@@ -268,7 +361,7 @@ async function runSubgraphElement(version: RunnableNodes, node: ProductionNode, 
   if (!inputs.ok) return inputs;
   const loop = { nodes: [...program.keys()] };
   const inner = { graph: version.graph, nodes: program };
-  const log = (name: string, text: string) => options.log(`${node.name}/${name}`, text);
+  const log = (jobId: string, name: string, text: string) => options.log(jobId, `${node.name}/${name}`, text);
   // The inner run's nodes are not spread, and its own job's values and attempts are the element's.
   const innerOptions: LoopRunOptions = { ...options, spreadElements: undefined, log };
   let values: Record<string, string> = Object.assign(byName<string>(), { [PROGRAM_INPUTS]: inputs.encoded });
@@ -284,7 +377,7 @@ async function runSubgraphElement(version: RunnableNodes, node: ProductionNode, 
     if (delayMs === undefined) {
       return { ok: false, kind: "error", error: { message: `node '${outcome.node.name}' of subgraph '${alias}' failed: ${outcome.message}`, ...(outcome.stack === undefined ? {} : { stack: outcome.stack }) } };
     }
-    log(outcome.node.name, `attempt ${outcome.attempt} failed: ${outcome.message}; ${retryingIn(delayMs)}`);
+    log(job.id, outcome.node.name, `attempt ${outcome.attempt} failed: ${outcome.message}; ${retryingIn(delayMs)}`);
     await sleep(delayMs, undefined, { signal: options.signal });
     values = outcome.values;
     failed = Object.assign(byName<number>(), failed, outcome.failedAttempts);
@@ -309,7 +402,6 @@ function decodeJobValue(job: JobMessage, name: string, text: string): unknown {
   }
 }
 
-/** The node's output for this job (or for one element of its map): from the cache, else from calling it. */
 /**
  * Calls a node's function for a job, through its cache when it has `cache:`. The outcome of
  * a function that returned a value comes at once, not as a promise (see callNodeFunction).
@@ -324,14 +416,21 @@ function computeNode(
   options: LoopRunOptions,
   element?: { index: number; count: number },
 ): NodeCallOutcome | Promise<NodeCallOutcome> {
-  const identity = node.cacheAs ?? { graph: version.graph.name, node: node.name };
-  const fields: ContextFields = { graph: identity.graph, node: identity.node, jobId: job.id, attempt, mode: "prod" };
+  const identity = node.cacheAs;
+  const fields: ContextFields = { graph: identity?.graph ?? version.graph.name, node: identity?.node ?? node.name, jobId: job.id, attempt, mode: "prod" };
   if (element !== undefined) Object.assign(fields, element);
   // Stray errors of the node's code are told apart by the run they come from (stray-errors.ts).
-  const inRun: NodeFunction = (...callArgs) => nodeRuns.run({ node: node.name, jobId: job.id }, () => fn(...callArgs));
-  const call = () => callNodeFunction(inRun, args, fields, { timeoutMs: node.options.timeoutMs, signal: options.signal, log: (text) => options.log(node.name, text), isCallerFrame });
-  const cached = cachedCall(identity, node, args, options.cache);
-  return cached === undefined ? call() : callThroughCache(cached, call);
+  const run: NodeRun = { node: node.name, jobId: job.id };
+  const callOptions: NodeCallOptions = {
+    timeoutMs: node.options.timeoutMs,
+    signal: options.signal,
+    log: (text) => options.log(job.id, node.name, text),
+    isCallerFrame,
+    invoke: (call, callArgs) => nodeRuns.run(run, call, ...callArgs),
+  };
+  const cached = cachedCall(fields, node, args, options.cache);
+  if (cached === undefined) return callNodeFunction(fn, args, fields, callOptions);
+  return callThroughCache(cached, () => callNodeFunction(fn, args, fields, callOptions));
 }
 
 async function callThroughCache(cached: CachedCall, call: () => NodeCallOutcome | Promise<NodeCallOutcome>): Promise<NodeCallOutcome> {
@@ -348,8 +447,8 @@ function isCallerFrame(line: string): boolean {
 }
 
 /** Production caches only nodes with an explicit `cache:` duration or `forever`; a subgraph's nodes as nodes of their own graph. */
-function cachedCall(identity: { graph: string; node: string }, node: ProductionNode, args: readonly unknown[], cache: NodeCache | undefined): CachedCall | undefined {
+function cachedCall(identity: Pick<ContextFields, "graph" | "node">, node: ProductionNode, args: readonly unknown[], cache: NodeCache | undefined): CachedCall | undefined {
   const policy = node.options.cache;
   if (cache === undefined || policy === undefined || policy.kind === "off") return undefined;
-  return new CachedCall(cache, { ...identity, codeHash: node.codeHash, options: node.options }, args, cacheTtlMs(policy, undefined));
+  return new CachedCall(cache, { graph: identity.graph, node: identity.node, codeHash: node.codeHash, options: node.options }, args, cacheTtlMs(policy, undefined));
 }

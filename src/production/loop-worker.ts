@@ -18,7 +18,7 @@ import { PartitionTaker, type TakenJob } from "./partition-taker";
 import { BadJobError, parseJobMessage, type JobMessage } from "./job-message";
 import type { LeaseKeeper } from "./lease-keeper";
 import { loadVersion, type LoadedVersion } from "./loaded-version";
-import { runElement, runLoop } from "./loop-runner";
+import { runElement, runLoop, type LoopRunOptions } from "./loop-runner";
 import { decodeValue } from "../runtime/values";
 import { deadLetter, heldJob, loopOutputs, type JobFailure } from "./dead-record";
 import { finishedJob, RESULT_TTL_SECONDS, spreading } from "./hand-on";
@@ -117,6 +117,8 @@ export class LoopWorker {
   readonly finished = { done: 0, retried: 0, dead: 0, lost: 0, spread: 0, elements: 0 };
   /** The capture points set on the graph (docs/production.md, "Capture points"): the loop runner records the calls of their nodes. */
   private readonly captures = new CaptureTable((point, node, call) => this.recordCall(point, node, call));
+  private jobRunOptions: LoopRunOptions | undefined;
+  private elementRunOptions: LoopRunOptions | undefined;
   /** Set while a record could not be written (said once until one is). */
   private captureFailing = false;
 
@@ -363,7 +365,8 @@ export class LoopWorker {
       return;
     }
     if (job.e !== undefined) return this.runElementJob(store, version, loop, text, { ...job, e: job.e });
-    const outcome = await runLoop(version, loop, job, { ...this.runOptions(job), spreadElements: SPREAD_ELEMENTS });
+    const ran = runLoop(version, loop, job, this.runOptions("jobs"));
+    const outcome = ran instanceof Promise ? await ran : ran;
     // Given back by stop(): the job is in the queue again, whatever became of this run.
     if (this.released) return;
     if (outcome.ok === "spread") {
@@ -461,8 +464,12 @@ export class LoopWorker {
     if (buried) this.finished.dead++;
   }
 
-  private runOptions(job: JobMessage): Parameters<typeof runLoop>[3] {
-    return { cache: this.options.cache, signal: this.givenUp.signal, elementSlots: this.elementSlots, captures: this.captures, log: (node, line) => this.options.log(`job ${job.id} ${node}: ${line}`) };
+  /** How the loop runner runs a job's nodes, or (`elements`) a spread map's element, which is not spread again: the same for every job, made at the first (after start()). */
+  private runOptions(what: "jobs" | "elements"): LoopRunOptions {
+    this.elementRunOptions ??= { cache: this.options.cache, signal: this.givenUp.signal, elementSlots: this.elementSlots, captures: this.captures, log: (jobId, node, line) => this.options.log(`job ${jobId} ${node}: ${line}`) };
+    if (what === "elements") return this.elementRunOptions;
+    this.jobRunOptions ??= { ...this.elementRunOptions, spreadElements: SPREAD_ELEMENTS };
+    return this.jobRunOptions;
   }
 
   /** One element of a spread map: its result goes to the job's gather hash; a failure is retried as the element alone, or buries the job. */
@@ -480,7 +487,7 @@ export class LoopWorker {
     const outcome: NodeCallOutcome =
       entry?.fn === undefined || !Array.isArray(args)
         ? { ok: false, kind: "error", error: { message: entry?.fn === undefined ? `version ${job.v} has no mapped node '${name}'` : `the arguments of element ${index} of job ${job.id} cannot be decoded: the job is damaged` } }
-        : await runElement(version, entry.node, entry.fn, args, job, { index, count, attempt }, this.runOptions(job));
+        : await runElement(version, entry.node, entry.fn, args, job, { index, count, attempt }, this.runOptions("elements"));
     if (this.released) return;
     if (outcome.ok) {
       const element = { text, jobId: job.id, token: job.e.g, index: job.e.i };

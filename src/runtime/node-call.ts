@@ -20,6 +20,8 @@ export interface NodeCallOptions {
   log(text: string): void;
   /** Frames of the caller's own file: a failure's stack is cut there. */
   isCallerFrame(line: string): boolean;
+  /** Makes the call (`fn(...args)`) in the caller's way: a worker, inside the run that tells its stray errors apart. Default: directly. */
+  invoke?(fn: NodeFunction, args: unknown[]): unknown;
 }
 
 export type NodeCallOutcome =
@@ -35,49 +37,96 @@ export type NodeCallOutcome =
  * time limit runs out, counted from the call.
  */
 export function callNodeFunction(fn: NodeFunction, args: readonly unknown[], fields: ContextFields, options: NodeCallOptions): NodeCallOutcome | Promise<NodeCallOutcome> {
-  // The AbortController is made when the node first reads its signal: making one (and
-  // listening to the caller's signal) for every call cost about 5 % of a worker's time.
-  let controller: AbortController | undefined;
-  let aborted: { reason: unknown } | undefined;
-  const abort = (reason: unknown) => {
-    aborted ??= { reason };
-    controller?.abort(reason);
-  };
-  const abortFromOutside = () => abort(options.signal?.reason);
-  const context = {
-    ...fields,
-    get signal(): AbortSignal {
-      if (controller === undefined) {
-        controller = new AbortController();
-        if (options.signal?.aborted) abort(options.signal.reason);
-        else options.signal?.addEventListener("abort", abortFromOutside, { once: true });
-        if (aborted !== undefined) controller.abort(aborted.reason);
-      }
-      return controller.signal;
-    },
-    log: (...values: unknown[]) => options.log(format(...values)),
-  };
-  const stopListening = () => {
-    if (controller !== undefined) options.signal?.removeEventListener("abort", abortFromOutside);
-  };
+  const abort = new CallAbort(options.signal);
+  const context = nodeContext(fields, abort, options);
   const started = options.timeoutMs === undefined ? 0 : performance.now();
   // Called now, not in a later microtask: an abort already queued behind this call (the
   // node host reads its messages in one go) must find the node's listeners in place.
   let returned: unknown;
   let thenable: boolean;
   try {
-    returned = fn(...args, context);
+    returned = options.invoke === undefined ? fn(...args, context) : options.invoke(fn, [...args, context]);
     thenable = isThenable(returned);
   } catch (e) {
-    stopListening();
+    abort.stopListening();
     return failed(e, "error", options);
   }
   if (!thenable) {
-    stopListening();
+    abort.stopListening();
     return succeeded(fields.node, returned, options);
   }
-  return settle(Promise.resolve(returned), fields.node, options, started, abort).finally(stopListening);
+  return settle(Promise.resolve(returned), fields.node, options, started, (reason) => abort.abort(reason)).finally(() => abort.stopListening());
 }
+
+/**
+ * The node's `signal`, made when the node first reads it: making an AbortController (and
+ * listening to the caller's signal) for every call cost about 5 % of a worker's time.
+ */
+class CallAbort {
+  private controller: AbortController | undefined;
+  private aborted: { reason: unknown } | undefined;
+  private abortFromOutside: (() => void) | undefined;
+
+  constructor(private readonly outside: AbortSignal | undefined) {}
+
+  get signal(): AbortSignal {
+    if (this.controller === undefined) {
+      const controller = new AbortController();
+      this.controller = controller;
+      const outside = this.outside;
+      if (outside?.aborted) this.abort(outside.reason);
+      else if (outside !== undefined) {
+        this.abortFromOutside = () => this.abort(outside.reason);
+        outside.addEventListener("abort", this.abortFromOutside, { once: true });
+      }
+      if (this.aborted !== undefined) controller.abort(this.aborted.reason);
+    }
+    return this.controller.signal;
+  }
+
+  abort(reason: unknown): void {
+    this.aborted ??= { reason };
+    this.controller?.abort(reason);
+  }
+
+  stopListening(): void {
+    if (this.abortFromOutside !== undefined) this.outside?.removeEventListener("abort", this.abortFromOutside);
+  }
+}
+
+/** The context a node function gets as its last argument: the fields, its signal, its log. Written out (not spread) so that each call's has the same shape. */
+function nodeContext(fields: ContextFields, abort: CallAbort, options: NodeCallOptions): NodeContext {
+  const log = (...values: unknown[]) => options.log(format(...values));
+  const { graph, node, jobId, attempt, mode, index, count } = fields;
+  if (index === undefined) {
+    return {
+      graph,
+      node,
+      jobId,
+      attempt,
+      mode,
+      get signal() {
+        return abort.signal;
+      },
+      log,
+    };
+  }
+  return {
+    graph,
+    node,
+    jobId,
+    attempt,
+    mode,
+    index,
+    count,
+    get signal() {
+      return abort.signal;
+    },
+    log,
+  };
+}
+
+type NodeContext = ContextFields & { readonly signal: AbortSignal; log(...values: unknown[]): void };
 
 /** The outcome of a call that returned a promise: when it settles, or when the time limit (from `started`) runs out, aborting the node's signal. */
 async function settle(call: Promise<unknown>, node: string, options: NodeCallOptions, started: number, abort: (reason: unknown) => void): Promise<NodeCallOutcome> {

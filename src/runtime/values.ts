@@ -24,8 +24,36 @@ export class UnserializableValueError extends Error {
 const reducers = { Buffer: (value: unknown) => Buffer.isBuffer(value) && value.toString("base64") };
 
 export function encodeValue(value: unknown): string {
+  const primitive = encodedPrimitive(value);
+  if (primitive !== undefined) return primitive;
   assertSerializable(value);
   return stringify(value, reducers);
+}
+
+/**
+ * A character devalue would escape (its own test), or any surrogate (it escapes a lone one):
+ * a string with none it writes as it is, and only such a string takes the short way.
+ */
+// eslint-disable-next-line no-control-regex -- the control characters are what is looked for
+const NEEDS_ESCAPE = /["<\\\u0000-\u001f\u2028\u2029\ud800-\udfff]/;
+
+/**
+ * What devalue writes for a finite number, a boolean, null or a string it need not escape,
+ * written without it: most values between nodes are one, and devalue's walk (its options,
+ * its index of values seen) costs a production worker more than the node call. The same
+ * text, character for character (test/runtime/values.test.ts holds them side by side).
+ */
+function encodedPrimitive(value: unknown): string | undefined {
+  switch (typeof value) {
+    case "number":
+      return Number.isFinite(value) && !Object.is(value, -0) ? `[${String(value)}]` : undefined;
+    case "boolean":
+      return value ? "[true]" : "[false]";
+    case "string":
+      return NEEDS_ESCAPE.test(value) ? undefined : `["${value}"]`;
+    default:
+      return value === null ? "[null]" : undefined;
+  }
 }
 
 /** Decodes what encodeValue produced. Throws on anything else. */

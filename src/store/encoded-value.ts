@@ -19,6 +19,8 @@ const revivers = {
 
 /** The value of an encoded output. Throws ValueDecodeError when the text is not one, or decodes into too much. */
 export function decodeEncodedValue(text: string): unknown {
+  const primitive = decodedPrimitive(text);
+  if (primitive !== NOT_PRIMITIVE) return primitive;
   const limit = maxDecodedElements(text.length);
   let value: unknown;
   try {
@@ -37,6 +39,28 @@ export function decodeEncodedValue(text: string): unknown {
   }
   assertDecodedValueBounded(value, limit);
   return value;
+}
+
+const NOT_PRIMITIVE = Symbol("not a primitive");
+
+/**
+ * The value of `[P]`, P a number, boolean, null or string: how devalue writes one of those
+ * (an array whose only entry is the value), read without devalue's walk, which a production
+ * worker would otherwise pay for on every value it reads. Anything else goes to devalue.
+ */
+function decodedPrimitive(text: string): unknown {
+  // An object or an array is written `[[...`, `[{...`: not parsed twice.
+  const second = text.charCodeAt(1);
+  if (text.charCodeAt(0) !== 91 /* [ */ || second === 91 || second === 123 /* { */) return NOT_PRIMITIVE;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return NOT_PRIMITIVE;
+  }
+  if (!Array.isArray(parsed) || parsed.length !== 1) return NOT_PRIMITIVE;
+  const value: unknown = parsed[0];
+  return value === null || typeof value !== "object" ? value : NOT_PRIMITIVE;
 }
 
 /** At most `maxLength` characters of the value as util.inspect shows it, or why it cannot be shown. */

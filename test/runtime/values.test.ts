@@ -1,6 +1,7 @@
 // Value encoding: every supported kind round-trips; anything else is refused with its path.
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import { parse, stringify } from "devalue";
 import { decodeValue, encodeValue, hashValue, toJsonValue, valueAtPath } from "../../src/runtime/values";
 
 describe("encodeValue / decodeValue", () => {
@@ -44,6 +45,28 @@ describe("encodeValue / decodeValue", () => {
     const cyclic: Record<string, unknown> = { a: [] };
     (cyclic.a as unknown[]).push(cyclic);
     assert.throws(() => encodeValue(cyclic), /a cycle \(a value that contains itself\) at a\[0\]/);
+  });
+
+  // encodeValue writes these without devalue, and decodeValue reads them so: the text must be
+  // devalue's to the character (cached outputs and the hashes of arguments depend on it).
+  const primitives: unknown[] = [0, 1, -1, 42, 0.5, -0.25, 1e21, 1e-7, 2 ** 53 + 2, Number.MAX_VALUE, Number.MIN_VALUE, -0, NaN, Infinity, -Infinity, true, false, null, undefined];
+  const strings = ["", "hi", "a b", "a<b", 'say "x"', "back\\slash", "tab\t", "new\nline", "é", "日本", "😀", "\ud800 lone", "\u2028", "\u0000", "</script>", "[1]", "{}"];
+  for (const value of [...primitives, ...strings]) {
+    test(`${typeof value} ${JSON.stringify(value) ?? String(value)}: devalue's text, and back`, () => {
+      const text = encodeValue(value);
+      assert.equal(text, stringify(value));
+      assert.deepEqual(decodeValue(text), value);
+      assert.deepEqual(decodeValue(text), parse(text));
+    });
+  }
+
+  test("texts that look like a primitive's but are not one go to devalue", () => {
+    assert.deepEqual(decodeValue("[[1],2]"), [2]);
+    assert.deepEqual(decodeValue('[{"a":1},2]'), { a: 2 });
+    assert.equal(decodeValue("[1,2]"), 1);
+    assert.equal(decodeValue("-1"), undefined);
+    assert.throws(() => decodeValue("[1"), /not an encoded value/);
+    assert.throws(() => decodeValue("[]"), /not an encoded value/);
   });
 
   test("decoding builds data only: devalue input naming code is refused", () => {
