@@ -117,14 +117,18 @@ return take_jobs(KEYS[1], KEYS[2], tonumber(ARGV[1]), redis.call)`,
    * A loop finished jobs (one or a batch: one call amortises the script's cost), and takes
    * the worker's next jobs. KEYS: processing, totals, loop stats, deaths hash, rate hash,
    * the loop's waiting list, then the targets' keys (each once). ARGV: ttl s (of a done
-   * result and a notify list), jobs to take, job count, then per job: job, job id, its
-   * version, latency ms, target count, then per target its kind and, by kind:
-   *   push    KEYS index of the next loop's waiting list, payload
-   *           (the next loop has this loop as its only upstream)
-   *   join    KEYS index of the join hash, of the next loop's waiting list, payload, part, expected parts
-   *           (the next loop joins parts from several loops)
-   *   result  KEYS index of the result hash, of the notify list (the result's own: nobody waits), payload, part, expected parts
-   *           (this was a last loop)
+   * result and a notify list), jobs to take, job count, then per job: the job, then
+   * "TARGETS VERSION LATENCY_MS ID" (the target count, the version it runs on, its latency,
+   * its id, which may hold anything, last), then per target a head and the payload; a head
+   * names the target's keys by their place in KEYS:
+   *   "push LIST"                     the next loop's waiting list
+   *                                   (the next loop has this loop as its only upstream)
+   *   "join HASH LIST EXPECTED PART"  the join hash, the next loop's waiting list, the parts
+   *                                   expected, this loop's part (the next loop joins parts from several loops)
+   *   "result HASH NOTIFY EXPECTED PART"  the result hash, its notify list (the result's own:
+   *                                   nobody waits), the parts expected, this loop's part (this was a last loop)
+   * A few arguments a job, each job's small ones in one: every argument costs the worker
+   * (building the command) and Redis (reading it, and making it a Lua string).
    * Everything pushed to one list goes in one LPUSH, in job order; the counters are
    * updated once per call; Redis's clock is read once. The take comes first, so that out of
    * memory it is refused (before the script wrote anything) while the commit still goes
@@ -161,30 +165,33 @@ local function push(list, value)
 end
 local deaths = redis.call('EXISTS', KEYS[4]) == 1
 for j = 1, tonumber(ARGV[3]) do
-  local job, id, version, ms, targets = ARGV[a], ARGV[a + 1], ARGV[a + 2], tonumber(ARGV[a + 3]), tonumber(ARGV[a + 4])
-  a = a + 5
+  local job = ARGV[a]
+  local targets, version, ms, id = string.match(ARGV[a + 1], '^(%d+) (%d+) (%-?%d+) (.*)$')
+  a = a + 2
   local ours = redis.call('LREM', KEYS[1], -1, job) == 1
   committed[j] = ours and 1 or 0
   if ours then
     count = count + 1
-    latency = latency + ms
+    latency = latency + tonumber(ms)
     if deaths then redis.call('HDEL', KEYS[4], redis.sha1hex(job)) end
   end
-  for _ = 1, targets do
-    local kind = ARGV[a]
+  for _ = 1, tonumber(targets) do
+    local head, payload = ARGV[a], ARGV[a + 1]
+    a = a + 2
+    local kind, at = string.match(head, '^(%a+) (%d+)')
     if kind == 'push' then
-      if ours then push(KEYS[tonumber(ARGV[a + 1])], ARGV[a + 2]) end
-      a = a + 3
-    else
-      local first, second, payload, part, expected = KEYS[tonumber(ARGV[a + 1])], KEYS[tonumber(ARGV[a + 2])], ARGV[a + 3], ARGV[a + 4], tonumber(ARGV[a + 5])
-      a = a + 6
-      if ours and kind == 'join' then
+      if ours then push(KEYS[tonumber(at)], payload) end
+    elseif ours then
+      local second, expected, part = string.match(head, '^%a+ %d+ (%d+) (%d+) (.*)$')
+      local first = KEYS[tonumber(at)]
+      second, expected = KEYS[tonumber(second)], tonumber(expected)
+      if kind == 'join' then
         redis.call('HSET', first, part, payload)
         if redis.call('HLEN', first) >= expected then
           push(second, '{"join":[' .. table.concat(redis.call('HVALS', first), ',') .. ']}')
           redis.call('DEL', first)
         end
-      elseif ours then
+      else
         local done = expected <= 1
         if done then
           redis.call('HSET', first, 'part:' .. part, payload, 'parts', 1, 'done', clock())

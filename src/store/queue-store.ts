@@ -471,15 +471,15 @@ export class QueueStore {
     };
     const args: (string | number)[] = [ttlSeconds, take, jobs.length];
     for (const job of jobs) {
-      args.push(job.text, job.id, job.version, Math.round(job.latencyMs), job.targets.length);
+      args.push(job.text, `${job.targets.length} ${job.version} ${Math.round(job.latencyMs)} ${job.id}`);
       for (const target of job.targets) {
         if (target.kind === "push") {
-          args.push("push", place(this.keys.waiting(target.loop)), target.payload);
+          args.push(`push ${place(this.keys.waiting(target.loop))}`, target.payload);
         } else if (target.kind === "join") {
-          args.push("join", place(this.keys.join(target.loop, job.id)), place(this.keys.waiting(target.loop)), target.payload, target.part, target.expectedParts);
+          args.push(`join ${place(this.keys.join(target.loop, job.id))} ${place(this.keys.waiting(target.loop))} ${target.expectedParts} ${target.part}`, target.payload);
         } else {
           const result = place(this.keys.result(job.id));
-          args.push("result", result, target.batch === undefined ? result : place(this.keys.notify(target.batch)), target.payload, target.part, target.expectedParts);
+          args.push(`result ${result} ${target.batch === undefined ? result : place(this.keys.notify(target.batch))} ${target.expectedParts} ${target.part}`, target.payload);
         }
       }
     }
