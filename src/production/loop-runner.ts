@@ -102,12 +102,13 @@ class LoopRun {
   /** Keyed by node name: no prototype, so that a node may be called `constructor`. */
   readonly encoded: Record<string, string>;
   readonly decoded = new Map<string, unknown>();
-  readonly skipped: Set<string>;
+  /** The nodes skipped so far, earlier loops' included; made at the first (most jobs skip none). */
+  private skippedNodes: Set<string> | undefined;
   readonly valueOf = (name: string): unknown => {
     if (!this.decoded.has(name)) this.decoded.set(name, Object.hasOwn(this.encoded, name) ? decodeJobValue(this.job, name, this.encoded[name]) : undefined);
     return this.decoded.get(name);
   };
-  readonly isSkipped = (name: string): boolean => this.skipped.has(name);
+  readonly isSkipped = (name: string): boolean => this.skippedNodes?.has(name) ?? false;
 
   constructor(
     readonly version: RunnableNodes,
@@ -115,13 +116,18 @@ class LoopRun {
     readonly options: LoopRunOptions,
   ) {
     this.encoded = Object.assign(byName<string>(), job.values);
-    this.skipped = new Set(job.s);
+    if (job.s !== undefined && job.s.length > 0) this.skippedNodes = new Set(job.s);
+  }
+
+  get skipped(): Set<string> {
+    this.skippedNodes ??= new Set();
+    return this.skippedNodes;
   }
 
   /** The loop's outcome once its nodes are done, or once `stop` stopped it. */
   outcome(stop?: NodeFailure | SpreadRequest): LoopOutcome {
     const values = this.encoded;
-    if (stop === undefined) return { ok: true, values, skipped: [...this.skipped] };
+    if (stop === undefined) return { ok: true, values, skipped: this.skippedNodes === undefined ? [] : [...this.skippedNodes] };
     if (stop instanceof SpreadRequest) return { ok: "spread", node: stop.node, count: stop.count, elements: stop.elements, values };
     const { message, stack } = stop.error;
     const { node, attempt, element, failedAttempts, retryable } = stop;
