@@ -151,7 +151,8 @@ export class QueueStore {
   private blocking: RedisClient | undefined;
   private blockingClosed = false;
   private readonly subscribers = new Set<RedisClient>();
-  private readonly commitBatches = new Map<string, CommitBatch>();
+  /** The commit batch being gathered, by worker, then loop (no key string built per job). */
+  private readonly commitBatches = new Map<string, Map<string, CommitBatch>>();
   /** Per loop, its registered workers as the last reap saw them: the next reap checks these. */
   private readonly registeredWorkers = new Map<string, string[]>();
 
@@ -422,23 +423,28 @@ export class QueueStore {
    */
   commit(loop: string, worker: string, job: FinishedJob, ttlSeconds: number, refill?: CommitRefill): Promise<boolean> {
     return new Promise((resolve, reject) => {
-      const key = `${loop}\n${worker}`;
-      let batch = this.commitBatches.get(key);
+      let batches = this.commitBatches.get(worker);
+      if (batches === undefined) {
+        batches = new Map();
+        this.commitBatches.set(worker, batches);
+      }
+      let batch = batches.get(loop);
       if (batch === undefined) {
         const started: CommitBatch = { loop, worker, ttlSeconds, refill, jobs: [], waiters: [] };
-        this.commitBatches.set(key, started);
-        setImmediate(() => this.flushCommits(key, started));
+        batches.set(loop, started);
+        setImmediate(() => this.flushCommits(started));
         batch = started;
       }
       batch.jobs.push(job);
       batch.waiters.push({ resolve, reject });
-      if (batch.jobs.length >= MAX_COMMIT_BATCH) this.flushCommits(key, batch);
+      if (batch.jobs.length >= MAX_COMMIT_BATCH) this.flushCommits(batch);
     });
   }
 
-  private flushCommits(key: string, batch: CommitBatch): void {
-    if (this.commitBatches.get(key) !== batch) return;
-    this.commitBatches.delete(key);
+  private flushCommits(batch: CommitBatch): void {
+    const batches = this.commitBatches.get(batch.worker);
+    if (batches?.get(batch.loop) !== batch) return;
+    batches.delete(batch.loop);
     const wanted = batch.refill?.want(batch.jobs.length) ?? 0;
     this.commitNow(batch.loop, batch.worker, batch.jobs, batch.ttlSeconds, wanted).then(
       ({ committed, taken, refused }) => {
