@@ -8,7 +8,7 @@
 import { setMaxListeners } from "node:events";
 import { retryDelayAfter, retryingIn, type NodeCallOutcome } from "../runtime/node-call";
 import type { NodeCache } from "../store/node-cache";
-import type { CommitRefill, QueueStore } from "../store/queue-store";
+import { whenCommitted, type CommitRefill, type CommitSettled, type QueueStore } from "../store/queue-store";
 import { withTimeout } from "../store/redis-connection";
 import { isOutOfMemoryError } from "../store/redis-memory";
 import { parseCondition } from "../graph/parser";
@@ -18,11 +18,11 @@ import { PartitionTaker, type TakenJob } from "./partition-taker";
 import { BadJobError, parseJobMessage, type JobMessage } from "./job-message";
 import type { LeaseKeeper } from "./lease-keeper";
 import { loadVersion, type LoadedVersion } from "./loaded-version";
-import { runElement, runLoop, type LoopRunOptions } from "./loop-runner";
+import { runElement, runLoop, type LoopOutcome, type LoopRunOptions } from "./loop-runner";
 import { decodeValue } from "../runtime/values";
 import { deadLetter, heldJob, loopOutputs, type JobFailure } from "./dead-record";
 import { finishedJob, RESULT_TTL_SECONDS, spreading } from "./hand-on";
-import { partitionsOf, type ProductionLoop } from "./production-graph";
+import { partitionsOf, type ProductionGraph, type ProductionLoop } from "./production-graph";
 import { checkMaxmemoryPolicy, EvictingRedisError } from "./redis-policy";
 import { verifyPointer, VersionRefusedError, type ActivePointer } from "./signed-version";
 
@@ -311,45 +311,77 @@ export class LoopWorker {
   }
 
   /** Runs `work` on a job of our processing list (by default: the job itself), counted in flight meanwhile. */
-  private startJob({ store, text }: TakenJob, work = () => this.process(store, text)): void {
+  private startJob({ store, text }: TakenJob, work?: () => Promise<void>): void {
     this.inFlight.add(text);
-    const finished = () => {
-      this.inFlight.delete(text);
-      // Several jobs that finish together free their slots before the next take (one look for them all).
-      if (!this.slotLookQueued) {
-        this.slotLookQueued = true;
-        setImmediate(() => {
-          this.slotLookQueued = false;
-          this.slotFreed?.();
-        });
-      }
-      if (this.inFlight.size === 0) this.allDone?.();
-    };
-    work().then(finished, (e: unknown) => {
-      this.options.log(`internal error on a job: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-      finished();
-    });
+    const finished = () => this.jobFinished(text);
+    if (work === undefined) this.process(store, text, finished);
+    else work().then(finished, (e: unknown) => this.internalError(e, finished));
   }
 
-  private async process(store: QueueStore, text: string): Promise<void> {
-    const parsed = this.parseOrDiscard(store, text);
-    const job = parsed instanceof Promise ? await parsed : parsed;
-    if (job === undefined) return;
-    this.versionUse.set(job.v, (this.versionUse.get(job.v) ?? 0) + 1);
+  private jobFinished(text: string): void {
+    this.inFlight.delete(text);
+    // Several jobs that finish together free their slots before the next take (one look for them all).
+    if (!this.slotLookQueued) {
+      this.slotLookQueued = true;
+      setImmediate(() => {
+        this.slotLookQueued = false;
+        this.slotFreed?.();
+      });
+    }
+    if (this.inFlight.size === 0) this.allDone?.();
+  }
+
+  /** A bug of ours while handling a job: said, and the job counts as finished (its text stays in our list; the sweep returns it). */
+  private internalError(e: unknown, finished: () => void): void {
+    this.options.log(`internal error on a job: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    finished();
+  }
+
+  /**
+   * Parses, runs and hands on a job of our processing list, then calls `finished`. A job of a
+   * loaded version whose loop has its outcome at once and went through (nearly every job) goes
+   * from its parse to its commit, and on to `finished` when the commit is in, without a
+   * promise: each would cost a turn of the microtask queue and the stray-error hooks
+   * (stray-errors.ts) that follow every promise of the worker.
+   */
+  private process(store: QueueStore, text: string, finished: () => void): void {
+    let parsed: JobMessage | Promise<undefined>;
     try {
-      await this.runJob(store, text, job);
-    } finally {
+      parsed = this.parseOrDiscard(store, text);
+    } catch (e) {
+      return this.internalError(e, finished);
+    }
+    if (parsed instanceof Promise) {
+      parsed.then(finished, (e: unknown) => this.internalError(e, finished));
+      return;
+    }
+    const job = parsed;
+    this.versionUse.set(job.v, (this.versionUse.get(job.v) ?? 0) + 1);
+    const done = () => {
       const use = (this.versionUse.get(job.v) ?? 1) - 1;
       if (use > 0) this.versionUse.set(job.v, use);
       else {
         this.versionUse.delete(job.v);
         this.unloadIfUnused(job.v);
       }
+      finished();
+    };
+    const version = this.loadedVersions.get(job.v);
+    const loop = version?.loops.get(this.options.loop);
+    let ran: LoopOutcome | Promise<LoopOutcome> | undefined;
+    if (version !== undefined && loop !== undefined && job.e === undefined) {
+      try {
+        ran = runLoop(version, loop, job, this.runOptions("jobs"));
+      } catch (e) {
+        return this.internalError(e, done);
+      }
+      if (!(ran instanceof Promise) && ran.ok === true && !this.released) return this.commitJob(store, text, job, version.graph, loop, ran, done);
     }
+    this.runJob(store, text, job, ran).then(done, (e: unknown) => this.internalError(e, done));
   }
 
-  /** Runs a job taken from `store`'s partition, and hands it on, retries or buries it there. */
-  private async runJob(store: QueueStore, text: string, job: JobMessage): Promise<void> {
+  /** Runs a job taken from `store`'s partition (`ran`: its loop's run, when process() started it), and hands it on, retries or buries it there. */
+  private async runJob(store: QueueStore, text: string, job: JobMessage, ran?: LoopOutcome | Promise<LoopOutcome>): Promise<void> {
     const { loop: loopName, workerId } = this.options;
     let version: LoadedVersion;
     let loop: ProductionLoop | undefined;
@@ -365,8 +397,7 @@ export class LoopWorker {
       return;
     }
     if (job.e !== undefined) return this.runElementJob(store, version, loop, text, { ...job, e: job.e });
-    const ran = runLoop(version, loop, job, this.runOptions("jobs"));
-    const outcome = ran instanceof Promise ? await ran : ran;
+    const outcome = await (ran ?? runLoop(version, loop, job, this.runOptions("jobs")));
     // Given back by stop(): the job is in the queue again, whatever became of this run.
     if (this.released) return;
     if (outcome.ok === "spread") {
@@ -376,11 +407,8 @@ export class LoopWorker {
       return;
     }
     if (outcome.ok) {
-      const finished = finishedJob(version.graph, loop, text, job, outcome.values, outcome.skipped);
-      const committed = await this.persist(() => store.commit(loopName, workerId, finished, RESULT_TTL_SECONDS, this.refillOf(store)));
-      if (committed) this.finished.done++;
-      else this.finished.lost++;
-      return;
+      const committing = outcome;
+      return new Promise((resolve) => this.commitJob(store, text, job, version.graph, loop, committing, resolve));
     }
     const { node, attempt } = outcome;
     const delayMs = outcome.retryable ? retryDelayAfter(node.options, attempt, "prod") : undefined;
@@ -393,6 +421,30 @@ export class LoopWorker {
     this.options.log(`job ${job.id} ${node.name}: failed after ${attempt} attempt${attempt === 1 ? "" : "s"}: ${outcome.message}; moved to the dead-letter list`);
     const failure: JobFailure = { node: node.name, ...(outcome.element === undefined ? {} : { element: outcome.element }), attempts: attempt, error: outcome.message, stack: outcome.stack };
     if (await this.bury(store, text, job, failure, outcome.values)) this.finished.dead++;
+  }
+
+  /**
+   * Hands on a job whose loop went through (see the commit script) and takes the worker's
+   * next jobs with it; `done` once the commit is in (or the job given back). Persists like
+   * persist() through a lost connection, without a promise while the commit goes through.
+   */
+  private commitJob(store: QueueStore, text: string, job: JobMessage, graph: ProductionGraph, loop: ProductionLoop, outcome: Extract<LoopOutcome, { ok: true }>, done: () => void): void {
+    const finished = finishedJob(graph, loop, text, job, outcome.values, outcome.skipped);
+    const counted = (committed: boolean) => {
+      if (committed) this.finished.done++;
+      else this.finished.lost++;
+      done();
+    };
+    const commit = (settled: CommitSettled) => store.commit(this.options.loop, this.options.workerId, finished, RESULT_TTL_SECONDS, settled, this.refillOf(store));
+    if (this.released) return counted(false);
+    commit((error, committed) => {
+      if (error === undefined) {
+        this.connectionBack();
+        return counted(committed);
+      }
+      // As persist() after a failed first attempt: again after a backoff, until it goes through or the jobs were given back.
+      this.persistAfter(error, () => whenCommitted(commit)).then(counted, (e: unknown) => this.internalError(e, done));
+    });
   }
 
   /**

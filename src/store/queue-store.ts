@@ -112,6 +112,14 @@ export interface OpenQueueStoreOptions {
   connectTimeoutMs?: number;
 }
 
+/** How a commit settles: with no error, whether the job was committed (false: it was no longer the worker's); else the error that failed it. */
+export type CommitSettled = (error: unknown, committed: boolean) => void;
+
+/** A commit (a call of QueueStore.commit given `settled`) as a promise of whether it was committed. */
+export function whenCommitted(commit: (settled: CommitSettled) => void): Promise<boolean> {
+  return new Promise((resolve, reject) => commit((error, done) => (error === undefined ? resolve(done) : reject(error))));
+}
+
 /** Finished jobs of one worker waiting for their commit script call. */
 interface CommitBatch {
   loop: string;
@@ -119,7 +127,7 @@ interface CommitBatch {
   ttlSeconds: number;
   refill: CommitRefill | undefined;
   jobs: FinishedJob[];
-  waiters: { resolve(committed: boolean): void; reject(e: unknown): void }[];
+  waiters: CommitSettled[];
 }
 
 /** Jobs per commit script call at most: enough to amortise the call, short enough not to hold Redis up. */
@@ -416,29 +424,28 @@ export class QueueStore {
 
   /**
    * Hands a finished job on (see the commit script) and removes it from the worker's
-   * processing list, atomically; resolves to false when it was no longer this worker's
+   * processing list, atomically; `settled` hears false when it was no longer this worker's
    * (returned to the queue meanwhile). Jobs finished in the same turn of the event loop are
    * committed by one script call, which also takes the worker's next jobs when `refill`
-   * asks for them (the refill of the batch's first job is asked).
+   * asks for them (the refill of the batch's first job is asked). A callback, not a promise:
+   * a worker commits every job, and a promise per job costs it the stray-error hooks.
    */
-  commit(loop: string, worker: string, job: FinishedJob, ttlSeconds: number, refill?: CommitRefill): Promise<boolean> {
-    return new Promise((resolve, reject) => {
-      let batches = this.commitBatches.get(worker);
-      if (batches === undefined) {
-        batches = new Map();
-        this.commitBatches.set(worker, batches);
-      }
-      let batch = batches.get(loop);
-      if (batch === undefined) {
-        const started: CommitBatch = { loop, worker, ttlSeconds, refill, jobs: [], waiters: [] };
-        batches.set(loop, started);
-        setImmediate(() => this.flushCommits(started));
-        batch = started;
-      }
-      batch.jobs.push(job);
-      batch.waiters.push({ resolve, reject });
-      if (batch.jobs.length >= MAX_COMMIT_BATCH) this.flushCommits(batch);
-    });
+  commit(loop: string, worker: string, job: FinishedJob, ttlSeconds: number, settled: CommitSettled, refill?: CommitRefill): void {
+    let batches = this.commitBatches.get(worker);
+    if (batches === undefined) {
+      batches = new Map();
+      this.commitBatches.set(worker, batches);
+    }
+    let batch = batches.get(loop);
+    if (batch === undefined) {
+      const started: CommitBatch = { loop, worker, ttlSeconds, refill, jobs: [], waiters: [] };
+      batches.set(loop, started);
+      setImmediate(() => this.flushCommits(started));
+      batch = started;
+    }
+    batch.jobs.push(job);
+    batch.waiters.push(settled);
+    if (batch.jobs.length >= MAX_COMMIT_BATCH) this.flushCommits(batch);
   }
 
   private flushCommits(batch: CommitBatch): void {
@@ -450,11 +457,11 @@ export class QueueStore {
       ({ committed, taken, refused }) => {
         // The jobs taken are the worker's before the committed ones free their slots.
         batch.refill?.took(taken, wanted, refused);
-        batch.waiters.forEach((waiter, i) => waiter.resolve(committed[i]));
+        batch.waiters.forEach((settled, i) => settled(undefined, committed[i]));
       },
       (e: unknown) => {
         batch.refill?.took([], wanted);
-        batch.waiters.forEach((waiter) => waiter.reject(e));
+        batch.waiters.forEach((settled) => settled(e, false));
       },
     );
   }

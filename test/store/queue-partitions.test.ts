@@ -5,7 +5,7 @@
 // of it is unfinished in any partition. A redis-server of the test's own.
 import assert from "node:assert/strict";
 import { after, before, beforeEach, test } from "node:test";
-import { QueueStore } from "../../src/store/queue-store";
+import { QueueStore, whenCommitted } from "../../src/store/queue-store";
 import { startTestRedis, type TestRedis } from "../redis-harness";
 
 let redis: TestRedis;
@@ -75,7 +75,7 @@ test("an old version is kept while a job of it is unfinished in any partition, a
   assert.equal(await redis.client.exists("stepgraph:{g}:prod:version:1"), 1);
   // The job finishes: its version is removed at the next deploy.
   const [taken] = await third.take("a", "w", 1);
-  assert.equal(await third.commit("a", "w", { text: taken, id: "3@3", version: 1, latencyMs: 1, targets: [{ kind: "result", payload: "{}", part: "a", expectedParts: 1 }] }, 60), true);
+  assert.equal(await whenCommitted((settled) => third.commit("a", "w", { text: taken, id: "3@3", version: 1, latencyMs: 1, targets: [{ kind: "result", payload: "{}", part: "a", expectedParts: 1 }] }, 60, settled)), true);
   await home.storeVersion(stored, () => "pointer", 2, 4);
   assert.deepEqual(await versions(), ["4", "5"]);
   assert.equal(await redis.client.exists("stepgraph:{g}:prod:version:1"), 0);

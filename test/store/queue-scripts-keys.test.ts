@@ -10,7 +10,7 @@ import { createHash } from "node:crypto";
 import { after, before, test } from "node:test";
 import type Redis from "ioredis";
 import { QUEUE_SCRIPTS, type QueueScriptName } from "../../src/store/queue-scripts";
-import { QueueStore } from "../../src/store/queue-store";
+import { QueueStore, whenCommitted } from "../../src/store/queue-store";
 import { startTestRedis, type TestRedis } from "../redis-harness";
 
 let redis: TestRedis;
@@ -112,9 +112,9 @@ test("every queue script touches only the keys it declares", async (t) => {
     assert.equal(taken.length, 8);
     const [pushed, joined, resulted, retried, delayed, buried, spread, discarded] = taken.reverse();
     const committed = await Promise.all([
-      store.commit("a", "w", { text: pushed, id: ids[0], version: 1, latencyMs: 5, targets: [{ kind: "push", loop: "b", payload: "p" }] }, 60),
-      store.commit("a", "w", { text: joined, id: ids[1], version: 1, latencyMs: 5, targets: [{ kind: "join", loop: "c", payload: "{}", part: "a", expectedParts: 1 }] }, 60),
-      store.commit("a", "w", { text: resulted, id: ids[2], version: 1, latencyMs: 5, targets: [{ kind: "result", payload: "{}", part: "a", expectedParts: 1, batch: "batch" }] }, 60),
+      whenCommitted((settled) => store.commit("a", "w", { text: pushed, id: ids[0], version: 1, latencyMs: 5, targets: [{ kind: "push", loop: "b", payload: "p" }] }, 60, settled)),
+      whenCommitted((settled) => store.commit("a", "w", { text: joined, id: ids[1], version: 1, latencyMs: 5, targets: [{ kind: "join", loop: "c", payload: "{}", part: "a", expectedParts: 1 }] }, 60, settled)),
+      whenCommitted((settled) => store.commit("a", "w", { text: resulted, id: ids[2], version: 1, latencyMs: 5, targets: [{ kind: "result", payload: "{}", part: "a", expectedParts: 1, batch: "batch" }] }, 60, settled)),
     ]);
     assert.deepEqual(committed, [true, true, true]);
     assert.equal(await store.retry("a", "w", retried, `${retried} again`, 0), true);
@@ -180,8 +180,8 @@ test("on a partition's store every script declares that partition's keys alone: 
     await store.submit(1, new Map([["a", ["1@2", "2@2", "3@2"].map(job)]]));
     await store.renewLease("a", "w", 10_000);
     const [pushed, resulted, retried] = (await store.take("a", "w", 3)).reverse();
-    await store.commit("a", "w", { text: pushed, id: "1@2", version: 1, latencyMs: 5, targets: [{ kind: "join", loop: "c", payload: "{}", part: "a", expectedParts: 2 }] }, 60);
-    await store.commit("a", "w", { text: resulted, id: "2@2", version: 1, latencyMs: 5, targets: [{ kind: "result", payload: "{}", part: "a", expectedParts: 1, batch: "batch" }] }, 60);
+    await whenCommitted((settled) => store.commit("a", "w", { text: pushed, id: "1@2", version: 1, latencyMs: 5, targets: [{ kind: "join", loop: "c", payload: "{}", part: "a", expectedParts: 2 }] }, 60, settled));
+    await whenCommitted((settled) => store.commit("a", "w", { text: resulted, id: "2@2", version: 1, latencyMs: 5, targets: [{ kind: "result", payload: "{}", part: "a", expectedParts: 1, batch: "batch" }] }, 60, settled));
     await store.retry("a", "w", retried, `${retried} again`, 0);
     await store.promoteDue("a");
     await store.reap("a", "w", 3);
