@@ -37,7 +37,9 @@
 //      STEPGRAPH_BENCH_SYSTEMS (default stepgraph,stepgraph-nocapture,stepgraph-capture,bullmq,floor; also stepgraph-copy),
 //      STEPGRAPH_BENCH_RECOVERY=0 (skip it),
 //      STEPGRAPH_BENCH_BULLMQ_RECOVERY=1 [STEPGRAPH_BENCH_BULLMQ_RECOVERY_CAP_S=60],
-//      STEPGRAPH_BENCH_CPU_PROF=<folder> (every worker process runs with --cpu-prof).
+//      STEPGRAPH_BENCH_CPU_PROF=<folder> (every worker process runs with --cpu-prof),
+//      STEPGRAPH_BENCH_COPY_CLI=<another checkout's dist/cli.js> (stepgraph-copy runs that build's
+//      workers instead: a change against the code before it, in the same run).
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -772,7 +774,7 @@ async function main(): Promise<void> {
 
     // Built before the rounds, into our folder (removed at the end).
     const nocaptureCli = SYSTEMS.includes("stepgraph-nocapture") ? await buildWorkerWithoutCapture(repoRoot, join(dir, "worker-without-capture")) : undefined;
-    const copyCli = SYSTEMS.includes("stepgraph-copy") ? await buildWorkerWithoutCapture(repoRoot, join(dir, "worker-copy"), false) : undefined;
+    const copyCli = process.env.STEPGRAPH_BENCH_COPY_CLI ?? (SYSTEMS.includes("stepgraph-copy") ? await buildWorkerWithoutCapture(repoRoot, join(dir, "worker-copy"), false) : undefined);
     const results: Record<System, Measured[]> = { stepgraph: [], "stepgraph-nocapture": [], "stepgraph-copy": [], "stepgraph-capture": [], bullmq: [], floor: [] };
     const run: Record<System, (round: number) => Promise<Measured>> = {
       stepgraph: (round) => runStepgraph(redis, chain, round, "stepgraph"),
