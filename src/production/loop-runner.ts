@@ -432,7 +432,7 @@ function computeNode(
     signal: options.signal,
     log: (text) => options.log(job.id, node.name, text),
     isCallerFrame,
-    invoke: (call, callArgs) => nodeRuns.run(run, call, ...callArgs),
+    invoke: (call, callArgs) => nodeRuns.run(run, callFromHere, call, callArgs),
   };
   const cached = cachedCall(fields, node, args, options.cache);
   if (cached === undefined) return callNodeFunction(fn, args, fields, callOptions);
@@ -450,6 +450,11 @@ async function callThroughCache(cached: CachedCall, call: () => NodeCallOutcome 
 
 function isCallerFrame(line: string): boolean {
   return line.includes(__filename);
+}
+
+/** Calls a node's function from this file: its stack is cut at this frame (isCallerFrame), above AsyncLocalStorage's own. */
+function callFromHere(fn: NodeFunction, args: unknown[]): unknown {
+  return fn(...args);
 }
 
 /** Production caches only nodes with an explicit `cache:` duration or `forever`; a subgraph's nodes as nodes of their own graph. */

@@ -94,6 +94,7 @@ test("a job whose node always throws is dead after exactly its retries while the
     assert.equal(listed.length, 1);
     assert.deepEqual([listed[0].id, listed[0].node, listed[0].attempts, listed[0].error], [ids[13], "checked", 3, "refusing 13"]);
     assert.match(listed[0].stack, /nodes\.ts:\d+/);
+    assert.doesNotMatch(listed[0].stack, /\(node:/, "only the node's own frames: none of Node's or the worker's");
     assert.deepEqual(listed[0].state, { n: 13, poison: 13 });
     // Two failed attempts were retried, the third was the last.
     assert.equal((await manager.status()).loops.find((l) => l.name === "checking")?.failed, 2);
