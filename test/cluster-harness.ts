@@ -63,13 +63,26 @@ export async function startTestCluster(options: TestClusterOptions = {}): Promis
   const clients: Redis[] = [];
   try {
     for (let i = 0; i < count; i++) {
-      // The cluster bus port is chosen too: the default (port + 10000) may be taken.
-      const [port, busPort] = [await freePort(), await freePort()];
-      const dir = mkdtempSync(join(tmpdir(), "stepgraph-test-cluster-"));
-      const args = ["--port", String(port), "--cluster-port", String(busPort), "--bind", "127.0.0.1", "--cluster-enabled", "yes", "--cluster-config-file", join(dir, "nodes.conf"), "--cluster-node-timeout", String(options.nodeTimeoutMs ?? 5000), "--save", "", "--appendonly", "no", "--dir", dir];
-      servers.push({ port, busPort, dir, process: spawn("redis-server", args, { stdio: "ignore" }) });
+      // A port freePort found free may be taken again before redis-server binds it (another
+      // test's server, a client's ephemeral port): a server that exits at once is started
+      // again on other ports.
+      for (let attempt = 1; ; attempt++) {
+        // The cluster bus port is chosen too: the default (port + 10000) may be taken.
+        const [port, busPort] = [await freePort(), await freePort()];
+        const dir = mkdtempSync(join(tmpdir(), "stepgraph-test-cluster-"));
+        const args = ["--port", String(port), "--cluster-port", String(busPort), "--bind", "127.0.0.1", "--cluster-enabled", "yes", "--cluster-config-file", join(dir, "nodes.conf"), "--cluster-node-timeout", String(options.nodeTimeoutMs ?? 5000), "--save", "", "--appendonly", "no", "--dir", dir];
+        const server = { port, busPort, dir, process: spawn("redis-server", args, { stdio: "ignore" }) };
+        servers.push(server);
+        try {
+          clients.push(await connectWhenUp(server.port, server.process));
+          break;
+        } catch (e) {
+          if (!(e instanceof ExitedAtStartError) || attempt === 3) throw e;
+          servers.pop();
+          rmSync(dir, { recursive: true, force: true });
+        }
+      }
     }
-    for (const server of servers) clients.push(await connectWhenUp(server.port));
     if (options.form === false) return unformed(servers, clients, killAll);
     const created = spawnSync("redis-cli", ["--cluster", "create", ...servers.map((s) => `127.0.0.1:${s.port}`), "--cluster-replicas", "0", "--cluster-yes"], { encoding: "utf8", timeout: START_TIMEOUT_MS });
     if (created.status !== 0) throw new Error(`redis-cli --cluster create failed: ${created.stdout}${created.stderr}`);
@@ -169,7 +182,10 @@ function unformed(servers: { port: number; dir: string; process: ChildProcess }[
   };
 }
 
-async function connectWhenUp(port: number): Promise<Redis> {
+/** A test server that exited before it answered (its port was taken, most likely). */
+class ExitedAtStartError extends Error {}
+
+async function connectWhenUp(port: number, server: ChildProcess): Promise<Redis> {
   const client = new Redis({ host: "127.0.0.1", port, lazyConnect: true, retryStrategy: () => null, disconnectTimeout: 100 });
   client.on("error", () => undefined);
   for (const started = Date.now(); ; ) {
@@ -179,6 +195,10 @@ async function connectWhenUp(port: number): Promise<Redis> {
       client.options.retryStrategy = () => 50;
       return client;
     } catch {
+      if (server.exitCode !== null || server.signalCode !== null) {
+        client.disconnect();
+        throw new ExitedAtStartError(`redis-server exited (${server.exitCode ?? server.signalCode}) before it answered on port ${port}`);
+      }
       if (Date.now() - started > START_TIMEOUT_MS) throw new Error(`redis-server did not start on port ${port}`);
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
