@@ -17,31 +17,18 @@ export const RESULT_TTL_SECONDS = 24 * 3600;
  */
 export function finishedJob(graph: ProductionGraph, loop: ProductionLoop, jobText: string, job: JobMessage, values: Record<string, string>, skipped: readonly string[] = []): FinishedJob {
   const now = Date.now();
-  const upstreamCounts = upstreamCountsOf(graph);
-  const targets: CommitTarget[] = [];
-  for (const down of loop.downstream) {
+  const targets: CommitTarget[] = loop.downstream.map((down) => {
     const handOn = loop.handOn[down];
     const skips = skipped.length === 0 ? undefined : skipped.filter((name) => handOn.includes(name));
     const payload = messageText({ id: job.id, v: job.v, b: job.b, t: job.t, q: now, s: skips }, values, handOn);
-    const upstreamCount = upstreamCounts.get(down) ?? 1;
-    targets.push(upstreamCount > 1 ? { kind: "join", loop: down, payload, part: loop.name, expectedParts: upstreamCount } : { kind: "push", loop: down, payload });
-  }
+    const upstreamCount = graph.loops.find((l) => l.name === down)?.upstream.length ?? 1;
+    return upstreamCount > 1 ? { kind: "join", loop: down, payload, part: loop.name, expectedParts: upstreamCount } : { kind: "push", loop: down, payload };
+  });
   if (loop.resultPart) {
     targets.push({ kind: "result", payload: JSON.stringify(pick(values, loop.resultPart)), part: loop.name, expectedParts: graph.lastLoops.length, batch: job.b });
   }
   return { text: jobText, id: job.id, version: job.v, latencyMs: now - job.q, targets };
 }
-
-/** How many upstream loops each loop of `graph` has, by name: looked up for every job a loop hands on, so made once per graph. */
-function upstreamCountsOf(graph: ProductionGraph): ReadonlyMap<string, number> {
-  let counts = upstreamCounts.get(graph);
-  if (counts === undefined) {
-    counts = new Map(graph.loops.map((l) => [l.name, l.upstream.length]));
-    upstreamCounts.set(graph, counts);
-  }
-  return counts;
-}
-const upstreamCounts = new WeakMap<ProductionGraph, ReadonlyMap<string, number>>();
 
 /** A spreading of a job's mapped node over the loop's workers, as the store's spread script takes it. */
 export interface Spreading {

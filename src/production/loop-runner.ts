@@ -141,14 +141,9 @@ class LoopRun {
  * and what stops one (a failure, a spreading) stops every node after it, as it would anyway.
  */
 function isChain(version: RunnableNodes, nodes: readonly string[]): boolean {
-  let chained = chains.get(nodes);
-  if (chained === undefined) {
-    chained = nodes.every((name, i) => i === 0 || (version.nodes.get(name) as LoadedNode).node.dependencies.includes(nodes[i - 1]));
-    chains.set(nodes, chained);
-  }
-  return chained;
+  for (let i = 1; i < nodes.length; i++) if (!(version.nodes.get(nodes[i]) as LoadedNode).node.dependencies.includes(nodes[i - 1])) return false;
+  return true;
 }
-const chains = new WeakMap<readonly string[], boolean>();
 
 /** The chain's nodes from `from` on, one after the other; a node that fails stops it (the nodes after it need it). */
 function runChain(run: LoopRun, nodes: readonly string[], from: number): LoopOutcome | Promise<LoopOutcome> {
